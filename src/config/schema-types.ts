@@ -1,0 +1,241 @@
+/* Generated from schema/*.schema.json by `npm run gen:types`. Do not edit by hand. */
+/**
+ * One person's IAM user in the shared users account. The file lives at users/<email>.yaml, where <email> is the lower-case email; the IAM user name is that email.
+ */
+export interface UserFile {
+  /**
+   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = , . @ _ - (IAM's user-name alphabet). The domain must be one of the staff or contractor domains in settings.yaml.
+   */
+  email: string;
+  /**
+   * The person's full name, used in the welcome email and as a tag.
+   */
+  name: string;
+  /**
+   * The team the person works in, for example 'govuk-platform'. Recorded as a tag.
+   */
+  team: string;
+  /**
+   * Email of whoever asked for this user (often the person themselves). They get a notice without the password when the user is created.
+   */
+  requested_by: string;
+  /**
+   * Why the person needs AWS access. Optional, shown to reviewers.
+   */
+  reason?: string;
+  /**
+   * Date (YYYY-MM-DD, quoted or not) after which the person should no longer have access. Required for contractor email domains. Validation reports users whose date has passed, so their file can be removed.
+   */
+  expires?: string;
+  /**
+   * Date (YYYY-MM-DD) of the last password reset asked for. Changing it issues a new temporary password, emailed to the user; nothing else about the user changes.
+   */
+  password_reset?: string;
+  /**
+   * The person's GitHub username. Optional, informational.
+   */
+  github?: string;
+}
+
+/**
+ * One member account of the AWS Organization. The file lives at accounts/<name>.yaml. Accounts are never removed by deleting their file: set state to closed.
+ */
+export interface AccountFile {
+  /**
+   * The account name: lower-case words joined by '-', at most 50 characters (AWS's AccountName limit). Equals the file name.
+   */
+  name: string;
+  /**
+   * What the account is for, in one sentence.
+   */
+  description: string;
+  /**
+   * Path of the organizational unit the account lives in, from the root, for example '/Workloads/Production'. '/' is the root itself.
+   */
+  organizational_unit: string;
+  /**
+   * The 12-digit AWS account id, once known. Optional: accounts are matched by name and root email. Must be quoted, or YAML reads it as a number.
+   */
+  id?: string;
+  /**
+   * The account's root user email. Optional: by default it is generated from organization.root_email_template in settings.yaml. At most 64 characters (AWS limit) and unique across AWS.
+   */
+  root_email?: string;
+  /**
+   * The team that owns the account.
+   */
+  team: {
+    /**
+     * Team name.
+     */
+    name: string;
+    /**
+     * Team contact email: receives the account emails.
+     */
+    email: string;
+  };
+  /**
+   * Email of whoever asked for the account. They receive the account emails too.
+   */
+  requested_by: string;
+  /**
+   * Billing fields, recorded as account tags.
+   */
+  billing: {
+    /**
+     * Cost centre code.
+     */
+    cost_centre: string;
+    /**
+     * Business unit paying for the account.
+     */
+    business_unit: string;
+  };
+  /**
+   * Free-form account tags. Keys: 1-128 characters, not starting with 'aws:' and not one of the keys the project sets itself; values at most 256 characters of AWS's tag alphabet. With the project's own tags, at most 50 in all.
+   */
+  tags?: {
+    [k: string]: string;
+  };
+  /**
+   * The bootstrap role: full administrator access, assumable with MFA only by the listed users of the users account. Remove it (state: removed) once the team has a properly configured admin role.
+   */
+  bootstrap?: {
+    /**
+     * present (default) keeps the role; removed deletes it.
+     */
+    state?: 'present' | 'removed';
+    /**
+     * Emails of the users (each with a file in users/) who may assume the bootstrap role.
+     *
+     * @maxItems 50
+     */
+    users: string[];
+  };
+  /**
+   * active, or closed to close the account (AWS suspends it for 90 days, then it is gone). Closing is the only way to remove an account.
+   */
+  state: 'active' | 'closed';
+}
+
+/**
+ * A 12-digit AWS account id, quoted.
+ */
+export type AccountId = string;
+/**
+ * An AWS region, for example eu-west-2.
+ */
+export type Region = string;
+export type Domain = string;
+
+/**
+ * Organisation-wide settings (settings.yaml at the repository root).
+ */
+export interface SettingsFile {
+  /**
+   * The shared account where every person has one IAM user.
+   */
+  users_account: {
+    id: AccountId;
+    /**
+     * Account alias, used in the sign-in URL https://<alias>.signin.aws.amazon.com/console.
+     */
+    alias: string;
+    region: Region;
+    /**
+     * Optional role in the users account that the reconciler assumes (through STS) before any IAM call.
+     */
+    role_to_assume?: string;
+    /**
+     * The IAM group every user joins; its policies (assume roles only with MFA, manage your own credentials) are part of the baseline.
+     */
+    group: string;
+    /**
+     * The account password policy. Applied whole: AWS resets any field left out to its default.
+     */
+    password_policy: {
+      /**
+       * At least 16 characters (NCSC guidance, as the seed page says).
+       */
+      minimum_length: number;
+      require_symbols?: boolean;
+      require_numbers?: boolean;
+      require_uppercase?: boolean;
+      require_lowercase?: boolean;
+      /**
+       * Days before a password expires; omit for never.
+       */
+      max_age_days?: number;
+      /**
+       * How many previous passwords cannot be reused; omit for no rule.
+       */
+      reuse_prevention?: number;
+    };
+  };
+  /**
+   * The AWS Organization that holds the team accounts.
+   */
+  organization: {
+    management_account_id: AccountId;
+    /**
+     * Optional role in the management account that the reconciler assumes before any Organizations call.
+     */
+    role_to_assume?: string;
+    /**
+     * The role Organizations creates in each new account (trusting the management account); the reconciler assumes it to create the bootstrap role.
+     */
+    access_role_name: string;
+    /**
+     * Name of the administrator role created in each new account for its bootstrap users.
+     */
+    bootstrap_role_name: string;
+    /**
+     * Root email of new accounts; '{name}' is replaced by the account name. The result must be at most 64 characters.
+     */
+    root_email_template: string;
+  };
+  /**
+   * How emails are sent (Amazon SES).
+   */
+  email: {
+    /**
+     * Verified SES identity used as From.
+     */
+    sender: string;
+    region: Region;
+    /**
+     * Where people can ask for help; named in every email.
+     */
+    support_mailbox: string;
+  };
+  /**
+   * Which email domains may have users.
+   */
+  email_domains: {
+    /**
+     * @minItems 1
+     */
+    staff: [Domain, ...Domain[]];
+    /**
+     * Users from these domains must have an expires date.
+     */
+    contractor: Domain[];
+  };
+  /**
+   * IAM user names the reconciler never changes or deletes, even if tagged as managed (break-glass users, for example).
+   */
+  protected_users: string[];
+  /**
+   * Blast-radius limits for one run.
+   */
+  limits: {
+    /**
+     * The most users one run may delete. A plan with more refuses to apply unless the run is explicitly allowed (--allow-mass-deletion).
+     */
+    max_deletions_per_run: number;
+    /**
+     * The most accounts one run may close. AWS's own quota (10% of member accounts in a rolling 30 days) applies as well; a plan over either refuses before it starts.
+     */
+    max_closures_per_run: number;
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The core's own vocabulary: desired state (from the files), live state (from a target), and the
+ * names of the tags the project uses to own things. No SDK types here.
+ */
+import type { AccountFile, SettingsFile, UserFile } from '../config/schema-types.ts';
+
+export type { AccountFile, SettingsFile, UserFile };
+
+/** Where a value came from, so every problem can name file, line and column. */
+export interface SourceRef {
+  /** Path relative to the repository root, with forward slashes, e.g. `users/a@b.gov.uk.yaml`. */
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface DesiredUser {
+  /** The IAM user name: the lower-case email. */
+  userName: string;
+  data: UserFile;
+  source: SourceRef;
+}
+
+export interface DesiredAccount {
+  name: string;
+  data: AccountFile;
+  /** Root email: the file's `root_email` or the settings template applied to the name. */
+  rootEmail: string;
+  source: SourceRef;
+}
+
+/** Everything the files say, after validation. Keys are user names / account names. */
+export interface DesiredState {
+  settings: SettingsFile;
+  users: ReadonlyMap<string, DesiredUser>;
+  accounts: ReadonlyMap<string, DesiredAccount>;
+}
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** The tag every resource the project creates carries, and its value. */
+export const MANAGED_BY_TAG = 'managed-by';
+export const MANAGED_BY_VALUE = 'aws-access-as-code';
+/**
+ * Set on a user only after the email carrying its current temporary password went out. Its value is
+ * the credentials token (see `credentialsToken`): a user whose tag differs gets a fresh password.
+ */
+export const CREDENTIALS_SENT_TAG = 'credentials-sent';
+/** Set on an account once its welcome email went out. */
+export const ACCOUNT_NOTIFIED_TAG = 'account-email-sent';
+
+/** The token a user's credentials must have been sent for: `password_reset` date, else `initial`. */
+export function credentialsToken(user: UserFile): string {
+  return user.password_reset ?? 'initial';
+}
+
+export interface LiveUser {
+  userName: string;
+  arn?: string;
+  tags: Tags;
+  groups: readonly string[];
+}
+
+export interface PasswordPolicy {
+  minimumLength: number;
+  requireSymbols: boolean;
+  requireNumbers: boolean;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  allowUsersToChangePassword: boolean;
+  /** 0 or absent: never expires. */
+  maxAgeDays?: number;
+  reusePrevention?: number;
+}
+
+/** A JSON policy document, already parsed (AWS returns them URL-encoded; adapters decode). */
+export type PolicyDocument = Readonly<Record<string, unknown>>;
+
+export interface LiveGroup {
+  name: string;
+  /** Inline policies by name. */
+  policies: Readonly<Record<string, PolicyDocument>>;
+}
+
+export interface LiveUsersAccount {
+  users: readonly LiveUser[];
+  /** Absent when the account has no password policy at all. */
+  passwordPolicy?: PasswordPolicy;
+  /** Absent when the configured group does not exist. */
+  group?: LiveGroup;
+}
+
+export type LiveAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+
+export interface LiveBootstrapRole {
+  managed: boolean;
+  /** User names (emails) the trust policy names. */
+  trustedUsers: readonly string[];
+  /** Whether every statement requires MFA. */
+  requiresMfa: boolean;
+  hasAdministratorAccess: boolean;
+}
+
+export interface LiveAccount {
+  id: string;
+  name: string;
+  email: string;
+  status: LiveAccountStatus;
+  /** OU path from the root, e.g. `/Workloads/Production`; `/` for the root. */
+  ouPath: string;
+  tags: Tags;
+  /** Absent when the role does not exist; `unknown` when the account could not be read (e.g. suspended). */
+  bootstrap?: LiveBootstrapRole | 'unknown';
+}
+
+/** A CreateAccount request AWS is still working on (or finished since the last run). */
+export interface LiveAccountCreation {
+  requestId: string;
+  accountName: string;
+  state: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+  accountId?: string;
+  failureReason?: string;
+}
+
+export interface LiveOrganization {
+  accounts: readonly LiveAccount[];
+  /** OU paths that exist. */
+  ouPaths: readonly string[];
+  creations: readonly LiveAccountCreation[];
+  /** Accounts closed in the last 30 days and member-account count, for the closure quota. */
+  closedInLast30Days: number;
+  memberAccountCount: number;
+}
+
+/** What the plan was compared against; every rendering names it. */
+export type Baseline =
+  | { kind: 'sandbox'; path: string }
+  | { kind: 'aws'; usersAccountId: string; managementAccountId: string }
+  | { kind: 'git'; ref: string };
+
+export interface LiveState {
+  baseline: Baseline;
+  usersAccount: LiveUsersAccount;
+  organization: LiveOrganization;
+}

@@ -1,0 +1,40 @@
+/**
+ * The AWS Organization and the member accounts' bootstrap roles, as the core needs them.
+ * Implemented by the sandbox and the AWS adapter. Methods throw AppError.
+ */
+import type { LiveAccountCreation, LiveOrganization, PolicyDocument, Tags } from '../core/model.ts';
+
+export interface CreateAccountInput {
+  accountName: string;
+  email: string;
+  tags: Tags;
+  /** The role Organizations creates in the new account (settings.organization.access_role_name). */
+  accessRoleName: string;
+}
+
+export interface BootstrapRoleInput {
+  accountId: string;
+  roleName: string;
+  trustPolicy: PolicyDocument;
+  tags: Tags;
+}
+
+export interface OrganizationPort {
+  /** Accounts with OU paths and tags, OU paths, creation requests, closure-quota figures. */
+  readOrganization(bootstrapRoleName: string): Promise<LiveOrganization>;
+
+  /** Asks for a new account; returns the request id (`car-…`). */
+  startAccountCreation(input: CreateAccountInput): Promise<string>;
+  /** One look at a creation request. */
+  describeAccountCreation(requestId: string): Promise<LiveAccountCreation>;
+  /** Moves the account from its current parent to the OU at this path (which must exist). */
+  moveAccount(accountId: string, ouPath: string): Promise<void>;
+  tagAccount(accountId: string, tags: Tags): Promise<void>;
+  untagAccount(accountId: string, keys: readonly string[]): Promise<void>;
+  closeAccount(accountId: string): Promise<void>;
+
+  /** Creates the role (with AdministratorAccess) or updates its trust policy. Refuses an unmanaged role. */
+  putBootstrapRole(input: BootstrapRoleInput): Promise<void>;
+  /** Detaches its policies and deletes it. Refuses an unmanaged role. */
+  deleteBootstrapRole(accountId: string, roleName: string): Promise<void>;
+}
