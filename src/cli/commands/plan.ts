@@ -1,0 +1,216 @@
+/**
+ * `plan` and `apply`: load and validate the files, read the baseline, compute the plan (a value),
+ * render it; `apply` then executes that same plan.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
+import { generatePassword } from '../../apply/password.ts';
+import { createAwsTarget } from '../../adapters/aws/target.ts';
+import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
+import { desiredPasswordPolicy } from '../../core/baseline.ts';
+import { accountsRemovedSinceBase, liveStateFromDesired } from '../../core/base-ref.ts';
+import type { Plan } from '../../core/changes.ts';
+import { AppError } from '../../core/errors.ts';
+import type { DesiredState, LiveState } from '../../core/model.ts';
+import { computePlan } from '../../core/plan.ts';
+import { hasErrors, type Problem } from '../../core/problems.ts';
+import { fsSource } from '../../config/fs-source.ts';
+import { gitSource } from '../../config/git-source.ts';
+import { loadDesiredState } from '../../config/load.ts';
+import { readLiveState, type Target } from '../../ports/target.ts';
+import { renderPlanJson } from '../../render/plan-json.ts';
+import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
+import { renderPlanText } from '../../render/plan-text.ts';
+import { renderProblemsText } from '../../render/problems.ts';
+import type { CliContext, Command } from '../context.ts';
+
+type TargetKind = 'sandbox' | 'aws';
+
+const PLAN_HELP = `usage: npm run plan -- [options]
+
+Shows what apply would change. The baseline is the local sandbox unless you choose another.
+
+options:
+  --target sandbox|aws   what to compare against (default sandbox: .sandbox/ in this repository;
+                         aws uses the standard AWS credential chain, AWS_REGION and AWS_ENDPOINT_URL)
+  --base <git ref>       compare against the files at that ref instead (what a PR changes; no AWS access)
+  --format text|markdown|json
+                         text (default; coloured on a terminal unless NO_COLOR), markdown (PR comment),
+                         json (version 1, documented in the README)
+  --out <file>           also write the rendered plan to this file
+  --detailed-exitcode    exit 0 when there are no changes, 2 when there are, 1 on error
+  --sandbox-dir <dir>    sandbox state folder (default .sandbox)
+`;
+
+const APPLY_HELP = `usage: npm run apply -- [options]
+
+Computes the plan against the target and executes it. Safe to re-run: a run stopped at any point
+converges on the next one.
+
+options:
+  --target sandbox|aws     where to apply (default sandbox; aws must be chosen explicitly)
+  --allow-mass-deletion    allow this run to delete more users or close more accounts than settings.yaml's limits
+  --format text|markdown   the outcome report on stdout (default text)
+  --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
+  --sandbox-dir <dir>      sandbox state folder (default .sandbox)
+`;
+
+function usageError(message: string, help: string): AppError {
+  return new AppError('usage', message, { fault: 'user', hint: help.split('\n')[0] ?? '' });
+}
+
+function parse(ctx: CliContext, options: Parameters<typeof parseArgs>[0]['options'], help: string) {
+  try {
+    return parseArgs({ args: [...ctx.args], options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw usageError(error instanceof Error ? error.message : String(error), help);
+  }
+}
+
+function targetKind(value: unknown, help: string): TargetKind {
+  if (value === undefined || value === 'sandbox') return 'sandbox';
+  if (value === 'aws') return 'aws';
+  throw usageError(`--target must be sandbox or aws, not "${String(value)}"`, help);
+}
+
+function makeTarget(kind: TargetKind, desired: DesiredState, ctx: CliContext, sandboxDir: unknown): Target {
+  if (kind === 'aws') return createAwsTarget(desired.settings, ctx.env);
+  const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
+  return createSandboxTarget({ dir, settings: desired.settings });
+}
+
+function reportProblems(ctx: CliContext, problems: readonly Problem[]): void {
+  if (problems.length > 0) ctx.stderr.write(renderProblemsText(problems, { color: useColor(ctx) }));
+}
+
+function useColor(ctx: CliContext): boolean {
+  return ctx.stdout.isTTY && !ctx.env['NO_COLOR'];
+}
+
+/** Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid. */
+async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
+  const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
+  reportProblems(ctx, problems);
+  if (!desired || hasErrors(problems)) {
+    ctx.stderr.write('The files are not valid: nothing was read from or changed in any target. Fix the errors above (npm run validate).\n');
+    return undefined;
+  }
+  return desired;
+}
+
+async function baselineFromGit(ctx: CliContext, desired: DesiredState, ref: string): Promise<LiveState | undefined> {
+  const loaded = await loadDesiredState(gitSource(ctx.cwd, ref), { today: ctx.today });
+  if (!loaded.desired) {
+    ctx.stderr.write(`The files at ${ref} are not valid, so they cannot be a baseline; showing every file as new.\n`);
+  }
+  const base = loaded.desired ?? { ...desired, users: new Map(), accounts: new Map() };
+  const removed = accountsRemovedSinceBase(desired, base);
+  if (removed.length > 0) {
+    reportProblems(ctx, removed);
+    return undefined;
+  }
+  return liveStateFromDesired(base, ref);
+}
+
+function render(plan: Plan, format: unknown, ctx: CliContext): string {
+  switch (format ?? 'text') {
+    case 'text':
+      return renderPlanText(plan, { color: useColor(ctx) });
+    case 'markdown':
+      return renderPlanMarkdown(plan, {});
+    case 'json':
+      return renderPlanJson(plan);
+    default:
+      throw usageError(`--format must be text, markdown or json, not "${String(format)}"`, PLAN_HELP);
+  }
+}
+
+export const plan: Command = async (ctx) => {
+  const values = parse(
+    ctx,
+    {
+      target: { type: 'string' },
+      base: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'detailed-exitcode': { type: 'boolean' },
+      'sandbox-dir': { type: 'string' },
+    },
+    PLAN_HELP,
+  );
+  if (values['help']) {
+    ctx.stdout.write(PLAN_HELP);
+    return 0;
+  }
+  if (values['base'] !== undefined && values['target'] !== undefined) {
+    throw usageError('choose either --base (compare with files at a git ref) or --target, not both', PLAN_HELP);
+  }
+  const kind = targetKind(values['target'], PLAN_HELP);
+  const desired = await loadValidated(ctx);
+  if (!desired) return 1;
+  let live: LiveState | undefined;
+  if (typeof values['base'] === 'string') {
+    live = await baselineFromGit(ctx, desired, values['base']);
+    if (!live) return 1;
+  } else {
+    live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir']), desired.settings);
+  }
+  const computed = computePlan(desired, live);
+  const rendered = render(computed, values['format'], ctx);
+  ctx.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  if (typeof values['out'] === 'string') await writeFile(join(ctx.cwd, values['out']), rendered);
+  if (!values['detailed-exitcode']) return 0;
+  return computed.changes.length > 0 ? 2 : 0;
+};
+
+export const apply: Command = async (ctx) => {
+  const values = parse(
+    ctx,
+    {
+      target: { type: 'string' },
+      'allow-mass-deletion': { type: 'boolean' },
+      format: { type: 'string' },
+      'report-json': { type: 'string' },
+      'sandbox-dir': { type: 'string' },
+    },
+    APPLY_HELP,
+  );
+  if (values['help']) {
+    ctx.stdout.write(APPLY_HELP);
+    return 0;
+  }
+  const format = values['format'] ?? 'text';
+  if (format !== 'text' && format !== 'markdown') {
+    throw usageError(`--format must be text or markdown, not "${String(format)}"`, APPLY_HELP);
+  }
+  const kind = targetKind(values['target'], APPLY_HELP);
+  const desired = await loadValidated(ctx);
+  if (!desired) return 1;
+  const target = makeTarget(kind, desired, ctx, values['sandbox-dir']);
+  const live = await readLiveState(target, desired.settings);
+  const computed = computePlan(desired, live);
+  ctx.stderr.write(renderPlanText(computed, { color: ctx.stderr.isTTY && !ctx.env['NO_COLOR'] }));
+  const inActions = ctx.env['GITHUB_ACTIONS'] === 'true';
+  const policy = desiredPasswordPolicy(desired.settings);
+  const report: ApplyReport = await applyPlan(computed, {
+    target,
+    settings: desired.settings,
+    generatePassword: () => generatePassword(policy),
+    // The runner removes ::add-mask:: lines from the log and masks the value everywhere after.
+    onSecret: (secret) => {
+      if (inActions) ctx.stdout.write(`::add-mask::${secret}\n`);
+    },
+    log: (line) => ctx.stderr.write(`${line}\n`),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => new Date(),
+    allowMassDeletion: values['allow-mass-deletion'] === true,
+  });
+  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
+  if (typeof values['report-json'] === 'string') {
+    const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
+    await writeFile(join(ctx.cwd, values['report-json']), `${json}\n`);
+  }
+  return report.results.some((r) => r.status === 'failed') ? 1 : 0;
+};

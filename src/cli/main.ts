@@ -1,0 +1,75 @@
+/**
+ * The only module that touches the process: argv, env, stdout/stderr and the exit code.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isAppError } from '../core/errors.ts';
+import type { CliContext, Command } from './context.ts';
+import { apply, plan } from './commands/plan.ts';
+import { validate } from './commands/validate.ts';
+import { applyReport, driftReport, prComment } from './commands/github.ts';
+import { policies } from './commands/policies.ts';
+
+const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
+  validate: { run: validate, about: 'check every data file against the schemas and cross-file rules' },
+  plan: { run: plan, about: 'show what apply would change (local sandbox unless --target aws or --base REF)' },
+  apply: { run: apply, about: 'make the target match the files (local sandbox unless --target aws)' },
+  policies: { run: policies, about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml' },
+  'pr-comment': { run: prComment, about: '(CI) create or update the sticky plan comment on a pull request' },
+  'apply-report': { run: applyReport, about: "(CI) report an apply's outcome on the merged pull request" },
+  'drift-report': { run: driftReport, about: '(CI) open, update or close the drift issue from a plan' },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
+  return `usage: npm run <command> -- [options]   (or: npx tsx src/cli/main.ts <command> [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
+}
+
+/** Runs one command in-process; tests call this with a fake context. */
+export async function runCli(name: string | undefined, ctx: CliContext): Promise<number> {
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    ctx.stdout.write(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.stderr.write(`unknown command "${name}"\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    return await command.run(ctx);
+  } catch (error) {
+    if (isAppError(error)) {
+      ctx.stderr.write(`error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.stderr.write(`unexpected error: ${message}\n  This is a bug; please report it with the command you ran.\n`);
+      if (ctx.env['DEBUG'] && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+    }
+    return 1;
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const [name, ...args] = process.argv.slice(2);
+  const ctx: CliContext = {
+    args,
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    today: new Date().toISOString().slice(0, 10),
+  };
+  process.exitCode = await runCli(name, ctx);
+}
