@@ -88,7 +88,14 @@ export interface PutBootstrapRole {
   trustedUsers: readonly string[];
   /** Absent when the role does not exist yet. */
   previouslyTrusted?: readonly string[];
+  /**
+   * For an existing role: what else is wrong with it and gets fixed (absent or empty when only the
+   * trusted users change). `attach-administrator-access` widens access, so it ranks as `access`.
+   */
+  repairs?: readonly BootstrapRepair[];
 }
+
+export type BootstrapRepair = 'require-mfa' | 'attach-administrator-access';
 
 export interface DeleteBootstrapRole {
   kind: 'delete-bootstrap-role';
