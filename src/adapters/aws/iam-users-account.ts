@@ -1,0 +1,556 @@
+/**
+ * The users account, in AWS IAM.
+ *
+ * ## How it is tested, and what is faked
+ *
+ * The happy paths run against moto server (real wire protocol). moto is lenient where AWS is strict
+ * (shared/reference/aws-facts.md §8), so these behaviours are covered with client-level fakes
+ * (aws-sdk-client-mock) of the exact AWS errors instead:
+ *
+ * - `DeleteConflict` then success on DeleteUser: moto's DeleteUser ignores login profiles, keys, MFA
+ *   and memberships, and AWS can answer DeleteConflict even after the dependency is gone (eventual
+ *   consistency), so the retry is only observable with a fake.
+ * - `EntityTemporarilyUnmodifiable` on CreateLoginProfile: moto never raises it.
+ * - GAAD pagination (`IsTruncated` + `Marker` over several pages): moto never paginates GAAD.
+ * - `Throttling`: moto never throttles.
+ * - ListServiceSpecificCredentials / DeleteServiceSpecificCredential: moto does not implement them
+ *   (HTTP 500 HTML page). Against moto, deleteUser treats that response, for that one call only, as
+ *   "no credentials"; the real path (one credential listed, then deleted) runs against a fake.
+ */
+import {
+  AddUserToGroupCommand,
+  CreateGroupCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  DeactivateMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  DeleteGroupPolicyCommand,
+  DeleteLoginProfileCommand,
+  DeleteServiceSpecificCredentialCommand,
+  DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DeleteVirtualMFADeviceCommand,
+  DetachUserPolicyCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListMFADevicesCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
+  PutGroupPolicyCommand,
+  RemoveUserFromGroupCommand,
+  TagUserCommand,
+  UntagUserCommand,
+  UpdateAccountPasswordPolicyCommand,
+  UpdateLoginProfileCommand,
+  type GroupDetail,
+  type IAMClientConfig,
+  type PolicyDetail,
+  type UserDetail,
+} from '@aws-sdk/client-iam';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { AppError } from '../../core/errors.ts';
+import {
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+  type LiveGroup,
+  type LiveUser,
+  type LiveUsersAccount,
+  type PasswordPolicy,
+  type PolicyDocument,
+  type SettingsFile,
+  type Tags,
+} from '../../core/model.ts';
+import type { UsersAccountPort } from '../../ports/users-account.ts';
+import { assumeRole, RETRY } from './clients.ts';
+import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Client config from an explicit environment (not only process.env), so the CLI can be run
+ * in-process against moto: the endpoint from `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` (the
+ * precedence the SDK documents), static credentials when `AWS_ACCESS_KEY_ID` is given (otherwise the
+ * standard chain), and `roleArn` assumed through STS on top of them.
+ * (A candidate for clients.ts; it lives here because that file belongs to another change.)
+ */
+export function awsClientConfig(
+  service: 'IAM' | 'SES',
+  options: { region: string; roleArn?: string | undefined; env: Env },
+): { region: string; retryMode: 'standard'; maxAttempts: number; endpoint?: string; credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider } {
+  const { env, region } = options;
+  const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env['AWS_ENDPOINT_URL'];
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const staticCredentials: AwsCredentialIdentity | undefined =
+    accessKeyId && secretAccessKey
+      ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+      : undefined;
+  const credentials =
+    options.roleArn === undefined
+      ? staticCredentials
+      : assumeRole(options.roleArn, region, env, staticCredentials ? async () => staticCredentials : undefined);
+  return {
+    region,
+    ...RETRY,
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
+/** The IAM client the adapter would build: exported so tests can add middleware (request counting). */
+export function createIamClient(settings: SettingsFile, env: Env, extra: Partial<IAMClientConfig> = {}): IAMClient {
+  return new IAMClient({
+    ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn: settings.users_account.role_to_assume, env }),
+    ...extra,
+  });
+}
+
+export interface AwsUsersAccountOptions {
+  /** A ready client (a fake, or one with extra middleware); otherwise built from settings and env. */
+  client?: IAMClient;
+  /** Back-off sleep for IAM's transient conflicts; tests pass a no-op. */
+  sleep?: Sleep;
+}
+
+/** Attempts for IAM's self-clearing 409s (see withRetry). */
+const CONFLICT_ATTEMPTS = 5;
+const TRANSIENT_CONFLICTS = ['DeleteConflict', 'EntityTemporarilyUnmodifiable', 'ConcurrentModification'] as const;
+
+interface Page<T> {
+  items: readonly T[] | undefined;
+  IsTruncated?: boolean | undefined;
+  Marker?: string | undefined;
+}
+
+/** Every item of an IAM list call: IAM may return fewer than MaxItems while more remain. */
+async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const page = await fetchPage(marker);
+    all.push(...(page.items ?? []));
+    if (!page.IsTruncated || page.Marker === undefined) return all;
+    marker = page.Marker;
+  }
+}
+
+/** IAM returns policy documents URL-encoded (RFC 3986); the SDK does not decode them. */
+export function decodePolicyDocument(encoded: string): PolicyDocument {
+  const parsed: unknown = JSON.parse(decodeURIComponent(encoded));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AppError('aws-error', 'IAM returned a policy document that is not a JSON object');
+  }
+  return parsed as PolicyDocument;
+}
+
+function toTags(tags: readonly { Key: string | undefined; Value: string | undefined }[] | undefined): Tags {
+  const out: Record<string, string> = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
+  return out;
+}
+
+/** IAM tag keys on users are case-insensitive (API_Tag), so `Managed-By` counts too. */
+function isManaged(tags: Tags): boolean {
+  return Object.entries(tags).some(([key, value]) => key.toLowerCase() === MANAGED_BY_TAG && value === MANAGED_BY_VALUE);
+}
+
+function toLiveUser(user: UserDetail): LiveUser {
+  return {
+    userName: user.UserName ?? '',
+    ...(user.Arn === undefined ? {} : { arn: user.Arn }),
+    tags: toTags(user.Tags),
+    groups: [...(user.GroupList ?? [])],
+  };
+}
+
+function toLiveGroup(group: GroupDetail): LiveGroup {
+  const policies: Record<string, PolicyDocument> = {};
+  for (const policy of group.GroupPolicyList ?? ([] as PolicyDetail[])) {
+    if (policy.PolicyName !== undefined && policy.PolicyDocument !== undefined) {
+      policies[policy.PolicyName] = decodePolicyDocument(policy.PolicyDocument);
+    }
+  }
+  return { name: group.GroupName ?? '', policies };
+}
+
+/**
+ * moto answers operations it does not implement with HTTP 500 and a Werkzeug HTML page; AWS never
+ * does. Recognised only where the caller opts in (ListServiceSpecificCredentials).
+ */
+function isMotoNotImplemented(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+  const headers = e.$response?.headers ?? {};
+  return (
+    e.$metadata?.httpStatusCode === 500 &&
+    (headers['server'] ?? '').startsWith('Werkzeug') &&
+    (headers['content-type'] ?? '').startsWith('text/html')
+  );
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export function createAwsUsersAccount(
+  settings: SettingsFile,
+  env: Env = process.env,
+  options: AwsUsersAccountOptions = {},
+): UsersAccountPort {
+  const client = options.client ?? createIamClient(settings, env);
+  const sleep = options.sleep ?? realSleep;
+  const accountId = settings.users_account.id;
+  const partition = partitionOf(settings.users_account.region);
+  const protectedUsers = new Set(settings.protected_users.map((name) => name.toLowerCase()));
+
+  /** Runs one call, translating its error with `context` (operation and resource, never values). */
+  async function call<T>(context: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw translateAwsError(error, `IAM ${context}`);
+    }
+  }
+
+  async function readAuthorizationDetails(): Promise<{ users: UserDetail[]; groups: GroupDetail[] }> {
+    const users: UserDetail[] = [];
+    const groups: GroupDetail[] = [];
+    let marker: string | undefined;
+    // One paginated snapshot instead of per-user calls; Filter keeps AWS managed policies (hundreds,
+    // large) out of the response.
+    for (;;) {
+      const page = await call('GetAccountAuthorizationDetails', () =>
+        client.send(
+          new GetAccountAuthorizationDetailsCommand({
+            Filter: ['User', 'Group'],
+            MaxItems: 1000,
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
+        ),
+      );
+      users.push(...(page.UserDetailList ?? []));
+      groups.push(...(page.GroupDetailList ?? []));
+      if (!page.IsTruncated || page.Marker === undefined) return { users, groups };
+      marker = page.Marker;
+    }
+  }
+
+  async function readPasswordPolicy(): Promise<PasswordPolicy | undefined> {
+    try {
+      const { PasswordPolicy: p } = await client.send(new GetAccountPasswordPolicyCommand({}));
+      if (p === undefined) return undefined;
+      return {
+        minimumLength: p.MinimumPasswordLength ?? 6,
+        requireSymbols: p.RequireSymbols ?? false,
+        requireNumbers: p.RequireNumbers ?? false,
+        requireUppercase: p.RequireUppercaseCharacters ?? false,
+        requireLowercase: p.RequireLowercaseCharacters ?? false,
+        allowUsersToChangePassword: p.AllowUsersToChangePassword ?? false,
+        ...(p.MaxPasswordAge ? { maxAgeDays: p.MaxPasswordAge } : {}),
+        ...(p.PasswordReusePrevention ? { reusePrevention: p.PasswordReusePrevention } : {}),
+      };
+    } catch (error) {
+      // AWS's way of saying the account has no password policy at all.
+      if (isAwsError(error, 'NoSuchEntity')) return undefined;
+      throw translateAwsError(error, 'IAM GetAccountPasswordPolicy');
+    }
+  }
+
+  /** Refuses protected and unmanaged users before anything is removed. */
+  async function assertDeletable(userName: string): Promise<void> {
+    if (protectedUsers.has(userName.toLowerCase())) {
+      throw new AppError('protected', `IAM user ${userName} is protected (settings.protected_users); not deleting it`, {
+        fault: 'user',
+      });
+    }
+    const tags = await call(`ListUserTags ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListUserTagsCommand({ UserName: userName, ...(Marker ? { Marker } : {}) }));
+        return { items: r.Tags, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    if (!isManaged(toTags(tags))) {
+      throw new AppError(
+        'not-managed',
+        `IAM user ${userName} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag; it was not created by this tool, so it is not deleted`,
+        { fault: 'user', hint: `Remove it by hand, or tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to hand it over.` },
+      );
+    }
+  }
+
+  async function listServiceSpecificCredentialIds(userName: string): Promise<string[]> {
+    try {
+      const credentials = await listAll(async (Marker) => {
+        const r = await client.send(
+          new ListServiceSpecificCredentialsCommand({ UserName: userName, ...(Marker ? { Marker } : {}) }),
+        );
+        return { items: r.ServiceSpecificCredentials, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      });
+      return credentials.flatMap((c) => (c.ServiceSpecificCredentialId ? [c.ServiceSpecificCredentialId] : []));
+    } catch (error) {
+      // moto does not implement this operation (aws-facts §8); there it cannot hold any credential.
+      if (isMotoNotImplemented(error)) return [];
+      throw translateAwsError(error, `IAM ListServiceSpecificCredentials ${userName}`);
+    }
+  }
+
+  /** Every dependency AWS requires gone before DeleteUser, in the order of AWS's CLI procedure. */
+  async function removeDependencies(userName: string): Promise<void> {
+    const UserName = userName;
+    const m = (Marker: string | undefined) => (Marker ? { Marker } : {});
+
+    await call(`DeleteLoginProfile ${userName}`, async () => {
+      try {
+        await withRetry(() => client.send(new DeleteLoginProfileCommand({ UserName })), {
+          codes: ['EntityTemporarilyUnmodifiable'],
+          attempts: CONFLICT_ATTEMPTS,
+          sleep,
+        });
+      } catch (error) {
+        if (!isAwsError(error, 'NoSuchEntity')) throw error; // no console password: nothing to remove
+      }
+    });
+
+    const keys = await call(`ListAccessKeys ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListAccessKeysCommand({ UserName, ...m(Marker) }));
+        return { items: r.AccessKeyMetadata, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const key of keys) {
+      if (key.AccessKeyId === undefined) continue;
+      const AccessKeyId = key.AccessKeyId;
+      await call(`DeleteAccessKey ${userName}`, () => client.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId })));
+    }
+
+    const certificates = await call(`ListSigningCertificates ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListSigningCertificatesCommand({ UserName, ...m(Marker) }));
+        return { items: r.Certificates, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const certificate of certificates) {
+      const CertificateId = certificate.CertificateId;
+      if (CertificateId === undefined) continue;
+      await call(`DeleteSigningCertificate ${userName}`, () =>
+        client.send(new DeleteSigningCertificateCommand({ UserName, CertificateId })),
+      );
+    }
+
+    const sshKeys = await call(`ListSSHPublicKeys ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListSSHPublicKeysCommand({ UserName, ...m(Marker) }));
+        return { items: r.SSHPublicKeys, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const sshKey of sshKeys) {
+      const SSHPublicKeyId = sshKey.SSHPublicKeyId;
+      if (SSHPublicKeyId === undefined) continue;
+      await call(`DeleteSSHPublicKey ${userName}`, () =>
+        client.send(new DeleteSSHPublicKeyCommand({ UserName, SSHPublicKeyId })),
+      );
+    }
+
+    for (const ServiceSpecificCredentialId of await listServiceSpecificCredentialIds(userName)) {
+      await call(`DeleteServiceSpecificCredential ${userName}`, () =>
+        client.send(new DeleteServiceSpecificCredentialCommand({ UserName, ServiceSpecificCredentialId })),
+      );
+    }
+
+    const devices = await call(`ListMFADevices ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListMFADevicesCommand({ UserName, ...m(Marker) }));
+        return { items: r.MFADevices, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const device of devices) {
+      const SerialNumber = device.SerialNumber;
+      if (SerialNumber === undefined) continue;
+      await call(`DeactivateMFADevice ${userName}`, () =>
+        client.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber })),
+      );
+      // Only virtual devices can (and must) be deleted; their serial is an `arn:…:mfa/…` ARN.
+      // Hardware tokens and FIDO keys (`…:u2f/…`) can only be deactivated.
+      if (/^arn:[^:]+:iam::\d*:mfa\//.test(SerialNumber)) {
+        await call(`DeleteVirtualMFADevice ${userName}`, () =>
+          client.send(new DeleteVirtualMFADeviceCommand({ SerialNumber })),
+        );
+      }
+    }
+
+    const inlinePolicies = await call(`ListUserPolicies ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListUserPoliciesCommand({ UserName, ...m(Marker) }));
+        return { items: r.PolicyNames, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const PolicyName of inlinePolicies) {
+      await call(`DeleteUserPolicy ${userName} ${PolicyName}`, () =>
+        client.send(new DeleteUserPolicyCommand({ UserName, PolicyName })),
+      );
+    }
+
+    const attached = await call(`ListAttachedUserPolicies ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListAttachedUserPoliciesCommand({ UserName, ...m(Marker) }));
+        return { items: r.AttachedPolicies, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const policy of attached) {
+      const PolicyArn = policy.PolicyArn;
+      if (PolicyArn === undefined) continue;
+      await call(`DetachUserPolicy ${userName} ${PolicyArn}`, () =>
+        client.send(new DetachUserPolicyCommand({ UserName, PolicyArn })),
+      );
+    }
+
+    // A permissions boundary does not block DeleteUser (API_DeleteUser lists no such dependency), so
+    // it is left alone; moto does not implement DeleteUserPermissionsBoundary either.
+
+    const groups = await call(`ListGroupsForUser ${userName}`, () =>
+      listAll(async (Marker) => {
+        const r = await client.send(new ListGroupsForUserCommand({ UserName, ...m(Marker) }));
+        return { items: r.Groups, IsTruncated: r.IsTruncated, Marker: r.Marker };
+      }),
+    );
+    for (const group of groups) {
+      const GroupName = group.GroupName;
+      if (GroupName === undefined) continue;
+      await call(`RemoveUserFromGroup ${userName} ${GroupName}`, () =>
+        client.send(new RemoveUserFromGroupCommand({ UserName, GroupName })),
+      );
+    }
+  }
+
+  return {
+    async readUsersAccount(group: string): Promise<LiveUsersAccount> {
+      const [details, passwordPolicy] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy()]);
+      const groupDetail = details.groups.find((g) => g.GroupName === group);
+      return {
+        users: details.users.map(toLiveUser),
+        ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
+        ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),
+      };
+    },
+
+    userArn(userName: string): string {
+      return `arn:${partition}:iam::${accountId}:user/${userName}`;
+    },
+
+    async createUser(userName: string, tags: Tags): Promise<void> {
+      const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+      await call(`CreateUser ${userName}`, () => client.send(new CreateUserCommand({ UserName: userName, Tags })));
+    },
+
+    async tagUser(userName: string, tags: Tags): Promise<void> {
+      const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+      if (Tags.length === 0) return;
+      await call(`TagUser ${userName}`, () => client.send(new TagUserCommand({ UserName: userName, Tags })));
+    },
+
+    async untagUser(userName: string, keys: readonly string[]): Promise<void> {
+      if (keys.length === 0) return;
+      await call(`UntagUser ${userName}`, () =>
+        client.send(new UntagUserCommand({ UserName: userName, TagKeys: [...keys] })),
+      );
+    },
+
+    async addUserToGroup(userName: string, group: string): Promise<void> {
+      await call(`AddUserToGroup ${userName} ${group}`, () =>
+        client.send(new AddUserToGroupCommand({ UserName: userName, GroupName: group })),
+      );
+    },
+
+    async setTemporaryPassword(userName: string, password: string): Promise<void> {
+      const retry = { codes: ['EntityTemporarilyUnmodifiable'], attempts: CONFLICT_ATTEMPTS, sleep };
+      try {
+        await withRetry(async () => {
+          try {
+            await client.send(
+              new CreateLoginProfileCommand({ UserName: userName, Password: password, PasswordResetRequired: true }),
+            );
+          } catch (error) {
+            // A profile exists already (a re-sent welcome, or a reset): replace its password.
+            if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
+            await client.send(
+              new UpdateLoginProfileCommand({ UserName: userName, Password: password, PasswordResetRequired: true }),
+            );
+          }
+        }, retry);
+      } catch (error) {
+        throw translateAwsError(error, `IAM set login profile of ${userName}`, { secrets: [password] });
+      }
+    },
+
+    async deleteUser(userName: string): Promise<void> {
+      await assertDeletable(userName);
+      await removeDependencies(userName);
+      await call(`DeleteUser ${userName}`, () =>
+        withRetry(() => client.send(new DeleteUserCommand({ UserName: userName })), {
+          codes: TRANSIENT_CONFLICTS,
+          attempts: CONFLICT_ATTEMPTS,
+          sleep,
+        }),
+      );
+    },
+
+    async putPasswordPolicy(policy: PasswordPolicy): Promise<void> {
+      // UpdateAccountPasswordPolicy is not partial: every field left out reverts to its default,
+      // so all are sent. Users must be able to change their own password, or a login profile with
+      // PasswordResetRequired would lock them out.
+      await call('UpdateAccountPasswordPolicy', () =>
+        client.send(
+          new UpdateAccountPasswordPolicyCommand({
+            MinimumPasswordLength: policy.minimumLength,
+            RequireSymbols: policy.requireSymbols,
+            RequireNumbers: policy.requireNumbers,
+            RequireUppercaseCharacters: policy.requireUppercase,
+            RequireLowercaseCharacters: policy.requireLowercase,
+            AllowUsersToChangePassword: true,
+            HardExpiry: false,
+            // Omitted means 0 / none: never expires, no reuse rule (AWS rejects 0 for these two).
+            ...(policy.maxAgeDays ? { MaxPasswordAge: policy.maxAgeDays } : {}),
+            ...(policy.reusePrevention ? { PasswordReusePrevention: policy.reusePrevention } : {}),
+          }),
+        ),
+      );
+    },
+
+    async createGroup(group: string): Promise<void> {
+      try {
+        await client.send(new CreateGroupCommand({ GroupName: group }));
+      } catch (error) {
+        // The group is the configured baseline group (groups cannot carry tags in IAM); one that
+        // exists already is the desired outcome, e.g. on a re-run after a kill.
+        if (isAwsError(error, 'EntityAlreadyExists')) return;
+        throw translateAwsError(error, `IAM CreateGroup ${group}`);
+      }
+    },
+
+    async putGroupPolicy(group: string, policyName: string, document: PolicyDocument): Promise<void> {
+      await call(`PutGroupPolicy ${group} ${policyName}`, () =>
+        client.send(
+          new PutGroupPolicyCommand({ GroupName: group, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }),
+        ),
+      );
+    },
+
+    async deleteGroupPolicy(group: string, policyName: string): Promise<void> {
+      await call(`DeleteGroupPolicy ${group} ${policyName}`, () =>
+        client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: policyName })),
+      );
+    },
+  };
+}
