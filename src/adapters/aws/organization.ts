@@ -1,0 +1,614 @@
+/**
+ * OrganizationPort on AWS: AWS Organizations (in the management account, us-east-1) and the
+ * bootstrap role inside each member account (IAM, through the access role Organizations creates).
+ * Every SDK exception leaves this file as an AppError.
+ */
+import {
+  CloseAccountCommand,
+  CreateAccountCommand,
+  DescribeCreateAccountStatusCommand,
+  DescribeOrganizationCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+  paginateListAccountsForParent,
+  paginateListCreateAccountStatus,
+  paginateListOrganizationalUnitsForParent,
+  paginateListParents,
+  paginateListRoots,
+  paginateListTagsForResource,
+  type Account,
+  type CreateAccountStatus,
+  type Tag as OrgTag,
+} from '@aws-sdk/client-organizations';
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  IAMClient,
+  RemoveRoleFromInstanceProfileCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListInstanceProfilesForRole,
+  paginateListRolePolicies,
+  type Role,
+} from '@aws-sdk/client-iam';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import pLimit from 'p-limit';
+import { AppError, isAppError } from '../../core/errors.ts';
+import {
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+  type LiveAccount,
+  type LiveAccountCreation,
+  type LiveAccountStatus,
+  type LiveBootstrapRole,
+  type LiveOrganization,
+  type SettingsFile,
+  type Tags,
+} from '../../core/model.ts';
+import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
+import { RETRY, assumeRole } from './clients.ts';
+import { errorName, translateOrganizationsError } from './organization-errors.ts';
+import { parseTrustPolicy } from './organization-trust.ts';
+
+/** The Organizations API lives in us-east-1 (aws-facts §2); IAM is global. */
+const REGION = 'us-east-1';
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+/** Per-account reads (tags, bootstrap role) in flight at once: Organizations allows few requests per second. */
+const CONCURRENCY = 5;
+/**
+ * Written on an account just before CloseAccount, with the date (YYYY-MM-DD). AWS records no closure
+ * date, and a closed account stays listed as SUSPENDED for 90 days, so without it every SUSPENDED
+ * account would count against the 30-day closure quota. Owned by this adapter: hidden from
+ * LiveAccount.tags so the planner never sees it as drift.
+ */
+export const CLOSURE_REQUESTED_TAG = 'closure-requested';
+/** How long finished (SUCCEEDED/FAILED) creation requests are reported; IN_PROGRESS ones always are. */
+const RECENT_CREATIONS_MS = 7 * 24 * 60 * 60 * 1000;
+const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+/** ConcurrentModificationException is not retried by the SDK; these are our own waits before retrying. */
+const CONCURRENT_MODIFICATION_BACKOFF_MS = [1000, 2000, 4000] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface AwsOrganizationOptions {
+  /** A ready client (tests); otherwise built from `env` and settings. */
+  organizations?: OrganizationsClient;
+  /** IAM client acting in a member account (tests); otherwise assumes the access role there. */
+  iamForAccount?: (accountId: string) => IAMClient;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Credentials: from `env` when it holds access keys (so tests pass env explicitly), else the SDK's
+ * standard chain; then `settings.organization.role_to_assume` when set. Member accounts are reached
+ * by assuming `access_role_name` there with those credentials.
+ */
+export function createAwsOrganization(
+  settings: SettingsFile,
+  env: Env,
+  options: AwsOrganizationOptions = {},
+): OrganizationPort {
+  const baseCredentials = credentialsFromEnv(env);
+  const roleToAssume = settings.organization.role_to_assume;
+  const orgCredentials =
+    roleToAssume === undefined ? baseCredentials : assumeRole(roleToAssume, REGION, env, baseCredentials);
+  const organizationsEndpoint = env['AWS_ENDPOINT_URL_ORGANIZATIONS'] ?? env['AWS_ENDPOINT_URL'];
+  const org =
+    options.organizations ??
+    new OrganizationsClient({
+      region: REGION,
+      ...RETRY,
+      ...(organizationsEndpoint ? { endpoint: organizationsEndpoint } : {}),
+      ...(orgCredentials ? { credentials: orgCredentials } : {}),
+    });
+  const iamEndpoint = env['AWS_ENDPOINT_URL_IAM'] ?? env['AWS_ENDPOINT_URL'];
+  const accessRoleName = settings.organization.access_role_name;
+  const ownsIamClients = options.iamForAccount === undefined;
+  const iamForAccount =
+    options.iamForAccount ??
+    ((accountId: string) =>
+      new IAMClient({
+        region: REGION,
+        ...RETRY,
+        ...(iamEndpoint ? { endpoint: iamEndpoint } : {}),
+        credentials: assumeRole(`arn:aws:iam::${accountId}:role/${accessRoleName}`, REGION, env, orgCredentials),
+      }));
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const usersAccountId = settings.users_account.id;
+  const ouIds = new Map<string, string>();
+
+  /** One Organizations call, retried on ConcurrentModificationException, translated on failure. */
+  async function call<T>(context: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const wait = CONCURRENT_MODIFICATION_BACKOFF_MS[attempt];
+        if (errorName(error) === 'ConcurrentModificationException' && wait !== undefined) {
+          await sleep(wait);
+          continue;
+        }
+        throw translateOrganizationsError(error, context);
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` with IAM in the member account. Credentials are resolved first, so a failed AssumeRole
+   * (a brand-new account answers AccessDenied for a few minutes, aws-facts §3) is told apart from an
+   * IAM error and becomes `account-not-ready`, which the apply engine retries with back-off.
+   */
+  async function withMemberIam<T>(accountId: string, fn: (iam: IAMClient) => Promise<T>): Promise<T> {
+    const iam = iamForAccount(accountId);
+    try {
+      try {
+        await iam.config.credentials();
+      } catch (cause) {
+        throw new AppError(
+          'account-not-ready',
+          `Cannot act in account ${accountId}: assuming ${accessRoleName} there failed (${errorName(cause) ?? 'Error'}: ${
+            cause instanceof Error ? cause.message : String(cause)
+          }).`,
+          {
+            cause,
+            hint:
+              'A new account can refuse AssumeRole for a few minutes after it is created; run again shortly. ' +
+              `If it persists, check that ${accessRoleName} exists in the account and trusts the management account.`,
+          },
+        );
+      }
+      return await fn(iam);
+    } finally {
+      if (ownsIamClients) iam.destroy();
+    }
+  }
+
+  async function rootId(): Promise<string> {
+    const cached = ouIds.get('/');
+    if (cached !== undefined) return cached;
+    for await (const page of paginateListRoots({ client: org }, {})) {
+      const id = page.Roots?.[0]?.Id;
+      if (id !== undefined) {
+        ouIds.set('/', id);
+        return id;
+      }
+    }
+    throw new AppError('organization-not-found', 'The Organization has no root.', {
+      hint: 'Check that the credentials belong to the management account.',
+    });
+  }
+
+  async function listChildOus(parentId: string): Promise<{ id: string; name: string }[]> {
+    const out: { id: string; name: string }[] = [];
+    for await (const page of paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: parentId })) {
+      for (const ou of page.OrganizationalUnits ?? []) {
+        if (ou.Id !== undefined && ou.Name !== undefined) out.push({ id: ou.Id, name: ou.Name });
+      }
+    }
+    return out;
+  }
+
+  async function listAccountsIn(parentId: string): Promise<Account[]> {
+    const out: Account[] = [];
+    for await (const page of paginateListAccountsForParent({ client: org }, { ParentId: parentId })) {
+      out.push(...(page.Accounts ?? []));
+    }
+    return out;
+  }
+
+  async function listTags(accountId: string): Promise<Record<string, string>> {
+    const tags: Record<string, string> = {};
+    for await (const page of paginateListTagsForResource({ client: org }, { ResourceId: accountId })) {
+      for (const tag of page.Tags ?? []) {
+        if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+      }
+    }
+    return tags;
+  }
+
+  async function resolveOuPath(ouPath: string): Promise<string> {
+    const segments = ouPath.split('/').filter((s) => s !== '');
+    let path = '';
+    let id = await call('reading the Organization root', rootId);
+    for (const segment of segments) {
+      path = `${path}/${segment}`;
+      const cached = ouIds.get(path);
+      if (cached !== undefined) {
+        id = cached;
+        continue;
+      }
+      const parentId = id;
+      const children = await call(`listing the OUs under ${path.slice(0, -segment.length - 1) || '/'}`, () =>
+        listChildOus(parentId),
+      );
+      const child = children.find((c) => c.name === segment);
+      if (child === undefined) {
+        throw new AppError('ou-not-found', `Organizational unit ${ouPath} does not exist (no "${segment}" at ${path}).`, {
+          fault: 'user',
+          hint: `Create the OU ${path} in AWS Organizations first, or fix organizational_unit in the account file.`,
+        });
+      }
+      ouIds.set(path, child.id);
+      id = child.id;
+    }
+    return id;
+  }
+
+  async function getRole(iam: IAMClient, roleName: string, context: string): Promise<Role | undefined> {
+    try {
+      return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+    } catch (error) {
+      if (errorName(error) === 'NoSuchEntity' || errorName(error) === 'NoSuchEntityException') return undefined;
+      throw translateOrganizationsError(error, context);
+    }
+  }
+
+  async function attachedPolicyArns(iam: IAMClient, roleName: string): Promise<string[]> {
+    const arns: string[] = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
+      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
+    }
+    return arns;
+  }
+
+  async function readBootstrapRole(
+    accountId: string,
+    roleName: string,
+  ): Promise<LiveBootstrapRole | 'unknown' | undefined> {
+    const context = `reading role ${roleName} in account ${accountId}`;
+    try {
+      return await withMemberIam(accountId, async (iam) => {
+        // GetRole returns the role's tags (at most 50, all of them), so no ListRoleTags call.
+        const role = await getRole(iam, roleName, context);
+        if (role === undefined) return undefined;
+        const trust = parseTrustPolicy(role.AssumeRolePolicyDocument ?? '{}', usersAccountId);
+        let arns: string[];
+        try {
+          arns = await attachedPolicyArns(iam, roleName);
+        } catch (error) {
+          throw translateOrganizationsError(error, context);
+        }
+        return {
+          managed: isManaged(role),
+          trustedUsers: trust.trustedUsers,
+          requiresMfa: trust.requiresMfa,
+          hasAdministratorAccess: arns.includes(ADMINISTRATOR_ACCESS),
+        };
+      });
+    } catch (error) {
+      // The account cannot be looked into: report it as such rather than fail the whole read.
+      if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return 'unknown';
+      throw error;
+    }
+  }
+
+  /** One member account, or the management account (whose bootstrap role is not read). */
+  async function readAccount(
+    account: Account,
+    ouPath: string,
+    managementIds: ReadonlySet<string>,
+    bootstrapRoleName: string,
+  ): Promise<{ live: LiveAccount; closureRequested?: string }> {
+    const id = account.Id ?? '';
+    const allTags = await call(`reading the tags of account ${id}`, () => listTags(id));
+    const { [CLOSURE_REQUESTED_TAG]: closureRequested, ...tags } = allTags;
+    const status = accountStatus(account);
+    const live: LiveAccount = { id, name: account.Name ?? '', email: account.Email ?? '', status, ouPath, tags };
+    if (!managementIds.has(id)) {
+      const bootstrap = status === 'ACTIVE' ? await readBootstrapRole(id, bootstrapRoleName) : 'unknown';
+      if (bootstrap !== undefined) live.bootstrap = bootstrap;
+    }
+    return closureRequested === undefined ? { live } : { live, closureRequested };
+  }
+
+  async function listCreations(): Promise<LiveAccountCreation[]> {
+    const since = Date.now() - RECENT_CREATIONS_MS;
+    const out: { creation: LiveAccountCreation; requested: number }[] = [];
+    for await (const page of paginateListCreateAccountStatus({ client: org }, {})) {
+      for (const status of page.CreateAccountStatuses ?? []) {
+        const requested = status.RequestedTimestamp?.getTime() ?? Date.now();
+        if (status.State !== 'IN_PROGRESS' && requested < since) continue;
+        out.push({ creation: toCreation(status), requested });
+      }
+    }
+    // Newest first, so the latest request for a name comes before older ones.
+    return out.sort((a, b) => b.requested - a.requested).map((c) => c.creation);
+  }
+
+  return {
+    async readOrganization(bootstrapRoleName: string): Promise<LiveOrganization> {
+      const limit = pLimit(CONCURRENCY);
+      const description = await call('reading the Organization', () =>
+        org.send(new DescribeOrganizationCommand({})),
+      );
+      const managementIds = new Set([settings.organization.management_account_id]);
+      const master = description.Organization?.MasterAccountId;
+      if (master !== undefined) managementIds.add(master);
+
+      const root = await call('reading the Organization root', rootId);
+      const ouPaths: string[] = [];
+      const placed: { account: Account; ouPath: string }[] = [];
+      // Walk the OU tree; ListAccountsForParent per parent also gives each account's OU path, so no
+      // ListAccounts + ListParents per account.
+      const visit = async (parentId: string, path: string): Promise<void> => {
+        const [children, accounts] = await Promise.all([
+          limit(() => call(`listing the OUs under ${path}`, () => listChildOus(parentId))),
+          limit(() => call(`listing the accounts in ${path}`, () => listAccountsIn(parentId))),
+        ]);
+        for (const account of accounts) placed.push({ account, ouPath: path });
+        await Promise.all(
+          children.map((child) => {
+            const childPath = path === '/' ? `/${child.name}` : `${path}/${child.name}`;
+            ouIds.set(childPath, child.id);
+            ouPaths.push(childPath);
+            return visit(child.id, childPath);
+          }),
+        );
+      };
+      await visit(root, '/');
+
+      const [read, creations] = await Promise.all([
+        Promise.all(
+          placed.map(({ account, ouPath }) =>
+            limit(() => readAccount(account, ouPath, managementIds, bootstrapRoleName)),
+          ),
+        ),
+        call('listing account creation requests', listCreations),
+      ]);
+
+      const windowStart = Date.now() - CLOSURE_WINDOW_MS;
+      const members = read.filter(({ live }) => !managementIds.has(live.id));
+      return {
+        accounts: read.map(({ live }) => live).sort((a, b) => a.name.localeCompare(b.name)),
+        ouPaths: ouPaths.sort(),
+        creations,
+        closedInLast30Days: members.filter(
+          ({ live, closureRequested }) => live.status !== 'ACTIVE' && isWithinWindow(closureRequested, windowStart),
+        ).length,
+        memberAccountCount: members.filter(({ live }) => live.status === 'ACTIVE').length,
+      };
+    },
+
+    async startAccountCreation(input: CreateAccountInput): Promise<string> {
+      const response = await call(`creating account "${input.accountName}"`, () =>
+        org.send(
+          new CreateAccountCommand({
+            Email: input.email,
+            AccountName: input.accountName,
+            RoleName: input.accessRoleName,
+            IamUserAccessToBilling: 'ALLOW',
+            Tags: toOrgTags(withManagedBy(input.tags)),
+          }),
+        ),
+      );
+      const id = response.CreateAccountStatus?.Id;
+      if (id === undefined) {
+        throw new AppError('aws-error', `creating account "${input.accountName}": AWS returned no request id.`, {
+          hint: 'Run again: the next run finds the request among the in-progress creations if it was made.',
+        });
+      }
+      return id;
+    },
+
+    async describeAccountCreation(requestId: string): Promise<LiveAccountCreation> {
+      const response = await call(`reading account creation request ${requestId}`, () =>
+        org.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: requestId })),
+      );
+      if (response.CreateAccountStatus === undefined) {
+        throw new AppError('aws-error', `reading account creation request ${requestId}: AWS returned no status.`);
+      }
+      return toCreation(response.CreateAccountStatus);
+    },
+
+    async moveAccount(accountId: string, ouPath: string): Promise<void> {
+      const destination = await resolveOuPath(ouPath);
+      const source = await call(`finding the current OU of account ${accountId}`, async () => {
+        for await (const page of paginateListParents({ client: org }, { ChildId: accountId })) {
+          const id = page.Parents?.[0]?.Id;
+          if (id !== undefined) return id;
+        }
+        return undefined;
+      });
+      if (source === undefined) {
+        throw new AppError('not-found', `Account ${accountId} has no parent in the Organization.`, {
+          hint: 'Check the account id; it may have left the Organization.',
+        });
+      }
+      if (source === destination) return;
+      try {
+        await call(`moving account ${accountId} to ${ouPath}`, () =>
+          org.send(
+            new MoveAccountCommand({ AccountId: accountId, SourceParentId: source, DestinationParentId: destination }),
+          ),
+        );
+      } catch (error) {
+        // DuplicateAccountException: the account is already in the destination.
+        if (isAppError(error) && errorName(error.cause) === 'DuplicateAccountException') return;
+        throw error;
+      }
+    },
+
+    async tagAccount(accountId: string, tags: Tags): Promise<void> {
+      if (Object.keys(tags).length === 0) return;
+      await call(`tagging account ${accountId}`, () =>
+        org.send(new TagResourceCommand({ ResourceId: accountId, Tags: toOrgTags(tags) })),
+      );
+    },
+
+    async untagAccount(accountId: string, keys: readonly string[]): Promise<void> {
+      if (keys.length === 0) return;
+      await call(`untagging account ${accountId}`, () =>
+        org.send(new UntagResourceCommand({ ResourceId: accountId, TagKeys: [...keys] })),
+      );
+    },
+
+    async closeAccount(accountId: string): Promise<void> {
+      // Tag first: if the run stops between the two calls the account is still ACTIVE and a stale tag
+      // on an ACTIVE account counts for nothing; the next attempt rewrites it.
+      await call(`recording the closure date of account ${accountId}`, () =>
+        org.send(
+          new TagResourceCommand({
+            ResourceId: accountId,
+            Tags: [{ Key: CLOSURE_REQUESTED_TAG, Value: new Date().toISOString().slice(0, 10) }],
+          }),
+        ),
+      );
+      try {
+        await call(`closing account ${accountId}`, () => org.send(new CloseAccountCommand({ AccountId: accountId })));
+      } catch (error) {
+        if (isAppError(error) && errorName(error.cause) === 'AccountAlreadyClosedException') return;
+        throw error;
+      }
+    },
+
+    async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
+      const { accountId, roleName } = input;
+      const context = `putting role ${roleName} in account ${accountId}`;
+      const document = JSON.stringify(input.trustPolicy);
+      await withMemberIam(accountId, async (iam) => {
+        try {
+          const role = await getRole(iam, roleName, context);
+          if (role === undefined) {
+            await iam.send(
+              new CreateRoleCommand({
+                RoleName: roleName,
+                AssumeRolePolicyDocument: document,
+                MaxSessionDuration: 3600,
+                Description: 'Administrator role for the account bootstrap users (aws-access-as-code).',
+                Tags: toIamTags(withManagedBy(input.tags)),
+              }),
+            );
+            await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
+            return;
+          }
+          if (!isManaged(role)) throw notManaged(roleName, accountId);
+          await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
+          if (Object.keys(input.tags).length > 0) {
+            await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(input.tags) }));
+          }
+          // A run stopped between CreateRole and AttachRolePolicy leaves the role without it.
+          if (!(await attachedPolicyArns(iam, roleName)).includes(ADMINISTRATOR_ACCESS)) {
+            await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
+          }
+        } catch (error) {
+          throw translateOrganizationsError(error, context);
+        }
+      });
+    },
+
+    async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
+      const context = `deleting role ${roleName} in account ${accountId}`;
+      await withMemberIam(accountId, async (iam) => {
+        try {
+          const role = await getRole(iam, roleName, context);
+          if (role === undefined) return;
+          if (!isManaged(role)) throw notManaged(roleName, accountId);
+          // DeleteRole fails with DeleteConflict while anything below remains attached.
+          for (const arn of await attachedPolicyArns(iam, roleName)) {
+            await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+          }
+          for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
+            for (const name of page.PolicyNames ?? []) {
+              await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+            }
+          }
+          for await (const page of paginateListInstanceProfilesForRole({ client: iam }, { RoleName: roleName })) {
+            for (const profile of page.InstanceProfiles ?? []) {
+              if (profile.InstanceProfileName === undefined) continue;
+              await iam.send(
+                new RemoveRoleFromInstanceProfileCommand({
+                  RoleName: roleName,
+                  InstanceProfileName: profile.InstanceProfileName,
+                }),
+              );
+            }
+          }
+          await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+        } catch (error) {
+          const name = errorName(error);
+          if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') return;
+          throw translateOrganizationsError(error, context);
+        }
+      });
+    },
+  };
+}
+
+function credentialsFromEnv(env: Env): AwsCredentialIdentityProvider | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const identity = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return async () => identity;
+}
+
+/**
+ * `Status` is documented as ACTIVE | SUSPENDED | PENDING_CLOSURE; newer responses also carry `State`
+ * (adding PENDING_ACTIVATION and CLOSED), used when Status is missing.
+ */
+function accountStatus(account: Account): LiveAccountStatus {
+  const status: string | undefined = account.Status ?? (account as { State?: string }).State;
+  switch (status) {
+    case 'SUSPENDED':
+    case 'CLOSED':
+      return 'SUSPENDED';
+    case 'PENDING_CLOSURE':
+      return 'PENDING_CLOSURE';
+    default:
+      return 'ACTIVE';
+  }
+}
+
+/** A closed account without the tag (closed by hand, or the tag was lost) counts: the safe side. */
+function isWithinWindow(closureRequested: string | undefined, windowStart: number): boolean {
+  if (closureRequested === undefined) return true;
+  const at = Date.parse(closureRequested);
+  return Number.isNaN(at) || at >= windowStart;
+}
+
+function toCreation(status: CreateAccountStatus): LiveAccountCreation {
+  const state = status.State === 'SUCCEEDED' || status.State === 'FAILED' ? status.State : 'IN_PROGRESS';
+  return {
+    requestId: status.Id ?? '',
+    accountName: status.AccountName ?? '',
+    state,
+    ...(status.AccountId ? { accountId: status.AccountId } : {}),
+    // Kept raw: AWS keeps adding reasons (aws-facts §2); the apply engine turns known ones into advice.
+    ...(status.FailureReason ? { failureReason: status.FailureReason } : {}),
+  };
+}
+
+function isManaged(role: Role): boolean {
+  return (role.Tags ?? []).some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+}
+
+function notManaged(roleName: string, accountId: string): AppError {
+  return new AppError(
+    'not-managed',
+    `Role ${roleName} in account ${accountId} exists but was not created by this tool (no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag); it is left untouched.`,
+    {
+      fault: 'user',
+      hint: `If the tool should own it, tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} in that account; otherwise choose another bootstrap_role_name.`,
+    },
+  );
+}
+
+function withManagedBy(tags: Tags): Tags {
+  return { ...tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
+}
+
+function toOrgTags(tags: Tags): OrgTag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function toIamTags(tags: Tags): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
