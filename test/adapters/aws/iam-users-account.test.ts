@@ -1,0 +1,262 @@
+/**
+ * The IAM adapter against moto server: the real wire protocol, happy paths and the refusals.
+ * AWS's strict behaviours moto lacks are in iam-users-account-fakes.test.ts.
+ */
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  GetGroupCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  IAMClient,
+  ListVirtualMFADevicesCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isAppError } from '../../../src/core/errors.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
+import { awsClientConfig, createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
+import type { UsersAccountPort } from '../../../src/ports/users-account.ts';
+import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
+
+function aSettings(): SettingsFile {
+  return {
+    users_account: {
+      id: '123456789012',
+      alias: 'test-users',
+      region: 'eu-west-2',
+      group: 'CrossAccountAccess',
+      password_policy: { minimum_length: 16 },
+    },
+    organization: {
+      management_account_id: '210987654321',
+      access_role_name: 'OrganizationAccountAccessRole',
+      bootstrap_role_name: 'bootstrap',
+      root_email_template: 'aws-root+{name}@example.gov.uk',
+    },
+    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
+    email_domains: { staff: ['example.gov.uk'], contractor: [] },
+    protected_users: ['break-glass-admin'],
+    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
+  };
+}
+
+const MANAGED = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
+const noSleep = async (): Promise<void> => {};
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAppError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+let moto: MotoServer;
+let iam: IAMClient;
+let account: UsersAccountPort;
+const settings = aSettings();
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const env = motoEnv(moto.url);
+  iam = new IAMClient(awsClientConfig('IAM', { region: settings.users_account.region, env }));
+  account = createAwsUsersAccount(settings, env, { sleep: noSleep });
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+describe('readUsersAccount', () => {
+  it('reads users with tags and groups, and the group, from one snapshot', async () => {
+    await account.createGroup('CrossAccountAccess');
+    await account.createUser('alice@example.gov.uk', { ...MANAGED, team: 'platform', name: 'Alice Example' });
+    await account.createUser('bob@example.gov.uk', { ...MANAGED, team: 'data' });
+    await account.addUserToGroup('alice@example.gov.uk', 'CrossAccountAccess');
+    await account.setTemporaryPassword('alice@example.gov.uk', 'Correct-Horse-Battery-1');
+
+    const live = await account.readUsersAccount('CrossAccountAccess');
+
+    const byName = new Map(live.users.map((u) => [u.userName, u]));
+    expect([...byName.keys()].sort()).toEqual(['alice@example.gov.uk', 'bob@example.gov.uk']);
+    expect(byName.get('alice@example.gov.uk')).toMatchObject({
+      arn: 'arn:aws:iam::123456789012:user/alice@example.gov.uk',
+      tags: { ...MANAGED, team: 'platform', name: 'Alice Example' },
+      groups: ['CrossAccountAccess'],
+    });
+    expect(byName.get('bob@example.gov.uk')?.groups).toEqual([]);
+    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: {} });
+    expect(live.passwordPolicy).toBeUndefined();
+    const profile = await iam.send(new GetLoginProfileCommand({ UserName: 'alice@example.gov.uk' }));
+    expect(profile.LoginProfile?.UserName).toBe('alice@example.gov.uk');
+  });
+
+  it('has no group when the configured group does not exist', async () => {
+    const live = await account.readUsersAccount('CrossAccountAccess');
+    expect(live).toEqual({ users: [] });
+  });
+});
+
+describe('users', () => {
+  it('refuses a second user with the same name (user-exists)', async () => {
+    await account.createUser('carol@example.gov.uk', MANAGED);
+    expect(await codeOf(account.createUser('carol@example.gov.uk', MANAGED))).toBe('user-exists');
+  });
+
+  it('tags and untags', async () => {
+    await account.createUser('dan@example.gov.uk', { ...MANAGED, team: 'a' });
+    await account.tagUser('dan@example.gov.uk', { team: 'b', 'credentials-sent': 'initial' });
+    await account.untagUser('dan@example.gov.uk', ['team']);
+    const live = await account.readUsersAccount('CrossAccountAccess');
+    expect(live.users[0]?.tags).toEqual({ ...MANAGED, 'credentials-sent': 'initial' });
+  });
+
+  it('creates the login profile, then replaces its password on a second call', async () => {
+    await account.createUser('erin@example.gov.uk', MANAGED);
+    await account.setTemporaryPassword('erin@example.gov.uk', 'First-Temporary-Password-1');
+    await account.setTemporaryPassword('erin@example.gov.uk', 'Second-Temporary-Password-2');
+    const profile = await iam.send(new GetLoginProfileCommand({ UserName: 'erin@example.gov.uk' }));
+    expect(profile.LoginProfile).toBeDefined();
+  });
+
+  it('builds user ARNs from the settings account id', () => {
+    expect(account.userArn('a@example.gov.uk')).toBe('arn:aws:iam::123456789012:user/a@example.gov.uk');
+  });
+});
+
+describe('deleteUser', () => {
+  it('removes every dependency, then the user', async () => {
+    const UserName = 'frank@example.gov.uk';
+    await account.createGroup('CrossAccountAccess');
+    await account.createUser(UserName, MANAGED);
+    await account.addUserToGroup(UserName, 'CrossAccountAccess');
+    await account.setTemporaryPassword(UserName, 'Temporary-Password-123');
+    await iam.send(new CreateAccessKeyCommand({ UserName }));
+    const mfa = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'frank' }));
+    const SerialNumber = mfa.VirtualMFADevice?.SerialNumber ?? '';
+    expect(SerialNumber).toMatch(/^arn:aws:iam::\d{12}:mfa\/frank$/);
+    await iam.send(
+      new EnableMFADeviceCommand({ UserName, SerialNumber, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+    );
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName,
+        PolicyName: 'inline',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] }),
+      }),
+    );
+    const policy = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'attached',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] }),
+      }),
+    );
+    await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn: policy.Policy?.Arn ?? '' }));
+
+    await account.deleteUser(UserName);
+
+    expect(await iam.send(new GetUserCommand({ UserName })).catch((e: Error) => e.name)).toBe('NoSuchEntityException');
+    const devices = await iam.send(new ListVirtualMFADevicesCommand({}));
+    expect(devices.VirtualMFADevices ?? []).toEqual([]);
+    // moto keeps a deleted user in its groups (aws-facts §8): an empty group shows the membership was removed.
+    const group = await iam.send(new GetGroupCommand({ GroupName: 'CrossAccountAccess' }));
+    expect(group.Users ?? []).toEqual([]);
+    // Not checked through moto.data(): moto 5.2.1's data.json answers 500 after ANY user deletion
+    // (it serialises the deleted user's group_list), memberships removed or not.
+    const live = await account.readUsersAccount('CrossAccountAccess');
+    expect(live.users).toEqual([]);
+  });
+
+  it('refuses a user without the managed-by tag, and leaves it alone', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'legacy@example.gov.uk', Tags: [{ Key: 'team', Value: 'x' }] }));
+    expect(await codeOf(account.deleteUser('legacy@example.gov.uk'))).toBe('not-managed');
+    await expect(iam.send(new GetUserCommand({ UserName: 'legacy@example.gov.uk' }))).resolves.toBeDefined();
+  });
+
+  it('refuses a protected user even when tagged as managed', async () => {
+    await account.createUser('break-glass-admin', MANAGED);
+    expect(await codeOf(account.deleteUser('Break-Glass-Admin'))).toBe('protected');
+    await expect(iam.send(new GetUserCommand({ UserName: 'break-glass-admin' }))).resolves.toBeDefined();
+  });
+
+  it('reports a user that does not exist as not-found', async () => {
+    expect(await codeOf(account.deleteUser('nobody@example.gov.uk'))).toBe('not-found');
+  });
+});
+
+describe('password policy and group policies', () => {
+  it('round-trips the whole password policy, users always allowed to change their password', async () => {
+    await account.putPasswordPolicy({
+      minimumLength: 16,
+      requireSymbols: true,
+      requireNumbers: false,
+      requireUppercase: true,
+      requireLowercase: false,
+      allowUsersToChangePassword: true,
+      maxAgeDays: 90,
+      reusePrevention: 5,
+    });
+    expect((await account.readUsersAccount('CrossAccountAccess')).passwordPolicy).toEqual({
+      minimumLength: 16,
+      requireSymbols: true,
+      requireNumbers: false,
+      requireUppercase: true,
+      requireLowercase: false,
+      allowUsersToChangePassword: true,
+      maxAgeDays: 90,
+      reusePrevention: 5,
+    });
+
+    // Not partial: fields left out of the next policy go back to "none".
+    await account.putPasswordPolicy({
+      minimumLength: 20,
+      requireSymbols: false,
+      requireNumbers: false,
+      requireUppercase: false,
+      requireLowercase: false,
+      allowUsersToChangePassword: true,
+    });
+    const policy = (await account.readUsersAccount('CrossAccountAccess')).passwordPolicy;
+    expect(policy).toMatchObject({ minimumLength: 20, allowUsersToChangePassword: true });
+    expect(policy?.maxAgeDays).toBeUndefined();
+    expect(policy?.reusePrevention).toBeUndefined();
+  });
+
+  it('round-trips group policies through the URL-encoded documents IAM returns', async () => {
+    const document = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AssumeRolesWithMfa',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: 'arn:aws:iam::*:role/*',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, StringLike: { 'aws:userid': '* %&+= é/?#' } },
+        },
+      ],
+    };
+    await account.createGroup('CrossAccountAccess');
+    await account.createGroup('CrossAccountAccess'); // a re-run: already there is fine
+    await account.putGroupPolicy('CrossAccountAccess', 'assume-roles-with-mfa', document);
+    await account.putGroupPolicy('CrossAccountAccess', 'to-remove', document);
+    await account.deleteGroupPolicy('CrossAccountAccess', 'to-remove');
+
+    const live = await account.readUsersAccount('CrossAccountAccess');
+    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: { 'assume-roles-with-mfa': document } });
+  });
+
+  it('reads only the configured group', async () => {
+    await iam.send(new CreateGroupCommand({ GroupName: 'Other' }));
+    expect((await account.readUsersAccount('CrossAccountAccess')).group).toBeUndefined();
+  });
+});
