@@ -1,0 +1,334 @@
+/**
+ * The Organization and its member accounts in the sandbox. Account creation is asynchronous as in
+ * AWS (a request that completes when first described), account ids come from a counter, and the
+ * rules that shape the apply engine are enforced: 5 creations in flight, unique root emails,
+ * existing OUs, no closing the management account, the closure quota, managed bootstrap roles.
+ */
+import { AppError } from '../../core/errors.ts';
+import {
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+  type LiveAccount,
+  type LiveAccountCreation,
+  type LiveOrganization,
+  type Tags,
+} from '../../core/model.ts';
+import { summarizeTrustPolicy } from '../../core/trust-policy.ts';
+import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
+import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
+import type { SandboxAccount, SandboxCreation, SandboxState, SandboxStore } from './state.ts';
+
+export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const MAX_CREATIONS_IN_FLIGHT = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Organizations' CreateAccount email rules (aws-facts §2): 6-64 ASCII characters, one @, a dot in the domain.
+const ACCOUNT_EMAIL = /^[^@\s.][^@\s]*@[^@\s]+\.[^@\s]+$/;
+
+/** AWS lets you close 10% of member accounts, at least 10 and at most 1000, in 30 days (aws-facts §2). */
+export function closureQuota(memberAccountCount: number): number {
+  return Math.min(1000, Math.max(10, Math.floor(memberAccountCount / 10)));
+}
+
+function findAccount(state: SandboxState, accountId: string): SandboxAccount {
+  const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
+  if (account === undefined) throw new AppError('not-found', `Account ${accountId} is not in the organization.`);
+  return account;
+}
+
+function isManaged(tags: Record<string, string>): boolean {
+  return tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE;
+}
+
+function toLiveCreation(creation: SandboxCreation): LiveAccountCreation {
+  return {
+    requestId: creation.requestId,
+    accountName: creation.accountName,
+    state: creation.state,
+    ...(creation.accountId === undefined ? {} : { accountId: creation.accountId }),
+    ...(creation.failureReason === undefined ? {} : { failureReason: creation.failureReason }),
+  };
+}
+
+export class SandboxOrganization implements OrganizationPort {
+  private readonly store: SandboxStore;
+  private readonly usersAccountId: string;
+  private readonly now: () => Date;
+
+  constructor(store: SandboxStore, usersAccountId: string, now: () => Date) {
+    this.store = store;
+    this.usersAccountId = usersAccountId;
+    this.now = now;
+  }
+
+  async readOrganization(bootstrapRoleName: string): Promise<LiveOrganization> {
+    const now = this.now();
+    return this.store.update((state) => {
+      const org = state.organization;
+      // A closure goes PENDING_CLOSURE -> SUSPENDED; the sandbox finishes it on the next look.
+      for (const account of org.accounts) if (account.status === 'PENDING_CLOSURE') account.status = 'SUSPENDED';
+      const accounts: LiveAccount[] = org.accounts.map((account) => {
+        let bootstrap: LiveAccount['bootstrap'];
+        if (account.status !== 'ACTIVE') {
+          // A suspended account cannot be signed in to: its roles cannot be read.
+          bootstrap = 'unknown';
+        } else {
+          const role = account.roles.find((candidate) => candidate.name.toLowerCase() === bootstrapRoleName.toLowerCase());
+          if (role !== undefined) {
+            const trust = summarizeTrustPolicy(this.usersAccountId, role.trustPolicy);
+            bootstrap = {
+              managed: isManaged(role.tags),
+              trustedUsers: trust.trusted,
+              requiresMfa: trust.requiresMfa,
+              hasAdministratorAccess: role.attachedPolicies.includes(ADMINISTRATOR_ACCESS_ARN),
+            };
+          }
+        }
+        return {
+          id: account.id,
+          name: account.name,
+          email: account.email,
+          status: account.status,
+          ouPath: account.ouPath,
+          tags: { ...account.tags },
+          ...(bootstrap === undefined ? {} : { bootstrap }),
+        };
+      });
+      const since = now.getTime() - 30 * DAY_MS;
+      return {
+        accounts,
+        ouPaths: [...org.ouPaths].sort(),
+        creations: org.creations.map(toLiveCreation),
+        closedInLast30Days: org.closures.filter((closure) => Date.parse(closure.closedAt) >= since).length,
+        // Closed accounts keep counting until they are permanently closed (aws-facts §2).
+        memberAccountCount: org.accounts.filter((account) => account.id !== org.managementAccountId).length,
+      };
+    });
+  }
+
+  async startAccountCreation(input: CreateAccountInput): Promise<string> {
+    if (input.accountName.length < 1 || input.accountName.length > 50 || !/^[\x20-\x7e]+$/.test(input.accountName)) {
+      throw invalidInput(`Account name "${input.accountName}" must be 1-50 printable ASCII characters.`);
+    }
+    assertIamName('Role', input.accessRoleName, 64);
+    const tags = mergeTags({}, input.tags, false);
+    const now = this.now().toISOString();
+    return this.store.update((state) => {
+      const inFlight = state.organization.creations.filter((creation) => creation.state === 'IN_PROGRESS').length;
+      if (inFlight >= MAX_CREATIONS_IN_FLIGHT) {
+        throw new AppError(
+          'too-many-creations',
+          `Only ${MAX_CREATIONS_IN_FLIGHT} account creations can be in progress at once; ${inFlight} are.`,
+        );
+      }
+      state.counters.request += 1;
+      const requestId = `car-sandbox${String(state.counters.request).padStart(8, '0')}`;
+      state.organization.creations.push({
+        requestId,
+        accountName: input.accountName,
+        email: input.email,
+        tags,
+        accessRoleName: input.accessRoleName,
+        state: 'IN_PROGRESS',
+        requestedAt: now,
+      });
+      return requestId;
+    });
+  }
+
+  async describeAccountCreation(requestId: string): Promise<LiveAccountCreation> {
+    const now = this.now().toISOString();
+    return this.store.update((state) => {
+      const creation = state.organization.creations.find((candidate) => candidate.requestId === requestId);
+      if (creation === undefined) throw new AppError('not-found', `No account creation request ${requestId}.`);
+      if (creation.state === 'IN_PROGRESS') this.complete(state, creation, now);
+      return toLiveCreation(creation);
+    });
+  }
+
+  /** What AWS decides asynchronously: a bad or taken email fails the request, not the call. */
+  private complete(state: SandboxState, creation: SandboxCreation, now: string): void {
+    creation.completedAt = now;
+    const email = creation.email;
+    if (email.length < 6 || email.length > 64 || !/^[\x21-\x7e]+$/.test(email) || !ACCOUNT_EMAIL.test(email)) {
+      creation.state = 'FAILED';
+      creation.failureReason = 'INVALID_EMAIL';
+      return;
+    }
+    if (state.organization.accounts.some((account) => account.email.toLowerCase() === email.toLowerCase())) {
+      creation.state = 'FAILED';
+      creation.failureReason = 'EMAIL_ALREADY_EXISTS';
+      return;
+    }
+    const id = this.nextAccountId(state);
+    state.organization.accounts.push({
+      id,
+      name: creation.accountName,
+      email,
+      status: 'ACTIVE',
+      ouPath: '/',
+      tags: { ...creation.tags },
+      roles: [
+        {
+          // Organizations' access role: administrator, trusting the management account (aws-facts §2).
+          name: creation.accessRoleName,
+          trustPolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${state.organization.managementAccountId}:root` },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+          tags: {},
+          attachedPolicies: [ADMINISTRATOR_ACCESS_ARN],
+        },
+      ],
+    });
+    creation.state = 'SUCCEEDED';
+    creation.accountId = id;
+  }
+
+  /** Deterministic ids, 12 digits, never one already in use. */
+  private nextAccountId(state: SandboxState): string {
+    const taken = new Set([...state.organization.accounts.map((account) => account.id), state.usersAccount.accountId]);
+    let id: string;
+    do {
+      state.counters.account += 1;
+      id = String(100_000_000_000 + state.counters.account * 1_111);
+    } while (taken.has(id));
+    return id;
+  }
+
+  async moveAccount(accountId: string, ouPath: string): Promise<void> {
+    await this.store.update((state) => {
+      const account = findAccount(state, accountId);
+      if (!state.organization.ouPaths.includes(ouPath)) {
+        throw new AppError('ou-not-found', `Organizational unit ${ouPath} does not exist.`, {
+          fault: 'user',
+          hint: 'Create the OU in AWS Organizations first (the tool does not create OUs), or fix organizational_unit.',
+        });
+      }
+      account.ouPath = ouPath;
+    });
+  }
+
+  async tagAccount(accountId: string, tags: Tags): Promise<void> {
+    await this.store.update((state) => {
+      const account = findAccount(state, accountId);
+      account.tags = mergeTags(account.tags, tags, false);
+    });
+  }
+
+  async untagAccount(accountId: string, keys: readonly string[]): Promise<void> {
+    await this.store.update((state) => {
+      const account = findAccount(state, accountId);
+      account.tags = removeTags(account.tags, keys, false);
+    });
+  }
+
+  async closeAccount(accountId: string): Promise<void> {
+    const now = this.now();
+    await this.store.update((state) => {
+      const org = state.organization;
+      const account = findAccount(state, accountId);
+      if (account.id === org.managementAccountId) {
+        throw new AppError('management-account', 'The management account cannot be closed.', { fault: 'user' });
+      }
+      if (account.status !== 'ACTIVE') {
+        throw new AppError('account-closed', `Account ${account.name} (${account.id}) is already closed.`);
+      }
+      const since = now.getTime() - 30 * DAY_MS;
+      const recent = org.closures.filter((closure) => Date.parse(closure.closedAt) >= since).length;
+      const members = org.accounts.filter((candidate) => candidate.id !== org.managementAccountId).length;
+      if (recent >= closureQuota(members)) {
+        throw new AppError(
+          'closure-quota',
+          `AWS allows ${closureQuota(members)} account closures in 30 days here and ${recent} were closed already.`,
+        );
+      }
+      account.status = 'PENDING_CLOSURE';
+      org.closures.push({ accountId: account.id, closedAt: now.toISOString() });
+    });
+  }
+
+  async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
+    assertIamName('Role', input.roleName, 64);
+    const roleTags = mergeTags({}, input.tags, true);
+    await this.store.update((state) => {
+      const account = this.activeAccount(state, input.accountId);
+      const users = state.usersAccount.users;
+      // IAM rejects a trust policy naming a user that does not exist ("Invalid principal in policy").
+      for (const principal of principalsOf(input.trustPolicy)) {
+        const prefix = `arn:aws:iam::${this.usersAccountId}:user/`;
+        if (principal.startsWith(prefix)) {
+          const name = principal.slice(prefix.length);
+          if (!users.some((user) => user.userName.toLowerCase() === name.toLowerCase())) {
+            throw new AppError('malformed-policy', `Invalid principal in policy: user ${name} does not exist.`);
+          }
+        }
+      }
+      const role = account.roles.find((candidate) => candidate.name.toLowerCase() === input.roleName.toLowerCase());
+      if (role === undefined) {
+        account.roles.push({
+          name: input.roleName,
+          trustPolicy: structuredClone(input.trustPolicy) as Record<string, unknown>,
+          tags: roleTags,
+          attachedPolicies: [ADMINISTRATOR_ACCESS_ARN],
+        });
+        return;
+      }
+      if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
+      role.trustPolicy = structuredClone(input.trustPolicy) as Record<string, unknown>;
+      role.tags = mergeTags(role.tags, input.tags, true);
+      if (!role.attachedPolicies.includes(ADMINISTRATOR_ACCESS_ARN)) role.attachedPolicies.push(ADMINISTRATOR_ACCESS_ARN);
+    });
+  }
+
+  async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
+    await this.store.update((state) => {
+      const account = this.activeAccount(state, accountId);
+      const role = account.roles.find((candidate) => candidate.name.toLowerCase() === roleName.toLowerCase());
+      if (role === undefined) throw noSuchEntity(`Role ${roleName} in account ${account.name}`);
+      if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
+      // Detach policies, then delete the role (IAM refuses DeleteRole while policies are attached).
+      role.attachedPolicies = [];
+      account.roles = account.roles.filter((candidate) => candidate !== role);
+    });
+  }
+
+  private activeAccount(state: SandboxState, accountId: string): SandboxAccount {
+    const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
+    if (account === undefined) {
+      // Right after creation AWS may not let us in yet; the same code covers an id not known yet.
+      throw new AppError('account-not-ready', `Account ${accountId} cannot be reached yet.`);
+    }
+    if (account.status !== 'ACTIVE') {
+      throw new AppError('account-suspended', `Account ${account.name} (${account.id}) is closed: its roles cannot be changed.`);
+    }
+    return account;
+  }
+}
+
+function unmanagedRole(account: SandboxAccount, roleName: string): AppError {
+  return new AppError(
+    'not-managed',
+    `Role ${roleName} in account ${account.name} (${account.id}) has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it is not ours to change.`,
+    { fault: 'user', hint: 'Rename the bootstrap role in settings.yaml, or tag the existing role if it really is the bootstrap role.' },
+  );
+}
+
+function principalsOf(document: Readonly<Record<string, unknown>>): string[] {
+  const statements = document['Statement'];
+  const list = Array.isArray(statements) ? statements : [statements];
+  const out: string[] = [];
+  for (const statement of list) {
+    if (typeof statement !== 'object' || statement === null) continue;
+    const principal = (statement as Record<string, unknown>)['Principal'];
+    if (typeof principal !== 'object' || principal === null) continue;
+    const aws = (principal as Record<string, unknown>)['AWS'];
+    for (const entry of Array.isArray(aws) ? aws : [aws]) if (typeof entry === 'string') out.push(entry);
+  }
+  return out;
+}

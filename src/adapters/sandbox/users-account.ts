@@ -1,0 +1,230 @@
+/** The users account (IAM) in the sandbox, with the IAM rules that matter to the reconciler. */
+import { AppError } from '../../core/errors.ts';
+import {
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+  type LiveUsersAccount,
+  type PasswordPolicy,
+  type PolicyDocument,
+  type Tags,
+} from '../../core/model.ts';
+import { userArn } from '../../core/trust-policy.ts';
+import type { UsersAccountPort } from '../../ports/users-account.ts';
+import {
+  assertIamName,
+  assertPasswordMeetsPolicy,
+  assertPasswordPolicy,
+  mergeTags,
+  noSuchEntity,
+  removeTags,
+} from './rules.ts';
+import { hashPassword, type SandboxState, type SandboxStore, type SandboxUser } from './state.ts';
+
+const MAX_GROUPS_PER_USER = 10;
+const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** IAM finds users and groups by name ignoring case (names are unique regardless of case). */
+function findUser(state: SandboxState, userName: string): SandboxUser {
+  const user = state.usersAccount.users.find((candidate) => sameName(candidate.userName, userName));
+  if (user === undefined) throw noSuchEntity(`User ${userName}`);
+  return user;
+}
+
+function isManaged(tags: Record<string, string>): boolean {
+  return Object.entries(tags).some(([key, value]) => sameName(key, MANAGED_BY_TAG) && value === MANAGED_BY_VALUE);
+}
+
+/** Every credential, policy and membership AWS requires gone before DeleteUser (aws-facts §1). */
+function remainingDependencies(user: SandboxUser): string[] {
+  const left: string[] = [];
+  if (user.loginProfile !== undefined) left.push('login profile');
+  if (user.accessKeys.length > 0) left.push('access keys');
+  if (user.signingCertificates.length > 0) left.push('signing certificates');
+  if (user.sshPublicKeys.length > 0) left.push('SSH public keys');
+  if (user.serviceSpecificCredentials.length > 0) left.push('service-specific credentials');
+  if (user.mfaDevices.length > 0) left.push('MFA devices');
+  if (Object.keys(user.inlinePolicies).length > 0) left.push('inline policies');
+  if (user.attachedPolicies.length > 0) left.push('attached policies');
+  if (user.groups.length > 0) left.push('group memberships');
+  return left;
+}
+
+export class SandboxUsersAccount implements UsersAccountPort {
+  private readonly store: SandboxStore;
+  private readonly accountId: string;
+  private readonly now: () => Date;
+  private readonly protectedUsers: ReadonlySet<string>;
+
+  constructor(store: SandboxStore, accountId: string, now: () => Date, protectedUsers: readonly string[] = []) {
+    this.store = store;
+    this.accountId = accountId;
+    this.now = now;
+    this.protectedUsers = new Set(protectedUsers.map((name) => name.toLowerCase()));
+  }
+
+  async readUsersAccount(group: string): Promise<LiveUsersAccount> {
+    const state = await this.store.read();
+    const { users, groups, passwordPolicy } = state.usersAccount;
+    const found = groups.find((candidate) => sameName(candidate.name, group));
+    return {
+      users: [...users]
+        .sort((a, b) => a.userName.localeCompare(b.userName))
+        .map((user) => ({
+          userName: user.userName,
+          arn: this.userArn(user.userName),
+          tags: { ...user.tags },
+          groups: [...user.groups],
+        })),
+      ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
+      ...(found === undefined ? {} : { group: { name: found.name, policies: found.policies } }),
+    };
+  }
+
+  userArn(userName: string): string {
+    return userArn(this.accountId, userName);
+  }
+
+  async createUser(userName: string, tags: Tags): Promise<void> {
+    assertIamName('User', userName, 64);
+    const userTags = mergeTags({}, tags, true);
+    await this.store.update((state) => {
+      const existing = state.usersAccount.users.find((user) => sameName(user.userName, userName));
+      if (existing !== undefined) {
+        throw new AppError('user-exists', `A user named ${existing.userName} already exists (IAM user names are unique ignoring case).`);
+      }
+      state.counters.user += 1;
+      state.usersAccount.users.push({
+        userName,
+        userId: `AIDASANDBOX${String(state.counters.user).padStart(9, '0')}`,
+        createdAt: this.now().toISOString(),
+        tags: userTags,
+        groups: [],
+        accessKeys: [],
+        signingCertificates: [],
+        sshPublicKeys: [],
+        serviceSpecificCredentials: [],
+        mfaDevices: [],
+        inlinePolicies: {},
+        attachedPolicies: [],
+      });
+    });
+  }
+
+  async tagUser(userName: string, tags: Tags): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      user.tags = mergeTags(user.tags, tags, true);
+    });
+  }
+
+  async untagUser(userName: string, keys: readonly string[]): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      user.tags = removeTags(user.tags, keys, true);
+    });
+  }
+
+  async addUserToGroup(userName: string, group: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      const found = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
+      if (found === undefined) throw noSuchEntity(`Group ${group}`);
+      if (user.groups.some((name) => sameName(name, found.name))) return;
+      if (user.groups.length >= MAX_GROUPS_PER_USER) {
+        throw new AppError('limit-exceeded', `User ${user.userName} is already in ${MAX_GROUPS_PER_USER} groups.`);
+      }
+      user.groups.push(found.name);
+    });
+  }
+
+  async setTemporaryPassword(userName: string, password: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      assertPasswordMeetsPolicy(password, state.usersAccount.passwordPolicy);
+      user.loginProfile = { passwordHash: hashPassword(password), passwordResetRequired: true, createdAt: this.now().toISOString() };
+    });
+  }
+
+  async deleteUser(userName: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      if (this.protectedUsers.has(user.userName.toLowerCase())) {
+        throw new AppError('protected', `User ${user.userName} is protected (settings.protected_users): not deleting it.`, { fault: 'user' });
+      }
+      if (!isManaged(user.tags)) {
+        throw new AppError('not-managed', `User ${user.userName} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it is not ours to delete.`);
+      }
+      // The API order (aws-facts §1): credentials first, then MFA (deactivate, then delete the
+      // virtual device), policies, group memberships, and only then the user.
+      delete user.loginProfile;
+      user.accessKeys = [];
+      user.signingCertificates = [];
+      user.sshPublicKeys = [];
+      user.serviceSpecificCredentials = [];
+      for (const serial of user.mfaDevices) {
+        if (serial.startsWith('arn:') && serial.includes(':mfa/')) {
+          state.usersAccount.virtualMfaDevices = state.usersAccount.virtualMfaDevices.filter((device) => device !== serial);
+        }
+      }
+      user.mfaDevices = [];
+      user.inlinePolicies = {};
+      user.attachedPolicies = [];
+      user.groups = [];
+      const left = remainingDependencies(user);
+      if (left.length > 0) {
+        throw new AppError('delete-conflict', `Cannot delete user ${user.userName}: must delete ${left.join(', ')} first.`);
+      }
+      state.usersAccount.users = state.usersAccount.users.filter((candidate) => candidate !== user);
+      // AWS stores trust principals as unique ids: once the user is gone, a role that trusted it
+      // shows the bare id, and a new user with the same name is not trusted (aws-facts §3).
+      const arn = this.userArn(user.userName);
+      for (const account of state.organization.accounts) {
+        for (const role of account.roles) role.trustPolicy = replacePrincipal(role.trustPolicy, arn, user.userId);
+      }
+    });
+  }
+
+  async putPasswordPolicy(policy: PasswordPolicy): Promise<void> {
+    assertPasswordPolicy(policy);
+    await this.store.update((state) => {
+      // Not a partial update: omitted fields revert to their defaults, as in AWS.
+      state.usersAccount.passwordPolicy = { ...policy };
+    });
+  }
+
+  async createGroup(group: string): Promise<void> {
+    assertIamName('Group', group, 128);
+    await this.store.update((state) => {
+      const existing = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
+      if (existing !== undefined) throw new AppError('entity-exists', `A group named ${existing.name} already exists.`);
+      state.usersAccount.groups.push({ name: group, policies: {} });
+    });
+  }
+
+  async putGroupPolicy(group: string, policyName: string, document: PolicyDocument): Promise<void> {
+    assertIamName('Policy', policyName, 128);
+    if (!Array.isArray(document['Statement']) && typeof document['Statement'] !== 'object') {
+      throw new AppError('malformed-policy', `Policy ${policyName} has no Statement.`);
+    }
+    await this.store.update((state) => {
+      const found = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
+      if (found === undefined) throw noSuchEntity(`Group ${group}`);
+      found.policies[policyName] = structuredClone(document) as Record<string, unknown>;
+    });
+  }
+
+  async deleteGroupPolicy(group: string, policyName: string): Promise<void> {
+    await this.store.update((state) => {
+      const found = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
+      if (found === undefined) throw noSuchEntity(`Group ${group}`);
+      if (!(policyName in found.policies)) throw noSuchEntity(`Policy ${policyName} of group ${found.name}`);
+      delete found.policies[policyName];
+    });
+  }
+}
+
+function replacePrincipal(document: PolicyDocument, arn: string, uniqueId: string): PolicyDocument {
+  const text = JSON.stringify(document);
+  if (!text.includes(JSON.stringify(arn))) return document;
+  return JSON.parse(text.split(JSON.stringify(arn)).join(JSON.stringify(uniqueId))) as PolicyDocument;
+}
