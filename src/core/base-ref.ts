@@ -1,0 +1,110 @@
+/**
+ * A git ref as a baseline: the live state as if the files at that ref had been applied perfectly.
+ * `computePlan(head, liveStateFromDesired(base, ref))` then shows exactly what a pull request
+ * changes, with no AWS access (the PR check runs read-only, on `pull_request`).
+ */
+import { accountTags, desiredGroupPolicies, desiredPasswordPolicy, userTags } from './baseline.ts';
+import {
+  ACCOUNT_NOTIFIED_TAG,
+  CREDENTIALS_SENT_TAG,
+  credentialsToken,
+  type DesiredAccount,
+  type DesiredState,
+  type LiveAccount,
+  type LiveState,
+  type LiveUser,
+} from './model.ts';
+import { anError, START_OF_FILE, type Problem } from './problems.ts';
+import { userArn } from './trust-policy.ts';
+
+/** Every ancestor of an OU path, itself included: `/A/B` gives `/`, `/A`, `/A/B`. */
+function ouAncestors(path: string): string[] {
+  const parts = path.split('/').filter((part) => part !== '');
+  return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
+}
+
+function accountAsApplied(account: DesiredAccount, ref: string): LiveAccount {
+  const data = account.data;
+  const active = data.state === 'active';
+  const bootstrap = data.bootstrap;
+  const users = bootstrap === undefined || (bootstrap.state ?? 'present') === 'removed' ? [] : bootstrap.users;
+  const live: LiveAccount = {
+    // A placeholder, not an account number: renderers show only 12-digit ids.
+    id: data.id ?? `(${account.name} at ${ref})`,
+    name: account.name,
+    email: account.rootEmail,
+    // Closing an account suspends it (PENDING_CLOSURE, then SUSPENDED).
+    status: active ? 'ACTIVE' : 'SUSPENDED',
+    ouPath: data.organizational_unit,
+    tags: { ...accountTags(account), [ACCOUNT_NOTIFIED_TAG]: 'true' },
+  };
+  if (!active) {
+    live.bootstrap = 'unknown';
+  } else if (users.length > 0) {
+    live.bootstrap = {
+      managed: true,
+      trustedUsers: [...new Set(users.map((u) => u.toLowerCase()))].sort(),
+      requiresMfa: true,
+      hasAdministratorAccess: true,
+    };
+  }
+  return live;
+}
+
+/**
+ * The live state the files at `ref` describe, once applied: every user managed, tagged, in the
+ * group and with its credentials sent; the baseline in place; accounts ACTIVE (or SUSPENDED when
+ * closed) in their OU with their tags and bootstrap role. Planning a state against its own
+ * `liveStateFromDesired` gives no changes.
+ */
+export function liveStateFromDesired(desired: DesiredState, ref: string): LiveState {
+  const settings = desired.settings;
+  const group = settings.users_account.group;
+  const users: LiveUser[] = [...desired.users.values()].map((user) => ({
+    userName: user.userName,
+    arn: userArn(settings.users_account.id, user.userName),
+    tags: { ...userTags(user), [CREDENTIALS_SENT_TAG]: credentialsToken(user.data) },
+    groups: [group],
+  }));
+  const accounts = [...desired.accounts.values()].map((account) => accountAsApplied(account, ref));
+  const ouPaths = new Set<string>();
+  for (const account of desired.accounts.values()) for (const path of ouAncestors(account.data.organizational_unit)) ouPaths.add(path);
+  return {
+    baseline: { kind: 'git', ref },
+    usersAccount: {
+      users,
+      passwordPolicy: desiredPasswordPolicy(settings),
+      group: { name: group, policies: desiredGroupPolicies(settings) },
+    },
+    organization: {
+      accounts,
+      ouPaths: [...ouPaths].sort(),
+      creations: [],
+      closedInLast30Days: 0,
+      memberAccountCount: accounts.length,
+    },
+  };
+}
+
+/**
+ * accountFilesAreNeverDeleted: an account file present at the base ref must still exist. Deleting
+ * it would leave the account running unmanaged; closing is done with `state: closed`.
+ */
+export function accountsRemovedSinceBase(head: DesiredState, base: DesiredState): Problem[] {
+  const problems: Problem[] = [];
+  const names = [...base.accounts.keys()].sort();
+  for (const name of names) {
+    if (head.accounts.has(name)) continue;
+    const account = base.accounts.get(name);
+    if (account === undefined) continue;
+    problems.push(
+      anError(
+        'accountFilesAreNeverDeleted',
+        account.source.file,
+        START_OF_FILE,
+        `${account.source.file} was deleted. Accounts are never removed by deleting their file: restore the file and set state: closed to close the account.`,
+      ),
+    );
+  }
+  return problems;
+}
