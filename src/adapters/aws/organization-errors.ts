@@ -1,9 +1,11 @@
 /**
  * Organizations (and member-account IAM) exceptions, translated into the project's AppError at the
  * edge. Organizations names its exceptions differently from IAM, and ConstraintViolationException
- * carries the real cause in `Reason`, so it gets its own table.
+ * carries the real cause in `Reason`, so it gets its own table; anything else (credentials, IAM in
+ * member accounts) goes to the shared translateAwsError.
  */
 import { AppError, isAppError } from '../../core/errors.ts';
+import { translateAwsError } from './errors.ts';
 
 /** The exception name the SDK gives a service error (`error.name`), if any. */
 export function errorName(error: unknown): string | undefined {
@@ -88,14 +90,8 @@ export function translateOrganizationsError(error: unknown, context: string): Ap
       );
     case 'AccountAlreadyClosedException':
       return make('account-closed', 'the account is already closed.', 'Nothing to do: set `state: closed` in the account file.', 'user');
-    case 'NoSuchEntity':
-    case 'NoSuchEntityException':
-      return make('not-found', `not found (${detail}).`, 'Run again: the plan is read afresh each time.');
-    case 'DeleteConflict':
-    case 'DeleteConflictException':
-      return make('delete-conflict', `still in use (${detail}).`, 'Remove what still depends on it, then run again.');
     default:
-      return make('aws-error', `AWS answered ${name}: ${detail}`, 'See the AWS error above; run again if it looks transient.');
+      return translateAwsError(error, context);
   }
 }
 

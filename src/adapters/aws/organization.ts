@@ -54,6 +54,7 @@ import {
 } from '../../core/model.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
 import { RETRY, assumeRole } from './clients.ts';
+import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { parseTrustPolicy } from './organization-trust.ts';
 
@@ -151,15 +152,16 @@ export function createAwsOrganization(
       try {
         await iam.config.credentials();
       } catch (cause) {
+        if (!isAwsError(cause, 'AccessDenied')) {
+          throw translateAwsError(cause, `STS AssumeRole ${accessRoleName} in account ${accountId}`);
+        }
         throw new AppError(
           'account-not-ready',
-          `Cannot act in account ${accountId}: assuming ${accessRoleName} there failed (${errorName(cause) ?? 'Error'}: ${
-            cause instanceof Error ? cause.message : String(cause)
-          }).`,
+          `Cannot act in account ${accountId}: STS refused AssumeRole on ${accessRoleName} there (AccessDenied).`,
           {
             cause,
             hint:
-              'A new account can refuse AssumeRole for a few minutes after it is created; run again shortly. ' +
+              'A new account refuses AssumeRole for a few minutes after it is created; run again shortly. ' +
               `If it persists, check that ${accessRoleName} exists in the account and trusts the management account.`,
           },
         );
@@ -245,8 +247,8 @@ export function createAwsOrganization(
     try {
       return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
     } catch (error) {
-      if (errorName(error) === 'NoSuchEntity' || errorName(error) === 'NoSuchEntityException') return undefined;
-      throw translateOrganizationsError(error, context);
+      if (isAwsError(error, 'NoSuchEntity')) return undefined;
+      throw translateAwsError(error, context);
     }
   }
 
@@ -273,7 +275,7 @@ export function createAwsOrganization(
         try {
           arns = await attachedPolicyArns(iam, roleName);
         } catch (error) {
-          throw translateOrganizationsError(error, context);
+          throw translateAwsError(error, context);
         }
         return {
           managed: isManaged(role),
@@ -498,7 +500,7 @@ export function createAwsOrganization(
             await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
           }
         } catch (error) {
-          throw translateOrganizationsError(error, context);
+          throw translateAwsError(error, context);
         }
       });
     },
@@ -532,9 +534,9 @@ export function createAwsOrganization(
           }
           await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
         } catch (error) {
-          const name = errorName(error);
-          if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') return;
-          throw translateOrganizationsError(error, context);
+          // Deleted by someone else meanwhile: the goal is reached.
+          if (isAwsError(error, 'NoSuchEntity')) return;
+          throw translateAwsError(error, context);
         }
       });
     },

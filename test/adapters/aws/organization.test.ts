@@ -1,0 +1,256 @@
+/**
+ * The Organizations adapter against moto server: the real wire protocol, the multi-account hop into
+ * member accounts, and the happy paths. The strict AWS behaviours moto lacks (IN_PROGRESS/FAILED
+ * creations, quotas, throttling, AccessDenied on a fresh account) are in organization-fakes.test.ts.
+ */
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateOrganizationCommand,
+  CreateOrganizationalUnitCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assumeRole } from '../../../src/adapters/aws/clients.ts';
+import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
+import { isAppError } from '../../../src/core/errors.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveAccount, type SettingsFile } from '../../../src/core/model.ts';
+import type { OrganizationPort } from '../../../src/ports/organization.ts';
+import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
+
+/** moto's default account is the management account of the Organization it creates. */
+const MANAGEMENT = '123456789012';
+const USERS_ACCOUNT = '622626885786';
+
+function aSettings(overrides: Partial<SettingsFile['organization']> = {}): SettingsFile {
+  return {
+    users_account: {
+      id: USERS_ACCOUNT,
+      alias: 'test-users',
+      region: 'eu-west-2',
+      group: 'CrossAccountAccess',
+      password_policy: { minimum_length: 16 },
+    },
+    organization: {
+      management_account_id: MANAGEMENT,
+      access_role_name: 'OrganizationAccountAccessRole',
+      bootstrap_role_name: 'bootstrap',
+      root_email_template: 'aws-root+{name}@example.gov.uk',
+      ...overrides,
+    },
+    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
+    email_domains: { staff: ['example.gov.uk'], contractor: [] },
+    protected_users: ['break-glass-admin'],
+    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
+  };
+}
+
+const userArn = (name: string): string => `arn:aws:iam::${USERS_ACCOUNT}:user/${name}`;
+
+/** The trust policy shape the project writes: named users, MFA required. */
+function trustPolicy(users: string[]): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: users.map(userArn) },
+        Action: 'sts:AssumeRole',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
+    ],
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAppError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('AWS Organizations adapter (moto)', () => {
+  let moto: MotoServer;
+  let env: Record<string, string>;
+  let port: OrganizationPort;
+  let accountId = '';
+
+  const accountNamed = async (name: string): Promise<LiveAccount> => {
+    const org = await port.readOrganization('bootstrap');
+    const account = org.accounts.find((a) => a.name === name);
+    if (account === undefined) throw new Error(`no account ${name} in ${JSON.stringify(org.accounts)}`);
+    return account;
+  };
+
+  beforeAll(async () => {
+    // moto creates AWS managed policies (AdministratorAccess) in an account's IAM only when asked;
+    // this file runs in its own process, so the moto server it starts is the only one that sees this.
+    process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
+    moto = await startMoto();
+    env = motoEnv(moto.url);
+    const setup = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await setup.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const rootId = (await setup.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
+    const workloads = await setup.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Workloads' }));
+    await setup.send(
+      new CreateOrganizationalUnitCommand({
+        ParentId: workloads.OrganizationalUnit?.Id ?? '',
+        Name: 'Production',
+      }),
+    );
+    await setup.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Sandbox' }));
+    setup.destroy();
+    port = createAwsOrganization(aSettings(), env);
+  });
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('reads OU paths and the management account at the root', async () => {
+    const org = await port.readOrganization('bootstrap');
+    expect(org.ouPaths).toEqual(['/Sandbox', '/Workloads', '/Workloads/Production']);
+    expect(org.accounts).toHaveLength(1);
+    expect(org.accounts[0]).toMatchObject({ id: MANAGEMENT, status: 'ACTIVE', ouPath: '/' });
+    // The management account's own roles are not the tool's business.
+    expect(org.accounts[0]?.bootstrap).toBeUndefined();
+    expect(org.memberAccountCount).toBe(0);
+    expect(org.closedInLast30Days).toBe(0);
+  });
+
+  it('creates an account (moto: synchronously SUCCEEDED) and reports the request', async () => {
+    const requestId = await port.startAccountCreation({
+      accountName: 'team-a',
+      email: 'aws-root+team-a@example.gov.uk',
+      tags: { team: 'a' },
+      accessRoleName: 'OrganizationAccountAccessRole',
+    });
+    expect(requestId).toMatch(/^car-/);
+    const creation = await port.describeAccountCreation(requestId);
+    expect(creation).toMatchObject({ requestId, accountName: 'team-a', state: 'SUCCEEDED' });
+    expect(creation.accountId).toMatch(/^\d{12}$/);
+    accountId = creation.accountId ?? '';
+
+    const org = await port.readOrganization('bootstrap');
+    expect(org.creations).toContainEqual({ requestId, accountName: 'team-a', state: 'SUCCEEDED', accountId });
+    expect(org.memberAccountCount).toBe(1);
+    const account = org.accounts.find((a) => a.id === accountId);
+    expect(account).toMatchObject({ name: 'team-a', email: 'aws-root+team-a@example.gov.uk', ouPath: '/' });
+    expect(account?.tags).toEqual({ team: 'a', [MANAGED_BY_TAG]: MANAGED_BY_VALUE });
+    // Organizations created the access role, not the bootstrap role.
+    expect(account?.bootstrap).toBeUndefined();
+  });
+
+  it('moves the account into a nested OU, and again is a no-op', async () => {
+    await port.moveAccount(accountId, '/Workloads/Production');
+    expect((await accountNamed('team-a')).ouPath).toBe('/Workloads/Production');
+    await port.moveAccount(accountId, '/Workloads/Production');
+    expect((await accountNamed('team-a')).ouPath).toBe('/Workloads/Production');
+  });
+
+  it('refuses a move to an OU that does not exist, naming the path', async () => {
+    const error = await port.moveAccount(accountId, '/Workloads/Staging').catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('ou-not-found');
+    expect(String((error as Error).message)).toContain('/Workloads/Staging');
+  });
+
+  it('tags and untags the account', async () => {
+    await port.tagAccount(accountId, { 'cost-centre': 'CC-1', team: 'a2' });
+    expect((await accountNamed('team-a')).tags).toMatchObject({ 'cost-centre': 'CC-1', team: 'a2' });
+    await port.untagAccount(accountId, ['cost-centre']);
+    expect((await accountNamed('team-a')).tags).not.toHaveProperty('cost-centre');
+  });
+
+  it('creates the bootstrap role in the member account and reads it back', async () => {
+    await port.putBootstrapRole({
+      accountId,
+      roleName: 'bootstrap',
+      trustPolicy: trustPolicy(['alice@example.gov.uk', 'bob@example.gov.uk']),
+      tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+    });
+    expect((await accountNamed('team-a')).bootstrap).toEqual({
+      managed: true,
+      trustedUsers: ['alice@example.gov.uk', 'bob@example.gov.uk'],
+      requiresMfa: true,
+      hasAdministratorAccess: true,
+    });
+  });
+
+  it('updates the trust policy of a managed role', async () => {
+    await port.putBootstrapRole({
+      accountId,
+      roleName: 'bootstrap',
+      trustPolicy: trustPolicy(['bob@example.gov.uk']),
+      tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+    });
+    expect((await accountNamed('team-a')).bootstrap).toEqual({
+      managed: true,
+      trustedUsers: ['bob@example.gov.uk'],
+      requiresMfa: true,
+      hasAdministratorAccess: true,
+    });
+  });
+
+  it('refuses to touch a role it does not own', async () => {
+    const iam = new IAMClient({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      credentials: assumeRole(`arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, 'us-east-1', env, async () => ({
+        accessKeyId: 'testing',
+        secretAccessKey: 'testing',
+      })),
+    });
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'hand-made',
+        AssumeRolePolicyDocument: JSON.stringify(trustPolicy(['mallory@example.gov.uk'])),
+      }),
+    );
+    iam.destroy();
+    const input = { accountId, roleName: 'hand-made', trustPolicy: trustPolicy(['bob@example.gov.uk']), tags: {} };
+    expect(await codeOf(port.putBootstrapRole(input))).toBe('not-managed');
+    expect(await codeOf(port.deleteBootstrapRole(accountId, 'hand-made'))).toBe('not-managed');
+    const org = await port.readOrganization('hand-made');
+    expect(org.accounts.find((a) => a.id === accountId)?.bootstrap).toMatchObject({
+      managed: false,
+      trustedUsers: ['mallory@example.gov.uk'],
+      requiresMfa: true,
+      hasAdministratorAccess: false,
+    });
+  });
+
+  it('deletes the managed role; deleting it again succeeds', async () => {
+    await port.deleteBootstrapRole(accountId, 'bootstrap');
+    expect((await accountNamed('team-a')).bootstrap).toBeUndefined();
+    await port.deleteBootstrapRole(accountId, 'bootstrap');
+  });
+
+  it('works through settings.organization.role_to_assume', async () => {
+    const viaRole = createAwsOrganization(
+      aSettings({ role_to_assume: `arn:aws:iam::${MANAGEMENT}:role/reconciler` }),
+      env,
+    );
+    const org = await viaRole.readOrganization('bootstrap');
+    expect(org.accounts.map((a) => a.name)).toContain('team-a');
+  });
+
+  it('closes the account: SUSPENDED, counted against the closure quota, not looked into', async () => {
+    await port.closeAccount(accountId);
+    const org = await port.readOrganization('bootstrap');
+    const account = org.accounts.find((a) => a.id === accountId);
+    expect(account?.status).toBe('SUSPENDED');
+    expect(account?.bootstrap).toBe('unknown');
+    // The adapter's own closure-date tag stays out of the planner's view.
+    expect(account?.tags).not.toHaveProperty('closure-requested');
+    expect(org.closedInLast30Days).toBe(1);
+    expect(org.memberAccountCount).toBe(0);
+    await port.closeAccount(accountId);
+  });
+});
