@@ -1,0 +1,216 @@
+/**
+ * GitHubPort over the REST API with @octokit/rest. No Octokit type leaves this module; Octokit's
+ * errors become AppError here.
+ */
+import { Octokit } from '@octokit/rest';
+import { AppError } from '../../core/errors.ts';
+import type { CommentRef, GitHubPort, UpsertResult } from '../../ports/github.ts';
+import { fitBody } from './body.ts';
+
+export interface OctokitGitHubOptions {
+  token: string;
+  /** `owner/name`. */
+  repository: string;
+  /** REST API root; GitHub Enterprise Server and tests set it (GITHUB_API_URL in Actions). */
+  baseUrl?: string;
+  /** Where Octokit's own warnings go (deprecations); nothing is printed by default. */
+  warn?: (message: string) => void;
+  /** Replaces global fetch (tests use it to prove nothing else is called). */
+  fetch?: typeof fetch;
+}
+
+const DEFAULT_API_URL = 'https://api.github.com';
+
+/** Builds the adapter from the variables GitHub Actions sets: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL. */
+export function createGitHubFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  extra: Pick<OctokitGitHubOptions, 'warn' | 'fetch'> = {},
+): GitHubPort {
+  const token = env['GITHUB_TOKEN'];
+  const repository = env['GITHUB_REPOSITORY'];
+  if (!token || !repository) {
+    throw new AppError('github-not-configured', 'GITHUB_TOKEN and GITHUB_REPOSITORY must be set to talk to GitHub', {
+      fault: 'user',
+      hint: 'GitHub Actions sets GITHUB_REPOSITORY; pass the token with `env: GITHUB_TOKEN: ${{ github.token }}`.',
+    });
+  }
+  return createOctokitGitHub({ token, repository, baseUrl: env['GITHUB_API_URL'] || DEFAULT_API_URL, ...extra });
+}
+
+interface ListedComment {
+  id: number;
+  body?: string | null;
+  html_url: string;
+  user: { type?: string } | null;
+}
+
+interface ListedIssue extends ListedComment {
+  number: number;
+  pull_request?: unknown;
+}
+
+export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
+  const [owner, repo, ...rest] = options.repository.split('/');
+  if (!owner || !repo || rest.length > 0) {
+    throw new AppError('github-not-configured', `GITHUB_REPOSITORY must be owner/name, not "${options.repository}"`, {
+      fault: 'user',
+    });
+  }
+  const warn = options.warn ?? (() => undefined);
+  const octokit = new Octokit({
+    auth: options.token,
+    baseUrl: (options.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    userAgent: 'aws-access-as-code',
+    log: { debug: () => undefined, info: () => undefined, warn, error: warn },
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+  });
+  const where = { owner, repo };
+
+  /**
+   * Only the bot's own comments count. Anyone can post a comment that starts with the marker; GitHub
+   * would refuse to let the token edit it (403), so such comments are ignored instead.
+   */
+  const isOwnMarked = (item: ListedComment, marker: string): boolean =>
+    item.user?.type === 'Bot' && (item.body ?? '').startsWith(marker);
+
+  async function findMarkedComment(prNumber: number, marker: string): Promise<ListedComment | undefined> {
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+      ...where,
+      issue_number: prNumber,
+      per_page: 100,
+    });
+    for await (const page of pages) {
+      const found = page.data.find((c) => isOwnMarked(c, marker));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  async function findMarkedIssue(marker: string): Promise<ListedIssue | undefined> {
+    // Listing (not the search API) because search is eventually consistent: an issue opened by the
+    // previous run could be missed and opened twice.
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      ...where,
+      state: 'open',
+      per_page: 100,
+    });
+    for await (const page of pages) {
+      const found = page.data.find((i) => i.pull_request === undefined && isOwnMarked(i, marker));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  return {
+    upsertMarkedComment: (prNumber, marker, body) =>
+      translated(`update the comment on pull request #${prNumber}`, async (): Promise<UpsertResult> => {
+        const text = fitBody(body, marker);
+        const existing = await findMarkedComment(prNumber, marker);
+        if (existing) {
+          const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body: text });
+          return { action: 'updated', id: data.id, url: data.html_url };
+        }
+        const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: text });
+        return { action: 'created', id: data.id, url: data.html_url };
+      }),
+
+    findPullRequestForCommit: (sha) =>
+      translated(`find the pull request of commit ${sha}`, async () => {
+        const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          ...where,
+          commit_sha: sha,
+          per_page: 100,
+        });
+        // An open pull request can also contain the commit (a branch made from main); only the one
+        // that was merged as this commit (merge or squash), or failing that any merged one, is "its" PR.
+        const merged = data.filter((pr) => pr.merged_at !== null && pr.merged_at !== undefined);
+        const exact = merged.find((pr) => pr.merge_commit_sha === sha);
+        return (exact ?? merged[0])?.number;
+      }),
+
+    comment: (prNumber, body) =>
+      translated(`comment on pull request #${prNumber}`, async (): Promise<CommentRef> => {
+        const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: fitBody(body) });
+        return { id: data.id, url: data.html_url };
+      }),
+
+    upsertMarkedIssue: (marker, title, body) =>
+      translated('open or update the issue', async (): Promise<UpsertResult> => {
+        const text = fitBody(body, marker);
+        const existing = await findMarkedIssue(marker);
+        if (existing) {
+          const { data } = await octokit.rest.issues.update({ ...where, issue_number: existing.number, title, body: text });
+          return { action: 'updated', id: data.number, url: data.html_url };
+        }
+        const { data } = await octokit.rest.issues.create({ ...where, title, body: text });
+        return { action: 'created', id: data.number, url: data.html_url };
+      }),
+
+    closeMarkedIssue: (marker, comment) =>
+      translated('close the issue', async () => {
+        const existing = await findMarkedIssue(marker);
+        if (!existing) return undefined;
+        await octokit.rest.issues.createComment({ ...where, issue_number: existing.number, body: fitBody(comment) });
+        await octokit.rest.issues.update({
+          ...where,
+          issue_number: existing.number,
+          state: 'closed',
+          state_reason: 'completed',
+        });
+        return existing.number;
+      }),
+  };
+}
+
+async function translated<T>(doing: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toAppError(error, doing);
+  }
+}
+
+/** Octokit's RequestError, by shape (its class lives in a transitive dependency). */
+function statusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
+    return error.status;
+  }
+  return undefined;
+}
+
+export function toAppError(error: unknown, doing: string): AppError {
+  if (error instanceof AppError) return error;
+  const status = statusOf(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const message = `GitHub: could not ${doing} (${status === undefined ? detail : `HTTP ${status}: ${detail}`})`;
+  switch (status) {
+    case 401:
+      return new AppError('github-unauthorized', message, {
+        fault: 'user',
+        hint: 'The token is missing, expired or wrong: check GITHUB_TOKEN.',
+        cause: error,
+      });
+    case 403:
+      return new AppError('github-forbidden', message, {
+        fault: 'user',
+        hint:
+          'The token lacks a permission (the workflow needs `pull-requests: write` or `issues: write`), ' +
+          'or this is a pull request from a fork, whose token is read-only.',
+        cause: error,
+      });
+    case 404:
+      return new AppError('github-not-found', message, {
+        fault: 'user',
+        hint: 'Check GITHUB_REPOSITORY and the pull request number.',
+        cause: error,
+      });
+    case 422:
+      return new AppError('github-rejected', message, { fault: 'system', cause: error });
+    default:
+      return new AppError('github-unavailable', message, {
+        fault: 'system',
+        hint: 'GitHub did not answer as expected; re-run the job.',
+        cause: error,
+      });
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The commands the GitHub workflows run after plan and apply: the sticky plan comment, the apply
+ * report on the merged pull request, and the drift issue. They read GITHUB_* variables from the
+ * context's env (GitHub Actions sets them) and talk to GitHub through the GitHubPort.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createGitHubFromEnv } from '../../adapters/github/octokit.ts';
+import { AppError } from '../../core/errors.ts';
+import { APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../ports/github.ts';
+import {
+  hasFailures,
+  renderApplyReport,
+  renderMissingApplyReport,
+  type ApplyReportContext,
+} from '../../render/github-apply-report.ts';
+import { DRIFT_ISSUE_TITLE, hasDrift, renderDriftIssue, renderDriftResolved } from '../../render/github-drift.ts';
+import { parseApplyReport, parsePlanJson } from '../../render/github-inputs.ts';
+import { runUrlFromEnv } from '../../render/github-markdown.ts';
+import { renderPlanComment } from '../../render/github-pr-comment.ts';
+import type { CliContext, Command } from '../context.ts';
+
+type Env = CliContext['env'];
+
+const PR_COMMENT_USAGE = `usage: npm run cli -- pr-comment --body-file <plan.md> [--pr <number>]
+
+Creates the sticky plan comment on the pull request, or updates it in place.
+  --body-file  Markdown to post (from plan --format markdown)
+  --pr         pull request number (default: pull_request.number from GITHUB_EVENT_PATH)
+Needs GITHUB_TOKEN (pull-requests: write) and GITHUB_REPOSITORY.
+`;
+
+const APPLY_REPORT_USAGE = `usage: npm run cli -- apply-report --report-json <file> [--sha <commit>] [--pr <number>]
+
+Reports an apply's outcome on the merged pull request the commit came from, and in the job summary.
+Exits 1 when a change failed or the report is missing (apply stopped early).
+  --report-json  the file apply --report-json wrote
+  --sha          the applied commit (default: GITHUB_SHA)
+  --pr           comment on this pull request instead of looking it up
+Comments only when GITHUB_TOKEN and GITHUB_REPOSITORY are set; prints the report either way.
+`;
+
+const DRIFT_REPORT_USAGE = `usage: npm run cli -- drift-report --plan-json <file>
+
+Opens or updates the drift issue when the plan against AWS has changes or unmanaged users;
+closes it with a comment when AWS matches main.
+  --plan-json  the file plan --target aws --format json wrote
+Needs GITHUB_TOKEN (issues: write) and GITHUB_REPOSITORY.
+`;
+
+type Flags = Record<string, { type: 'string' } | { type: 'boolean' }>;
+
+/** Parses flags; `undefined` when --help was asked (usage already printed). */
+function parseFlags(ctx: CliContext, flags: Flags, usage: string): Record<string, string | boolean | undefined> | undefined {
+  try {
+    const { values } = parseArgs({
+      args: [...ctx.args],
+      options: { ...flags, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values['help'] === true) {
+      ctx.stdout.write(usage);
+      return undefined;
+    }
+    return values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    throw new AppError('usage', (error as Error).message, { fault: 'user', hint: usage.split('\n')[0] ?? '', cause: error });
+  }
+}
+
+function requireString(values: Record<string, string | boolean | undefined>, name: string, usage: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new AppError('usage', `--${name} is required`, { fault: 'user', hint: usage.split('\n')[0] ?? '' });
+  }
+  return value;
+}
+
+function parsePrNumber(value: string): number {
+  if (!/^[1-9][0-9]{0,9}$/.test(value)) {
+    throw new AppError('usage', `--pr must be a pull request number, not "${value}"`, { fault: 'user' });
+  }
+  return Number(value);
+}
+
+/** Reads a file relative to the context's cwd; `undefined` when it does not exist. */
+async function readOptionalFile(ctx: CliContext, file: string): Promise<string | undefined> {
+  try {
+    return await readFile(isAbsolute(file) ? file : join(ctx.cwd, file), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AppError('read-failed', `cannot read ${file}: ${(error as Error).message}`, { fault: 'system', cause: error });
+  }
+}
+
+async function readRequiredFile(ctx: CliContext, file: string): Promise<string> {
+  const text = await readOptionalFile(ctx, file);
+  if (text === undefined) throw new AppError('file-not-found', `${file} does not exist`, { fault: 'user' });
+  return text;
+}
+
+interface PullRequestEvent {
+  number: number;
+  headSha: string | undefined;
+}
+
+/** pull_request.number and head sha from the event payload GitHub Actions writes to GITHUB_EVENT_PATH. */
+async function readPullRequestEvent(ctx: CliContext): Promise<PullRequestEvent | undefined> {
+  const path = ctx.env['GITHUB_EVENT_PATH'];
+  if (!path) return undefined;
+  const text = await readOptionalFile(ctx, path);
+  if (text === undefined) return undefined;
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('invalid-event', `GITHUB_EVENT_PATH (${path}) is not JSON`, { fault: 'system', cause: error });
+  }
+  const pr = (event as { pull_request?: { number?: unknown; head?: { sha?: unknown } } } | null)?.pull_request;
+  if (typeof pr?.number !== 'number') return undefined;
+  return { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined };
+}
+
+async function appendStepSummary(ctx: CliContext, markdown: string): Promise<void> {
+  const file = ctx.env['GITHUB_STEP_SUMMARY'];
+  if (!file) return;
+  try {
+    await appendFile(file, `${markdown}\n`, 'utf8');
+  } catch (error) {
+    throw new AppError('write-failed', `cannot write the step summary: ${(error as Error).message}`, {
+      fault: 'system',
+      cause: error,
+    });
+  }
+}
+
+/** A workflow command (`::error::`), escaped as actions/toolkit does; shown as an annotation in Actions. */
+function annotation(kind: 'error' | 'warning' | 'notice', title: string, message: string): string {
+  const data = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = title
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/:/g, '%3A')
+    .replace(/,/g, '%2C');
+  return `::${kind} title=${property}::${data}\n`;
+}
+
+function inActions(env: Env): boolean {
+  return env['GITHUB_ACTIONS'] === 'true';
+}
+
+function github(ctx: CliContext): GitHubPort {
+  return createGitHubFromEnv(ctx.env, { warn: (message) => ctx.stderr.write(`github: ${message}\n`) });
+}
+
+export const prComment: Command = async (ctx) => {
+  const values = parseFlags(ctx, { 'body-file': { type: 'string' }, pr: { type: 'string' } }, PR_COMMENT_USAGE);
+  if (!values) return 0;
+  const bodyFile = requireString(values, 'body-file', PR_COMMENT_USAGE);
+  const event = await readPullRequestEvent(ctx);
+  const prNumber = typeof values['pr'] === 'string' ? parsePrNumber(values['pr']) : event?.number;
+  if (prNumber === undefined) {
+    throw new AppError('usage', 'no pull request: pass --pr, or run on a pull_request event', {
+      fault: 'user',
+      hint: PR_COMMENT_USAGE.split('\n')[0] ?? '',
+    });
+  }
+  const planMarkdown = await readRequiredFile(ctx, bodyFile);
+  const runUrl = runUrlFromEnv(ctx.env);
+  const body = renderPlanComment(planMarkdown, {
+    ...(event?.headSha ? { sha: event.headSha } : {}),
+    ...(runUrl ? { runUrl } : {}),
+  });
+  const result = await github(ctx).upsertMarkedComment(prNumber, PLAN_COMMENT_MARKER, body);
+  ctx.stderr.write(`${result.action} the plan comment on pull request #${prNumber}: ${result.url}\n`);
+  return 0;
+};
+
+export const applyReport: Command = async (ctx) => {
+  const values = parseFlags(
+    ctx,
+    { 'report-json': { type: 'string' }, sha: { type: 'string' }, pr: { type: 'string' } },
+    APPLY_REPORT_USAGE,
+  );
+  if (!values) return 0;
+  const reportFile = requireString(values, 'report-json', APPLY_REPORT_USAGE);
+  const sha = typeof values['sha'] === 'string' && values['sha'] !== '' ? values['sha'] : ctx.env['GITHUB_SHA'];
+  const explicitPr = typeof values['pr'] === 'string' ? parsePrNumber(values['pr']) : undefined;
+  const runUrl = runUrlFromEnv(ctx.env);
+  const context: ApplyReportContext = { ...(sha ? { sha } : {}), ...(runUrl ? { runUrl } : {}) };
+
+  const text = await readOptionalFile(ctx, reportFile);
+  const report = text === undefined ? undefined : parseApplyReport(text, reportFile);
+  const markdown = report === undefined ? renderMissingApplyReport(context) : renderApplyReport(report, context);
+  const failed = report === undefined || hasFailures(report);
+
+  ctx.stdout.write(markdown);
+  await appendStepSummary(ctx, markdown);
+  if (inActions(ctx.env)) {
+    if (report === undefined) {
+      ctx.stderr.write(annotation('error', 'apply', `apply stopped before writing ${reportFile}; see the log above`));
+    } else {
+      for (const result of report.results.filter((r) => r.status === 'failed')) {
+        ctx.stderr.write(annotation('error', 'apply failed', `${result.summary} (${result.errorCode ?? 'error'})`));
+      }
+    }
+  }
+
+  if (!ctx.env['GITHUB_TOKEN'] || !ctx.env['GITHUB_REPOSITORY']) {
+    ctx.stderr.write('not commenting: GITHUB_TOKEN or GITHUB_REPOSITORY is not set\n');
+    return failed ? 1 : 0;
+  }
+  const gh = github(ctx);
+  const prNumber = explicitPr ?? (sha ? await gh.findPullRequestForCommit(sha) : undefined);
+  if (prNumber === undefined) {
+    ctx.stderr.write(`no merged pull request for ${sha ?? 'this run'}: the report is in the job summary only\n`);
+  } else {
+    const comment = await gh.comment(prNumber, `${APPLY_COMMENT_MARKER}\n${markdown}`);
+    ctx.stderr.write(`reported on pull request #${prNumber}: ${comment.url}\n`);
+  }
+  return failed ? 1 : 0;
+};
+
+export const driftReport: Command = async (ctx) => {
+  const values = parseFlags(ctx, { 'plan-json': { type: 'string' } }, DRIFT_REPORT_USAGE);
+  if (!values) return 0;
+  const planFile = requireString(values, 'plan-json', DRIFT_REPORT_USAGE);
+  const plan = parsePlanJson(await readRequiredFile(ctx, planFile), planFile);
+  const runUrl = runUrlFromEnv(ctx.env);
+  const context = { date: ctx.today, ...(runUrl ? { runUrl } : {}) };
+  const gh = github(ctx);
+
+  if (hasDrift(plan)) {
+    const body = renderDriftIssue(plan, context);
+    ctx.stdout.write(body);
+    await appendStepSummary(ctx, body);
+    const issue = await gh.upsertMarkedIssue(DRIFT_ISSUE_MARKER, DRIFT_ISSUE_TITLE, body);
+    ctx.stderr.write(`drift found: ${issue.action} issue #${issue.id}: ${issue.url}\n`);
+    if (inActions(ctx.env)) ctx.stderr.write(annotation('warning', 'drift', `AWS does not match main: ${issue.url}`));
+    return 0;
+  }
+  const closed = await gh.closeMarkedIssue(DRIFT_ISSUE_MARKER, renderDriftResolved(context));
+  const message = closed === undefined ? 'no drift: AWS matches main\n' : `no drift: closed issue #${closed}\n`;
+  ctx.stdout.write(message);
+  await appendStepSummary(ctx, message);
+  return 0;
+};

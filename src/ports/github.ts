@@ -1,0 +1,43 @@
+/**
+ * The few things the project asks of GitHub: one sticky comment per pull request, a comment on the
+ * pull request a commit came from, and one issue per concern (drift) that is opened, updated and
+ * closed in place. Implemented with Octokit in src/adapters/github/octokit.ts. Methods throw AppError.
+ *
+ * A "marker" is a hidden HTML comment at the very start of a body; it is how the adapter finds the
+ * comment or issue it wrote before, so a re-run edits instead of adding another one.
+ */
+
+/** The sticky plan comment on a pull request. */
+export const PLAN_COMMENT_MARKER = '<!-- aws-access-as-code:plan -->';
+/** The one open issue that reports drift between main and AWS. */
+export const DRIFT_ISSUE_MARKER = '<!-- aws-access-as-code:drift -->';
+/** Apply reports are new comments (one per run), marked so they can be told apart. */
+export const APPLY_COMMENT_MARKER = '<!-- aws-access-as-code:apply -->';
+
+export interface CommentRef {
+  id: number;
+  url: string;
+}
+
+export interface UpsertResult {
+  action: 'created' | 'updated';
+  /** Comment id or issue number. */
+  id: number;
+  url: string;
+}
+
+export interface GitHubPort {
+  /**
+   * Updates the bot's comment on the pull request whose body starts with `marker`, or creates it.
+   * The body is given without the marker (the adapter puts it first) and is cut to GitHub's limit.
+   */
+  upsertMarkedComment(prNumber: number, marker: string, body: string): Promise<UpsertResult>;
+  /** The merged pull request that produced this commit on the default branch, if any. */
+  findPullRequestForCommit(sha: string): Promise<number | undefined>;
+  /** A new comment (cut to GitHub's limit). */
+  comment(prNumber: number, body: string): Promise<CommentRef>;
+  /** Updates the bot's open issue whose body starts with `marker` (title and body), or opens one. */
+  upsertMarkedIssue(marker: string, title: string, body: string): Promise<UpsertResult>;
+  /** Comments on and closes the bot's open issue with this marker; `undefined` when there is none. */
+  closeMarkedIssue(marker: string, comment: string): Promise<number | undefined>;
+}

@@ -1,0 +1,71 @@
+/**
+ * The drift issue: what the next apply would change, and the unmanaged users, found by the scheduled
+ * plan against AWS. Drift is reported for a person to review, never reverted silently.
+ */
+import type { Impact } from '../core/changes.ts';
+import { IMPACT_ORDER } from '../core/changes.ts';
+import type { PlanView } from './github-inputs.ts';
+import { cell, code, plural } from './github-markdown.ts';
+
+export const DRIFT_ISSUE_TITLE = 'Drift: AWS does not match main';
+
+export interface DriftContext {
+  /** YYYY-MM-DD. */
+  date: string;
+  runUrl?: string;
+}
+
+const IMPACT_LABEL: Readonly<Record<Impact, string>> = {
+  destructive: '🛑 destructive',
+  access: '⚠️ access',
+  routine: 'routine',
+};
+
+export function hasDrift(plan: PlanView): boolean {
+  return plan.changes.length > 0 || plan.unmanagedUsers.length > 0;
+}
+
+function foundBy(context: DriftContext): string {
+  const check = context.runUrl ? `[the scheduled drift check](${context.runUrl})` : 'the scheduled drift check';
+  return `Last checked on ${context.date} by ${check}.`;
+}
+
+export function renderDriftIssue(plan: PlanView, context: DriftContext): string {
+  const lines = [
+    '## AWS does not match `main`',
+    '',
+    `${foundBy(context)} Nothing was changed. This issue is updated by every check and closed when AWS matches again.`,
+  ];
+  if (plan.baseline) lines.push('', `Compared against ${plan.baseline}.`);
+  if (plan.changes.length > 0) {
+    lines.push(
+      '',
+      `### ${plural(plan.changes.length, 'change')} the next apply would make`,
+      '',
+      'Either someone changed AWS by hand (fix it with a pull request that records the change, or let the next apply revert it), ' +
+        'or an earlier apply did not finish (re-run the apply workflow).',
+      '',
+      '| impact | change |',
+      '| --- | --- |',
+    );
+    const sorted = [...plan.changes].sort((a, b) => IMPACT_ORDER.indexOf(a.impact) - IMPACT_ORDER.indexOf(b.impact));
+    for (const change of sorted) lines.push(`| ${IMPACT_LABEL[change.impact]} | ${cell(code(change.summary))} |`);
+  }
+  if (plan.unmanagedUsers.length > 0) {
+    lines.push(
+      '',
+      `### ${plural(plan.unmanagedUsers.length, 'unmanaged user')}`,
+      '',
+      'These IAM users exist in the users account without the `managed-by` tag, so the tool never touches them. ' +
+        'Add a file under `users/` for each one that should stay, or remove them by hand.',
+      '',
+      ...plan.unmanagedUsers.map((name) => `- ${code(name)}`),
+    );
+  }
+  if (plan.notes.length > 0) lines.push('', '### Notes', '', ...plan.notes.map((note) => `- ${code(note)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderDriftResolved(context: DriftContext): string {
+  return `AWS matches \`main\` again. ${foundBy(context)} Closing.\n`;
+}

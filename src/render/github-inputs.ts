@@ -1,0 +1,114 @@
+/**
+ * The JSON files the GitHub commands read: the plan (`plan --format json`) and the apply report
+ * (`apply --report-json`). Read by shape, keeping only the fields the GitHub renderers show: each
+ * change's one-line `summary` (which the planner guarantees never holds a secret), its impact and
+ * status, and an error's code. Error messages are deliberately dropped (see renderApplyReport).
+ */
+import { AppError } from '../core/errors.ts';
+import type { Impact } from '../core/changes.ts';
+import { IMPACT_ORDER } from '../core/changes.ts';
+
+export interface PlanView {
+  changes: readonly { impact: Impact; summary: string }[];
+  unmanagedUsers: readonly string[];
+  notes: readonly string[];
+  /** What the plan was compared against, in words (e.g. `AWS (users 1234…, management 5678…)`). */
+  baseline: string | undefined;
+}
+
+export type ResultStatus = 'done' | 'failed' | 'skipped';
+
+export interface ApplyReportView {
+  results: readonly { summary: string; status: ResultStatus; errorCode: string | undefined }[];
+}
+
+function invalid(file: string, what: string): AppError {
+  return new AppError('invalid-input-file', `${file}: ${what}`, {
+    fault: 'user',
+    hint: 'Pass the file the plan or apply command wrote (plan --format json, apply --report-json).',
+  });
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError('invalid-input-file', `${file}: not JSON (${(error as Error).message})`, {
+      fault: 'user',
+      cause: error,
+    });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringList(value: unknown, file: string, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw invalid(file, `"${field}" must be a list of strings`);
+  }
+  return value;
+}
+
+function isImpact(value: unknown): value is Impact {
+  return typeof value === 'string' && (IMPACT_ORDER as readonly string[]).includes(value);
+}
+
+export function parsePlanJson(text: string, file: string): PlanView {
+  const data = parseJson(text, file);
+  if (!isRecord(data) || data['version'] !== 1 || !Array.isArray(data['changes'])) {
+    throw invalid(file, 'not a version 1 plan (expected { version: 1, changes: [...] })');
+  }
+  const changes = data['changes'].map((entry: unknown, index) => {
+    if (!isRecord(entry) || typeof entry['summary'] !== 'string' || !isImpact(entry['impact'])) {
+      throw invalid(file, `changes[${index}] needs a summary and an impact`);
+    }
+    return { impact: entry['impact'], summary: entry['summary'] };
+  });
+  return {
+    changes,
+    unmanagedUsers: stringList(data['unmanagedUsers'], file, 'unmanagedUsers'),
+    notes: stringList(data['notes'], file, 'notes'),
+    baseline: describeBaseline(data['baseline']),
+  };
+}
+
+function describeBaseline(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value['kind']) {
+    case 'aws':
+      return `AWS (users account ${String(value['usersAccountId'])}, management account ${String(value['managementAccountId'])})`;
+    case 'git':
+      return `git ${String(value['ref'])}`;
+    case 'sandbox':
+      return 'the local sandbox';
+    default:
+      return undefined;
+  }
+}
+
+const STATUSES: readonly ResultStatus[] = ['done', 'failed', 'skipped'];
+
+/** Error codes are shown; anything that does not look like one is replaced (they are free text in the file). */
+const ERROR_CODE = /^[A-Za-z][\w.:-]{0,63}$/;
+
+export function parseApplyReport(text: string, file: string): ApplyReportView {
+  const data = parseJson(text, file);
+  if (!isRecord(data) || data['version'] !== 1 || !Array.isArray(data['results'])) {
+    throw invalid(file, 'not a version 1 apply report (expected { version: 1, results: [...] })');
+  }
+  const results = data['results'].map((entry: unknown, index) => {
+    const status = isRecord(entry) ? entry['status'] : undefined;
+    if (!isRecord(entry) || typeof entry['summary'] !== 'string' || !STATUSES.includes(status as ResultStatus)) {
+      throw invalid(file, `results[${index}] needs a summary and a status (done, failed or skipped)`);
+    }
+    const error = entry['error'];
+    const rawCode = isRecord(error) ? error['code'] : undefined;
+    const errorCode =
+      typeof rawCode === 'string' ? (ERROR_CODE.test(rawCode) ? rawCode : 'error') : isRecord(error) ? 'error' : undefined;
+    return { summary: entry['summary'], status: status as ResultStatus, errorCode };
+  });
+  return { results };
+}
