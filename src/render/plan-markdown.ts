@@ -1,0 +1,160 @@
+/**
+ * The plan as GitHub Markdown, for the sticky PR comment and the step summary: a title, the
+ * baseline, the totals and a table of counts, then destructive changes under a caution callout,
+ * access changes under a warning, routine changes folded away. GitHub refuses comments over 65,536
+ * characters, so the output is cut to `maxLength`, dropping the least dangerous changes first, and
+ * says how many were left out and where to see them all.
+ */
+import { KIND_ORDER } from '../core/plan.ts';
+import type { Impact, Plan } from '../core/changes.ts';
+import { changeDetails, changeSymbol, changesByImpact, describeBaseline, IMPACT_TITLES, planTotalsLine } from './plan-text.ts';
+
+export interface MarkdownOptions {
+  /** Upper bound on the output's length in characters (UTF-16 code units). Default 65,000. */
+  maxLength?: number;
+}
+
+export const DEFAULT_MAX_MARKDOWN_LENGTH = 65_000;
+
+/** A hidden marker so a bot can find and update its own comment. */
+export const PLAN_COMMENT_MARKER = '<!-- aws-access-as-code:plan -->';
+
+/** Escapes text (names, tags, notes) so it renders literally and never mentions anyone. */
+export function escapeMarkdown(text: string): string {
+  return (
+    text
+      .replace(/[\\`*_{}[\]<>|~#!]/g, (c) => `\\${c}`)
+      // `@name` at the start of a word would notify a GitHub user or team; an email does not.
+      .replace(/(^|[^\p{L}\p{N}_.+-])@/gu, '$1@\u200b')
+  );
+}
+
+const CALLOUTS: Readonly<Record<Impact, string | undefined>> = {
+  destructive: '> [!CAUTION]\n> These remove something that cannot simply be put back: review them first.',
+  access: '> [!WARNING]\n> These grant or widen access: check who gets what.',
+  routine: undefined,
+};
+
+/** Sections open by default: danger is never folded away; long access lists are. */
+function isOpen(impact: Impact, count: number): boolean {
+  return impact === 'destructive' || (impact === 'access' && count <= 50);
+}
+
+function kindLabel(kind: string): string {
+  return kind.replaceAll('-', ' ');
+}
+
+/** The plan as Markdown, at most `maxLength` characters. */
+export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MAX_MARKDOWN_LENGTH;
+  const head: string[] = [
+    PLAN_COMMENT_MARKER,
+    '## AWS access plan',
+    '',
+    `Compared against: **${escapeMarkdown(describeBaseline(plan.baseline))}**`,
+    '',
+    `**${planTotalsLine(plan)}**`,
+  ];
+  if (plan.changes.length > 0) {
+    head.push('', '| Change | Count |', '| --- | ---: |');
+    for (const kind of KIND_ORDER) {
+      const count = plan.changes.filter((c) => c.change.kind === kind).length;
+      if (count > 0) head.push(`| ${kindLabel(kind)} | ${count} |`);
+    }
+  }
+
+  // What goes in, in order of importance; each block is added only while it fits.
+  const out: string[] = [head.join('\n')];
+  let length = (out[0] ?? '').length + 1;
+  // Room kept for the "left out" note at the end.
+  const budget = Math.max(0, maxLength - 600);
+  const add = (text: string): void => {
+    out.push(text);
+    length += text.length + 1;
+  };
+
+  /**
+   * Adds a folded list: heading, optional callout, then items while they fit under `limit`
+   * (always leaving room for the closing tag). Returns how many items were left out.
+   */
+  const addList = (list: { heading: string; callout?: string; summary: string; open: boolean; items: string[] }, limit: number): number => {
+    const opening = [
+      '',
+      `### ${list.heading}`,
+      ...(list.callout === undefined ? [] : ['', list.callout]),
+      '',
+      `<details${list.open ? ' open' : ''}><summary>${list.summary}</summary>`,
+      '',
+    ].join('\n');
+    const closing = '\n</details>';
+    let shown = 0;
+    for (const item of list.items) {
+      const needed = (shown === 0 ? opening.length + 1 : 0) + item.length + 1 + closing.length + 1;
+      if (length + needed > limit) break;
+      if (shown === 0) add(opening);
+      add(item);
+      shown += 1;
+    }
+    if (shown > 0) add(closing);
+    return list.items.length - shown;
+  };
+
+  let omittedOther = 0;
+  // Notes first: they carry the blast-radius warnings. They may use a fifth of the space.
+  if (plan.notes.length > 0) {
+    omittedOther += addList(
+      { heading: 'Notes', summary: `${plan.notes.length} note${plan.notes.length === 1 ? '' : 's'}`, open: true, items: plan.notes.map((note) => `- ${escapeMarkdown(note)}`) },
+      Math.min(budget, length + Math.floor(budget / 5)),
+    );
+  }
+
+  let omittedChanges = 0;
+  for (const [impact, changes] of changesByImpact(plan)) {
+    if (changes.length === 0) continue;
+    if (omittedChanges > 0) {
+      // Once a change is left out, every less important one is too: what is shown is a prefix.
+      omittedChanges += changes.length;
+      continue;
+    }
+    const callout = CALLOUTS[impact];
+    const items = changes.map(({ change, summary }) =>
+      [`- \`${changeSymbol(change)}\` ${escapeMarkdown(summary)}`, ...changeDetails(change).map((detail) => `  - ${escapeMarkdown(detail)}`)].join('\n'),
+    );
+    omittedChanges += addList(
+      {
+        heading: `${IMPACT_TITLES[impact]} (${changes.length})`,
+        ...(callout === undefined ? {} : { callout }),
+        summary: `${changes.length} ${impact} change${changes.length === 1 ? '' : 's'}`,
+        open: isOpen(impact, changes.length),
+        items,
+      },
+      budget,
+    );
+  }
+
+  if (plan.unmanagedUsers.length > 0) {
+    omittedOther += addList(
+      {
+        heading: 'Unmanaged users',
+        summary: `${plan.unmanagedUsers.length} IAM user${plan.unmanagedUsers.length === 1 ? '' : 's'} without the managed-by tag: listed only, never changed`,
+        open: false,
+        items: plan.unmanagedUsers.map((user) => `- ${escapeMarkdown(user)}`),
+      },
+      budget,
+    );
+  }
+
+  if (omittedChanges > 0 || omittedOther > 0) {
+    const parts: string[] = [];
+    if (omittedChanges > 0) parts.push(`${omittedChanges} change${omittedChanges === 1 ? ' was' : 's were'} left out`);
+    if (omittedOther > 0) parts.push(`${omittedOther} note${omittedOther === 1 ? '' : 's'} or user names were left out`);
+    out.push(
+      '',
+      '> [!NOTE]',
+      `> ${parts.join('; ')} to fit GitHub's comment limit (the least dangerous go first). The full plan is in this workflow run's step summary, or run \`npm run plan\` locally.`,
+    );
+  }
+  const text = `${out.join('\n')}\n`;
+  // The reserve covers the note above; a maxLength smaller than the header itself is cut hard.
+  return text.length <= maxLength ? text : text.slice(0, maxLength);
+}

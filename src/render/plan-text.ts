@@ -1,0 +1,146 @@
+/**
+ * The plan as terminal text: what it was compared against, destructive changes first under a
+ * banner, then access, then routine; unmanaged users; notes; a one-line total. Also the helpers the
+ * Markdown renderer shares (baseline wording, per-change detail lines, totals).
+ */
+import { IMPACT_ORDER, assertNever, type Change, type Impact, type Plan, type PlannedChange } from '../core/changes.ts';
+import type { Baseline, Tags } from '../core/model.ts';
+import { actionOf, describePasswordPolicyChange } from '../core/plan.ts';
+import { createPalette, type Palette } from './color.ts';
+
+/** What the plan was compared against, in words. */
+export function describeBaseline(baseline: Baseline): string {
+  switch (baseline.kind) {
+    case 'sandbox':
+      return `local sandbox (${baseline.path})`;
+    case 'aws':
+      return `AWS (users account ${baseline.usersAccountId}, management account ${baseline.managementAccountId})`;
+    case 'git':
+      return `desired state at git ref ${baseline.ref}`;
+    default:
+      return assertNever(baseline);
+  }
+}
+
+export const IMPACT_TITLES: Readonly<Record<Impact, string>> = {
+  destructive: '⚠ Destructive changes',
+  access: 'Access changes',
+  routine: 'Routine changes',
+};
+
+/** `+` creates, `-` deletes or closes, `~` changes. */
+export function changeSymbol(change: Change): '+' | '-' | '~' {
+  const action = actionOf(change);
+  return action === 'create' ? '+' : action === 'delete' ? '-' : '~';
+}
+
+function showTags(tags: Tags): string {
+  return Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+}
+
+/** Lines under a change's summary: the values a reviewer may want to check. Never a secret. */
+export function changeDetails(change: Change): string[] {
+  switch (change.kind) {
+    case 'create-user':
+      return [`group: ${change.group}`, `tags: ${showTags(change.tags)}`];
+    case 'update-user':
+      return [
+        ...change.addGroups.map((group) => `join group ${group}`),
+        ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
+        ...change.removeTags.map((key) => `remove tag ${key}`),
+      ];
+    case 'update-password-policy':
+      return describePasswordPolicyChange(change.from, change.to);
+    case 'update-group':
+      return [
+        ...Object.keys(change.putPolicies).map((name) => `write inline policy ${name}`),
+        ...change.deletePolicies.map((name) => `delete inline policy ${name}`),
+      ];
+    case 'create-account':
+      return [`tags: ${showTags(change.tags)}`, `account email to: ${change.recipients.join(', ')}`];
+    case 'update-account':
+      return [
+        ...(change.move ? [`move from ${change.move.from} to ${change.move.to}`] : []),
+        ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
+        ...change.removeTags.map((key) => `remove tag ${key}`),
+      ];
+    case 'put-bootstrap-role':
+      return [
+        `trusted (with MFA): ${change.trustedUsers.join(', ') || 'nobody'}`,
+        ...(change.previouslyTrusted === undefined ? [] : [`previously: ${change.previouslyTrusted.join(', ') || 'nobody'}`]),
+      ];
+    case 'close-account':
+      return [`notice to: ${change.recipients.join(', ')}`];
+    case 'reset-password':
+    case 'delete-user':
+    case 'delete-bootstrap-role':
+    case 'send-account-email':
+      return [];
+    default:
+      return assertNever(change);
+  }
+}
+
+export interface PlanTotals {
+  create: number;
+  change: number;
+  delete: number;
+}
+
+export function countPlan(plan: Plan): PlanTotals {
+  const totals: PlanTotals = { create: 0, change: 0, delete: 0 };
+  for (const { change } of plan.changes) totals[actionOf(change)] += 1;
+  return totals;
+}
+
+export const NO_CHANGES = 'No changes. The target matches the files.';
+
+/** `Plan: 1 to create, 2 to change, 0 to delete/close.`, or the no-changes sentence. */
+export function planTotalsLine(plan: Plan): string {
+  if (plan.changes.length === 0) return NO_CHANGES;
+  const totals = countPlan(plan);
+  return `Plan: ${totals.create} to create, ${totals.change} to change, ${totals.delete} to delete/close.`;
+}
+
+export function changesByImpact(plan: Plan): [Impact, PlannedChange[]][] {
+  return IMPACT_ORDER.map((impact) => [impact, plan.changes.filter((c) => c.impact === impact)]);
+}
+
+function paintSymbol(palette: Palette, symbol: '+' | '-' | '~'): string {
+  return symbol === '+' ? palette.green(symbol) : symbol === '-' ? palette.red(symbol) : palette.yellow(symbol);
+}
+
+export interface TextOptions {
+  /** ANSI colours; the CLI decides (a terminal, and NO_COLOR not set). */
+  color: boolean;
+}
+
+/** The plan for a terminal or a log. Ends with a newline. */
+export function renderPlanText(plan: Plan, options: TextOptions): string {
+  const p = createPalette(options.color);
+  const lines: string[] = [`Compared against: ${describeBaseline(plan.baseline)}`];
+
+  for (const [impact, changes] of changesByImpact(plan)) {
+    if (changes.length === 0) continue;
+    const title = `${IMPACT_TITLES[impact]} (${changes.length})`;
+    lines.push('', impact === 'destructive' ? p.bold(p.red(title)) : impact === 'access' ? p.bold(p.yellow(title)) : p.bold(title));
+    if (impact === 'destructive') lines.push(p.red('  These cannot simply be undone. Review them first.'));
+    for (const { change, summary } of changes) {
+      lines.push(`  ${paintSymbol(p, changeSymbol(change))} ${summary}`);
+      for (const detail of changeDetails(change)) lines.push(p.dim(`      ${detail}`));
+    }
+  }
+
+  if (plan.unmanagedUsers.length > 0) {
+    lines.push('', p.bold(`Unmanaged users (${plan.unmanagedUsers.length}): listed only, never changed`));
+    for (const user of plan.unmanagedUsers) lines.push(`  ${user}`);
+  }
+  if (plan.notes.length > 0) {
+    lines.push('', p.bold('Notes'));
+    for (const note of plan.notes) lines.push(`  • ${note}`);
+  }
+  lines.push('', p.bold(planTotalsLine(plan)));
+  return `${lines.join('\n')}\n`;
+}
