@@ -1,0 +1,644 @@
+/**
+ * Executes a plan (the very value `plan` rendered) through the target's ports.
+ *
+ * - Refuses the whole plan, before any change, when it deletes or closes more than the limits
+ *   allow, names a protected user, or was computed against another target.
+ * - Runs in phases so that cross-file order holds: baseline, users, accounts, user deletions,
+ *   account closures. Within a phase changes run concurrently; a failure stops only its own change
+ *   (and deletions of users a failed trust change still names).
+ * - Credentials are sent before they are recorded as sent: a run killed in between leaves a user
+ *   without the credentials-sent tag, and the next plan issues a fresh password.
+ * - A temporary password goes to `onSecret` before any use, then to the port and the user's email,
+ *   and nowhere else: never to `log`, never into the report (error text is scrubbed as well).
+ */
+import pLimit from 'p-limit';
+import {
+  assertNever,
+  type Change,
+  type ChangeKind,
+  type CloseAccount,
+  type CreateAccount,
+  type CreateUser,
+  type Plan,
+  type PutBootstrapRole,
+  type ResetPassword,
+  type UpdateAccount,
+  type UpdateGroup,
+  type UpdateUser,
+} from '../core/changes.ts';
+import { AppError, isAppError } from '../core/errors.ts';
+import {
+  ACCOUNT_NOTIFIED_TAG,
+  CREDENTIALS_SENT_TAG,
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
+  type Baseline,
+  type SettingsFile,
+} from '../core/model.ts';
+import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
+import type { Target } from '../ports/target.ts';
+import {
+  accountClosedEmail,
+  accountCreatedEmail,
+  passwordResetEmail,
+  requesterNoticeEmail,
+  welcomeEmail,
+} from './emails.ts';
+
+/** Closure-quota figures from the live state the plan was computed from. */
+export interface ClosureQuotaFigures {
+  closedInLast30Days: number;
+  memberAccountCount: number;
+}
+
+export interface ApplyDeps {
+  target: Target;
+  settings: SettingsFile;
+  generatePassword: () => string;
+  /** Called with each temporary password BEFORE it is used anywhere (GitHub Actions: ::add-mask::). */
+  onSecret: (secret: string) => void;
+  /** Progress lines (stderr). Never receives a secret. */
+  log: (line: string) => void;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  /** Lets this run exceed settings.limits (never AWS's closure quota). */
+  allowMassDeletion: boolean;
+  /** Changes in flight at once within a phase (default 4). */
+  concurrency?: number;
+  /** From the live state; read from the target when absent and the plan closes accounts. */
+  closureQuota?: ClosureQuotaFigures;
+  /** Back-off bounds, for tests; the defaults follow AWS's advice (see below). */
+  timing?: Partial<ApplyTiming>;
+}
+
+export interface ApplyTiming {
+  /** Polling DescribeCreateAccountStatus: first wait, cap, and total before giving up. */
+  creationFirstDelayMs: number;
+  creationMaxDelayMs: number;
+  creationMaxWaitMs: number;
+  /** Retrying a new account that refuses us (`account-not-ready`): first wait, cap, total. */
+  notReadyFirstDelayMs: number;
+  notReadyMaxDelayMs: number;
+  notReadyMaxWaitMs: number;
+}
+
+// Account creation usually takes a few minutes (aws-facts §2); a new account can refuse AssumeRole
+// for a few minutes after it exists (§3). Both bounded, so a run never hangs.
+const DEFAULT_TIMING: ApplyTiming = {
+  creationFirstDelayMs: 2_000,
+  creationMaxDelayMs: 30_000,
+  creationMaxWaitMs: 15 * 60_000,
+  notReadyFirstDelayMs: 5_000,
+  notReadyMaxDelayMs: 30_000,
+  notReadyMaxWaitMs: 10 * 60_000,
+};
+
+/** AWS: at most 5 member-account creations in progress at once (aws-facts §2). */
+const MAX_CREATIONS_IN_FLIGHT = 5;
+
+export type ApplyStatus = 'done' | 'failed' | 'skipped';
+
+export interface ApplyResult {
+  kind: ChangeKind;
+  summary: string;
+  status: ApplyStatus;
+  /** Why it failed, or why it was skipped. */
+  error?: { code: string; message: string; hint?: string };
+  /** Done, but something on the side did not work (e.g. the notice to a requester). */
+  warnings?: readonly string[];
+}
+
+export interface ApplyReport {
+  baseline: Baseline;
+  startedAt: string;
+  finishedAt: string;
+  /** In plan order. */
+  results: readonly ApplyResult[];
+}
+
+type Phase = 1 | 2 | 3 | 4 | 5;
+
+/** Baseline, then users, then accounts (which trust users), then deletions, then closures. */
+export function phaseOf(kind: ChangeKind): Phase {
+  switch (kind) {
+    case 'update-password-policy':
+    case 'update-group':
+      return 1;
+    case 'create-user':
+    case 'update-user':
+    case 'reset-password':
+      return 2;
+    case 'create-account':
+    case 'update-account':
+    case 'put-bootstrap-role':
+    case 'delete-bootstrap-role':
+    case 'send-account-email':
+      return 3;
+    case 'delete-user':
+      return 4;
+    case 'close-account':
+      return 5;
+    default:
+      return assertNever(kind);
+  }
+}
+
+/** AWS lets you close 10% of member accounts, at least 10 and at most 1000, in 30 days (aws-facts §2). */
+export function awsClosureAllowance(figures: ClosureQuotaFigures): number {
+  const quota = Math.min(1000, Math.max(10, Math.floor(figures.memberAccountCount / 10)));
+  return Math.max(0, quota - figures.closedInLast30Days);
+}
+
+function sameBaseline(a: Baseline, b: Baseline): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function describeBaseline(baseline: Baseline): string {
+  switch (baseline.kind) {
+    case 'sandbox':
+      return `the sandbox (${baseline.path})`;
+    case 'aws':
+      return `AWS (users account ${baseline.usersAccountId}, management account ${baseline.managementAccountId})`;
+    case 'git':
+      return `the files at ${baseline.ref}`;
+    default:
+      return assertNever(baseline);
+  }
+}
+
+function userNameOf(change: Change): string | undefined {
+  switch (change.kind) {
+    case 'create-user':
+    case 'update-user':
+    case 'reset-password':
+    case 'delete-user':
+      return change.userName;
+    default:
+      return undefined;
+  }
+}
+
+/** Everything that refuses the whole plan. Throws before any change is made. */
+async function checkPlanMayRun(plan: Plan, deps: ApplyDeps): Promise<void> {
+  const { settings, target } = deps;
+  if (!sameBaseline(plan.baseline, target.baseline)) {
+    throw new AppError(
+      'baseline-mismatch',
+      `This plan was computed against ${describeBaseline(plan.baseline)}, not ${describeBaseline(target.baseline)}.`,
+      { fault: 'user', hint: 'Compute the plan against the target you apply it to.' },
+    );
+  }
+  const protectedUsers = new Set(settings.protected_users.map((name) => name.toLowerCase()));
+  const touched = plan.changes
+    .map(({ change }) => userNameOf(change))
+    .filter((name): name is string => name !== undefined && protectedUsers.has(name.toLowerCase()));
+  if (touched.length > 0) {
+    throw new AppError('protected', `The plan changes protected users (settings.protected_users): ${touched.join(', ')}.`, {
+      fault: 'user',
+      hint: 'Protected users are never changed. Remove them from protected_users first if that is really meant.',
+    });
+  }
+
+  const deletions = plan.changes.filter(({ change }) => change.kind === 'delete-user').length;
+  const maxDeletions = settings.limits.max_deletions_per_run;
+  if (deletions > maxDeletions && !deps.allowMassDeletion) {
+    throw new AppError(
+      'too-many-deletions',
+      `The plan deletes ${deletions} users; one run may delete at most ${maxDeletions} (settings.limits.max_deletions_per_run). Nothing was changed.`,
+      { fault: 'user', hint: 'If every deletion is intended, run apply again with --allow-mass-deletion.' },
+    );
+  }
+
+  const closures = plan.changes.filter(({ change }) => change.kind === 'close-account').length;
+  if (closures === 0) return;
+  const maxClosures = settings.limits.max_closures_per_run;
+  if (closures > maxClosures && !deps.allowMassDeletion) {
+    throw new AppError(
+      'too-many-deletions',
+      `The plan closes ${closures} accounts; one run may close at most ${maxClosures} (settings.limits.max_closures_per_run). Nothing was changed.`,
+      { fault: 'user', hint: 'If every closure is intended, run apply again with --allow-mass-deletion.' },
+    );
+  }
+  const figures = deps.closureQuota ?? (await target.organization.readOrganization(settings.organization.bootstrap_role_name));
+  const allowance = awsClosureAllowance(figures);
+  if (closures > allowance) {
+    throw new AppError(
+      'closure-quota',
+      `The plan closes ${closures} accounts, but AWS allows only ${allowance} more closures in this 30-day window ` +
+        `(10% of ${figures.memberAccountCount} member accounts, at least 10; ${figures.closedInLast30Days} closed recently). Nothing was changed.`,
+      { fault: 'user', hint: 'Keep fewer accounts at state: closed for now and close the rest once the window allows it.' },
+    );
+  }
+}
+
+/** Applies the plan. Throws AppError only when the whole plan is refused (then nothing changed). */
+export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyReport> {
+  const startedAt = deps.now().toISOString();
+  await checkPlanMayRun(plan, deps);
+  const run = new Run(plan, deps);
+  return run.execute(startedAt);
+}
+
+class Run {
+  private readonly plan: Plan;
+  private readonly deps: ApplyDeps;
+  private readonly timing: ApplyTiming;
+  private readonly secrets: string[] = [];
+  private readonly results: (ApplyResult | undefined)[];
+  private readonly creations = pLimit(MAX_CREATIONS_IN_FLIGHT);
+  /** Users still named by a trust change that failed: deleting them waits for a later run. */
+  private readonly stillTrusted = new Map<string, string>();
+
+  constructor(plan: Plan, deps: ApplyDeps) {
+    this.plan = plan;
+    this.deps = deps;
+    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+    this.results = plan.changes.map(() => undefined);
+  }
+
+  async execute(startedAt: string): Promise<ApplyReport> {
+    const limit = pLimit(Math.max(1, this.deps.concurrency ?? 4));
+    const total = this.plan.changes.length;
+    if (total > 0) this.log(`Applying ${total} change${total === 1 ? '' : 's'} to ${describeBaseline(this.deps.target.baseline)}`);
+    for (const phase of [1, 2, 3, 4, 5] as const) {
+      const indexes = this.plan.changes.flatMap((planned, index) => (phaseOf(planned.change.kind) === phase ? [index] : []));
+      await Promise.all(indexes.map((index) => limit(() => this.runOne(index))));
+    }
+    const results = this.results.map((result, index) => {
+      if (result !== undefined) return result;
+      const planned = this.plan.changes[index];
+      throw new Error(`no result for change ${index} (${planned?.summary ?? '?'})`);
+    });
+    return { baseline: this.deps.target.baseline, startedAt, finishedAt: this.deps.now().toISOString(), results };
+  }
+
+  private async runOne(index: number): Promise<void> {
+    const planned = this.plan.changes[index];
+    if (planned === undefined) return;
+    const { change, summary } = planned;
+    const base = { kind: change.kind, summary };
+
+    if (change.kind === 'delete-user') {
+      const because = this.stillTrusted.get(change.userName.toLowerCase());
+      if (because !== undefined) {
+        const message = `still named in the bootstrap role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
+        this.results[index] = { ...base, status: 'skipped', error: { code: 'dependency-failed', message } };
+        this.log(`skipped ${summary}: ${message}`);
+        return;
+      }
+    }
+
+    this.log(`${summary} ...`);
+    const warnings: string[] = [];
+    try {
+      await this.perform(change, warnings);
+      this.results[index] = { ...base, status: 'done', ...(warnings.length > 0 ? { warnings } : {}) };
+      this.log(`done: ${summary}${warnings.length > 0 ? ` (with ${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
+      for (const warning of warnings) this.log(`  warning: ${warning}`);
+    } catch (error) {
+      const failure = this.describeError(error);
+      this.results[index] = { ...base, status: 'failed', error: failure };
+      this.log(`FAILED: ${summary}: ${failure.code}: ${failure.message}`);
+      this.noteFailedTrust(change);
+    }
+  }
+
+  private noteFailedTrust(change: Change): void {
+    if (change.kind === 'put-bootstrap-role') {
+      for (const name of [...change.trustedUsers, ...(change.previouslyTrusted ?? [])]) {
+        this.stillTrusted.set(name.toLowerCase(), change.accountName);
+      }
+    } else if (change.kind === 'create-account') {
+      for (const name of change.bootstrapUsers) this.stillTrusted.set(name.toLowerCase(), change.accountName);
+    }
+  }
+
+  private async perform(change: Change, warnings: string[]): Promise<void> {
+    const { usersAccount, organization } = this.deps.target;
+    switch (change.kind) {
+      case 'update-password-policy':
+        return usersAccount.putPasswordPolicy(change.to);
+      case 'update-group':
+        return this.updateGroup(change);
+      case 'create-user':
+        return this.createUser(change, warnings);
+      case 'update-user':
+        return this.updateUser(change);
+      case 'reset-password':
+        return this.resetPassword(change);
+      case 'delete-user':
+        return usersAccount.deleteUser(change.userName);
+      case 'create-account':
+        return this.creations(() => this.createAccount(change));
+      case 'update-account':
+        return this.updateAccount(change);
+      case 'put-bootstrap-role':
+        return this.putBootstrapRole(change);
+      case 'delete-bootstrap-role':
+        return this.whenAccountReady(`${change.accountName}`, () =>
+          organization.deleteBootstrapRole(change.accountId, this.deps.settings.organization.bootstrap_role_name),
+        );
+      case 'send-account-email':
+        return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
+      case 'close-account':
+        return this.closeAccount(change, warnings);
+      default:
+        return assertNever(change);
+    }
+  }
+
+  // ---- users account -------------------------------------------------------------------------
+
+  private async updateGroup(change: UpdateGroup): Promise<void> {
+    const { usersAccount } = this.deps.target;
+    if (change.create) await usersAccount.createGroup(change.group);
+    for (const [name, document] of Object.entries(change.putPolicies)) await usersAccount.putGroupPolicy(change.group, name, document);
+    for (const name of change.deletePolicies) await usersAccount.deleteGroupPolicy(change.group, name);
+  }
+
+  private async createUser(change: CreateUser, warnings: string[]): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    const { settings } = this.deps;
+    try {
+      await usersAccount.createUser(change.userName, change.tags);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'user-exists') {
+        throw new AppError(
+          'user-exists',
+          `The plan expected no user ${change.userName}, but one with that name (ignoring case) exists now: ` +
+            'another run or someone outside this tool created it after the plan was computed.',
+          { fault: 'user', hint: 'Run plan again: it will show what to do with the existing user.', cause: error },
+        );
+      }
+      throw error;
+    }
+    await usersAccount.addUserToGroup(change.userName, change.group);
+    const password = this.newPassword();
+    await usersAccount.setTemporaryPassword(change.userName, password);
+    await mailer.send(welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password }));
+    // Only now: if the email never went out, the missing tag makes the next plan issue a new password.
+    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });
+
+    if (change.requestedBy.toLowerCase() !== change.userName.toLowerCase()) {
+      try {
+        await mailer.send(
+          requesterNoticeEmail({ settings, requestedBy: change.requestedBy, userName: change.userName, fullName: change.fullName }),
+        );
+      } catch (error) {
+        warnings.push(`the notice to ${change.requestedBy} was not sent: ${this.describeError(error).message}`);
+      }
+    }
+  }
+
+  private async updateUser(change: UpdateUser): Promise<void> {
+    const { usersAccount } = this.deps.target;
+    if (Object.keys(change.setTags).length > 0) await usersAccount.tagUser(change.userName, change.setTags);
+    if (change.removeTags.length > 0) await usersAccount.untagUser(change.userName, change.removeTags);
+    for (const group of change.addGroups) await usersAccount.addUserToGroup(change.userName, group);
+  }
+
+  private async resetPassword(change: ResetPassword): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    const { settings } = this.deps;
+    const password = this.newPassword();
+    await usersAccount.setTemporaryPassword(change.userName, password);
+    const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password };
+    // A user whose welcome email never arrived gets the whole welcome, not a bare reset notice.
+    await mailer.send(change.why === 'welcome-email-not-sent' ? welcomeEmail(input) : passwordResetEmail(input));
+    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });
+  }
+
+  private newPassword(): string {
+    const password = this.deps.generatePassword();
+    this.secrets.push(password);
+    this.deps.onSecret(password);
+    return password;
+  }
+
+  // ---- organization --------------------------------------------------------------------------
+
+  private async createAccount(change: CreateAccount): Promise<void> {
+    const { organization } = this.deps.target;
+    const { settings } = this.deps;
+    const requestId =
+      change.resumeRequestId ??
+      (await organization.startAccountCreation({
+        accountName: change.accountName,
+        email: change.email,
+        tags: change.tags,
+        accessRoleName: settings.organization.access_role_name,
+      }));
+    if (change.resumeRequestId !== undefined) this.log(`${change.accountName}: resuming creation request ${requestId}`);
+    const accountId = await this.waitForAccount(change, requestId);
+    this.log(`${change.accountName}: created as ${accountId}`);
+    if (change.ouPath !== '/') await organization.moveAccount(accountId, change.ouPath);
+    const hasBootstrapRole = change.bootstrapUsers.length > 0;
+    if (hasBootstrapRole) {
+      await this.whenAccountReady(change.accountName, () =>
+        organization.putBootstrapRole({
+          accountId,
+          roleName: settings.organization.bootstrap_role_name,
+          trustPolicy: bootstrapTrustPolicy(settings.users_account.id, change.bootstrapUsers),
+          tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+        }),
+      );
+    }
+    await this.sendAccountEmail(change.accountName, accountId, change.recipients, hasBootstrapRole);
+  }
+
+  private async waitForAccount(change: CreateAccount, requestId: string): Promise<string> {
+    const { organization } = this.deps.target;
+    let delay = this.timing.creationFirstDelayMs;
+    let waited = 0;
+    for (;;) {
+      const status = await organization.describeAccountCreation(requestId);
+      if (status.state === 'SUCCEEDED') {
+        if (status.accountId === undefined) throw new AppError('account-creation-failed', `Request ${requestId} succeeded without an account id.`);
+        return status.accountId;
+      }
+      if (status.state === 'FAILED') throw creationFailure(change, requestId, status.failureReason);
+      if (waited >= this.timing.creationMaxWaitMs) {
+        throw new AppError(
+          'account-creation-timeout',
+          `AWS is still creating ${change.accountName} after ${Math.round(waited / 1000)}s (request ${requestId}).`,
+          { hint: 'Run apply again later: the next plan finds the request and carries on with it instead of asking again.' },
+        );
+      }
+      this.log(`${change.accountName}: creation ${requestId} in progress, checking again in ${Math.round(delay / 1000)}s`);
+      await this.deps.sleep(delay);
+      waited += delay;
+      delay = Math.min(delay * 2, this.timing.creationMaxDelayMs);
+    }
+  }
+
+  /** Retries `account-not-ready` (a new account refusing us for a few minutes), bounded. */
+  private async whenAccountReady(accountName: string, action: () => Promise<void>): Promise<void> {
+    let delay = this.timing.notReadyFirstDelayMs;
+    let waited = 0;
+    for (;;) {
+      try {
+        return await action();
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'account-not-ready' || waited >= this.timing.notReadyMaxWaitMs) throw error;
+        this.log(`${accountName}: account not ready yet, trying again in ${Math.round(delay / 1000)}s`);
+        await this.deps.sleep(delay);
+        waited += delay;
+        delay = Math.min(delay * 2, this.timing.notReadyMaxDelayMs);
+      }
+    }
+  }
+
+  private async updateAccount(change: UpdateAccount): Promise<void> {
+    const { organization } = this.deps.target;
+    if (change.move !== undefined) await organization.moveAccount(change.accountId, change.move.to);
+    if (Object.keys(change.setTags).length > 0) await organization.tagAccount(change.accountId, change.setTags);
+    if (change.removeTags.length > 0) await organization.untagAccount(change.accountId, change.removeTags);
+  }
+
+  private async putBootstrapRole(change: PutBootstrapRole): Promise<void> {
+    const { settings } = this.deps;
+    await this.whenAccountReady(change.accountName, () =>
+      this.deps.target.organization.putBootstrapRole({
+        accountId: change.accountId,
+        roleName: settings.organization.bootstrap_role_name,
+        trustPolicy: bootstrapTrustPolicy(settings.users_account.id, change.trustedUsers),
+        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+      }),
+    );
+  }
+
+  /** The change does not say; the role is there unless this plan removes it. */
+  private hasBootstrapRole(accountId: string): boolean {
+    return !this.plan.changes.some(({ change }) => change.kind === 'delete-bootstrap-role' && change.accountId === accountId);
+  }
+
+  private async sendAccountEmail(accountName: string, accountId: string, recipients: readonly string[], hasBootstrapRole: boolean): Promise<void> {
+    const { organization, mailer } = this.deps.target;
+    await mailer.send(accountCreatedEmail({ settings: this.deps.settings, accountName, accountId, recipients, hasBootstrapRole }));
+    await organization.tagAccount(accountId, { [ACCOUNT_NOTIFIED_TAG]: 'true' });
+  }
+
+  private async closeAccount(change: CloseAccount, warnings: string[]): Promise<void> {
+    const { organization, mailer } = this.deps.target;
+    await organization.closeAccount(change.accountId);
+    try {
+      await mailer.send(
+        accountClosedEmail({ settings: this.deps.settings, accountName: change.accountName, accountId: change.accountId, recipients: change.recipients }),
+      );
+    } catch (error) {
+      // The account is closed either way; a later run would not send this again, so say so.
+      warnings.push(`the closure email to ${change.recipients.join(', ')} was not sent: ${this.describeError(error).message}`);
+    }
+  }
+
+  // ---- output --------------------------------------------------------------------------------
+
+  private scrub(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) if (secret !== '') out = out.split(secret).join('***');
+    return out;
+  }
+
+  private log(line: string): void {
+    this.deps.log(this.scrub(line));
+  }
+
+  private describeError(error: unknown): { code: string; message: string; hint?: string } {
+    if (isAppError(error)) {
+      return {
+        code: error.code,
+        message: this.scrub(error.message),
+        ...(error.hint === undefined ? {} : { hint: this.scrub(error.hint) }),
+      };
+    }
+    // A bug, not an AWS answer: keep the message, never a stack.
+    return { code: 'internal', message: this.scrub(error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+function creationFailure(change: CreateAccount, requestId: string, reason: string | undefined): AppError {
+  const what = `AWS could not create account ${change.accountName} (request ${requestId}, ${reason ?? 'no reason given'})`;
+  const file = `accounts/${change.accountName}.yaml`;
+  switch (reason) {
+    case 'EMAIL_ALREADY_EXISTS':
+      return new AppError('account-email-taken', `${what}: the root email ${change.email} already belongs to another AWS account.`, {
+        fault: 'user',
+        hint: `Give the account another root_email in ${file}. If that account is the one you meant, it already exists outside the Organization: invite it instead.`,
+      });
+    case 'INVALID_EMAIL':
+      return new AppError('account-email-invalid', `${what}: AWS does not accept the root email ${change.email}.`, {
+        fault: 'user',
+        hint: `Fix root_email in ${file} (or organization.root_email_template): 6-64 ASCII characters, one @, a dot in the domain.`,
+      });
+    case 'ACCOUNT_LIMIT_EXCEEDED':
+      return new AppError('account-limit', `${what}: the Organization has reached its maximum number of accounts.`, {
+        hint: 'Ask for a higher "Default maximum number of accounts" in Service Quotas (AWS Organizations); closed accounts count for 90 days.',
+      });
+    case 'CONCURRENT_ACCOUNT_MODIFICATION':
+      return new AppError('account-creation-conflict', `${what}: a request with the same details is already being processed.`, {
+        hint: 'Run apply again in a few minutes: the next plan finds the request in progress and carries on with it.',
+      });
+    case 'INTERNAL_FAILURE':
+      return new AppError('account-creation-failed', `${what}: an internal AWS failure.`, { hint: 'Run apply again later.' });
+    default:
+      return new AppError('account-creation-failed', `${what}.`, {
+        hint: 'Look the reason up under CreateAccountStatus FailureReason in the AWS Organizations API reference, fix it, and run apply again.',
+      });
+  }
+}
+
+// ---- rendering -----------------------------------------------------------------------------------
+
+function counts(report: ApplyReport): Record<ApplyStatus, number> {
+  const out: Record<ApplyStatus, number> = { done: 0, failed: 0, skipped: 0 };
+  for (const result of report.results) out[result.status] += 1;
+  return out;
+}
+
+/** Plain text for a terminal or a log. */
+export function renderApplyReport(report: ApplyReport): string {
+  const target = describeBaseline(report.baseline);
+  if (report.results.length === 0) return `Nothing to apply: ${target} already matches the files.\n`;
+  const n = counts(report);
+  const lines = [`Applied to ${target}: ${n.done} done, ${n.failed} failed, ${n.skipped} skipped.`, ''];
+  const label: Record<ApplyStatus, string> = { done: 'done   ', failed: 'FAILED ', skipped: 'skipped' };
+  for (const result of report.results) {
+    lines.push(`  ${label[result.status]}  ${result.summary}`);
+    if (result.error !== undefined) {
+      lines.push(`           ${result.error.code}: ${result.error.message}`);
+      if (result.error.hint !== undefined) lines.push(`           what to do: ${result.error.hint}`);
+    }
+    for (const warning of result.warnings ?? []) lines.push(`           warning: ${warning}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Markdown for a GitHub step summary or a PR comment. */
+export function renderApplyReportMarkdown(report: ApplyReport): string {
+  const target = describeBaseline(report.baseline);
+  if (report.results.length === 0) return `### Apply\n\nNothing to apply: ${target} already matches the files.\n`;
+  const n = counts(report);
+  const icon: Record<ApplyStatus, string> = { done: '✅ done', failed: '❌ failed', skipped: '⏭️ skipped' };
+  const lines = [
+    `### Apply: ${n.failed > 0 ? 'some changes failed' : 'all changes applied'}`,
+    '',
+    `Applied to ${target}: **${n.done} done, ${n.failed} failed, ${n.skipped} skipped**.`,
+    '',
+    '| Result | Change | Details |',
+    '| --- | --- | --- |',
+  ];
+  for (const result of report.results) {
+    const details: string[] = [];
+    if (result.error !== undefined) {
+      details.push(`\`${result.error.code}\`: ${result.error.message}`);
+      if (result.error.hint !== undefined) details.push(`What to do: ${result.error.hint}`);
+    }
+    for (const warning of result.warnings ?? []) details.push(`Warning: ${warning}`);
+    lines.push(`| ${icon[result.status]} | ${cell(result.summary)} | ${cell(details.join('<br>'))} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
