@@ -1,0 +1,451 @@
+/**
+ * The strict AWS behaviours moto does not produce (aws-facts §8), faked at the client level with the
+ * exact exceptions AWS returns: IN_PROGRESS then FAILED creations, Organizations quotas and
+ * throttling, ConcurrentModificationException, DuplicateAccountException, AccessDenied from STS on
+ * a brand-new account.
+ */
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  AccountAlreadyClosedException,
+  CloseAccountCommand,
+  ConcurrentModificationException,
+  ConstraintViolationException,
+  CreateAccountCommand,
+  DescribeCreateAccountStatusCommand,
+  DescribeOrganizationCommand,
+  DuplicateAccountException,
+  FinalizingOrganizationException,
+  ListAccountsForParentCommand,
+  ListCreateAccountStatusCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
+  ListRootsCommand,
+  ListTagsForResourceCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+  TagResourceCommand,
+  TooManyRequestsException,
+  type ConstraintViolationExceptionReason,
+} from '@aws-sdk/client-organizations';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CLOSURE_REQUESTED_TAG, createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
+import { AppError, isAppError } from '../../../src/core/errors.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
+
+const MANAGEMENT = '111111111111';
+const USERS_ACCOUNT = '222222222222';
+const FRESH = '333333333333';
+const READY = '444444444444';
+const DAY = 24 * 60 * 60 * 1000;
+const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+function aSettings(): SettingsFile {
+  return {
+    users_account: {
+      id: USERS_ACCOUNT,
+      alias: 'test-users',
+      region: 'eu-west-2',
+      group: 'CrossAccountAccess',
+      password_policy: { minimum_length: 16 },
+    },
+    organization: {
+      management_account_id: MANAGEMENT,
+      access_role_name: 'OrganizationAccountAccessRole',
+      bootstrap_role_name: 'bootstrap',
+      root_email_template: 'aws-root+{name}@example.gov.uk',
+    },
+    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
+    email_domains: { staff: ['example.gov.uk'], contractor: [] },
+    protected_users: ['break-glass-admin'],
+    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
+  };
+}
+
+const metadata = { $metadata: {} };
+const constraint = (reason: ConstraintViolationExceptionReason): ConstraintViolationException =>
+  new ConstraintViolationException({ ...metadata, message: `constraint: ${reason}`, Reason: reason });
+
+/** What STS answers for AssumeRole into an account whose access role is not usable yet. */
+function stsAccessDenied(): Error {
+  return Object.assign(
+    new Error(`User: arn:aws:sts::${MANAGEMENT}:assumed-role/reconciler is not authorized to perform: sts:AssumeRole`),
+    { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } },
+  );
+}
+
+/** An IAM client whose credentials (the AssumeRole into the member account) are refused. */
+function deniedIam(): IAMClient {
+  return new IAMClient({
+    region: 'us-east-1',
+    credentials: async () => {
+      throw stsAccessDenied();
+    },
+  });
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAppError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('AWS Organizations adapter (client-level fakes)', () => {
+  let orgClient: OrganizationsClient;
+  let org: AwsClientStub<OrganizationsClient>;
+  let iamClient: IAMClient;
+  let iam: AwsClientStub<IAMClient>;
+  let sleeps: number[];
+
+  const port = (iamForAccount: (id: string) => IAMClient = () => iamClient) =>
+    createAwsOrganization(aSettings(), {}, {
+      organizations: orgClient,
+      iamForAccount,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+
+  beforeEach(() => {
+    orgClient = new OrganizationsClient({ region: 'us-east-1', credentials: CREDENTIALS });
+    org = mockClient(orgClient);
+    iamClient = new IAMClient({ region: 'us-east-1', credentials: CREDENTIALS });
+    iam = mockClient(iamClient);
+    sleeps = [];
+  });
+
+  describe('account creation', () => {
+    it('reports IN_PROGRESS, then FAILED with the raw reason', async () => {
+      org.on(CreateAccountCommand).resolves({ CreateAccountStatus: { Id: 'car-1', State: 'IN_PROGRESS' } });
+      org
+        .on(DescribeCreateAccountStatusCommand, { CreateAccountRequestId: 'car-1' })
+        .resolvesOnce({ CreateAccountStatus: { Id: 'car-1', AccountName: 'team-a', State: 'IN_PROGRESS' } })
+        .resolves({
+          CreateAccountStatus: { Id: 'car-1', AccountName: 'team-a', State: 'FAILED', FailureReason: 'EMAIL_ALREADY_EXISTS' },
+        });
+      const aws = port();
+      const requestId = await aws.startAccountCreation({
+        accountName: 'team-a',
+        email: 'aws-root+team-a@example.gov.uk',
+        tags: { team: 'a' },
+        accessRoleName: 'OrganizationAccountAccessRole',
+      });
+      expect(requestId).toBe('car-1');
+      expect(org.commandCalls(CreateAccountCommand)[0]?.args[0].input).toEqual({
+        Email: 'aws-root+team-a@example.gov.uk',
+        AccountName: 'team-a',
+        RoleName: 'OrganizationAccountAccessRole',
+        IamUserAccessToBilling: 'ALLOW',
+        Tags: [
+          { Key: 'team', Value: 'a' },
+          { Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE },
+        ],
+      });
+      expect(await aws.describeAccountCreation('car-1')).toEqual({
+        requestId: 'car-1',
+        accountName: 'team-a',
+        state: 'IN_PROGRESS',
+      });
+      expect(await aws.describeAccountCreation('car-1')).toEqual({
+        requestId: 'car-1',
+        accountName: 'team-a',
+        state: 'FAILED',
+        failureReason: 'EMAIL_ALREADY_EXISTS',
+      });
+    });
+
+    it.each([
+      ['ACCOUNT_NUMBER_LIMIT_EXCEEDED', constraint('ACCOUNT_NUMBER_LIMIT_EXCEEDED'), 'account-limit', /Service Quotas/],
+      [
+        'ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED',
+        constraint('ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED'),
+        'account-creation-rate-limit',
+        /tomorrow/,
+      ],
+      [
+        'FinalizingOrganizationException',
+        new FinalizingOrganizationException({ ...metadata, message: 'finalizing' }),
+        'organization-finalizing',
+        /up to an hour/,
+      ],
+      [
+        'TooManyRequestsException',
+        new TooManyRequestsException({ ...metadata, message: 'slow down' }),
+        'throttled',
+        /few minutes/,
+      ],
+    ])('maps %s to %s with a hint', async (_name, error, code, hint) => {
+      org.on(CreateAccountCommand).rejects(error);
+      const failure = await rejectionOf(
+        port().startAccountCreation({
+          accountName: 'team-a',
+          email: 'aws-root+team-a@example.gov.uk',
+          tags: {},
+          accessRoleName: 'OrganizationAccountAccessRole',
+        }),
+      );
+      expect(failure.code).toBe(code);
+      expect(failure.message).toContain('creating account "team-a"');
+      expect(failure.hint).toMatch(hint);
+      expect(failure.cause).toBe(error);
+    });
+  });
+
+  describe('ConcurrentModificationException', () => {
+    it('is retried after a wait', async () => {
+      org
+        .on(TagResourceCommand)
+        .rejectsOnce(new ConcurrentModificationException({ ...metadata, message: 'busy' }))
+        .resolves({});
+      await port().tagAccount(READY, { team: 'a' });
+      expect(sleeps).toEqual([1000]);
+      expect(org.commandCalls(TagResourceCommand)).toHaveLength(2);
+    });
+
+    it('becomes concurrent-modification when it persists', async () => {
+      org.on(TagResourceCommand).rejects(new ConcurrentModificationException({ ...metadata, message: 'busy' }));
+      expect((await rejectionOf(port().tagAccount(READY, { team: 'a' }))).code).toBe('concurrent-modification');
+      expect(sleeps).toEqual([1000, 2000, 4000]);
+    });
+  });
+
+  describe('moveAccount', () => {
+    it('treats DuplicateAccountException (already there) as done', async () => {
+      org.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-1' }] });
+      org.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [{ Id: 'ou-1', Name: 'Sandbox' }] });
+      org.on(ListParentsCommand).resolves({ Parents: [{ Id: 'r-1', Type: 'ROOT' }] });
+      org.on(MoveAccountCommand).rejects(new DuplicateAccountException({ ...metadata, message: 'already there' }));
+      await port().moveAccount(READY, '/Sandbox');
+      expect(org.commandCalls(MoveAccountCommand)[0]?.args[0].input).toEqual({
+        AccountId: READY,
+        SourceParentId: 'r-1',
+        DestinationParentId: 'ou-1',
+      });
+    });
+  });
+
+  describe('closeAccount', () => {
+    it.each(['CLOSE_ACCOUNT_QUOTA_EXCEEDED', 'CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED'] as const)(
+      'maps %s to closure-quota',
+      async (reason) => {
+        org.on(TagResourceCommand).resolves({});
+        org.on(CloseAccountCommand).rejects(constraint(reason));
+        const failure = await rejectionOf(port().closeAccount(READY));
+        expect(failure.code).toBe('closure-quota');
+        expect(failure.hint).toMatch(/30-day/);
+      },
+    );
+
+    it('treats AccountAlreadyClosedException as done, after recording the closure date', async () => {
+      org.on(TagResourceCommand).resolves({});
+      org.on(CloseAccountCommand).rejects(new AccountAlreadyClosedException({ ...metadata, message: 'closed' }));
+      await port().closeAccount(READY);
+      const tags = org.commandCalls(TagResourceCommand)[0]?.args[0].input.Tags;
+      expect(tags?.[0]?.Key).toBe(CLOSURE_REQUESTED_TAG);
+      expect(tags?.[0]?.Value).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    });
+  });
+
+  describe('the bootstrap role in a brand-new account', () => {
+    it('answers account-not-ready when STS refuses AssumeRole', async () => {
+      const failure = await rejectionOf(
+        port(() => deniedIam()).putBootstrapRole({
+          accountId: FRESH,
+          roleName: 'bootstrap',
+          trustPolicy: { Version: '2012-10-17', Statement: [] },
+          tags: {},
+        }),
+      );
+      expect(failure.code).toBe('account-not-ready');
+      expect(failure.message).toContain(FRESH);
+      expect(failure.hint).toMatch(/few minutes/);
+      expect(iam.calls()).toHaveLength(0);
+    });
+
+    it('does not call other credential failures account-not-ready', async () => {
+      const expired = new IAMClient({
+        region: 'us-east-1',
+        credentials: async () => {
+          throw Object.assign(new Error('The security token included in the request is expired'), {
+            name: 'ExpiredToken',
+          });
+        },
+      });
+      const failure = await rejectionOf(port(() => expired).deleteBootstrapRole(FRESH, 'bootstrap'));
+      expect(failure.code).toBe('no-credentials');
+    });
+
+    it('creates the role with the managed tag and AdministratorAccess', async () => {
+      iam.on(GetRoleCommand).rejects(Object.assign(new Error('no role'), { name: 'NoSuchEntityException' }));
+      iam.on(CreateRoleCommand).resolves({});
+      iam.on(AttachRolePolicyCommand).resolves({});
+      const trustPolicy = { Version: '2012-10-17', Statement: [] };
+      await port().putBootstrapRole({ accountId: READY, roleName: 'bootstrap', trustPolicy, tags: { team: 'a' } });
+      expect(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input).toMatchObject({
+        RoleName: 'bootstrap',
+        AssumeRolePolicyDocument: JSON.stringify(trustPolicy),
+        MaxSessionDuration: 3600,
+        Tags: [
+          { Key: 'team', Value: 'a' },
+          { Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE },
+        ],
+      });
+      expect(iam.commandCalls(AttachRolePolicyCommand)[0]?.args[0].input).toEqual({
+        RoleName: 'bootstrap',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      });
+    });
+
+    it('re-attaches AdministratorAccess to a managed role a stopped run left without it', async () => {
+      iam.on(GetRoleCommand).resolves({
+        Role: {
+          RoleName: 'bootstrap',
+          Path: '/',
+          Arn: `arn:aws:iam::${READY}:role/bootstrap`,
+          RoleId: 'AROA1',
+          CreateDate: new Date(),
+          Tags: [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }],
+        },
+      });
+      iam.on(UpdateAssumeRolePolicyCommand).resolves({});
+      iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+      iam.on(AttachRolePolicyCommand).resolves({});
+      await port().putBootstrapRole({
+        accountId: READY,
+        roleName: 'bootstrap',
+        trustPolicy: { Version: '2012-10-17', Statement: [] },
+        tags: {},
+      });
+      expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(1);
+      expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1);
+    });
+  });
+
+  describe('readOrganization', () => {
+    const now = Date.now();
+    const trust = encodeURIComponent(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${USERS_ACCOUNT}:user/alice@example.gov.uk` },
+            Action: 'sts:AssumeRole',
+            Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+          },
+        ],
+      }),
+    );
+
+    beforeEach(() => {
+      org.on(DescribeOrganizationCommand).resolves({ Organization: { MasterAccountId: MANAGEMENT } });
+      org.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-1' }] });
+      org.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-1' }).resolves({
+        OrganizationalUnits: [{ Id: 'ou-w', Name: 'Workloads' }],
+      });
+      org.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-w' }).resolves({ OrganizationalUnits: [] });
+      const account = (Id: string, Name: string, Status: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE') => ({
+        Id,
+        Name,
+        Status,
+        Email: `aws-root+${Name}@example.gov.uk`,
+      });
+      org.on(ListAccountsForParentCommand, { ParentId: 'r-1' }).resolves({
+        Accounts: [account(MANAGEMENT, 'management', 'ACTIVE'), account('555555555555', 'closed-recently', 'SUSPENDED')],
+      });
+      org.on(ListAccountsForParentCommand, { ParentId: 'ou-w' }).resolves({
+        Accounts: [
+          account(FRESH, 'fresh', 'ACTIVE'),
+          account(READY, 'ready', 'ACTIVE'),
+          account('666666666666', 'closed-long-ago', 'SUSPENDED'),
+          account('777777777777', 'closing-by-hand', 'PENDING_CLOSURE'),
+        ],
+      });
+      const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+      org.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+      org.on(ListTagsForResourceCommand, { ResourceId: READY }).resolves({ Tags: [{ Key: 'team', Value: 'r' }] });
+      org.on(ListTagsForResourceCommand, { ResourceId: '555555555555' }).resolves({
+        Tags: [{ Key: CLOSURE_REQUESTED_TAG, Value: isoDay(now - 3 * DAY) }],
+      });
+      org.on(ListTagsForResourceCommand, { ResourceId: '666666666666' }).resolves({
+        Tags: [{ Key: CLOSURE_REQUESTED_TAG, Value: isoDay(now - 45 * DAY) }],
+      });
+      org.on(ListCreateAccountStatusCommand).resolves({
+        CreateAccountStatuses: [
+          { Id: 'car-old', AccountName: 'ready', State: 'SUCCEEDED', AccountId: READY, RequestedTimestamp: new Date(now - 60 * DAY) },
+          { Id: 'car-slow', AccountName: 'team-b', State: 'IN_PROGRESS', RequestedTimestamp: new Date(now - 2 * DAY) },
+          {
+            Id: 'car-failed',
+            AccountName: 'team-c',
+            State: 'FAILED',
+            FailureReason: 'EMAIL_ALREADY_EXISTS',
+            RequestedTimestamp: new Date(now - DAY),
+          },
+        ],
+      });
+      iam.on(GetRoleCommand).resolves({
+        Role: {
+          RoleName: 'bootstrap',
+          Path: '/',
+          Arn: `arn:aws:iam::${READY}:role/bootstrap`,
+          RoleId: 'AROA1',
+          CreateDate: new Date(),
+          AssumeRolePolicyDocument: trust,
+          Tags: [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }],
+        },
+      });
+      iam.on(ListAttachedRolePoliciesCommand).resolves({
+        AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
+      });
+    });
+
+    it('reads creations, OU paths, bootstrap roles, and an account it cannot enter yet as unknown', async () => {
+      const iamFor = (id: string): IAMClient => (id === FRESH ? deniedIam() : iamClient);
+      const live = await port(iamFor).readOrganization('bootstrap');
+
+      expect(live.ouPaths).toEqual(['/Workloads']);
+      expect(live.creations).toEqual([
+        { requestId: 'car-failed', accountName: 'team-c', state: 'FAILED', failureReason: 'EMAIL_ALREADY_EXISTS' },
+        { requestId: 'car-slow', accountName: 'team-b', state: 'IN_PROGRESS' },
+      ]);
+      const byName = new Map(live.accounts.map((a) => [a.name, a]));
+      expect(byName.get('management')).toMatchObject({ ouPath: '/' });
+      expect(byName.get('management')?.bootstrap).toBeUndefined();
+      expect(byName.get('fresh')).toMatchObject({ ouPath: '/Workloads', bootstrap: 'unknown' });
+      expect(byName.get('ready')).toEqual({
+        id: READY,
+        name: 'ready',
+        email: 'aws-root+ready@example.gov.uk',
+        status: 'ACTIVE',
+        ouPath: '/Workloads',
+        tags: { team: 'r' },
+        bootstrap: { managed: true, trustedUsers: ['alice@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true },
+      });
+      expect(byName.get('closed-recently')).toMatchObject({ status: 'SUSPENDED', tags: {}, bootstrap: 'unknown' });
+      // Closed 3 days ago (tag) and closed at an unknown date (no tag) count; 45 days ago does not.
+      expect(live.closedInLast30Days).toBe(2);
+      expect(live.memberAccountCount).toBe(2);
+      // Suspended and closing accounts are not looked into.
+      expect(iam.commandCalls(GetRoleCommand)).toHaveLength(1);
+    });
+
+    it('makes one Organizations call per account beyond a fixed few per OU', async () => {
+      await port().readOrganization('bootstrap');
+      const accounts = 6;
+      const parents = 2; // root + one OU
+      // DescribeOrganization + ListRoots + ListCreateAccountStatus, then per parent OUs + accounts, per account tags.
+      expect(org.calls()).toHaveLength(3 + 2 * parents + accounts);
+    });
+  });
+});
