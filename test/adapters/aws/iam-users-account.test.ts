@@ -194,6 +194,23 @@ describe('deleteUser', () => {
   });
 });
 
+describe('role_to_assume', () => {
+  it('assumes the role through STS at the same endpoint, so calls land in that account', async () => {
+    const roleSettings = aSettings();
+    roleSettings.users_account.id = '111122223333';
+    roleSettings.users_account.role_to_assume = 'arn:aws:iam::111122223333:role/aws-access-as-code';
+    const assumed = createAwsUsersAccount(roleSettings, motoEnv(moto.url), { sleep: noSleep });
+
+    await assumed.createUser('gina@example.gov.uk', MANAGED);
+
+    const live = await assumed.readUsersAccount('CrossAccountAccess');
+    expect(live.users.map((u) => u.arn)).toEqual(['arn:aws:iam::111122223333:user/gina@example.gov.uk']);
+    expect(assumed.userArn('gina@example.gov.uk')).toBe(live.users[0]?.arn);
+    // Not in the caller's own (moto default) account.
+    expect((await account.readUsersAccount('CrossAccountAccess')).users).toEqual([]);
+  });
+});
+
 describe('password policy and group policies', () => {
   it('round-trips the whole password policy, users always allowed to change their password', async () => {
     await account.putPasswordPolicy({
