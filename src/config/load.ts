@@ -1,0 +1,146 @@
+/**
+ * Loading the desired state: read every data file from a source, parse it strictly, check it
+ * against its schema and the cross-file rules, and build the core's DesiredState. Bad input is
+ * never thrown: it comes back as problems, and one broken file never hides problems in others.
+ */
+import { AppError } from '../core/errors.ts';
+import type { DesiredAccount, DesiredState, DesiredUser } from '../core/model.ts';
+import { anError, hasErrors, type Problem, sortProblems, START_OF_FILE } from '../core/problems.ts';
+import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
+import { parseCodeowners, type Codeowners } from './codeowners.ts';
+import { classifyDataPath, type DataFileKind, type FileSource, readCodeowners } from './file-source.ts';
+import { parseYamlFile } from './parse-yaml.ts';
+import { crossFileRules, fileStartsWithSchemaComment, type LoadedFile, rootEmailOf, type RuleInput } from './rules.ts';
+import { type SchemaKind, type SchemaTypes, validateAgainstSchema } from './schemas.ts';
+
+export interface LoadOptions {
+  /** Today, YYYY-MM-DD: expiry dates are compared with it. */
+  today: string;
+}
+
+export interface LoadResult {
+  /** Present only when there are no errors (warnings allowed). */
+  desired?: DesiredState;
+  /** Sorted by file, line and column. */
+  problems: Problem[];
+}
+
+/** Problems that make a file unreadable as text: its first line cannot be checked either. */
+const UNREADABLE = new Set(['fileIsNotEmpty', 'fileIsAtMost64KiB', 'fileIsText', 'fileIsUtf8']);
+
+/**
+ * Reads and validates every data file of a source. Throws only for I/O failures (an AppError),
+ * never for what the files contain.
+ */
+export async function loadDesiredState(source: FileSource, options: LoadOptions): Promise<LoadResult> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today)) {
+    throw new AppError('bad-date', `today must be a YYYY-MM-DD date, not "${options.today}"`);
+  }
+  const files = await source.listDataFiles();
+  const problems: Problem[] = [];
+
+  if (!files.includes('settings.yaml')) {
+    problems.push(
+      anError(
+        'settingsFileExists',
+        'settings.yaml',
+        START_OF_FILE,
+        `settings.yaml is missing from ${source.description}; the repository root needs it (organisation-wide settings, see schema/settings.schema.json)`,
+      ),
+    );
+  }
+
+  let settings: LoadedFile<SettingsFile> | undefined;
+  const users: LoadedFile<UserFile>[] = [];
+  const accounts: LoadedFile<AccountFile>[] = [];
+  for (const file of files) {
+    const kind = classifyDataPath(file);
+    if (kind === undefined) continue; // reported by dataDirectoriesHoldOnlyYamlFiles
+    const loaded = await loadFile(source, file, kind, problems);
+    if (loaded === undefined) continue;
+    if (loaded.kind === 'settings') settings = loaded.file;
+    else if (loaded.kind === 'user') users.push(loaded.file);
+    else accounts.push(loaded.file);
+  }
+
+  const codeowners = await loadCodeowners(source);
+  if (codeowners !== undefined) problems.push(...codeowners.problems);
+
+  const input: RuleInput = { today: options.today, settings, users, accounts, files, codeowners };
+  for (const rule of crossFileRules) problems.push(...rule(input));
+
+  const sorted = sortProblems(problems);
+  if (hasErrors(sorted) || settings === undefined) return { problems: sorted };
+  return { desired: buildDesiredState(settings.data, users, accounts), problems: sorted };
+}
+
+type Loaded = { [K in SchemaKind]: { kind: K; file: LoadedFile<SchemaTypes[K]> } }[SchemaKind];
+
+async function loadFile(source: FileSource, file: string, kind: DataFileKind, problems: Problem[]): Promise<Loaded | undefined> {
+  const bytes = await source.read(file);
+  if (bytes === undefined) {
+    // Listed but gone: the working tree changed while reading.
+    problems.push(anError('fileIsReadable', file, START_OF_FILE, 'the file disappeared while it was being read; run again'));
+    return undefined;
+  }
+  const parse = parseYamlFile(file, bytes);
+  problems.push(...parse.problems);
+  if (!parse.problems.some((p) => UNREADABLE.has(p.rule))) {
+    problems.push(...fileStartsWithSchemaComment(file, kind, bytes.toString('utf8')));
+  }
+  if (parse.parsed === undefined) return undefined;
+  const parsed = parse.parsed;
+  switch (kind) {
+    case 'settings': {
+      const { value, problems: schemaProblems } = validateAgainstSchema('settings', parsed);
+      problems.push(...schemaProblems);
+      return value && { kind, file: { file, data: value, parsed } };
+    }
+    case 'user': {
+      const { value, problems: schemaProblems } = validateAgainstSchema('user', parsed);
+      problems.push(...schemaProblems);
+      return value && { kind, file: { file, data: value, parsed } };
+    }
+    case 'account': {
+      const { value, problems: schemaProblems } = validateAgainstSchema('account', parsed);
+      problems.push(...schemaProblems);
+      return value && { kind, file: { file, data: value, parsed } };
+    }
+  }
+}
+
+async function loadCodeowners(source: FileSource): Promise<Codeowners | undefined> {
+  const found = await readCodeowners(source);
+  if (found === undefined) return undefined;
+  return parseCodeowners(found.path, found.bytes.toString('utf8'));
+}
+
+function buildDesiredState(
+  settings: SettingsFile,
+  users: readonly LoadedFile<UserFile>[],
+  accounts: readonly LoadedFile<AccountFile>[],
+): DesiredState {
+  const sourceOf = (loaded: LoadedFile<unknown>) => {
+    const { line, col } = loaded.parsed.lineCounter.linePos(loaded.parsed.doc.contents?.range[0] ?? 0);
+    return { file: loaded.file, line, col };
+  };
+  const desiredUsers = new Map<string, DesiredUser>();
+  for (const user of [...users].sort((a, b) => compare(a.data.email, b.data.email))) {
+    const userName = user.data.email.toLowerCase();
+    desiredUsers.set(userName, { userName, data: user.data, source: sourceOf(user) });
+  }
+  const desiredAccounts = new Map<string, DesiredAccount>();
+  for (const account of [...accounts].sort((a, b) => compare(a.data.name, b.data.name))) {
+    desiredAccounts.set(account.data.name, {
+      name: account.data.name,
+      data: account.data,
+      rootEmail: rootEmailOf(account.data, settings),
+      source: sourceOf(account),
+    });
+  }
+  return { settings, users: desiredUsers, accounts: desiredAccounts };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

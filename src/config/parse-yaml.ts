@@ -1,0 +1,280 @@
+/**
+ * Strict YAML for data files. Every way a file can be hostile or ambiguous becomes a Problem with a
+ * position; nothing here throws for bad input.
+ *
+ * Decisions:
+ * - YAML 1.2 with the `core` schema, passed explicitly: a `%YAML 1.1` directive cannot switch the
+ *   schema back (the `yaml` package merges explicit options over the directive's defaults), so
+ *   `yes`/`on` stay text, and the directive itself is reported so nobody relies on it.
+ * - No aliases at all (`*name`): one small file per entity never needs them, and allowing none makes
+ *   alias bombs impossible by construction. Anchors alone are harmless and pass.
+ * - No explicit tags (`!!binary`, `!!str`, `!custom`): even the core schema resolves `!!binary`
+ *   into bytes. Quotes do what `!!str` would.
+ * - At most 64 KiB (MAX_DATA_FILE_BYTES), valid UTF-8, no NUL bytes, no control characters in
+ *   values, one document, not empty.
+ * - `stringKeys`: keys are always strings, so `123: x` under tags is the key "123", and positions
+ *   of schema errors can be found by the JSON pointer's string segments.
+ */
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
+import { anError, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
+import { MAX_DATA_FILE_BYTES } from './file-source.ts';
+
+/** A data file that parsed cleanly: its text, AST (for positions) and plain value. */
+export interface ParsedYaml {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The document as plain JSON-compatible data (not yet checked against a schema). */
+  value: unknown;
+}
+
+export interface ParseResult {
+  /** Present only when the file produced no errors. */
+  parsed?: ParsedYaml;
+  problems: Problem[];
+}
+
+/** Parses one data file's bytes. */
+export function parseYamlFile(file: string, bytes: Buffer): ParseResult {
+  const fail = (rule: string, at: Position, message: string): ParseResult => ({
+    problems: [anError(rule, file, at, message)],
+  });
+  if (bytes.length === 0) return fail('fileIsNotEmpty', START_OF_FILE, 'the file is empty; add its fields, or delete the file');
+  if (bytes.length > MAX_DATA_FILE_BYTES) {
+    return fail(
+      'fileIsAtMost64KiB',
+      START_OF_FILE,
+      `the file is larger than ${MAX_DATA_FILE_BYTES / 1024} KiB, far more than any user or account needs; keep one small entity per file`,
+    );
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return fail('fileIsText', positionOfByte(bytes, nul), 'the file contains a NUL byte, so it is binary, not YAML text; save it as plain UTF-8 text');
+  }
+  const invalid = firstInvalidUtf8Byte(bytes);
+  if (invalid !== undefined) {
+    return fail(
+      'fileIsUtf8',
+      positionOfByte(bytes, invalid),
+      'the file is not valid UTF-8 (it may be binary, or saved in another encoding such as Latin-1 or UTF-16); save it as UTF-8',
+    );
+  }
+  const text = new TextDecoder('utf-8').decode(bytes); // drops a leading BOM
+  try {
+    return parseText(file, text);
+  } catch (error) {
+    // The yaml package should not throw for any input; if it does, the file is still reported, not the run.
+    return fail('fileIsValidYaml', START_OF_FILE, `the YAML could not be parsed (${errorMessage(error)}); simplify the file`);
+  }
+}
+
+/** Options for every data file; exported so tests and tools read YAML exactly as validation does. */
+export function yamlOptions(lineCounter: LineCounter) {
+  return {
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+    prettyErrors: true,
+    stringKeys: true,
+    lineCounter,
+  } as const;
+}
+
+function parseText(file: string, text: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, yamlOptions(lineCounter));
+  const at = (offset: number): Position => toPosition(lineCounter, offset);
+  const problems: Problem[] = [];
+  const error = (rule: string, position: Position, message: string): void => {
+    problems.push(anError(rule, file, position, message));
+  };
+
+  const directiveLines = checkYamlDirectives(text, (position, message) => error('fileIsYaml12', position, message));
+  for (const issue of [...doc.errors, ...doc.warnings]) {
+    const position = at(issue.pos[0]);
+    if (issue.code === 'BAD_DIRECTIVE' && directiveLines.has(position.line)) continue;
+    if (issue.code === 'TAG_RESOLVE_FAILED') continue; // reported with every other tag below
+    const [rule, message] = describeYamlIssue(issue, text);
+    error(rule, position, message);
+  }
+
+  if (doc.contents !== null) {
+    let reported = 0;
+    // Only the first few of each kind: one is enough to act on, and a hostile file could have thousands.
+    const once = (rule: string, position: Position, message: string): void => {
+      if (reported++ < 20) error(rule, position, message);
+    };
+    visit(doc, {
+      Alias(_, node) {
+        once(
+          'fileHasNoAliases',
+          at(node.range?.[0] ?? 0),
+          `alias *${node.source} is not allowed: data files use no anchors or aliases; write the value out in full`,
+        );
+      },
+      Node(_, node) {
+        if (node.tag !== undefined && !isAlias(node)) {
+          const tagText = /^tag:yaml\.org,2002:/.test(node.tag) ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}` : node.tag;
+          once(
+            'fileHasNoTags',
+            at(node.range?.[0] ?? 0),
+            `tag ${tagText} is not allowed: data files hold plain values; remove the tag (quote the value if it must be text)`,
+          );
+        }
+        if (isScalar(node) && typeof node.value === 'string' && /[\u0000-\u0008\u000b-\u001f\u007f]/.test(node.value)) {
+          once(
+            'fileHasNoControlCharacters',
+            at(node.range?.[0] ?? 0),
+            'this value contains a control character (written as an escape such as "\\x00" or "\\e"); remove it',
+          );
+        }
+      },
+    });
+  }
+  if (problems.length > 0) return { problems };
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return {
+      problems: [anError('fileIsNotEmpty', file, at(text.length), 'the file has no data, only comments; add its fields, or delete the file')],
+    };
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 0 });
+  return { parsed: { file, text, doc, lineCounter, value }, problems: [] };
+}
+
+/** Reports `%YAML` directives for any version but 1.2; returns the lines that had a directive. */
+function checkYamlDirectives(text: string, report: (at: Position, message: string) => void): Set<number> {
+  const lines = new Set<number>();
+  const all = text.split(/\r?\n/);
+  for (const [index, line] of all.entries()) {
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) break; // directives only come before the document start
+    const match = /^%YAML[ \t]+(\S+)/.exec(line);
+    if (match === null) continue;
+    lines.add(index + 1);
+    if (match[1] !== '1.2') {
+      report(
+        { line: index + 1, col: 1 },
+        `%YAML ${match[1]} directive: data files are always read as YAML 1.2, where yes/no/on/off are text and only true/false are booleans; remove this line`,
+      );
+    }
+  }
+  return lines;
+}
+
+function describeYamlIssue(issue: YAMLError, text: string): [rule: string, message: string] {
+  switch (issue.code) {
+    case 'DUPLICATE_KEY': {
+      const key = text.slice(issue.pos[0], issue.pos[1]).split(/[:\n]/)[0]?.trim() ?? '';
+      return [
+        'fileHasNoDuplicateKeys',
+        `duplicate key${key === '' ? '' : ` "${key}"`}: a key may appear only once in a mapping; remove one of the two or merge them`,
+      ];
+    }
+    case 'MULTIPLE_DOCS':
+      return [
+        'fileHasOneDocument',
+        'a second YAML document starts here (after a --- line); a data file holds exactly one document: remove the --- and what follows, or move it to its own file',
+      ];
+    default:
+      return ['fileIsValidYaml', `YAML syntax error: ${shortMessage(issue.message)}; fix the syntax here (check indentation and quotes)`];
+  }
+}
+
+/** The `yaml` package appends " at line L, column C:" and a code frame; keep the first sentence. */
+function shortMessage(message: string): string {
+  return message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toPosition(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, col };
+}
+
+/** Line and column (in characters) of a byte offset in a buffer whose prefix may be decoded. */
+function positionOfByte(bytes: Buffer, offset: number): Position {
+  const before = bytes.subarray(0, offset);
+  const lineStart = before.lastIndexOf(0x0a) + 1;
+  const line = before.filter((b) => b === 0x0a).length + 1;
+  const col = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset)).length + 1;
+  return { line, col };
+}
+
+/**
+ * Offset of the first byte that makes the buffer invalid UTF-8, or undefined when it is valid.
+ * TextDecoder says only whether; a binary search over prefixes (decoded in streaming mode, so a
+ * prefix that stops inside a character is not an error) finds where.
+ */
+function firstInvalidUtf8Byte(bytes: Buffer): number | undefined {
+  const isValidPrefix = (length: number, final: boolean): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream: !final });
+      return true;
+    } catch {
+      return false; // "not valid" is the answer being computed, not an error to report
+    }
+  };
+  if (isValidPrefix(bytes.length, true)) return undefined;
+  if (isValidPrefix(bytes.length, false)) {
+    // Only the end is wrong: the file stops in the middle of a character.
+    let start = bytes.length - 1;
+    while (start > 0 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start--;
+    return start;
+  }
+  let low = 0; // valid
+  let high = bytes.length; // invalid
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (isValidPrefix(mid, false)) low = mid;
+    else high = mid;
+  }
+  return high - 1;
+}
+
+// ---- Positions of values, for schema and rule problems ----
+
+/** The AST node at a path of keys and indices, or undefined. */
+export function nodeAt(parsed: ParsedYaml, path: readonly (string | number)[]): Node | undefined {
+  if (path.length === 0) return parsed.doc.contents ?? undefined;
+  const node: unknown = parsed.doc.getIn(path, true);
+  return isNodeLike(node) ? node : undefined;
+}
+
+/** Where the value at path starts; falls back to its nearest existing ancestor, then the document start. */
+export function positionOf(parsed: ParsedYaml, path: readonly (string | number)[]): Position {
+  for (let length = path.length; length >= 0; length--) {
+    const node = nodeAt(parsed, path.slice(0, length));
+    const offset = node?.range?.[0];
+    if (offset !== undefined) return toPosition(parsed.lineCounter, offset);
+  }
+  return START_OF_FILE;
+}
+
+/** Where the key `key` of the mapping at path is written; falls back to the mapping itself. */
+export function positionOfKey(parsed: ParsedYaml, path: readonly (string | number)[], key: string): Position {
+  const map = nodeAt(parsed, path);
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) {
+        return toPosition(parsed.lineCounter, pair.key.range[0]);
+      }
+    }
+  }
+  return positionOf(parsed, path);
+}
+
+/** The source text of the scalar at path, as written (without quotes), if it is a scalar. */
+export function sourceTextAt(parsed: ParsedYaml, path: readonly (string | number)[]): string | undefined {
+  const node = nodeAt(parsed, path);
+  const range = isScalar(node) ? node.range : undefined;
+  return range ? parsed.text.slice(range[0], range[1]).trim() : undefined;
+}
+
+function isNodeLike(value: unknown): value is Node {
+  return isScalar(value) || isMap(value) || isSeq(value) || isAlias(value);
+}

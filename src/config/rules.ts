@@ -1,0 +1,409 @@
+/**
+ * Rules that JSON Schema cannot express: across files, against settings, against the date, and
+ * against CODEOWNERS. One function per invariant, named for what must hold; each returns the
+ * problems where it does not. Rules see only files that parsed and matched their schema, so a
+ * broken file is reported once (by the parser or the schema) and does not cascade; rules about file
+ * names look at every listed path instead, valid or not.
+ */
+import { anError, aWarning, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
+import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
+import { type Codeowners, ownersOf } from './codeowners.ts';
+import { classifyDataPath, type DataFileKind } from './file-source.ts';
+import { type ParsedYaml, positionOf } from './parse-yaml.ts';
+import { SCHEMA_FILES } from './schemas.ts';
+
+/** A data file that parsed and matched its schema. */
+export interface LoadedFile<T> {
+  file: string;
+  data: T;
+  parsed: ParsedYaml;
+}
+
+export interface RuleInput {
+  /** YYYY-MM-DD: the only clock rules see. */
+  today: string;
+  /** Absent when settings.yaml is missing or invalid: rules that need it then say nothing. */
+  settings: LoadedFile<SettingsFile> | undefined;
+  users: readonly LoadedFile<UserFile>[];
+  accounts: readonly LoadedFile<AccountFile>[];
+  /** Every path the source listed (see FileSource.listDataFiles), valid or not. */
+  files: readonly string[];
+  /** Absent when the repository has no CODEOWNERS file. */
+  codeowners: Codeowners | undefined;
+}
+
+export type Rule = (input: RuleInput) => Problem[];
+
+/** IAM's limit on user names; the user name is the email. */
+export const MAX_USER_NAME_LENGTH = 64;
+/** AWS's limit on an account's root email (CreateAccount Email). */
+export const MAX_ROOT_EMAIL_LENGTH = 64;
+
+const at = (loaded: LoadedFile<unknown>, path: readonly (string | number)[]): Position => positionOf(loaded.parsed, path);
+
+// ---- Per file, on the raw text ----
+
+/** The comment line every data file starts with, pointing at its schema relative to the file. */
+export function schemaCommentFor(kind: DataFileKind): string {
+  const schema = SCHEMA_FILES[kind];
+  return `# yaml-language-server: $schema=${kind === 'settings' ? '' : '../'}schema/${schema}`;
+}
+
+/** Line 1 is the yaml-language-server comment, so editors check the file as people type. */
+export function fileStartsWithSchemaComment(file: string, kind: DataFileKind, text: string): Problem[] {
+  const expected = schemaCommentFor(kind);
+  const first = (text.replace(/^\uFEFF/, '').split('\n')[0] ?? '').replace(/\r$/, '').trimEnd();
+  if (first === expected) return [];
+  const rule = 'fileStartsWithSchemaComment';
+  if (/^#\s*yaml-language-server:/.test(first)) {
+    return [anError(rule, file, START_OF_FILE, `line 1 must be exactly "${expected}" (this file's schema, relative to the file); replace "${first}" with it`)];
+  }
+  return [
+    anError(
+      rule,
+      file,
+      START_OF_FILE,
+      `the file must start with the line "${expected}" so editors check it as you type; add it as line 1`,
+    ),
+  ];
+}
+
+// ---- Which files exist ----
+
+/** Data directories hold only `<name>.yaml` files, directly: anything else would be silently ignored. */
+export function dataDirectoriesHoldOnlyYamlFiles(input: RuleInput): Problem[] {
+  return input.files
+    .filter((file) => file !== 'settings.yaml' && classifyDataPath(file) === undefined && !file.endsWith('/.gitkeep'))
+    .map((file) => {
+      const [dir = '', ...rest] = file.split('/');
+      const name = rest[rest.length - 1] ?? '';
+      const suggestion = `${dir}/${name.replace(/\.(yml|json|txt)$/i, '').replace(/\.yaml$/, '')}.yaml`;
+      return anError(
+        'dataDirectoriesHoldOnlyYamlFiles',
+        file,
+        START_OF_FILE,
+        `${dir}/ holds only .yaml files, one per ${dir === 'users' ? 'user' : 'account'}, directly in the folder; this file would be ignored: move or rename it to ${suggestion}, or delete it`,
+      );
+    });
+}
+
+/** IAM user names are case-insensitive: users/A@x.yaml and users/a@x.yaml would be one user. */
+export function userNamesAreUniqueIgnoringCase(input: RuleInput): Problem[] {
+  return duplicatesIgnoringCase(input.files.filter((f) => classifyDataPath(f) === 'user')).map(([first, file]) =>
+    anError(
+      'userNamesAreUniqueIgnoringCase',
+      file,
+      START_OF_FILE,
+      `${file} and ${first} name the same IAM user (IAM user names ignore case); keep one file, named with the lower-case email`,
+    ),
+  );
+}
+
+// ---- Users ----
+
+/** A user's file is users/<lower-case email>.yaml. */
+export function fileNameEqualsLowerCaseEmail(input: RuleInput): Problem[] {
+  return input.users.flatMap((user) => {
+    const expected = `users/${user.data.email.toLowerCase()}.yaml`;
+    if (user.file === expected) return [];
+    return [
+      anError(
+        'fileNameEqualsLowerCaseEmail',
+        user.file,
+        at(user, ['email']),
+        `the file name must be the lower-case email: rename ${user.file} to ${expected}, or correct the email`,
+      ),
+    ];
+  });
+}
+
+/** Every user's email is on a staff or contractor domain from settings. */
+export function emailDomainIsAllowed(input: RuleInput): Problem[] {
+  const settings = input.settings?.data;
+  if (settings === undefined) return [];
+  const allowed = [...settings.email_domains.staff, ...settings.email_domains.contractor];
+  return input.users.flatMap((user) => {
+    const domain = domainOf(user.data.email);
+    if (allowed.includes(domain)) return [];
+    return [
+      anError(
+        'emailDomainIsAllowed',
+        user.file,
+        at(user, ['email']),
+        `${domain} is not an allowed email domain; use a work email on one of ${allowed.join(', ')} (new domains are added to email_domains in settings.yaml)`,
+      ),
+    ];
+  });
+}
+
+/** Users on contractor domains have an expiry date. */
+export function contractorUsersHaveExpires(input: RuleInput): Problem[] {
+  const contractor = input.settings?.data.email_domains.contractor ?? [];
+  return input.users.flatMap((user) => {
+    const domain = domainOf(user.data.email);
+    if (!contractor.includes(domain) || user.data.expires !== undefined) return [];
+    return [
+      anError(
+        'contractorUsersHaveExpires',
+        user.file,
+        at(user, ['email']),
+        `${domain} is a contractor domain, so the user needs an expiry date; add a line such as expires: "${nextYear(input.today)}"`,
+      ),
+    ];
+  });
+}
+
+/** The user name (the email) fits IAM's 64-character limit. The schema says so too; this says why. */
+export function userNamesAreAtMost64Characters(input: RuleInput): Problem[] {
+  return input.users.flatMap((user) => {
+    const length = [...user.data.email].length;
+    if (length <= MAX_USER_NAME_LENGTH) return [];
+    return [
+      anError(
+        'userNamesAreAtMost64Characters',
+        user.file,
+        at(user, ['email']),
+        `the email is ${length} characters, but it is also the IAM user name, which AWS limits to ${MAX_USER_NAME_LENGTH}; use a shorter alias of the same mailbox`,
+      ),
+    ];
+  });
+}
+
+/** Users whose expiry date has passed are reported (a warning: the data is still valid). */
+export function expiredUsersAreReported(input: RuleInput): Problem[] {
+  return input.users.flatMap((user) => {
+    const expires = user.data.expires;
+    if (expires === undefined || expires >= input.today) return [];
+    return [
+      aWarning(
+        'expiredUsersAreReported',
+        user.file,
+        at(user, ['expires']),
+        `access expired on ${expires}; remove this file (and the user from any bootstrap.users list) to delete the IAM user, or move the date if access was extended`,
+      ),
+    ];
+  });
+}
+
+/** Protected users are never managed here, so they have no file in users/. */
+export function protectedUsersHaveNoUserFile(input: RuleInput): Problem[] {
+  const settings = input.settings;
+  if (settings === undefined) return [];
+  const files = new Map(input.files.filter((f) => classifyDataPath(f) === 'user').map((f) => [f.toLowerCase(), f]));
+  return settings.data.protected_users.flatMap((name, index) => {
+    const file = files.get(`users/${name.toLowerCase()}.yaml`);
+    if (file === undefined) return [];
+    return [
+      anError(
+        'protectedUsersHaveNoUserFile',
+        file,
+        START_OF_FILE,
+        `"${name}" is a protected user (settings.yaml line ${at(settings, ['protected_users', index]).line}), which this tool never creates, changes or deletes; remove this file, or take the name out of protected_users`,
+      ),
+    ];
+  });
+}
+
+// ---- Accounts ----
+
+/** An account's file is accounts/<name>.yaml. */
+export function accountFileNameEqualsAccountName(input: RuleInput): Problem[] {
+  return input.accounts.flatMap((account) => {
+    const expected = `accounts/${account.data.name}.yaml`;
+    if (account.file === expected) return [];
+    return [
+      anError(
+        'accountFileNameEqualsAccountName',
+        account.file,
+        at(account, ['name']),
+        `the file name must be the account name: rename ${account.file} to ${expected}, or correct the name`,
+      ),
+    ];
+  });
+}
+
+const ACCOUNT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Account names are lower-case words joined by '-', and no two accounts share one (ignoring case). */
+export function accountNamesAreUniqueAndWellFormed(input: RuleInput): Problem[] {
+  const rule = 'accountNamesAreUniqueAndWellFormed';
+  const problems: Problem[] = [];
+  for (const account of input.accounts) {
+    if (!ACCOUNT_NAME.test(account.data.name) || account.data.name.length > 50) {
+      problems.push(
+        anError(rule, account.file, at(account, ['name']), `"${account.data.name}" is not a valid account name; use lower-case words joined by '-', at most 50 characters`),
+      );
+    }
+  }
+  for (const [first, file] of duplicatesIgnoringCase(input.files.filter((f) => classifyDataPath(f) === 'account'))) {
+    problems.push(anError(rule, file, START_OF_FILE, `${file} and ${first} differ only in case; account names must be unique, so keep one`));
+  }
+  const byName = new Map<string, LoadedFile<AccountFile>>();
+  for (const account of [...input.accounts].sort((a, b) => (a.file < b.file ? -1 : 1))) {
+    const key = account.data.name.toLowerCase();
+    const first = byName.get(key);
+    if (first === undefined) byName.set(key, account);
+    else {
+      problems.push(
+        anError(rule, account.file, at(account, ['name']), `account name "${account.data.name}" is already used by ${first.file}; each account has its own name`),
+      );
+    }
+  }
+  return problems;
+}
+
+/** The root email (given, or generated from the settings template) fits AWS's 64-character limit. */
+export function rootEmailsAreAtMost64Characters(input: RuleInput): Problem[] {
+  const settings = input.settings?.data;
+  if (settings === undefined) return [];
+  return input.accounts.flatMap((account) => {
+    const email = rootEmailOf(account.data, settings);
+    const length = [...email].length;
+    if (length <= MAX_ROOT_EMAIL_LENGTH) return [];
+    const given = account.data.root_email !== undefined;
+    return [
+      anError(
+        'rootEmailsAreAtMost64Characters',
+        account.file,
+        at(account, [given ? 'root_email' : 'name']),
+        given
+          ? `root_email is ${length} characters; AWS allows at most ${MAX_ROOT_EMAIL_LENGTH}: use a shorter address`
+          : `the generated root email "${email}" is ${length} characters, and AWS allows at most ${MAX_ROOT_EMAIL_LENGTH}; set root_email explicitly to a shorter address, or choose a shorter account name`,
+      ),
+    ];
+  });
+}
+
+/** No two accounts share a root email (AWS requires it to be unique across all of AWS). */
+export function rootEmailsAreUnique(input: RuleInput): Problem[] {
+  const settings = input.settings?.data;
+  if (settings === undefined) return [];
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const account of [...input.accounts].sort((a, b) => (a.file < b.file ? -1 : 1))) {
+    const email = rootEmailOf(account.data, settings);
+    const first = seen.get(email.toLowerCase());
+    if (first === undefined) {
+      seen.set(email.toLowerCase(), account.file);
+      continue;
+    }
+    problems.push(
+      anError(
+        'rootEmailsAreUnique',
+        account.file,
+        at(account, [account.data.root_email !== undefined ? 'root_email' : 'name']),
+        `root email ${email} is already used by ${first}; every account needs its own root email: set a different root_email`,
+      ),
+    );
+  }
+  return problems;
+}
+
+/** Everyone listed in bootstrap.users has a file in users/. */
+export function everyBootstrapUserExists(input: RuleInput): Problem[] {
+  const files = new Set(input.files);
+  return input.accounts.flatMap((account) =>
+    (account.data.bootstrap?.users ?? []).flatMap((email, index) => {
+      const file = `users/${email}.yaml`;
+      if (files.has(file)) return [];
+      return [
+        anError(
+          'everyBootstrapUserExists',
+          account.file,
+          at(account, ['bootstrap', 'users', index]),
+          `bootstrap user ${email} has no file ${file}; add the user (in this or an earlier pull request), or remove them from this list`,
+        ),
+      ];
+    }),
+  );
+}
+
+/** A bootstrap role that is present trusts at least one user. */
+export function activeBootstrapNeedsUsers(input: RuleInput): Problem[] {
+  return input.accounts.flatMap((account) => {
+    const bootstrap = account.data.bootstrap;
+    if (bootstrap === undefined || (bootstrap.state ?? 'present') !== 'present' || bootstrap.users.length > 0) return [];
+    return [
+      anError(
+        'activeBootstrapNeedsUsers',
+        account.file,
+        at(account, ['bootstrap', 'users']),
+        'the bootstrap role is present but lists no users, so nobody could use it; add at least one user under bootstrap.users, or set bootstrap.state: removed',
+      ),
+    ];
+  });
+}
+
+// ---- Review ----
+
+/** Every data file has a code owner, so no change to access goes unreviewed. */
+export function everyDataFileHasACodeOwner(input: RuleInput): Problem[] {
+  const rule = 'everyDataFileHasACodeOwner';
+  const dataFiles = input.files.filter((f) => classifyDataPath(f) !== undefined);
+  const codeowners = input.codeowners;
+  if (codeowners === undefined) {
+    return [
+      anError(
+        rule,
+        'CODEOWNERS',
+        START_OF_FILE,
+        'there is no CODEOWNERS file (GitHub looks in .github/, the root and docs/), so changes to users/, accounts/ and settings.yaml need no review; add one that names their reviewers',
+      ),
+    ];
+  }
+  return dataFiles
+    .filter((file) => ownersOf(codeowners, file).length === 0)
+    .map((file) =>
+      anError(
+        rule,
+        file,
+        START_OF_FILE,
+        `no line in ${codeowners.file} gives ${file} an owner, so changes to it need no review; add a pattern for it with its reviewers (the last matching line wins, and a line with no owners clears ownership)`,
+      ),
+    );
+}
+
+/** Every cross-file rule, in the order their problems are easiest to read. */
+export const crossFileRules: readonly Rule[] = [
+  dataDirectoriesHoldOnlyYamlFiles,
+  userNamesAreUniqueIgnoringCase,
+  fileNameEqualsLowerCaseEmail,
+  emailDomainIsAllowed,
+  contractorUsersHaveExpires,
+  userNamesAreAtMost64Characters,
+  expiredUsersAreReported,
+  protectedUsersHaveNoUserFile,
+  accountFileNameEqualsAccountName,
+  accountNamesAreUniqueAndWellFormed,
+  rootEmailsAreAtMost64Characters,
+  rootEmailsAreUnique,
+  everyBootstrapUserExists,
+  activeBootstrapNeedsUsers,
+  everyDataFileHasACodeOwner,
+];
+
+/** The account's root email: its own `root_email`, or the settings template with `{name}` replaced. */
+export function rootEmailOf(account: AccountFile, settings: SettingsFile): string {
+  return account.root_email ?? settings.organization.root_email_template.replace('{name}', account.name);
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+function nextYear(today: string): string {
+  const year = Number(today.slice(0, 4));
+  return Number.isInteger(year) ? `${year + 1}${today.slice(4).replace('-02-29', '-02-28')}` : 'YYYY-MM-DD';
+}
+
+/** [first, later] for each path that equals an earlier one ignoring case, in sorted order. */
+function duplicatesIgnoringCase(paths: readonly string[]): [string, string][] {
+  const seen = new Map<string, string>();
+  const duplicates: [string, string][] = [];
+  for (const path of [...paths].sort()) {
+    const first = seen.get(path.toLowerCase());
+    if (first === undefined) seen.set(path.toLowerCase(), path);
+    else duplicates.push([first, path]);
+  }
+  return duplicates;
+}

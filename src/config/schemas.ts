@@ -1,0 +1,282 @@
+/**
+ * Run-time validation against the JSON Schemas in schema/, the single source of truth for the file
+ * formats, with each ajv error turned into a Problem at the YAML position of the offending value
+ * and a message a person filling in the file can act on.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { anError, type Problem } from '../core/problems.ts';
+import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
+import { type ParsedYaml, positionOf, positionOfKey, sourceTextAt } from './parse-yaml.ts';
+
+/** The data each kind of file holds once it matches its schema. */
+export interface SchemaTypes {
+  settings: SettingsFile;
+  user: UserFile;
+  account: AccountFile;
+}
+export type SchemaKind = keyof SchemaTypes;
+
+/** Schema file names in schema/, by kind. */
+export const SCHEMA_FILES: Readonly<Record<SchemaKind, string>> = {
+  settings: 'settings.schema.json',
+  user: 'user.schema.json',
+  account: 'account.schema.json',
+};
+
+// ajv-formats is CommonJS; under NodeNext its default export is reached through `.default`.
+const addFormats = addFormatsModule.default;
+
+// allErrors: one run shows every problem in a file. verbose: errors carry the data and schema,
+// which the messages use. strict: a typo in a schema fails loudly at start-up.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+addFormats(ajv, ['date']);
+
+function loadSchema(file: string): AnySchemaObject {
+  return JSON.parse(readFileSync(new URL(`../../schema/${file}`, import.meta.url), 'utf8')) as AnySchemaObject;
+}
+
+const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = {
+  settings: loadSchema(SCHEMA_FILES.settings),
+  user: loadSchema(SCHEMA_FILES.user),
+  account: loadSchema(SCHEMA_FILES.account),
+};
+
+const validators: { [K in SchemaKind]: ValidateFunction<SchemaTypes[K]> } = {
+  settings: ajv.compile<SettingsFile>(schemas.settings),
+  user: ajv.compile<UserFile>(schemas.user),
+  account: ajv.compile<AccountFile>(schemas.account),
+};
+
+/** Checks a parsed file against its schema; `value` is present only when it matches. */
+export function validateAgainstSchema<K extends SchemaKind>(
+  kind: K,
+  parsed: ParsedYaml,
+): { value?: SchemaTypes[K]; problems: Problem[] } {
+  const validate = validators[kind] as ValidateFunction<SchemaTypes[K]>;
+  if (validate(parsed.value)) return { value: parsed.value, problems: [] };
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    const problem = describeSchemaError(parsed, schemas[kind], error);
+    if (problem === undefined) continue;
+    const key = `${problem.line}:${problem.col}:${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return { problems };
+}
+
+const RULE = 'fileMatchesSchema';
+
+function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: ErrorObject): Problem | undefined {
+  if (error.keyword === 'propertyNames') return undefined; // the error for the key itself says more
+  const path = pointerToPath(error.instancePath);
+  const schema: AnySchemaObject = error.parentSchema ?? {};
+  // The description of the field (a $ref's target often has none), else of the failing subschema.
+  const description = descriptionAt(root, path) ?? (typeof schema.description === 'string' ? schema.description : undefined);
+  const data: unknown = error.data;
+  const label = labelOf(path);
+  const at = (message: string, position = positionOf(parsed, path)): Problem => anError(RULE, parsed.file, position, message);
+  const params = error.params as Record<string, unknown>;
+
+  // Errors about a key under propertyNames (tag keys) carry the key's name.
+  if (error.propertyName !== undefined) {
+    return at(
+      `${label}: key "${error.propertyName}" is not allowed${description ? `. ${description}` : ''}`,
+      positionOfKey(parsed, path, error.propertyName),
+    );
+  }
+
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const property = propertySchema(schema, missing);
+      const hint = property && typeof property.description === 'string' ? ` (${firstSentence(property.description)})` : '';
+      const where = path.length === 0 ? 'add it' : `add it under ${label}`;
+      return at(`missing required field "${missing}"${hint}; ${where}`);
+    }
+    case 'additionalProperties': {
+      const unknown = String(params.additionalProperty);
+      const allowed = Object.keys(isObject(schema.properties) ? schema.properties : {});
+      const suggestion = closest(unknown, allowed);
+      return at(
+        `unknown field "${unknown}"${path.length === 0 ? '' : ` in ${label}`}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed fields are ${allowed.join(', ')}`,
+        positionOfKey(parsed, path, unknown),
+      );
+    }
+    case 'type':
+      return at(describeTypeError(parsed, path, label, params.type, data));
+    case 'pattern':
+      if (typeof data === 'string' && data !== data.toLowerCase() && new RegExp(String(params.pattern), 'u').test(data.toLowerCase())) {
+        return at(`${label}: ${JSON.stringify(data)} must be lower case; write ${JSON.stringify(data.toLowerCase())}`);
+      }
+      return at(
+        `${label}: ${JSON.stringify(data)} is not in the expected format${description ? `. ${description}` : ` (it must match ${String(params.pattern)})`}`,
+      );
+    case 'format':
+      if (params.format === 'date') {
+        return at(`${label}: ${JSON.stringify(data)} is not a valid date; write it as YYYY-MM-DD, for example "2027-03-31"`);
+      }
+      return at(`${label}: ${JSON.stringify(data)} is not a valid ${String(params.format)}`);
+    case 'enum': {
+      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String) : [];
+      return at(`${label}: ${JSON.stringify(data)} is not allowed; use one of: ${allowed.join(', ')}`);
+    }
+    case 'minLength':
+      if (data === '') return at(`${label} is empty; give it a value${description ? `. ${description}` : ''}`);
+      return at(`${label}: ${JSON.stringify(data)} is too short; it needs at least ${String(params.limit)} characters`);
+    case 'maxLength':
+      return at(
+        `${label} is ${typeof data === 'string' ? [...data].length : '?'} characters long; at most ${String(params.limit)} are allowed${description ? `. ${description}` : ''}`,
+      );
+    case 'minimum':
+    case 'maximum':
+      return at(
+        `${label}: ${String(data)} is too ${error.keyword === 'minimum' ? 'small; the minimum' : 'large; the maximum'} is ${String(params.limit)}${description ? `. ${description}` : ''}`,
+      );
+    case 'minItems':
+      return at(`${label} needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`);
+    case 'maxItems':
+      return at(`${label} has too many items; at most ${String(params.limit)} are allowed`);
+    case 'maxProperties':
+      return at(`${label} has too many entries; at most ${String(params.limit)} are allowed${description ? `. ${description}` : ''}`);
+    case 'uniqueItems': {
+      const later = Math.max(Number(params.i), Number(params.j));
+      return at(`${labelOf([...path, later])} repeats an earlier item; list each value once and remove this one`, positionOf(parsed, [...path, later]));
+    }
+    default:
+      return at(`${label}: ${error.message ?? 'is not valid'}`);
+  }
+}
+
+function describeTypeError(parsed: ParsedYaml, path: (string | number)[], label: string, expectedParam: unknown, data: unknown): string {
+  const expected = Array.isArray(expectedParam) ? expectedParam.map(String) : [String(expectedParam)];
+  const actual = jsonTypeOf(data);
+  const written = sourceTextAt(parsed, path) ?? JSON.stringify(data);
+  const last = path[path.length - 1];
+  const asLine = (value: string): string => (typeof last === 'number' ? `- ${value}` : `${String(last)}: ${value}`);
+
+  if (actual === 'null') {
+    if (expected.includes('array')) return `${label} has no value; write [] for an empty list, or add items on lines starting with "- "`;
+    return `${label} has no value; give it one (or remove the line if the field is optional)`;
+  }
+  if (expected.includes('string') && (actual === 'number' || actual === 'boolean')) {
+    if (/^\d{12}$/.test(written)) {
+      return `${label}: ${written} is read as a number (YAML 1.2 reads unquoted digits as a number, dropping leading zeros); account ids are text, so write it in quotes: ${asLine(`"${written}"`)}`;
+    }
+    return `${label}: ${written} is read as a ${actual}, but this field is text; write it in quotes: ${asLine(`"${written}"`)}`;
+  }
+  if (expected.includes('boolean') && actual === 'string') {
+    if (/^(y|yes|n|no|on|off)$/i.test(String(data))) {
+      return `${label}: "${String(data)}" is text in YAML 1.2, not a boolean; write true or false`;
+    }
+    return `${label} must be true or false`;
+  }
+  if ((expected.includes('integer') || expected.includes('number')) && actual === 'string' && /^-?\d+(\.\d+)?$/.test(String(data))) {
+    return `${label}: "${String(data)}" is quoted, so it is text; write the number without quotes: ${asLine(String(data))}`;
+  }
+  if (expected.includes('integer') && actual === 'number') return `${label}: ${written} must be a whole number`;
+  if (expected.includes('object')) {
+    const what = path.length === 0 ? 'the file' : label;
+    return `${what} must be a mapping of fields (indented "key: value" lines), not ${article(actual)}`;
+  }
+  if (expected.includes('array')) return `${label} must be a list (lines starting with "- "), not ${article(actual)}`;
+  return `${label} must be ${expected.map(article).join(' or ')}, not ${article(actual)}`;
+}
+
+/** JSON pointer (ajv's instancePath) to path segments; `~1` is `/` and `~0` is `~` (RFC 6901). */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : segment));
+}
+
+/** `bootstrap.users[1]`, `team.email`; `the file` for the root. */
+function labelOf(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'the file';
+  return path.reduce<string>((label, segment) => (typeof segment === 'number' ? `${label}[${segment}]` : label === '' ? segment : `${label}.${segment}`), '');
+}
+
+/** The description of the schema that applies at an instance path, following local $refs. */
+function descriptionAt(root: AnySchemaObject, path: readonly (string | number)[]): string | undefined {
+  let schema: AnySchemaObject | undefined = root;
+  for (const segment of path) {
+    if (schema === undefined) return undefined;
+    const resolved: AnySchemaObject = resolveRef(root, schema);
+    if (typeof segment === 'number') schema = isObject(resolved.items) ? (resolved.items as AnySchemaObject) : undefined;
+    else schema = propertySchema(resolved, segment) ?? (isObject(resolved.additionalProperties) ? (resolved.additionalProperties as AnySchemaObject) : undefined);
+  }
+  if (schema === undefined) return undefined;
+  if (typeof schema.description === 'string') return schema.description;
+  const resolved = resolveRef(root, schema);
+  return typeof resolved.description === 'string' ? resolved.description : undefined;
+}
+
+function resolveRef(root: AnySchemaObject, schema: AnySchemaObject): AnySchemaObject {
+  const ref: unknown = schema.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return schema;
+  let target: unknown = root;
+  for (const segment of pointerToPath(ref.slice(1))) target = isObject(target) ? target[String(segment)] : undefined;
+  return isObject(target) ? (target as AnySchemaObject) : schema;
+}
+
+function propertySchema(schema: AnySchemaObject, name: string): AnySchemaObject | undefined {
+  const properties: unknown = schema.properties;
+  if (!isObject(properties)) return undefined;
+  const property = properties[name];
+  return isObject(property) ? (property as AnySchemaObject) : undefined;
+}
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'object') return 'mapping';
+  return typeof value;
+}
+
+function article(type: string): string {
+  const word = type === 'array' ? 'list' : type === 'object' ? 'mapping' : type;
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+function firstSentence(text: string): string {
+  const match = /^.*?[.!?](?=\s|$)/.exec(text);
+  return (match?.[0] ?? text).replace(/[.!?]$/, '');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The allowed name closest to a mistyped one, if it is close enough to be a likely typo. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
