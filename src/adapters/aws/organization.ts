@@ -56,7 +56,7 @@ import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '.
 import { RETRY, assumeRole } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
-import { parseTrustPolicy } from './organization-trust.ts';
+import { readTrustPolicy } from './organization-trust.ts';
 
 /** The Organizations API lives in us-east-1 (aws-facts §2); IAM is global. */
 const REGION = 'us-east-1';
@@ -270,7 +270,7 @@ export function createAwsOrganization(
         // GetRole returns the role's tags (at most 50, all of them), so no ListRoleTags call.
         const role = await getRole(iam, roleName, context);
         if (role === undefined) return undefined;
-        const trust = parseTrustPolicy(role.AssumeRolePolicyDocument ?? '{}', usersAccountId);
+        const trust = readTrustPolicy(role.AssumeRolePolicyDocument ?? '{}', usersAccountId);
         let arns: string[];
         try {
           arns = await attachedPolicyArns(iam, roleName);
@@ -279,7 +279,7 @@ export function createAwsOrganization(
         }
         return {
           managed: isManaged(role),
-          trustedUsers: trust.trustedUsers,
+          trustedUsers: trust.trusted,
           requiresMfa: trust.requiresMfa,
           hasAdministratorAccess: arns.includes(ADMINISTRATOR_ACCESS),
         };
@@ -335,7 +335,7 @@ export function createAwsOrganization(
       if (master !== undefined) managementIds.add(master);
 
       const root = await call('reading the Organization root', rootId);
-      const ouPaths: string[] = [];
+      const ouPaths: string[] = ['/'];
       const placed: { account: Account; ouPath: string }[] = [];
       // Walk the OU tree; ListAccountsForParent per parent also gives each account's OU path, so no
       // ListAccounts + ListParents per account.
@@ -374,7 +374,8 @@ export function createAwsOrganization(
         closedInLast30Days: members.filter(
           ({ live, closureRequested }) => live.status !== 'ACTIVE' && isWithinWindow(closureRequested, windowStart),
         ).length,
-        memberAccountCount: members.filter(({ live }) => live.status === 'ACTIVE').length,
+        // Closed accounts stay members (SUSPENDED) until AWS removes them after 90 days, as in the sandbox.
+        memberAccountCount: members.length,
       };
     },
 

@@ -414,7 +414,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       const iamFor = (id: string): IAMClient => (id === FRESH ? deniedIam() : iamClient);
       const live = await port(iamFor).readOrganization('bootstrap');
 
-      expect(live.ouPaths).toEqual(['/Workloads']);
+      expect(live.ouPaths).toEqual(['/', '/Workloads']);
       expect(live.creations).toEqual([
         { requestId: 'car-failed', accountName: 'team-c', state: 'FAILED', failureReason: 'EMAIL_ALREADY_EXISTS' },
         { requestId: 'car-slow', accountName: 'team-b', state: 'IN_PROGRESS' },
@@ -435,7 +435,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       expect(byName.get('closed-recently')).toMatchObject({ status: 'SUSPENDED', tags: {}, bootstrap: 'unknown' });
       // Closed 3 days ago (tag) and closed at an unknown date (no tag) count; 45 days ago does not.
       expect(live.closedInLast30Days).toBe(2);
-      expect(live.memberAccountCount).toBe(2);
+      expect(live.memberAccountCount).toBe(5);
       // Suspended and closing accounts are not looked into.
       expect(iam.commandCalls(GetRoleCommand)).toHaveLength(1);
     });

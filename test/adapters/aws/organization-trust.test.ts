@@ -1,68 +1,48 @@
+/** Undoing IAM's encoding of trust policies; what the policy means is the core's (trust-policy.ts). */
 import { describe, expect, it } from 'vitest';
-import { parseTrustPolicy } from '../../../src/adapters/aws/organization-trust.ts';
+import { decodePolicyDocument, readTrustPolicy } from '../../../src/adapters/aws/organization-trust.ts';
 import { isAppError } from '../../../src/core/errors.ts';
+import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
 
 const USERS = '222222222222';
-const user = (name: string, account = USERS): string => `arn:aws:iam::${account}:user/${name}`;
-const MFA = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
 
-function statement(principal: unknown, condition?: unknown, effect = 'Allow'): Record<string, unknown> {
-  return {
-    Effect: effect,
-    Principal: principal,
-    Action: 'sts:AssumeRole',
-    ...(condition === undefined ? {} : { Condition: condition }),
-  };
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (isAppError(error)) return error.code;
+    throw error;
+  }
+  return undefined;
 }
 
-const policy = (...statements: unknown[]): string =>
-  encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+describe('reading a trust policy as IAM returns it', () => {
+  const policy = bootstrapTrustPolicy(USERS, ['b@x.gov.uk', 'a@x.gov.uk']);
 
-describe('parseTrustPolicy', () => {
-  it.each([
-    ['URL-encoded, as IAM returns it', policy(statement({ AWS: [user('b@x.gov.uk'), user('a@x.gov.uk')] }, MFA)), ['a@x.gov.uk', 'b@x.gov.uk'], true],
-    ['plain JSON, a single statement object', JSON.stringify({ Statement: statement({ AWS: user('a@x.gov.uk') }, MFA) }), ['a@x.gov.uk'], true],
-    ['a user with a path', policy(statement({ AWS: `arn:aws:iam::${USERS}:user/people/a@x.gov.uk` }, MFA)), ['a@x.gov.uk'], true],
-    ['no MFA condition', policy(statement({ AWS: user('a@x.gov.uk') })), ['a@x.gov.uk'], false],
-    ['MFA on only one of two statements', policy(statement({ AWS: user('a@x.gov.uk') }, MFA), statement({ AWS: user('b@x.gov.uk') })), ['a@x.gov.uk', 'b@x.gov.uk'], false],
-    ['BoolIfExists, any case', policy(statement({ AWS: user('a@x.gov.uk') }, { boolifexists: { 'AWS:MultiFactorAuthPresent': true } })), ['a@x.gov.uk'], true],
-    ['MFA present false', policy(statement({ AWS: user('a@x.gov.uk') }, { Bool: { 'aws:MultiFactorAuthPresent': 'false' } })), ['a@x.gov.uk'], false],
-    ['Deny statements name nobody', policy(statement({ AWS: user('a@x.gov.uk') }, MFA), statement({ AWS: user('z@x.gov.uk') }, undefined, 'Deny')), ['a@x.gov.uk'], true],
-  ])('%s', (_name, document, users, mfa) => {
-    expect(parseTrustPolicy(document, USERS)).toEqual({ trustedUsers: users, requiresMfa: mfa });
+  it('decodes URL-encoded JSON (IAM) and plain JSON alike', () => {
+    expect(decodePolicyDocument(encodeURIComponent(JSON.stringify(policy)))).toEqual(policy);
+    expect(decodePolicyDocument(JSON.stringify(policy))).toEqual(policy);
   });
 
-  it('keeps principals that are not users of the users account as raw text, so they show as drift', () => {
-    const parsed = parseTrustPolicy(
-      policy(
-        statement(
-          {
-            AWS: [`arn:aws:iam::${USERS}:root`, user('a@x.gov.uk', '999999999999'), 'AIDAEXAMPLEDELETEDUSER', '999999999999'],
-            Service: 'ec2.amazonaws.com',
-          },
-          MFA,
-        ),
-        statement('*', MFA),
-      ),
-      USERS,
-    );
-    expect(parsed.trustedUsers).toEqual([
-      '*',
-      '999999999999',
-      'AIDAEXAMPLEDELETEDUSER',
-      'Service:ec2.amazonaws.com',
-      `arn:aws:iam::${USERS}:root`,
-      user('a@x.gov.uk', '999999999999'),
-    ]);
+  it('reads back the users and the MFA requirement the project writes', () => {
+    expect(readTrustPolicy(encodeURIComponent(JSON.stringify(policy)), USERS)).toEqual({
+      trusted: ['a@x.gov.uk', 'b@x.gov.uk'],
+      requiresMfa: true,
+    });
   });
 
-  it('rejects a document that is not JSON', () => {
-    let error: unknown;
-    try {
-      parseTrustPolicy('%7Bnot json', USERS);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(isAppError(error) && error.code).toBe('aws-error');
+  it('keeps an account-root principal verbatim, so it shows as drift', () => {
+    const wide = { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${USERS}:root` }, Action: 'sts:AssumeRole' }] };
+    expect(readTrustPolicy(encodeURIComponent(JSON.stringify(wide)), USERS)).toEqual({
+      trusted: [`arn:aws:iam::${USERS}:root`],
+      requiresMfa: false,
+    });
   });
+
+  it.each([['not JSON', '%7Bnot json'], ['not an object', encodeURIComponent('[1,2]')], ['bad escape', '%E0%A4%A']])(
+    'refuses a document that is %s',
+    (_name, text) => {
+      expect(codeOf(() => decodePolicyDocument(text))).toBe('aws-error');
+    },
+  );
 });

@@ -116,7 +116,7 @@ describe('AWS Organizations adapter (moto)', () => {
 
   it('reads OU paths and the management account at the root', async () => {
     const org = await port.readOrganization('bootstrap');
-    expect(org.ouPaths).toEqual(['/Sandbox', '/Workloads', '/Workloads/Production']);
+    expect(org.ouPaths).toEqual(['/', '/Sandbox', '/Workloads', '/Workloads/Production']);
     expect(org.accounts).toHaveLength(1);
     expect(org.accounts[0]).toMatchObject({ id: MANAGEMENT, status: 'ACTIVE', ouPath: '/' });
     // The management account's own roles are not the tool's business.
@@ -250,7 +250,7 @@ describe('AWS Organizations adapter (moto)', () => {
     // The adapter's own closure-date tag stays out of the planner's view.
     expect(account?.tags).not.toHaveProperty('closure-requested');
     expect(org.closedInLast30Days).toBe(1);
-    expect(org.memberAccountCount).toBe(0);
+    expect(org.memberAccountCount).toBe(1);
     await port.closeAccount(accountId);
   });
 });
