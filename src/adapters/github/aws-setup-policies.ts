@@ -1,0 +1,459 @@
+/**
+ * The IAM policies a platform engineer creates once so GitHub Actions can plan and apply: an OIDC
+ * trust per role, pinned to exact subjects, and permissions limited to what the reconciler calls.
+ * Pure functions of settings.yaml and the repository name, printed by `npm run cli -- policies`, so
+ * nobody copies a policy by hand.
+ *
+ * Layout. The GitHub OIDC provider and two roles (plan: read-only; apply: writes) live in one account,
+ * `account` (default: the users account, where almost every change happens). Organizations calls
+ * must come from the management account; when that is another account they go through
+ * `organization.role_to_assume` (the "organization role", whose policies are printed too), and so do
+ * the AssumeRole calls into member accounts' access roles, which trust the management account only.
+ */
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
+
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+export const OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** The parts of settings.yaml the policies depend on. */
+export type SetupSettings = Pick<SettingsFile, 'users_account' | 'organization' | 'email' | 'protected_users'>;
+
+export interface SetupInput {
+  settings: SetupSettings;
+  /** `owner/name` of the repository whose workflows assume the roles. */
+  repository: string;
+  /** The environment the apply job uses (its OIDC subject names it). */
+  environment: string;
+  /** The default branch: the scheduled drift check runs on it with the plan role. */
+  defaultBranch: string;
+  /**
+   * The `sub` prefix GitHub puts in tokens, `repo:owner/name` unless the repository uses immutable
+   * subject claims (owner and repository ids in the subject); read it from GitHub before setting up.
+   */
+  subjectPrefix?: string;
+  /** Account holding the OIDC provider and the two roles; default: the users account. */
+  account?: string;
+  planRoleName?: string;
+  applyRoleName?: string;
+  /** Name suggested for the organization role when settings do not name one. */
+  organizationRoleName?: string;
+}
+
+export const DEFAULT_ROLE_NAMES = {
+  plan: 'aws-access-as-code-plan',
+  apply: 'aws-access-as-code-apply',
+  organization: 'aws-access-as-code-organization',
+} as const;
+
+export class SetupInputError extends Error {}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/** Environment and branch names go into an exact-match subject: no wildcards, no `:`. */
+const SUBJECT_PART = /^[A-Za-z0-9_./-]{1,255}$/;
+const SUBJECT_PREFIX = /^repo:[A-Za-z0-9_.@/-]+$/;
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+function check(input: SetupInput): void {
+  if (!REPOSITORY.test(input.repository)) throw new SetupInputError(`--repo must be owner/name, not "${input.repository}"`);
+  if (!SUBJECT_PART.test(input.environment)) throw new SetupInputError(`invalid environment name "${input.environment}"`);
+  if (!SUBJECT_PART.test(input.defaultBranch)) throw new SetupInputError(`invalid branch name "${input.defaultBranch}"`);
+  if (input.subjectPrefix !== undefined && !SUBJECT_PREFIX.test(input.subjectPrefix)) {
+    throw new SetupInputError(`--subject-prefix must look like repo:owner/name (no wildcards), not "${input.subjectPrefix}"`);
+  }
+  if (input.account !== undefined && !ACCOUNT_ID.test(input.account)) {
+    throw new SetupInputError(`--account must be a 12-digit account id, not "${input.account}"`);
+  }
+  for (const name of [input.planRoleName, input.applyRoleName, input.organizationRoleName]) {
+    if (name !== undefined && !ROLE_NAME.test(name)) throw new SetupInputError(`invalid role name "${name}"`);
+  }
+}
+
+function ciAccount(input: SetupInput): string {
+  return input.account ?? input.settings.users_account.id;
+}
+
+/** The exact `sub` values each role accepts. */
+export function subjects(input: SetupInput): { plan: string[]; apply: string[] } {
+  check(input);
+  const prefix = input.subjectPrefix ?? `repo:${input.repository}`;
+  return {
+    // Pull requests (from branches of this repository: forks get no OIDC token) and the scheduled
+    // drift check on the default branch. Both only read.
+    plan: [`${prefix}:pull_request`, `${prefix}:ref:refs/heads/${input.defaultBranch}`],
+    // A job that names an environment gets the environment subject, whatever its branch: only the
+    // protected environment's jobs can write.
+    apply: [`${prefix}:environment:${input.environment}`],
+  };
+}
+
+export function roleArns(input: SetupInput): { plan: string; apply: string; organization: string | undefined } {
+  const account = ciAccount(input);
+  const { management_account_id: management, role_to_assume: configured } = input.settings.organization;
+  const organization =
+    account === management
+      ? undefined
+      : (configured ?? `arn:aws:iam::${management}:role/${input.organizationRoleName ?? DEFAULT_ROLE_NAMES.organization}`);
+  return {
+    plan: `arn:aws:iam::${account}:role/${input.planRoleName ?? DEFAULT_ROLE_NAMES.plan}`,
+    apply: `arn:aws:iam::${account}:role/${input.applyRoleName ?? DEFAULT_ROLE_NAMES.apply}`,
+    organization,
+  };
+}
+
+function oidcTrust(input: SetupInput, sid: string, sub: string[]): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: sid,
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${ciAccount(input)}:oidc-provider/${GITHUB_OIDC_HOST}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        // StringEquals, never StringLike: a wildcard in `sub` would let other repositories, branches or
+        // environments in.
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: sub.length === 1 && sub[0] !== undefined ? sub[0] : sub,
+          },
+        },
+      },
+    ],
+  };
+}
+
+export function buildPlanRoleTrust(input: SetupInput): PolicyDocument {
+  return oidcTrust(input, 'GitHubActionsPlanAndDriftCheck', subjects(input).plan);
+}
+
+export function buildApplyRoleTrust(input: SetupInput): PolicyDocument {
+  return oidcTrust(input, 'GitHubActionsApplyEnvironment', subjects(input).apply);
+}
+
+// --- permissions ---------------------------------------------------------------------------------
+
+const IAM_READ_ACCOUNT = ['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy', 'iam:ListUsers'];
+const IAM_READ_USER = [
+  'iam:GetUser',
+  'iam:ListUserTags',
+  'iam:ListGroupsForUser',
+  'iam:GetLoginProfile',
+  'iam:ListAccessKeys',
+  'iam:ListMFADevices',
+  'iam:ListSigningCertificates',
+  'iam:ListSSHPublicKeys',
+  'iam:ListServiceSpecificCredentials',
+  'iam:ListUserPolicies',
+  'iam:ListAttachedUserPolicies',
+];
+const IAM_READ_GROUP = ['iam:GetGroup', 'iam:ListGroupPolicies', 'iam:GetGroupPolicy'];
+
+/** Everything apply does to an existing user; allowed only on users carrying the managed-by tag. */
+const IAM_WRITE_MANAGED_USER = [
+  'iam:TagUser',
+  'iam:UntagUser',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:DeleteLoginProfile',
+  'iam:DeleteAccessKey',
+  'iam:DeleteSigningCertificate',
+  'iam:DeleteSSHPublicKey',
+  'iam:DeleteServiceSpecificCredential',
+  'iam:DeactivateMFADevice',
+  'iam:DeleteUserPolicy',
+  'iam:DetachUserPolicy',
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:DeleteUser',
+];
+const IAM_WRITE_GROUP = [
+  'iam:CreateGroup',
+  'iam:PutGroupPolicy',
+  'iam:DeleteGroupPolicy',
+  'iam:AddUserToGroup',
+  'iam:RemoveUserFromGroup',
+];
+
+const ORGANIZATIONS_READ = [
+  'organizations:DescribeOrganization',
+  'organizations:DescribeAccount',
+  'organizations:DescribeOrganizationalUnit',
+  'organizations:DescribeCreateAccountStatus',
+  'organizations:ListRoots',
+  'organizations:ListAccounts',
+  'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListParents',
+  'organizations:ListChildren',
+  'organizations:ListTagsForResource',
+  'organizations:ListCreateAccountStatus',
+];
+const ORGANIZATIONS_WRITE = [
+  'organizations:CreateAccount',
+  'organizations:MoveAccount',
+  'organizations:TagResource',
+  'organizations:UntagResource',
+];
+
+const managedCondition = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } };
+
+function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'): PolicyStatement[] {
+  const id = settings.users_account.id;
+  const users = `arn:aws:iam::${id}:user/*`;
+  const group = `arn:aws:iam::${id}:group/${settings.users_account.group}`;
+  const read: PolicyStatement[] = [
+    { Sid: 'ReadUsersAccount', Effect: 'Allow', Action: IAM_READ_ACCOUNT, Resource: '*' },
+    { Sid: 'ReadUsers', Effect: 'Allow', Action: IAM_READ_USER, Resource: users },
+    { Sid: 'ReadGroup', Effect: 'Allow', Action: IAM_READ_GROUP, Resource: group },
+  ];
+  if (stage === 'plan') return read;
+  const protectedArns = settings.protected_users.flatMap((name) => [
+    `arn:aws:iam::${id}:user/${name}`,
+    `arn:aws:iam::${id}:user/*/${name}`,
+  ]);
+  return [
+    ...read,
+    {
+      Sid: 'CreateUsersOnlyTaggedAsManaged',
+      Effect: 'Allow',
+      // Creating a user with tags needs iam:TagUser as well, checked against the request's tags.
+      Action: ['iam:CreateUser', 'iam:TagUser'],
+      Resource: users,
+      Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } },
+    },
+    {
+      Sid: 'ChangeOnlyManagedUsers',
+      Effect: 'Allow',
+      Action: IAM_WRITE_MANAGED_USER,
+      Resource: users,
+      Condition: managedCondition,
+    },
+    {
+      Sid: 'DeleteVirtualMfaDevicesOfDeletedUsers',
+      Effect: 'Allow',
+      Action: 'iam:DeleteVirtualMFADevice',
+      Resource: `arn:aws:iam::${id}:mfa/*`,
+    },
+    { Sid: 'ManageTheUsersGroup', Effect: 'Allow', Action: IAM_WRITE_GROUP, Resource: group },
+    { Sid: 'SetPasswordPolicy', Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' },
+    ...(protectedArns.length > 0
+      ? [
+          {
+            Sid: 'NeverTouchProtectedUsers',
+            Effect: 'Deny' as const,
+            Action: ['iam:CreateUser', ...IAM_WRITE_MANAGED_USER],
+            Resource: protectedArns,
+          },
+        ]
+      : []),
+  ];
+}
+
+function sesStatement(settings: SetupSettings, account: string): PolicyStatement {
+  const sender = settings.email.sender;
+  const domain = sender.slice(sender.indexOf('@') + 1);
+  const identity = (name: string) => `arn:aws:ses:${settings.email.region}:${account}:identity/${name}`;
+  return {
+    Sid: 'SendFromTheConfiguredSenderOnly',
+    Effect: 'Allow',
+    Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+    // SES authorises against the verified identity: the address, or its domain when the domain is verified.
+    Resource: [identity(sender), identity(domain)],
+    Condition: { StringEquals: { 'ses:FromAddress': sender } },
+  };
+}
+
+function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'): PolicyStatement[] {
+  const accessRoles = `arn:aws:iam::*:role/${settings.organization.access_role_name}`;
+  const read: PolicyStatement[] = [
+    { Sid: 'ReadOrganization', Effect: 'Allow', Action: ORGANIZATIONS_READ, Resource: '*' },
+    {
+      // Trade-off: reading bootstrap roles needs the access role Organizations creates in each
+      // account, which is an administrator there. See docs/setup.md.
+      Sid: 'AssumeMemberAccessRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: accessRoles,
+    },
+  ];
+  if (stage === 'plan') return read;
+  return [
+    ...read,
+    { Sid: 'ChangeOrganization', Effect: 'Allow', Action: ORGANIZATIONS_WRITE, Resource: '*' },
+    {
+      Sid: 'CloseOnlyManagedAccounts',
+      Effect: 'Allow',
+      Action: 'organizations:CloseAccount',
+      Resource: '*',
+      Condition: managedCondition,
+    },
+    {
+      // CreateAccount fails with AccessDeniedForDependencyException without it (all-features organizations).
+      Sid: 'LetOrganizationsCreateItsServiceLinkedRole',
+      Effect: 'Allow',
+      Action: 'iam:CreateServiceLinkedRole',
+      Resource: '*',
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'organizations.amazonaws.com' } },
+    },
+  ];
+}
+
+function rolePermissions(input: SetupInput, stage: 'plan' | 'apply'): PolicyDocument {
+  check(input);
+  const { settings } = input;
+  const account = ciAccount(input);
+  const statements: PolicyStatement[] = [];
+  const hops: string[] = [];
+
+  if (settings.users_account.role_to_assume !== undefined) hops.push(settings.users_account.role_to_assume);
+  else if (account === settings.users_account.id) statements.push(...usersAccountStatements(settings, stage));
+
+  const organizationRole = roleArns(input).organization;
+  if (organizationRole === undefined) statements.push(...organizationStatements(settings, stage));
+  else hops.push(organizationRole);
+
+  if (stage === 'apply') statements.push(sesStatement(settings, account));
+  if (hops.length > 0) {
+    statements.push({ Sid: 'AssumeConfiguredRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: hops });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+export function buildPlanRolePermissions(input: SetupInput): PolicyDocument {
+  return rolePermissions(input, 'plan');
+}
+
+export function buildApplyRolePermissions(input: SetupInput): PolicyDocument {
+  return rolePermissions(input, 'apply');
+}
+
+/** Trust of the organization role: exactly the two CI roles, by ARN (never the whole account). */
+export function buildOrganizationRoleTrust(input: SetupInput): PolicyDocument | undefined {
+  const arns = roleArns(input);
+  if (arns.organization === undefined) return undefined;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TheAwsAccessAsCodeRolesOnly',
+        Effect: 'Allow',
+        Principal: { AWS: [arns.plan, arns.apply] },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  };
+}
+
+/** Trust of users_account.role_to_assume, when settings name one: exactly the two CI roles. */
+export function buildUsersRoleTrust(input: SetupInput): PolicyDocument | undefined {
+  if (input.settings.users_account.role_to_assume === undefined) return undefined;
+  const arns = roleArns(input);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'TheAwsAccessAsCodeRolesOnly', Effect: 'Allow', Principal: { AWS: [arns.plan, arns.apply] }, Action: 'sts:AssumeRole' },
+    ],
+  };
+}
+
+export function buildUsersRolePermissions(input: SetupInput): PolicyDocument | undefined {
+  if (input.settings.users_account.role_to_assume === undefined) return undefined;
+  check(input);
+  return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'apply') };
+}
+
+export function buildOrganizationRolePermissions(input: SetupInput): PolicyDocument | undefined {
+  if (roleArns(input).organization === undefined) return undefined;
+  return { Version: '2012-10-17', Statement: organizationStatements(input.settings, 'apply') };
+}
+
+export interface SetupPolicies {
+  repository: string;
+  oidcProvider: { account: string; url: string; audience: string };
+  planRole: { arn: string; subjects: string[]; trust: PolicyDocument; permissions: PolicyDocument };
+  applyRole: { arn: string; subjects: string[]; trust: PolicyDocument; permissions: PolicyDocument };
+  usersRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
+  organizationRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
+  /** What a reader must know before creating these (problems first). */
+  notes: string[];
+}
+
+export function buildSetupPolicies(input: SetupInput): SetupPolicies {
+  const arns = roleArns(input);
+  const subs = subjects(input);
+  const account = ciAccount(input);
+  const { settings } = input;
+  const notes: string[] = [];
+  if (account !== settings.users_account.id && settings.users_account.role_to_assume === undefined) {
+    notes.push(
+      `PROBLEM: the roles live in account ${account}, not the users account ${settings.users_account.id}, and settings.yaml ` +
+        'names no users_account.role_to_assume: IAM calls would act on the wrong account.',
+    );
+  }
+  if (settings.users_account.role_to_assume !== undefined) {
+    notes.push(
+      `IAM calls go through users_account.role_to_assume (${settings.users_account.role_to_assume}); both roles may assume it, ` +
+        'so the plan stage could write IAM through it (see usersRole).',
+    );
+  }
+  if (arns.organization !== undefined) {
+    notes.push(
+      settings.organization.role_to_assume === undefined
+        ? `PROBLEM: the management account ${settings.organization.management_account_id} is not ${account}: create the organization ` +
+            `role ${arns.organization} and set organization.role_to_assume to it in settings.yaml.`
+        : `Organizations calls go through organization.role_to_assume (${arns.organization}).`,
+      'Trade-off: settings.yaml names one organization role, so the plan role can assume it too and a pull request ' +
+        "from a branch of this repository could make Organizations changes. Leave AWS_PLAN_ROLE_ARN unset to plan pull requests against the base branch only.",
+    );
+  }
+  notes.push(
+    `Trade-off: reading bootstrap roles means assuming ${settings.organization.access_role_name} in member accounts, ` +
+      'an administrator there, from the plan stage as well.',
+    `Subjects are exact. If the repository uses immutable subject claims, pass --subject-prefix with the prefix GitHub shows (e.g. repo:owner-123/name-456).`,
+  );
+  const organization =
+    arns.organization === undefined
+      ? undefined
+      : {
+          arn: arns.organization,
+          trust: buildOrganizationRoleTrust(input) as PolicyDocument,
+          permissions: buildOrganizationRolePermissions(input) as PolicyDocument,
+        };
+  const usersHop = settings.users_account.role_to_assume;
+  const usersRole =
+    usersHop === undefined
+      ? undefined
+      : {
+          arn: usersHop,
+          trust: buildUsersRoleTrust(input) as PolicyDocument,
+          permissions: buildUsersRolePermissions(input) as PolicyDocument,
+        };
+  return {
+    repository: input.repository,
+    oidcProvider: { account, url: `https://${GITHUB_OIDC_HOST}`, audience: OIDC_AUDIENCE },
+    planRole: { arn: arns.plan, subjects: subs.plan, trust: buildPlanRoleTrust(input), permissions: buildPlanRolePermissions(input) },
+    applyRole: {
+      arn: arns.apply,
+      subjects: subs.apply,
+      trust: buildApplyRoleTrust(input),
+      permissions: buildApplyRolePermissions(input),
+    },
+    ...(usersRole ? { usersRole } : {}),
+    ...(organization ? { organizationRole: organization } : {}),
+    notes,
+  };
+}
