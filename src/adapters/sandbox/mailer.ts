@@ -84,7 +84,7 @@ export class OutboxMailer implements MailerPort {
     // Sequence numbers continue from the files already there, so names sort in sending order.
     if (this.seq === undefined) this.seq = (await readdir(this.outbox)).filter((name) => name.endsWith('.eml')).length;
     const date = this.now();
-    const slug = slugify(`${message.to[0] ?? ''} ${message.subject}`);
+    const slug = slugify(`${message.subject} ${(message.to[0] ?? '').split('@')[0] ?? ''}`);
     for (;;) {
       this.seq += 1;
       const name = `${compactTimestamp(date)}-${pad(this.seq, 4)}-${slug}.eml`;

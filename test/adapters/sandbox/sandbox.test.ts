@@ -1,0 +1,350 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { passwordMatches } from '../../../src/adapters/sandbox/sandbox-target.ts';
+import { AppError, isAppError } from '../../../src/core/errors.ts';
+import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
+import { aClock, aSandbox, MANAGED, type TempSandbox } from '../../apply/fixtures.ts';
+import { describeUsersAccountContract } from '../../contract/users-account-contract.ts';
+
+const sandboxes: TempSandbox[] = [];
+async function sandbox(options: Parameters<typeof aSandbox>[0] = {}): Promise<TempSandbox> {
+  const created = await aSandbox(options);
+  sandboxes.push(created);
+  return created;
+}
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((s) => s.cleanup()));
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (isAppError(error)) return error.code;
+    throw error;
+  }
+}
+
+const ADA = 'ada.lovelace@digital.cabinet-office.gov.uk';
+const BEN = 'ben.hughes@digital.cabinet-office.gov.uk';
+
+describeUsersAccountContract('sandbox', async () => {
+  const s = await sandbox();
+  return { port: s.target.usersAccount, accountId: s.settings.users_account.id };
+});
+
+describe('sandbox users account', () => {
+  it('treats user names as unique ignoring case', async () => {
+    const { target } = await sandbox();
+    await target.usersAccount.createUser(ADA, MANAGED);
+    expect(await codeOf(target.usersAccount.createUser(ADA.toUpperCase(), MANAGED))).toBe('user-exists');
+  });
+
+  it('rejects invalid user names and tags', async () => {
+    const { target } = await sandbox();
+    expect(await codeOf(target.usersAccount.createUser(`${'x'.repeat(60)}@example.gov.uk`, MANAGED))).toBe('invalid-input');
+    expect(await codeOf(target.usersAccount.createUser('has space@x.gov.uk', MANAGED))).toBe('invalid-input');
+    expect(await codeOf(target.usersAccount.createUser(ADA, { 'aws:reserved': 'x' }))).toBe('invalid-input');
+    expect(await codeOf(target.usersAccount.createUser(ADA, { ok: 'v'.repeat(257) }))).toBe('invalid-input');
+    expect(await codeOf(target.usersAccount.createUser(ADA, { ['k'.repeat(129)]: 'v' }))).toBe('invalid-input');
+  });
+
+  it('allows at most 50 tags and treats IAM tag keys case-insensitively', async () => {
+    const { target } = await sandbox();
+    await target.usersAccount.createUser(ADA, { ...MANAGED, Team: 'a' });
+    await target.usersAccount.tagUser(ADA, { team: 'b' });
+    const live = await target.usersAccount.readUsersAccount('none');
+    expect(live.users[0]?.tags).toEqual({ ...MANAGED, team: 'b' });
+    const many = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v']));
+    await target.usersAccount.tagUser(ADA, many);
+    expect(await codeOf(target.usersAccount.tagUser(ADA, { one: 'too-many' }))).toBe('limit-exceeded');
+  });
+
+  it('refuses to delete an unmanaged or protected user', async () => {
+    const { target } = await sandbox();
+    await target.usersAccount.createUser(ADA, { team: 'x' });
+    await target.usersAccount.createUser('break-glass-admin', MANAGED);
+    expect(await codeOf(target.usersAccount.deleteUser(ADA))).toBe('not-managed');
+    expect(await codeOf(target.usersAccount.deleteUser('break-glass-admin'))).toBe('protected');
+    expect((await target.usersAccount.readUsersAccount('none')).users).toHaveLength(2);
+  });
+
+  it('removes every dependency before deleting a user, as the API requires', async () => {
+    const { target } = await sandbox();
+    await target.usersAccount.createGroup('CrossAccountAccess');
+    await target.usersAccount.createUser(ADA, MANAGED);
+    await target.usersAccount.addUserToGroup(ADA, 'CrossAccountAccess');
+    await target.usersAccount.setTemporaryPassword(ADA, 'Sandbox-password-1234');
+    const mfa = `arn:aws:iam::622626885786:mfa/${ADA}-phone`;
+    await target.store.update((state) => {
+      const user = state.usersAccount.users[0]!;
+      user.accessKeys.push({ accessKeyId: 'AKIA1', status: 'Active' }, { accessKeyId: 'AKIA2', status: 'Active' });
+      user.sshPublicKeys.push('APKA1');
+      user.signingCertificates.push('CERT1');
+      user.serviceSpecificCredentials.push('ACCA1');
+      user.mfaDevices.push(mfa);
+      user.inlinePolicies['own'] = { Version: '2012-10-17', Statement: [] };
+      user.attachedPolicies.push('arn:aws:iam::aws:policy/ReadOnlyAccess');
+      state.usersAccount.virtualMfaDevices.push(mfa, 'arn:aws:iam::622626885786:mfa/someone-else');
+    });
+    await target.usersAccount.deleteUser(ADA.toUpperCase());
+    const state = await target.store.read();
+    expect(state.usersAccount.users).toEqual([]);
+    expect(state.usersAccount.virtualMfaDevices).toEqual(['arn:aws:iam::622626885786:mfa/someone-else']);
+  });
+
+  it('checks temporary passwords against the password policy and stores only a hash', async () => {
+    const s = await sandbox();
+    const { usersAccount } = s.target;
+    await usersAccount.putPasswordPolicy({
+      minimumLength: 20,
+      requireSymbols: true,
+      requireNumbers: false,
+      requireUppercase: false,
+      requireLowercase: false,
+      allowUsersToChangePassword: true,
+    });
+    await usersAccount.createUser(ADA, MANAGED);
+    expect(await codeOf(usersAccount.setTemporaryPassword(ADA, 'short-1!'))).toBe('password-policy-violation');
+    expect(await codeOf(usersAccount.setTemporaryPassword(ADA, 'longenoughbutnosymbols'))).toBe('password-policy-violation');
+    const password = 'long-enough-with-symbol!';
+    await usersAccount.setTemporaryPassword(ADA, password);
+    const profile = (await s.target.store.read()).usersAccount.users[0]?.loginProfile;
+    expect(profile?.passwordResetRequired).toBe(true);
+    expect(passwordMatches(profile!, password)).toBe(true);
+    expect(passwordMatches(profile!, 'something else')).toBe(false);
+    expect(await s.stateText()).not.toContain(password);
+  });
+
+  it('rejects an out-of-range password policy', async () => {
+    const { target } = await sandbox();
+    const base = {
+      requireSymbols: false,
+      requireNumbers: false,
+      requireUppercase: false,
+      requireLowercase: false,
+      allowUsersToChangePassword: true,
+    };
+    expect(await codeOf(target.usersAccount.putPasswordPolicy({ ...base, minimumLength: 200 }))).toBe('invalid-input');
+    expect(await codeOf(target.usersAccount.putPasswordPolicy({ ...base, minimumLength: 16, reusePrevention: 30 }))).toBe(
+      'invalid-input',
+    );
+  });
+
+  it('keeps state in one JSON file, written atomically, that a new target reads back', async () => {
+    const s = await sandbox();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => s.target.usersAccount.createUser(`user${i}@digital.cabinet-office.gov.uk`, MANAGED)),
+    );
+    const files = await readdir(s.dir);
+    expect(files.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(JSON.parse(await s.stateText()).usersAccount.users).toHaveLength(20);
+  });
+
+  it('reports a corrupt state file clearly', async () => {
+    const s = await sandbox();
+    await writeFile(join(s.dir, 'state.json'), '{not json');
+    const error = await s.target.usersAccount.readUsersAccount('x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('sandbox-corrupt');
+    expect((error as AppError).hint).toContain('.sandbox');
+  });
+});
+
+describe('sandbox organization', () => {
+  const input = (accountName: string, email = `aws-root+${accountName}@digital.cabinet-office.gov.uk`) => ({
+    accountName,
+    email,
+    tags: MANAGED,
+    accessRoleName: 'OrganizationAccountAccessRole',
+  });
+
+  it('creates accounts asynchronously, completing on the first describe, with deterministic ids', async () => {
+    const { target } = await sandbox();
+    const org = target.organization;
+    const requestId = await org.startAccountCreation(input('team-a'));
+    const before = await org.readOrganization('bootstrap');
+    expect(before.creations).toEqual([{ requestId, accountName: 'team-a', state: 'IN_PROGRESS' }]);
+    expect(before.accounts.map((a) => a.name)).toEqual(['management']);
+    const status = await org.describeAccountCreation(requestId);
+    expect(status).toMatchObject({ state: 'SUCCEEDED', accountId: '100000001111' });
+    const after = await org.readOrganization('bootstrap');
+    expect(after.accounts.find((a) => a.name === 'team-a')).toMatchObject({
+      id: '100000001111',
+      status: 'ACTIVE',
+      ouPath: '/',
+      tags: MANAGED,
+    });
+    expect(after.memberAccountCount).toBe(1);
+  });
+
+  it('fails a creation with a taken root email as EMAIL_ALREADY_EXISTS, and a bad one as INVALID_EMAIL', async () => {
+    const { target } = await sandbox();
+    const org = target.organization;
+    await org.describeAccountCreation(await org.startAccountCreation(input('first', 'root@example.gov.uk')));
+    const taken = await org.describeAccountCreation(await org.startAccountCreation(input('second', 'ROOT@example.gov.uk')));
+    expect(taken).toMatchObject({ state: 'FAILED', failureReason: 'EMAIL_ALREADY_EXISTS' });
+    const invalid = await org.describeAccountCreation(await org.startAccountCreation(input('third', 'not-an-email')));
+    expect(invalid).toMatchObject({ state: 'FAILED', failureReason: 'INVALID_EMAIL' });
+  });
+
+  it('allows only 5 creations in flight', async () => {
+    const { target } = await sandbox();
+    for (let i = 0; i < 5; i += 1) await target.organization.startAccountCreation(input(`acct-${i}`));
+    expect(await codeOf(target.organization.startAccountCreation(input('acct-6')))).toBe('too-many-creations');
+  });
+
+  it('moves accounts only to existing OUs (declared ones and their ancestors)', async () => {
+    const { target } = await sandbox({ ouPaths: ['/Workloads/Production'] });
+    const org = target.organization;
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    expect((await org.readOrganization('bootstrap')).ouPaths).toEqual(['/', '/Workloads', '/Workloads/Production']);
+    expect(await codeOf(org.moveAccount(accountId!, '/Nope'))).toBe('ou-not-found');
+    await org.moveAccount(accountId!, '/Workloads/Production');
+    expect((await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId)?.ouPath).toBe('/Workloads/Production');
+  });
+
+  it('refuses to close the management account or a closed one, and counts closures', async () => {
+    const { target, settings } = await sandbox();
+    const org = target.organization;
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    expect(await codeOf(org.closeAccount(settings.organization.management_account_id))).toBe('management-account');
+    await org.closeAccount(accountId!);
+    expect(await codeOf(org.closeAccount(accountId!))).toBe('account-closed');
+    const live = await org.readOrganization('bootstrap');
+    expect(live.accounts.find((a) => a.id === accountId)).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
+    expect(live.closedInLast30Days).toBe(1);
+  });
+
+  it('enforces the 30-day closure quota (10% of members, at least 10)', async () => {
+    const { target } = await sandbox();
+    const org = target.organization;
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input(`acct-${i}`)));
+      ids.push(accountId!);
+    }
+    for (const id of ids.slice(0, 10)) await org.closeAccount(id);
+    expect(await codeOf(org.closeAccount(ids[10]!))).toBe('closure-quota');
+  });
+
+  it('creates a managed bootstrap role trusting named users with MFA, and refuses an unmanaged one', async () => {
+    const { target, settings } = await sandbox();
+    const org = target.organization;
+    await target.usersAccount.createUser(ADA, MANAGED);
+    await target.usersAccount.createUser(BEN, MANAGED);
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    const trustPolicy = bootstrapTrustPolicy(settings.users_account.id, [BEN, ADA]);
+    await org.putBootstrapRole({ accountId: accountId!, roleName: 'bootstrap', trustPolicy, tags: MANAGED });
+    const account = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId);
+    expect(account?.bootstrap).toEqual({ managed: true, trustedUsers: [ADA, BEN], requiresMfa: true, hasAdministratorAccess: true });
+
+    // Someone else's role of the same name is not ours.
+    await target.store.update((state) => {
+      const role = state.organization.accounts.find((a) => a.id === accountId)!.roles.find((r) => r.name === 'bootstrap')!;
+      role.tags = {};
+    });
+    expect(await codeOf(org.putBootstrapRole({ accountId: accountId!, roleName: 'bootstrap', trustPolicy, tags: MANAGED }))).toBe(
+      'not-managed',
+    );
+    expect(await codeOf(org.deleteBootstrapRole(accountId!, 'bootstrap'))).toBe('not-managed');
+  });
+
+  it('rejects a trust policy naming a user that does not exist, like IAM', async () => {
+    const { target, settings } = await sandbox();
+    const org = target.organization;
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    const trustPolicy = bootstrapTrustPolicy(settings.users_account.id, [ADA]);
+    expect(await codeOf(org.putBootstrapRole({ accountId: accountId!, roleName: 'bootstrap', trustPolicy, tags: MANAGED }))).toBe(
+      'malformed-policy',
+    );
+  });
+
+  it('shows a deleted trusted user as its unique id, as AWS does', async () => {
+    const { target, settings } = await sandbox();
+    const org = target.organization;
+    await target.usersAccount.createUser(ADA, MANAGED);
+    await target.usersAccount.createUser(BEN, MANAGED);
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    await org.putBootstrapRole({
+      accountId: accountId!,
+      roleName: 'bootstrap',
+      trustPolicy: bootstrapTrustPolicy(settings.users_account.id, [ADA, BEN]),
+      tags: MANAGED,
+    });
+    await target.usersAccount.deleteUser(BEN);
+    const role = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId)?.bootstrap;
+    expect(role).toMatchObject({ trustedUsers: [expect.stringMatching(/^AIDA/), ADA] });
+  });
+
+  it('deletes a managed bootstrap role and reports the access role as not the bootstrap role', async () => {
+    const { target, settings } = await sandbox();
+    const org = target.organization;
+    await target.usersAccount.createUser(ADA, MANAGED);
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    await org.putBootstrapRole({
+      accountId: accountId!,
+      roleName: 'bootstrap',
+      trustPolicy: bootstrapTrustPolicy(settings.users_account.id, [ADA]),
+      tags: MANAGED,
+    });
+    await org.deleteBootstrapRole(accountId!, 'bootstrap');
+    const account = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId);
+    expect(account?.bootstrap).toBeUndefined();
+    expect(await codeOf(org.putBootstrapRole({ accountId: '999999999999', roleName: 'bootstrap', trustPolicy: {}, tags: MANAGED }))).toBe(
+      'account-not-ready',
+    );
+  });
+
+  it('tags and untags accounts', async () => {
+    const { target } = await sandbox();
+    const org = target.organization;
+    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
+    await org.tagAccount(accountId!, { 'cost-centre': '10023', 'account-email-sent': 'true' });
+    await org.untagAccount(accountId!, ['cost-centre']);
+    const account = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId);
+    expect(account?.tags).toEqual({ ...MANAGED, 'account-email-sent': 'true' });
+  });
+});
+
+describe('sandbox outbox', () => {
+  it('writes each email as an RFC 5322 .eml file', async () => {
+    const s = await sandbox({ now: aClock('2025-03-01T09:00:00.000Z') });
+    await s.target.mailer.send({ to: [ADA], subject: 'Your AWS user in gds-users', body: 'line one\nline two' });
+    await s.target.mailer.send({ to: [ADA, BEN], subject: 'Zweite Nachricht – ü', body: 'x' });
+    const mails = await s.outbox();
+    expect(mails.map((m) => m.name)).toEqual([
+      '20250301T090000000Z-0001-your-aws-user-in-gds-users-ada-lovelace.eml',
+      '20250301T090001000Z-0002-zweite-nachricht-ada-lovelace.eml',
+    ]);
+    const first = mails[0]!.text;
+    expect(first).toContain('Date: Sat, 01 Mar 2025 09:00:00 +0000\r\n');
+    expect(first).toContain('From: aws-access@digital.cabinet-office.gov.uk\r\n');
+    expect(first).toContain(`To: ${ADA}\r\n`);
+    expect(first).toContain('Subject: Your AWS user in gds-users\r\n');
+    expect(first).toContain('MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n');
+    expect(first.endsWith('\r\n\r\nline one\r\nline two\r\n')).toBe(true);
+    expect(mails[1]!.text).toContain(`To: ${ADA}, ${BEN}\r\n`);
+    expect(mails[1]!.text).toMatch(/Subject: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=\r\n/);
+  });
+
+  it('refuses messages without valid recipients', async () => {
+    const s = await sandbox();
+    expect(await codeOf(s.target.mailer.send({ to: [], subject: 's', body: 'b' }))).toBe('invalid-email');
+    expect(await codeOf(s.target.mailer.send({ to: ['nobody'], subject: 's', body: 'b' }))).toBe('invalid-email');
+    expect(await s.outbox()).toEqual([]);
+  });
+
+  it('continues numbering after messages already in the outbox', async () => {
+    const s = await sandbox();
+    await s.target.mailer.send({ to: [ADA], subject: 'one', body: 'b' });
+    const { createSandboxTarget } = await import('../../../src/adapters/sandbox/sandbox-target.ts');
+    const again = createSandboxTarget({ dir: s.dir, settings: s.settings });
+    await again.mailer.send({ to: [ADA], subject: 'two', body: 'b' });
+    const names = (await s.outbox()).map((m) => m.name);
+    expect(names[1]).toMatch(/-0002-/);
+    expect(await readFile(join(s.target.outbox, names[1]!), 'utf8')).toContain('Subject: two');
+  });
+});

@@ -1,0 +1,128 @@
+/** Builders shared by the sandbox and apply tests. */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandboxTarget, type SandboxTarget } from '../../src/adapters/sandbox/sandbox-target.ts';
+import type { Change, Impact, Plan, PlannedChange } from '../../src/core/changes.ts';
+import type { SettingsFile } from '../../src/core/model.ts';
+
+export function aSettings(overrides: Partial<SettingsFile> = {}): SettingsFile {
+  return {
+    users_account: {
+      id: '622626885786',
+      alias: 'gds-users',
+      region: 'eu-west-2',
+      group: 'CrossAccountAccess',
+      password_policy: { minimum_length: 16 },
+    },
+    organization: {
+      management_account_id: '988997429095',
+      access_role_name: 'OrganizationAccountAccessRole',
+      bootstrap_role_name: 'bootstrap',
+      root_email_template: 'aws-root+{name}@digital.cabinet-office.gov.uk',
+    },
+    email: {
+      sender: 'aws-access@digital.cabinet-office.gov.uk',
+      region: 'eu-west-2',
+      support_mailbox: 'gds-aws-account-management@digital.cabinet-office.gov.uk',
+    },
+    email_domains: { staff: ['digital.cabinet-office.gov.uk'], contractor: ['softwire.com'] },
+    protected_users: ['break-glass-admin'],
+    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
+    ...overrides,
+  };
+}
+
+/** A clock that moves one second per reading, from a fixed date. */
+export function aClock(start = '2025-03-01T09:00:00.000Z'): () => Date {
+  let t = Date.parse(start);
+  return () => {
+    const now = new Date(t);
+    t += 1000;
+    return now;
+  };
+}
+
+export interface TempSandbox {
+  dir: string;
+  target: SandboxTarget;
+  settings: SettingsFile;
+  cleanup(): Promise<void>;
+  /** Every .eml in the outbox, sorted by name. */
+  outbox(): Promise<{ name: string; text: string }[]>;
+  stateText(): Promise<string>;
+}
+
+export async function aSandbox(
+  options: { settings?: SettingsFile; ouPaths?: readonly string[]; now?: () => Date } = {},
+): Promise<TempSandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'sandbox-test-'));
+  const settings = options.settings ?? aSettings();
+  const target = createSandboxTarget({
+    dir,
+    settings,
+    ouPaths: options.ouPaths ?? ['/Workloads/Production', '/Workloads/Non-production', '/Sandbox'],
+    now: options.now ?? aClock(),
+  });
+  return {
+    dir,
+    target,
+    settings,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+    async outbox() {
+      let names: string[];
+      try {
+        names = (await readdir(target.outbox)).filter((name) => name.endsWith('.eml')).sort();
+      } catch {
+        return [];
+      }
+      return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(target.outbox, name), 'utf8') })));
+    },
+    async stateText() {
+      try {
+        return await readFile(join(dir, 'state.json'), 'utf8');
+      } catch {
+        return '';
+      }
+    },
+  };
+}
+
+const IMPACT: Record<Change['kind'], Impact> = {
+  'create-user': 'access',
+  'update-user': 'routine',
+  'reset-password': 'access',
+  'delete-user': 'destructive',
+  'update-password-policy': 'access',
+  'update-group': 'access',
+  'create-account': 'access',
+  'update-account': 'routine',
+  'put-bootstrap-role': 'access',
+  'delete-bootstrap-role': 'destructive',
+  'send-account-email': 'routine',
+  'close-account': 'destructive',
+};
+
+function summaryOf(change: Change): string {
+  switch (change.kind) {
+    case 'create-user':
+    case 'update-user':
+    case 'reset-password':
+    case 'delete-user':
+      return `${change.kind} ${change.userName}`;
+    case 'update-password-policy':
+      return 'update password policy';
+    case 'update-group':
+      return `update group ${change.group}`;
+    default:
+      return `${change.kind} ${change.accountName}`;
+  }
+}
+
+/** A plan by hand, for tests that do not need the planner. */
+export function aPlan(target: SandboxTarget, changes: readonly Change[]): Plan {
+  const planned: PlannedChange[] = changes.map((change) => ({ change, impact: IMPACT[change.kind], summary: summaryOf(change) }));
+  return { version: 1, baseline: target.baseline, changes: planned, unmanagedUsers: [], notes: [] };
+}
+
+export const MANAGED = { 'managed-by': 'aws-access-as-code' } as const;
