@@ -1,0 +1,62 @@
+/**
+ * `validate [--format text|github|json]`: checks every data file in the working tree. Problems go
+ * to stdout, a one-line summary to stderr. Exit 0 when there are no errors (warnings allowed), 1
+ * otherwise, including for a bad command line.
+ */
+import { fsSource } from '../../config/fs-source.ts';
+import { loadDesiredState } from '../../config/load.ts';
+import { hasErrors } from '../../core/problems.ts';
+import { isColorWanted } from '../../render/color.ts';
+import { PROBLEM_FORMATS, type ProblemFormat, renderProblems, renderValidationSummary } from '../../render/problems.ts';
+import type { Command } from '../context.ts';
+
+export const VALIDATE_USAGE = `usage: validate [--format text|github|json]
+
+Checks settings.yaml, users/ and accounts/ against the schemas and the cross-file rules.
+  --format text    file:line:col  severity  message  [rule]  (default)
+  --format github  GitHub Actions annotations (::error file=...::message)
+  --format json    {"version": 1, "valid": ..., "problems": [...]}
+Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
+`;
+
+export const validate: Command = async (ctx) => {
+  const args = parseValidateArgs(ctx.args);
+  if ('error' in args) {
+    ctx.stderr.write(`validate: ${args.error}\n${VALIDATE_USAGE}`);
+    return 1;
+  }
+  if (args.help) {
+    ctx.stdout.write(VALIDATE_USAGE);
+    return 0;
+  }
+  const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
+  ctx.stdout.write(renderProblems(problems, args.format, { color: isColorWanted(ctx.stdout, ctx.env) }));
+  const counts = desired && { users: desired.users.size, accounts: desired.accounts.size };
+  ctx.stderr.write(`${renderValidationSummary(problems, counts)}\n`);
+  return hasErrors(problems) ? 1 : 0;
+};
+
+type ValidateArgs = { format: ProblemFormat; help: boolean } | { error: string };
+
+export function parseValidateArgs(args: readonly string[]): ValidateArgs {
+  let format: ProblemFormat = 'text';
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
+      if (value === undefined) return { error: '--format needs a value: text, github or json' };
+      if (!isFormat(value)) return { error: `unknown format "${value}"; use text, github or json` };
+      format = value;
+    } else {
+      return { error: `unknown argument "${arg}"` };
+    }
+  }
+  return { format, help };
+}
+
+function isFormat(value: string): value is ProblemFormat {
+  return (PROBLEM_FORMATS as readonly string[]).includes(value);
+}
