@@ -1,0 +1,554 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_TAG_KEYS_TAG, accountTags, desiredGroupPolicies, userTags } from '../../src/core/baseline.ts';
+import type { Change, Plan } from '../../src/core/changes.ts';
+import type { DesiredState, LiveState } from '../../src/core/model.ts';
+import { closureQuota, computePlan, impactOf, isSamePolicy, subjectOf } from '../../src/core/plan.ts';
+import {
+  aDesiredState,
+  aLiveAccount,
+  aLiveUser,
+  anAccount,
+  anAppliedLiveState,
+  anEmptyLiveState,
+  accountIdFor,
+  aUser,
+  someSettings,
+  withLiveAccount,
+  withLiveUser,
+} from '../support/builders.ts';
+
+const ada = aUser('ada@example.gov.uk');
+const bob = aUser('bob@example.gov.uk', { name: 'Bob Smith', github: 'bobsmith' });
+const MANAGED = { 'managed-by': 'aws-access-as-code' };
+
+/** `impact kind subject` for each change, in plan order. */
+function lines(plan: Plan): string[] {
+  return plan.changes.map(({ impact, change }) => `${impact} ${change.kind} ${subjectOf(change)}`);
+}
+
+function only<K extends Change['kind']>(plan: Plan, kind: K): Extract<Change, { kind: K }> {
+  const found = plan.changes.filter((c) => c.change.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0]?.change as Extract<Change, { kind: K }>;
+}
+
+interface Case {
+  name: string;
+  desired: DesiredState;
+  /** The live state; by default the desired state, applied perfectly. */
+  live?: (desired: DesiredState) => LiveState;
+  changes: string[];
+  notes?: RegExp[];
+  unmanaged?: string[];
+  check?: (plan: Plan) => void;
+}
+
+const settled = (desired: DesiredState): LiveState => anAppliedLiveState(desired);
+
+const cases: Case[] = [
+  // ---- users ------------------------------------------------------------------------------
+  {
+    name: 'a new file creates the user, in the group, with its tags and the initial token',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) => ({ ...settled(aDesiredState({ settings: d.settings })) }),
+    changes: ['access create-user ada@example.gov.uk'],
+    check: (plan) =>
+      expect(only(plan, 'create-user')).toEqual({
+        kind: 'create-user',
+        userName: 'ada@example.gov.uk',
+        tags: userTags(ada),
+        group: 'CrossAccountAccess',
+        fullName: 'Ada Lovelace',
+        requestedBy: 'lead@example.gov.uk',
+        credentialsToken: 'initial',
+      }),
+  },
+  {
+    name: "a new file with password_reset records that date as the user's token",
+    desired: aDesiredState({ users: [aUser('ada@example.gov.uk', { password_reset: '2026-10-02' })] }),
+    live: (d) => settled(aDesiredState({ settings: d.settings })),
+    changes: ['access create-user ada@example.gov.uk'],
+    check: (plan) => expect(only(plan, 'create-user').credentialsToken).toBe('2026-10-02'),
+  },
+  {
+    name: 'a managed user without a file is deleted',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) => {
+      const live = settled(d);
+      return { ...live, usersAccount: { ...live.usersAccount, users: [...live.usersAccount.users, aLiveUser('gone@example.gov.uk', { tags: MANAGED })] } };
+    },
+    changes: ['destructive delete-user gone@example.gov.uk'],
+  },
+  {
+    name: 'a protected user tagged as managed, without a file, is never deleted',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      return { ...live, usersAccount: { ...live.usersAccount, users: [aLiveUser('Break-Glass', { tags: MANAGED })] } };
+    },
+    changes: [],
+    notes: [/Break-Glass .*protected user: it is never deleted/],
+  },
+  {
+    name: 'a protected user with a file is neither created nor changed',
+    desired: aDesiredState({ users: [aUser('break-glass')] }),
+    live: (d) => settled(aDesiredState({ settings: d.settings })),
+    changes: [],
+    notes: [/break-glass has a file but is a protected user/],
+  },
+  {
+    name: 'an unmanaged user is listed and never touched',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      return { ...live, usersAccount: { ...live.usersAccount, users: [aLiveUser('legacy-admin', { tags: { team: 'x' } })] } };
+    },
+    changes: [],
+    unmanaged: ['legacy-admin'],
+  },
+  {
+    name: 'a file for an unmanaged user (same name ignoring case) asks for adoption instead of creating a twin',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) => {
+      const live = settled(aDesiredState({ settings: d.settings }));
+      return { ...live, usersAccount: { ...live.usersAccount, users: [aLiveUser('Ada@Example.gov.uk')] } };
+    },
+    changes: [],
+    unmanaged: ['Ada@Example.gov.uk'],
+    notes: [/Ada@Example.gov.uk exists .* not managed; adopt it by tagging it managed-by=aws-access-as-code/],
+  },
+  {
+    name: 'tag drift on keys the project owns is put right; other keys are left alone',
+    desired: aDesiredState({ users: [aUser('ada@example.gov.uk', { team: 'data' })] }),
+    live: (d) => withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({ ...u, tags: { ...u.tags, team: 'platform', 'cost-centre': '42' } })),
+    changes: ['routine update-user ada@example.gov.uk'],
+    check: (plan) => expect(only(plan, 'update-user')).toMatchObject({ setTags: { team: 'data' }, removeTags: [], addGroups: [] }),
+  },
+  {
+    name: 'a key the file no longer has is removed',
+    desired: aDesiredState({ users: [aUser('bob@example.gov.uk', { name: 'Bob Smith' })] }),
+    live: (d) => withLiveUser(settled(d), 'bob@example.gov.uk', (u) => ({ ...u, tags: { ...u.tags, github: 'bobsmith' } })),
+    changes: ['routine update-user bob@example.gov.uk'],
+    check: (plan) => expect(only(plan, 'update-user')).toMatchObject({ setTags: {}, removeTags: ['github'] }),
+  },
+  {
+    name: 'IAM tag keys ignore case: Team with the right value is no drift',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) =>
+      withLiveUser(settled(d), 'ada@example.gov.uk', (u) => {
+        const { team, ...rest } = u.tags;
+        return { ...u, tags: { ...rest, Team: team ?? '' } };
+      }),
+    changes: [],
+  },
+  {
+    name: 'a user outside the group joins it (that widens access)',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) => withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({ ...u, groups: ['Other'] })),
+    changes: ['access update-user ada@example.gov.uk'],
+    check: (plan) => expect(only(plan, 'update-user').addGroups).toEqual(['CrossAccountAccess']),
+  },
+  {
+    name: 'group membership is compared ignoring case',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) => withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({ ...u, groups: ['crossaccountaccess'] })),
+    changes: [],
+  },
+  {
+    name: 'a user whose welcome email never went out gets a fresh password',
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) =>
+      withLiveUser(settled(d), 'ada@example.gov.uk', (u) => {
+        const { ['credentials-sent']: _sent, ...rest } = u.tags;
+        return { ...u, tags: rest };
+      }),
+    changes: ['access reset-password ada@example.gov.uk'],
+    check: (plan) => expect(only(plan, 'reset-password')).toEqual({ kind: 'reset-password', userName: 'ada@example.gov.uk', fullName: 'Ada Lovelace', credentialsToken: 'initial', why: 'welcome-email-not-sent' }),
+  },
+  {
+    name: 'a new password_reset date issues a new password',
+    desired: aDesiredState({ users: [aUser('ada@example.gov.uk', { password_reset: '2026-11-01' })] }),
+    live: (d) => withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({ ...u, tags: { ...u.tags, 'credentials-sent': 'initial' } })),
+    changes: ['access reset-password ada@example.gov.uk'],
+    check: (plan) => expect(only(plan, 'reset-password')).toMatchObject({ credentialsToken: '2026-11-01', why: 'password-reset-requested' }),
+  },
+
+  // ---- baseline ---------------------------------------------------------------------------
+  {
+    name: 'an empty users account gets the password policy and the group',
+    desired: aDesiredState(),
+    live: () => anEmptyLiveState(),
+    changes: ['access update-password-policy password policy', 'access update-group CrossAccountAccess'],
+    check: (plan) => {
+      expect(only(plan, 'update-password-policy')).not.toHaveProperty('from');
+      expect(only(plan, 'update-group')).toMatchObject({ create: true, deletePolicies: [], putPolicies: desiredGroupPolicies(someSettings()) });
+    },
+  },
+  {
+    name: 'a weaker password policy is replaced',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const policy = live.usersAccount.passwordPolicy;
+      if (!policy) throw new Error('expected a policy');
+      return { ...live, usersAccount: { ...live.usersAccount, passwordPolicy: { ...policy, minimumLength: 8 } } };
+    },
+    changes: ['access update-password-policy password policy'],
+    check: (plan) => expect(plan.changes[0]?.summary).toContain('minimum length: 8 → 16'),
+  },
+  {
+    name: 'a max age of 0 means the same as none',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const policy = live.usersAccount.passwordPolicy;
+      if (!policy) throw new Error('expected a policy');
+      return { ...live, usersAccount: { ...live.usersAccount, passwordPolicy: { ...policy, maxAgeDays: 0 } } };
+    },
+    changes: [],
+  },
+  {
+    name: 'a group policy that differs is rewritten; extra inline policies are deleted, with a note',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const group = live.usersAccount.group;
+      if (!group) throw new Error('expected a group');
+      const policies = { ...group.policies, 'assume-roles-with-mfa': { Version: '2012-10-17', Statement: [] }, 'hand-made': { Version: '2012-10-17', Statement: [] } };
+      return { ...live, usersAccount: { ...live.usersAccount, group: { ...group, policies } } };
+    },
+    changes: ['access update-group CrossAccountAccess'],
+    notes: [/inline policies the project does not define \(hand-made\)/],
+    check: (plan) => {
+      const change = only(plan, 'update-group');
+      expect(Object.keys(change.putPolicies)).toEqual(['assume-roles-with-mfa']);
+      expect(change.deletePolicies).toEqual(['hand-made']);
+      expect(change.create).toBe(false);
+    },
+  },
+
+  // ---- accounts ---------------------------------------------------------------------------
+  {
+    name: 'a new account file creates the account with its tags, bootstrap users and recipients',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { requested_by: 'ada@example.gov.uk' })] }),
+    live: (d) => settled(aDesiredState({ settings: d.settings, users: [ada] })),
+    changes: ['access create-account svc'],
+    check: (plan) =>
+      expect(only(plan, 'create-account')).toEqual({
+        kind: 'create-account',
+        accountName: 'svc',
+        email: 'aws-root+svc@example.gov.uk',
+        ouPath: '/Workloads/Production',
+        tags: accountTags(anAccount('svc', { requested_by: 'ada@example.gov.uk' })),
+        bootstrapUsers: ['ada@example.gov.uk'],
+        recipients: ['platform@example.gov.uk', 'ada@example.gov.uk'],
+      }),
+  },
+  {
+    name: 'an account AWS is still creating is resumed, not asked for again',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => {
+      const live = settled(aDesiredState({ settings: d.settings, users: [ada] }));
+      return { ...live, organization: { ...live.organization, creations: [{ requestId: 'car-1', accountName: 'svc', state: 'IN_PROGRESS' }] } };
+    },
+    changes: ['access create-account svc'],
+    check: (plan) => expect(only(plan, 'create-account').resumeRequestId).toBe('car-1'),
+  },
+  {
+    name: 'a failed creation is asked for again, with a note',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => {
+      const live = settled(aDesiredState({ settings: d.settings, users: [ada] }));
+      return {
+        ...live,
+        organization: { ...live.organization, creations: [{ requestId: 'car-0', accountName: 'svc', state: 'FAILED', failureReason: 'INTERNAL_FAILURE' }] },
+      };
+    },
+    changes: ['access create-account svc'],
+    notes: [/car-0\) failed \(INTERNAL_FAILURE\)/],
+    check: (plan) => expect(only(plan, 'create-account')).not.toHaveProperty('resumeRequestId'),
+  },
+  {
+    name: 'a closed file for an account that never existed does nothing',
+    desired: aDesiredState({ accounts: [anAccount('old', { state: 'closed' })] }),
+    live: (d) => settled(aDesiredState({ settings: d.settings })),
+    changes: [],
+    notes: [/old is closed in its file and was never created/],
+  },
+  {
+    name: 'an account found by root email is adopted, never created twice',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => {
+      const live = settled(aDesiredState({ settings: d.settings, users: [ada] }));
+      const handMade = aLiveAccount('Service (old name)', { email: 'AWS-ROOT+svc@example.gov.uk', ouPath: '/Workloads/Production' });
+      return { ...live, organization: { ...live.organization, accounts: [handMade] } };
+    },
+    changes: ['access put-bootstrap-role svc', 'routine update-account svc'],
+    notes: [/svc \(\d{12}\) exists \(found by root email\) without the managed-by tag: it is adopted/],
+    check: (plan) => {
+      expect(only(plan, 'update-account').setTags).toEqual(accountTags(anAccount('svc')));
+      expect(only(plan, 'put-bootstrap-role').accountId).toBe(accountIdFor('Service (old name)'));
+    },
+  },
+  {
+    name: "the file's id wins over a name match",
+    desired: aDesiredState({ accounts: [anAccount('svc', { id: '123456789012', bootstrap: { state: 'removed', users: [] } })] }),
+    live: (d) =>
+      withLiveAccount(settled(d), 'svc', (a) => ({ ...a, id: '123456789012', name: 'renamed in aws', email: 'someone-else@example.gov.uk' })),
+    changes: [],
+  },
+  {
+    name: 'state: closed closes an active account and tells the team and the requester',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { state: 'closed' })] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'ACTIVE', bootstrap: { managed: true, trustedUsers: [], requiresMfa: false, hasAdministratorAccess: false }, tags: {} })),
+    changes: ['destructive close-account svc'],
+    check: (plan) =>
+      expect(only(plan, 'close-account')).toEqual({
+        kind: 'close-account',
+        accountName: 'svc',
+        accountId: accountIdFor('svc'),
+        recipients: ['platform@example.gov.uk', 'lead@example.gov.uk'],
+      }),
+  },
+  {
+    name: 'a suspended account cannot be reopened: a note, no change',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'SUSPENDED', bootstrap: 'unknown' })),
+    changes: [],
+    notes: [/svc \(\d{12}\) is SUSPENDED and cannot be reopened through the API: AWS Support can reopen it within 90 days/],
+  },
+  {
+    name: 'a pending closure stays as it is when the file says closed',
+    desired: aDesiredState({ accounts: [anAccount('svc', { state: 'closed' })] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'PENDING_CLOSURE' })),
+    changes: [],
+  },
+  {
+    name: 'an account in the wrong OU is moved',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, ouPath: '/Sandbox' })),
+    changes: ['routine update-account svc'],
+    check: (plan) => expect(only(plan, 'update-account')).toMatchObject({ move: { from: '/Sandbox', to: '/Workloads/Production' }, setTags: {}, removeTags: [] }),
+  },
+  {
+    name: 'a move to an OU that does not exist is noted',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { organizational_unit: '/Nowhere' })] }),
+    live: (d) => {
+      const live = withLiveAccount(settled(d), 'svc', (a) => ({ ...a, ouPath: '/Sandbox' }));
+      return { ...live, organization: { ...live.organization, ouPaths: ['/', '/Sandbox'] } };
+    },
+    changes: ['routine update-account svc'],
+    notes: [/organizational unit \/Nowhere does not exist/],
+  },
+  {
+    name: "tag drift: the file's tags are set, removed ones taken off, foreign ones left alone",
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { tags: { tier: 'gold' } })] }),
+    live: (d) =>
+      withLiveAccount(settled(d), 'svc', (a) => ({
+        ...a,
+        tags: { ...a.tags, tier: 'silver', [ACCOUNT_TAG_KEYS_TAG]: 'old-key tier', 'old-key': 'x', 'added-in-console': 'y' },
+      })),
+    changes: ['routine update-account svc'],
+    check: (plan) => expect(only(plan, 'update-account')).toMatchObject({ setTags: { tier: 'gold', [ACCOUNT_TAG_KEYS_TAG]: 'tier' }, removeTags: ['old-key'] }),
+  },
+  {
+    name: 'a missing bootstrap role is created (access)',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', ({ bootstrap: _b, ...a }) => a),
+    changes: ['access put-bootstrap-role svc'],
+    check: (plan) => expect(only(plan, 'put-bootstrap-role')).toEqual({ kind: 'put-bootstrap-role', accountName: 'svc', accountId: accountIdFor('svc'), trustedUsers: ['ada@example.gov.uk'] }),
+  },
+  {
+    name: 'trusting one more user widens access',
+    desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc', { bootstrap: { users: ['bob@example.gov.uk', 'ada@example.gov.uk'] } })] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true } })),
+    changes: ['access put-bootstrap-role svc'],
+    check: (plan) => expect(only(plan, 'put-bootstrap-role')).toMatchObject({ trustedUsers: ['ada@example.gov.uk', 'bob@example.gov.uk'], previouslyTrusted: ['ada@example.gov.uk'] }),
+  },
+  {
+    name: 'trusting one user fewer narrows access: routine, still shown',
+    desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc')] }),
+    live: (d) =>
+      withLiveAccount(settled(d), 'svc', (a) => ({
+        ...a,
+        bootstrap: { managed: true, trustedUsers: ['bob@example.gov.uk', 'ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true },
+      })),
+    changes: ['routine put-bootstrap-role svc'],
+    check: (plan) => expect(plan.changes[0]?.summary).toContain('stop trusting bob@example.gov.uk'),
+  },
+  {
+    name: 'a trust without MFA is repaired',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: false, hasAdministratorAccess: true } })),
+    changes: ['routine put-bootstrap-role svc'],
+    check: (plan) => expect(only(plan, 'put-bootstrap-role').repairs).toEqual(['require-mfa']),
+  },
+  {
+    name: 'a bootstrap role without AdministratorAccess gets it back (access)',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: false } })),
+    changes: ['access put-bootstrap-role svc'],
+    check: (plan) => expect(only(plan, 'put-bootstrap-role').repairs).toEqual(['attach-administrator-access']),
+  },
+  {
+    name: 'an unmanaged role with the bootstrap name is left alone',
+    desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: false, trustedUsers: ['bob@example.gov.uk'], requiresMfa: false, hasAdministratorAccess: true } })),
+    changes: [],
+    notes: [/svc: a role with the bootstrap role's name exists but is not managed/],
+  },
+  {
+    name: 'bootstrap state: removed deletes the managed role',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { bootstrap: { state: 'removed', users: [] } })] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true } })),
+    changes: ['destructive delete-bootstrap-role svc'],
+  },
+  {
+    name: 'bootstrap state: removed leaves an unmanaged role alone',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { bootstrap: { state: 'removed', users: [] } })] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: false, trustedUsers: [], requiresMfa: true, hasAdministratorAccess: true } })),
+    changes: [],
+    notes: [/not managed by this project; it is left alone/],
+  },
+  {
+    name: 'a bootstrap role that could not be read is not compared',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: 'unknown' })),
+    changes: [],
+    notes: [/could not be read/],
+  },
+  {
+    name: 'a managed account whose email never went out gets it',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) =>
+      withLiveAccount(settled(d), 'svc', (a) => {
+        const { ['account-email-sent']: _sent, ...tags } = a.tags;
+        return { ...a, tags };
+      }),
+    changes: ['routine send-account-email svc'],
+    check: (plan) => expect(only(plan, 'send-account-email').recipients).toEqual(['platform@example.gov.uk', 'ada@example.gov.uk', 'lead@example.gov.uk']),
+  },
+  {
+    name: 'a managed account without a file is reported, never closed',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      return { ...live, organization: { ...live.organization, accounts: [aLiveAccount('orphan', { tags: MANAGED })] } };
+    },
+    changes: [],
+    notes: [/orphan \(\d{12}\) is tagged managed-by but has no file .* Restore accounts\/orphan.yaml/],
+  },
+
+  // ---- blast radius -----------------------------------------------------------------------
+  {
+    name: 'more deletions than the limit are noted (apply enforces)',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const users = Array.from({ length: 6 }, (_, i) => aLiveUser(`gone${i}@example.gov.uk`, { tags: MANAGED }));
+      return { ...live, usersAccount: { ...live.usersAccount, users } };
+    },
+    changes: Array.from({ length: 6 }, (_, i) => `destructive delete-user gone${i}@example.gov.uk`),
+    notes: [/deletes 6 users, more than settings.yaml allows in one run \(limits.max_deletions_per_run: 5\)/],
+  },
+  {
+    name: 'more closures than the limit are noted',
+    desired: aDesiredState({ accounts: [anAccount('a-one', { state: 'closed' }), anAccount('a-two', { state: 'closed' })] }),
+    live: (d) => {
+      const live = settled(d);
+      return { ...live, organization: { ...live.organization, accounts: live.organization.accounts.map((a) => ({ ...a, status: 'ACTIVE' as const })) } };
+    },
+    changes: ['destructive close-account a-one', 'destructive close-account a-two'],
+    notes: [/closes 2 accounts, more than settings.yaml allows in one run \(limits.max_closures_per_run: 1\)/],
+  },
+];
+
+describe('computePlan', () => {
+  it.each(cases)('$name', ({ desired, live, changes, notes, unmanaged, check }) => {
+    const plan = computePlan(desired, (live ?? settled)(desired));
+    expect(lines(plan)).toEqual(changes);
+    for (const note of notes ?? []) expect(plan.notes).toEqual(expect.arrayContaining([expect.stringMatching(note)]));
+    if (notes === undefined) expect(plan.notes).toEqual([]);
+    expect(plan.unmanagedUsers).toEqual(unmanaged ?? []);
+    check?.(plan);
+  });
+
+  it('ranks destructive, then access, then routine changes', () => {
+    const desired = aDesiredState({
+      users: [ada, bob],
+      accounts: [anAccount('closing', { state: 'closed' }), anAccount('svc', { tags: { tier: 'gold' } }), anAccount('new-one')],
+    });
+    let live = settled(aDesiredState({ settings: desired.settings, users: [ada], accounts: [anAccount('closing'), anAccount('svc')] }));
+    live = withLiveAccount(live, 'svc', (a) => ({ ...a, ouPath: '/Sandbox' }));
+    live = { ...live, usersAccount: { ...live.usersAccount, users: [...live.usersAccount.users, aLiveUser('old@example.gov.uk', { tags: MANAGED })] } };
+    const plan = computePlan(desired, live);
+    expect(lines(plan)).toEqual([
+      'destructive close-account closing',
+      'destructive delete-user old@example.gov.uk',
+      'access create-user bob@example.gov.uk',
+      'access create-account new-one',
+      'routine update-account svc',
+    ]);
+  });
+
+  it('plans the sandbox from nothing: baseline, users, accounts', () => {
+    const desired = aDesiredState({ users: [ada], accounts: [anAccount('svc')] });
+    expect(lines(computePlan(desired, anEmptyLiveState()))).toEqual([
+      'access update-password-policy password policy',
+      'access update-group CrossAccountAccess',
+      'access create-user ada@example.gov.uk',
+      'access create-account svc',
+    ]);
+  });
+
+  it('does not warn about missing OUs against a git baseline', () => {
+    const desired = aDesiredState({ users: [ada], accounts: [anAccount('svc', { organizational_unit: '/Brand/New' })] });
+    const live: LiveState = { ...anEmptyLiveState({ kind: 'git', ref: 'origin/main' }), organization: { ...anEmptyLiveState().organization, ouPaths: [] } };
+    const plan = computePlan(desired, live);
+    expect(plan.notes.join('\n')).not.toMatch(/does not exist/);
+    expect(plan.baseline).toEqual({ kind: 'git', ref: 'origin/main' });
+  });
+
+  it('never puts a secret in a change: only names, tags and tokens (dates)', () => {
+    const desired = aDesiredState({ users: [aUser('ada@example.gov.uk', { password_reset: '2026-01-01' })], accounts: [anAccount('svc')] });
+    const json = JSON.stringify(computePlan(desired, anEmptyLiveState()));
+    const keys = [...json.matchAll(/"([^"]+)":/g)].map((m) => m[1]);
+    expect(keys.filter((key) => /^(password|temporaryPassword|secret|secretAccessKey)$/i.test(key ?? ''))).toEqual([]);
+  });
+});
+
+describe('impactOf', () => {
+  it.each<[Change, string]>([
+    [{ kind: 'close-account', accountName: 'a', accountId: '1', recipients: [] }, 'destructive'],
+    [{ kind: 'delete-user', userName: 'u' }, 'destructive'],
+    [{ kind: 'delete-bootstrap-role', accountName: 'a', accountId: '1' }, 'destructive'],
+    [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'] }, 'access'],
+    [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'], previouslyTrusted: ['x', 'y'] }, 'routine'],
+    [{ kind: 'update-user', userName: 'u', setTags: { team: 'x' }, removeTags: [], addGroups: [] }, 'routine'],
+    [{ kind: 'update-account', accountName: 'a', accountId: '1', setTags: {}, removeTags: [] }, 'routine'],
+    [{ kind: 'send-account-email', accountName: 'a', accountId: '1', recipients: [] }, 'routine'],
+    [{ kind: 'update-password-policy', to: { minimumLength: 16, requireLowercase: false, requireNumbers: false, requireSymbols: false, requireUppercase: false, allowUsersToChangePassword: true } }, 'access'],
+  ])('%j is %s', (change, impact) => {
+    expect(impactOf(change)).toBe(impact);
+  });
+});
+
+describe('isSamePolicy', () => {
+  it('ignores key order, action order and single-item lists', () => {
+    expect(
+      isSamePolicy(
+        { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['b', 'a'], Resource: '*', Condition: { Bool: { k: true } } }] },
+        { Statement: { Resource: ['*'], Action: ['a', 'b'], Effect: 'Allow', Condition: { Bool: { k: 'true' } } }, Version: '2012-10-17' },
+      ),
+    ).toBe(true);
+    expect(isSamePolicy({ Statement: [{ Effect: 'Allow' }] }, { Statement: [{ Effect: 'Deny' }] })).toBe(false);
+  });
+});
+
+describe('closureQuota', () => {
+  it('is 10% of member accounts, between 10 and 1000', () => {
+    expect(closureQuota(5)).toBe(10);
+    expect(closureQuota(250)).toBe(25);
+    expect(closureQuota(50_000)).toBe(1000);
+  });
+});
