@@ -1,0 +1,223 @@
+/**
+ * Properties of computePlan over random desired and live states, from a seeded PRNG (so a failure
+ * names its seed and can be replayed) rather than a property-testing dependency.
+ */
+import { describe, expect, it } from 'vitest';
+import { liveStateFromDesired } from '../../src/core/base-ref.ts';
+import { IMPACT_ORDER, type Change } from '../../src/core/changes.ts';
+import type { AccountFile, DesiredState, LiveAccount, LiveState, LiveUser } from '../../src/core/model.ts';
+import { computePlan, subjectOf } from '../../src/core/plan.ts';
+import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
+
+/** mulberry32: a tiny, good-enough seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Random {
+  private readonly next: () => number;
+  constructor(seed: number) {
+    this.next = prng(seed);
+  }
+  int(max: number): number {
+    return Math.floor(this.next() * max);
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new Error('pick from an empty list');
+    return item;
+  }
+  subset<T>(items: readonly T[], p = 0.3): T[] {
+    return items.filter(() => this.chance(p));
+  }
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i -= 1) {
+      const j = this.int(i + 1);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  }
+}
+
+const FIRST = ['ada', 'bob', 'chloe', 'dev', 'eilidh', 'felix', 'grace', 'siobhán', 'zoë', 'li'];
+const TEAMS = ['platform', 'data', 'notify', 'security'];
+const OUS = ['/', '/Sandbox', '/Workloads/Production', '/Workloads/Staging'];
+const PROTECTED = ['break-glass', 'ada0@example.gov.uk'];
+
+function randomDesired(r: Random): DesiredState {
+  const settings = someSettings({ protected_users: PROTECTED });
+  const users = new Map<string, ReturnType<typeof aUser>>();
+  for (let i = r.int(25); i > 0; i -= 1) {
+    const email = `${r.pick(FIRST).normalize('NFD').replace(/[^a-z]/g, '')}${r.int(5)}@example.gov.uk`;
+    users.set(
+      email,
+      aUser(email, {
+        name: `${r.pick(FIRST)} O'Random`,
+        team: r.pick(TEAMS),
+        requested_by: r.chance(0.5) ? email : 'lead@example.gov.uk',
+        ...(r.chance(0.3) ? { github: `gh-${r.int(100)}` } : {}),
+        ...(r.chance(0.3) ? { password_reset: `2026-0${1 + r.int(9)}-1${r.int(10)}` } : {}),
+      }),
+    );
+  }
+  const userNames = [...users.keys()];
+  const accounts = [];
+  for (let i = r.int(8); i > 0; i -= 1) {
+    const name = `acct-${r.int(20)}`;
+    const bootstrapKind = r.int(3);
+    const bootstrap: AccountFile['bootstrap'] | undefined =
+      bootstrapKind === 0 ? undefined : bootstrapKind === 1 ? { state: 'removed', users: [] } : { users: r.subset(userNames, 0.4) };
+    const tags = Object.fromEntries(r.subset(['tier', 'service name', 'x=y', 'owner'], 0.4).map((key) => [key, `v${r.int(3)}`]));
+    accounts.push(
+      anAccount(name, {
+        organizational_unit: r.pick(OUS),
+        state: r.chance(0.2) ? 'closed' : 'active',
+        ...(bootstrap === undefined ? {} : { bootstrap }),
+        ...(Object.keys(tags).length > 0 ? { tags } : {}),
+        ...(r.chance(0.2) ? { id: `1234567890${String(r.int(100)).padStart(2, '0')}` } : {}),
+      }),
+    );
+  }
+  return aDesiredState({ settings, users: [...users.values()], accounts });
+}
+
+function withoutGroup(drop: boolean, account: LiveState['usersAccount']): LiveState['usersAccount'] {
+  if (!drop) return account;
+  const { group: _group, ...rest } = account;
+  return rest;
+}
+
+/** A messy live state: another desired state applied, then drifted, plus unmanaged and protected users. */
+function randomLive(r: Random, desired: DesiredState): LiveState {
+  const other = r.chance(0.5) ? desired : randomDesired(r);
+  const live = liveStateFromDesired(other, 'random');
+  const users: LiveUser[] = live.usersAccount.users.map((user) => {
+    const tags = Object.fromEntries(Object.entries(user.tags).filter(() => !r.chance(0.1)));
+    return { ...user, tags, groups: r.chance(0.1) ? [] : user.groups };
+  });
+  // Unmanaged users, some colliding ignoring case with files.
+  for (const name of r.subset([...desired.users.keys()], 0.2)) users.push({ userName: name.toUpperCase(), tags: {}, groups: [] });
+  users.push({ userName: 'legacy-admin', tags: { team: 'old' }, groups: ['Admins'] });
+  // Protected users, tagged as managed, sometimes with a file.
+  for (const name of PROTECTED) if (r.chance(0.5)) users.push({ userName: name, tags: { 'managed-by': 'aws-access-as-code' }, groups: [] });
+  const accounts: LiveAccount[] = live.organization.accounts.map((account) => ({
+    ...account,
+    status: r.chance(0.15) ? r.pick(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const) : account.status,
+    ouPath: r.chance(0.15) ? r.pick(OUS) : account.ouPath,
+    tags: Object.fromEntries(Object.entries(account.tags).filter(() => !r.chance(0.1))),
+    ...(r.chance(0.1) ? { bootstrap: 'unknown' as const } : {}),
+  }));
+  return {
+    ...live,
+    baseline: { kind: 'sandbox', path: '.sandbox/state.json' },
+    usersAccount: withoutGroup(r.chance(0.2), { ...live.usersAccount, users: r.shuffle(users) }),
+    organization: {
+      ...live.organization,
+      accounts: r.shuffle(accounts),
+      ouPaths: OUS,
+      creations: r.chance(0.3) ? [{ requestId: `car-${r.int(9)}`, accountName: `acct-${r.int(20)}`, state: r.pick(['IN_PROGRESS', 'SUCCEEDED', 'FAILED'] as const) }] : [],
+    },
+  };
+}
+
+function userNamesIn(change: Change): string[] {
+  switch (change.kind) {
+    case 'create-user':
+    case 'update-user':
+    case 'reset-password':
+    case 'delete-user':
+      return [change.userName];
+    case 'put-bootstrap-role':
+      return [...change.trustedUsers, ...(change.previouslyTrusted ?? [])];
+    default:
+      return [];
+  }
+}
+
+const SEEDS = Array.from({ length: 200 }, (_, i) => i + 1);
+
+describe('computePlan properties', () => {
+  it.each(SEEDS)('planning a state against itself applied gives no changes (seed %i)', (seed) => {
+    const desired = randomDesired(new Random(seed));
+    const plan = computePlan(desired, liveStateFromDesired(desired, 'HEAD'));
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('unmanaged users are never in any user change', () => {
+    for (const seed of SEEDS) {
+      const r = new Random(seed);
+      const desired = randomDesired(r);
+      const live = randomLive(r, desired);
+      const plan = computePlan(desired, live);
+      const unmanaged = new Set(plan.unmanagedUsers.map((name) => name.toLowerCase()));
+      expect(unmanaged.has('legacy-admin'), `seed ${seed}`).toBe(true);
+      for (const { change } of plan.changes) {
+        if (change.kind === 'put-bootstrap-role') continue;
+        for (const name of userNamesIn(change)) expect(unmanaged.has(name.toLowerCase()), `seed ${seed}: ${change.kind} ${name}`).toBe(false);
+      }
+    }
+  });
+
+  it('protected users are never in any user change', () => {
+    for (const seed of SEEDS) {
+      const r = new Random(seed);
+      const desired = randomDesired(r);
+      const plan = computePlan(desired, randomLive(r, desired));
+      for (const { change } of plan.changes) {
+        if (change.kind === 'put-bootstrap-role') continue;
+        for (const name of userNamesIn(change)) expect(PROTECTED, `seed ${seed}`).not.toContain(name.toLowerCase());
+      }
+    }
+  });
+
+  it('changes are always ranked destructive, access, routine, then by kind and name', () => {
+    for (const seed of SEEDS) {
+      const r = new Random(seed);
+      const desired = randomDesired(r);
+      const plan = computePlan(desired, randomLive(r, desired));
+      const ranks = plan.changes.map((c) => IMPACT_ORDER.indexOf(c.impact));
+      expect(ranks, `seed ${seed}`).toEqual([...ranks].sort((a, b) => a - b));
+    }
+  });
+
+  it('is deterministic, whatever order the live state lists things in', () => {
+    for (const seed of SEEDS.slice(0, 50)) {
+      const r = new Random(seed);
+      const desired = randomDesired(r);
+      const live = randomLive(r, desired);
+      const shuffled: LiveState = {
+        ...live,
+        usersAccount: { ...live.usersAccount, users: r.shuffle(live.usersAccount.users) },
+        organization: { ...live.organization, accounts: r.shuffle(live.organization.accounts) },
+      };
+      expect(JSON.stringify(computePlan(desired, shuffled)), `seed ${seed}`).toBe(JSON.stringify(computePlan(desired, live)));
+    }
+  });
+
+  it('against a git base, creates only what head adds and deletes only what head drops', () => {
+    for (const seed of SEEDS) {
+      const r = new Random(seed);
+      const base = randomDesired(r);
+      const head = randomDesired(r);
+      const plan = computePlan(head, liveStateFromDesired(base, 'origin/main'));
+      for (const { change } of plan.changes) {
+        const name = subjectOf(change);
+        if (change.kind === 'create-user') expect(base.users.has(name), `seed ${seed}`).toBe(false);
+        if (change.kind === 'delete-user') expect(head.users.has(name), `seed ${seed}`).toBe(false);
+        if (change.kind === 'create-account') expect(base.accounts.has(name), `seed ${seed}`).toBe(false);
+        expect(['update-password-policy', 'update-group', 'send-account-email']).not.toContain(change.kind);
+      }
+    }
+  });
+});
