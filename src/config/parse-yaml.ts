@@ -30,7 +30,10 @@ export interface ParsedYaml {
 }
 
 export interface ParseResult {
-  /** Present only when the file produced no errors. */
+  /**
+   * Present when the data could be read unambiguously and can be checked against its schema; the
+   * problems may still hold errors that do not change the data (a `%YAML 1.1` line, say).
+   */
   parsed?: ParsedYaml;
   problems: Problem[];
 }
@@ -91,8 +94,13 @@ function parseText(file: string, text: string): ParseResult {
   const error = (rule: string, position: Position, message: string): void => {
     problems.push(anError(rule, file, position, message));
   };
+  // These are errors, but the data is still read correctly (as YAML 1.2), so the schema check runs
+  // as well and can say, for example, that `yes` is not a boolean.
+  const notBlocking: Problem[] = [];
 
-  const directiveLines = checkYamlDirectives(text, (position, message) => error('fileIsYaml12', position, message));
+  const directiveLines = checkYamlDirectives(text, (position, message) =>
+    notBlocking.push(anError('fileIsYaml12', file, position, message)),
+  );
   for (const issue of [...doc.errors, ...doc.warnings]) {
     const position = at(issue.pos[0]);
     if (issue.code === 'BAD_DIRECTIVE' && directiveLines.has(position.line)) continue;
@@ -120,28 +128,50 @@ function parseText(file: string, text: string): ParseResult {
           const tagText = /^tag:yaml\.org,2002:/.test(node.tag) ? `!!${node.tag.slice('tag:yaml.org,2002:'.length)}` : node.tag;
           once(
             'fileHasNoTags',
-            at(node.range?.[0] ?? 0),
+            at(tagStart(text, node.range?.[0] ?? 0)),
             `tag ${tagText} is not allowed: data files hold plain values; remove the tag (quote the value if it must be text)`,
           );
         }
         if (isScalar(node) && typeof node.value === 'string' && /[\u0000-\u0008\u000b-\u001f\u007f]/.test(node.value)) {
-          once(
+          notBlocking.push(anError(
             'fileHasNoControlCharacters',
+            file,
             at(node.range?.[0] ?? 0),
             'this value contains a control character (written as an escape such as "\\x00" or "\\e"); remove it',
-          );
+          ));
         }
       },
     });
   }
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { problems: [...problems, ...notBlocking] };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return {
-      problems: [anError('fileIsNotEmpty', file, at(text.length), 'the file has no data, only comments; add its fields, or delete the file')],
+      problems: [
+        ...notBlocking,
+        anError('fileIsNotEmpty', file, START_OF_FILE, 'the file has no data, only comments; add its fields, or delete the file'),
+      ],
     };
   }
   const value: unknown = doc.toJS({ maxAliasCount: 0 });
-  return { parsed: { file, text, doc, lineCounter, value }, problems: [] };
+  return { parsed: { file, text, doc, lineCounter, value }, problems: notBlocking };
+}
+
+/**
+ * Where the tag of a node starts: a node's range begins at its value, after its properties
+ * (`!tag &anchor value` or `&anchor !tag value`), so step back over them.
+ */
+function tagStart(text: string, valueStart: number): number {
+  let at = valueStart;
+  for (let tokens = 0; tokens < 2; tokens++) {
+    let start = at;
+    while (start > 0 && /[ \t]/.test(text[start - 1] ?? '')) start--;
+    let tokenStart = start;
+    while (tokenStart > 0 && !/[\s:,[{]/.test(text[tokenStart - 1] ?? '')) tokenStart--;
+    if (tokenStart === start) break;
+    at = tokenStart;
+    if (text[tokenStart] === '!') return tokenStart;
+  }
+  return valueStart;
 }
 
 /** Reports `%YAML` directives for any version but 1.2; returns the lines that had a directive. */
@@ -166,7 +196,7 @@ function checkYamlDirectives(text: string, report: (at: Position, message: strin
 function describeYamlIssue(issue: YAMLError, text: string): [rule: string, message: string] {
   switch (issue.code) {
     case 'DUPLICATE_KEY': {
-      const key = text.slice(issue.pos[0], issue.pos[1]).split(/[:\n]/)[0]?.trim() ?? '';
+      const key = text.slice(issue.pos[0]).split(/[:\n]/)[0]?.trim() ?? '';
       return [
         'fileHasNoDuplicateKeys',
         `duplicate key${key === '' ? '' : ` "${key}"`}: a key may appear only once in a mapping; remove one of the two or merge them`,

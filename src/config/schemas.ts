@@ -73,7 +73,7 @@ const RULE = 'fileMatchesSchema';
 
 function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: ErrorObject): Problem | undefined {
   if (error.keyword === 'propertyNames') return undefined; // the error for the key itself says more
-  const path = pointerToPath(error.instancePath);
+  const path = pointerToPath(error.instancePath, parsed.value);
   const schema: AnySchemaObject = error.parentSchema ?? {};
   // The description of the field (a $ref's target often has none), else of the failing subschema.
   const description = descriptionAt(root, path) ?? (typeof schema.description === 'string' ? schema.description : undefined);
@@ -187,14 +187,25 @@ function describeTypeError(parsed: ParsedYaml, path: (string | number)[], label:
   return `${label} must be ${expected.map(article).join(' or ')}, not ${article(actual)}`;
 }
 
-/** JSON pointer (ajv's instancePath) to path segments; `~1` is `/` and `~0` is `~` (RFC 6901). */
-export function pointerToPath(pointer: string): (string | number)[] {
+/**
+ * JSON pointer (ajv's instancePath) to path segments; `~1` is `/` and `~0` is `~` (RFC 6901).
+ * A segment is a number only where the data at that point is a list: `tags/123` is the key "123".
+ */
+export function pointerToPath(pointer: string, data?: unknown): (string | number)[] {
   if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((segment) => (/^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : segment));
+  const path: (string | number)[] = [];
+  let current = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(segment)) {
+      path.push(Number(segment));
+      current = current[Number(segment)];
+    } else {
+      path.push(segment);
+      current = isObject(current) ? current[segment] : undefined;
+    }
+  }
+  return path;
 }
 
 /** `bootstrap.users[1]`, `team.email`; `the file` for the root. */
@@ -222,7 +233,7 @@ function resolveRef(root: AnySchemaObject, schema: AnySchemaObject): AnySchemaOb
   const ref: unknown = schema.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return schema;
   let target: unknown = root;
-  for (const segment of pointerToPath(ref.slice(1))) target = isObject(target) ? target[String(segment)] : undefined;
+  for (const segment of pointerToPath(ref.slice(1), undefined)) target = isObject(target) ? target[String(segment)] : undefined;
   return isObject(target) ? (target as AnySchemaObject) : schema;
 }
 

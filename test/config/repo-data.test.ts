@@ -1,0 +1,31 @@
+/** Every real data file in this repository is validated by the test suite. */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fsSource } from '../../src/config/fs-source.ts';
+import { gitSource } from '../../src/config/git-source.ts';
+import { loadDesiredState } from '../../src/config/load.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('the repository data (settings.yaml, users/, accounts/, CODEOWNERS)', () => {
+  it('has no errors', async () => {
+    const { desired, problems } = await loadDesiredState(fsSource(root), { today: '2026-01-01' });
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(desired).toBeDefined();
+    expect(desired?.users.size).toBeGreaterThan(0);
+    expect(desired?.accounts.size).toBeGreaterThan(0);
+    for (const [userName, user] of desired?.users ?? []) {
+      expect(user.source.file).toBe(`users/${userName}.yaml`);
+    }
+    for (const [name, account] of desired?.accounts ?? []) {
+      expect(account.source.file).toBe(`accounts/${name}.yaml`);
+      expect(account.rootEmail.length).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it('reads the same from git HEAD as from the working tree, for the files committed', async () => {
+    const fromGit = await loadDesiredState(gitSource(root, 'HEAD'), { today: '2026-01-01' });
+    expect(fromGit.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(fromGit.desired?.settings).toEqual((await loadDesiredState(fsSource(root), { today: '2026-01-01' })).desired?.settings);
+  });
+});
