@@ -44,7 +44,7 @@ function showTags(tags: Tags): string {
 export function changeDetails(change: Change): string[] {
   switch (change.kind) {
     case 'create-user':
-      return [`group: ${change.group}`, `tags: ${showTags(change.tags)}`];
+      return [`tags: ${showTags(change.tags)}`];
     case 'update-user':
       return [
         ...change.addGroups.map((group) => `join group ${group}`),
@@ -61,8 +61,8 @@ export function changeDetails(change: Change): string[] {
     case 'create-account':
       return [`tags: ${showTags(change.tags)}`, `account email to: ${change.recipients.join(', ')}`];
     case 'update-account':
+      // The move is in the summary already.
       return [
-        ...(change.move ? [`move from ${change.move.from} to ${change.move.to}`] : []),
         ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
         ...change.removeTags.map((key) => `remove tag ${key}`),
       ];
