@@ -79,7 +79,11 @@ function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: E
   const description = descriptionAt(root, path) ?? (typeof schema.description === 'string' ? schema.description : undefined);
   const data: unknown = error.data;
   const label = labelOf(path);
-  const at = (message: string, position = positionOf(parsed, path)): Problem => anError(RULE, parsed.file, position, message);
+  const last = path[path.length - 1];
+  // An empty value (`key:`) has its node where the next token starts, often the next line: point at the key.
+  const valuePosition =
+    data === null && typeof last === 'string' ? positionOfKey(parsed, path.slice(0, -1), last) : positionOf(parsed, path);
+  const at = (message: string, position = valuePosition): Problem => anError(RULE, parsed.file, position, message);
   const params = error.params as Record<string, unknown>;
 
   // Errors about a key under propertyNames (tag keys) carry the key's name.
