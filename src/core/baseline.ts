@@ -242,8 +242,8 @@ export function decodeTagKeys(value: string): string[] {
 }
 
 /**
- * The tags a managed account carries: the project's own keys, a record of the file's keys, then the
- * file's tags (validation forbids collisions with the project's keys). At most 50, AWS's limit; one
+ * The tags a managed account carries: the project's own keys, a record of the file's keys (when it
+ * has any), then the file's tags (validation forbids collisions with the project's keys). At most 50, AWS's limit; one
  * slot stays free for account-email-sent, which apply sets after the email.
  */
 export function accountTags(account: DesiredAccount): Tags {
@@ -262,7 +262,8 @@ export function accountTags(account: DesiredAccount): Tags {
     .filter((key) => !ownKeys.has(key))
     .sort()
     .slice(0, Math.max(0, room));
-  own[ACCOUNT_TAG_KEYS_TAG] = encodeTagKeys(fileKeys);
+  // Only when there is something to record: no empty tag on accounts without file tags.
+  if (fileKeys.length > 0) own[ACCOUNT_TAG_KEYS_TAG] = encodeTagKeys(fileKeys);
   for (const key of fileKeys) own[key] = sanitizeTagValue(data.tags?.[key] ?? '');
   return own;
 }

@@ -149,7 +149,8 @@ describe('accountTags', () => {
   it("ignores file tags that collide with the project's keys", () => {
     const tags = accountTags(anAccount('svc', { tags: { 'managed-by': 'someone-else' } }));
     expect(tags['managed-by']).toBe('aws-access-as-code');
-    expect(Object.keys(tags)).toHaveLength(ACCOUNT_TAG_KEYS.length);
+    expect(Object.keys(tags)).toHaveLength(ACCOUNT_TAG_KEYS.length - 1);
+    expect(tags).not.toHaveProperty(ACCOUNT_TAG_KEYS_TAG);
   });
 });
 

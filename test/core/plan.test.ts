@@ -352,6 +352,13 @@ const cases: Case[] = [
     check: (plan) => expect(only(plan, 'update-account')).toMatchObject({ setTags: { tier: 'gold', [ACCOUNT_TAG_KEYS_TAG]: 'tier' }, removeTags: ['old-key'] }),
   },
   {
+    name: 'removing the last file tag removes it and its record',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, tags: { ...a.tags, tier: 'gold', [ACCOUNT_TAG_KEYS_TAG]: 'tier' } })),
+    changes: ['routine update-account svc'],
+    check: (plan) => expect(only(plan, 'update-account')).toMatchObject({ setTags: {}, removeTags: [ACCOUNT_TAG_KEYS_TAG, 'tier'] }),
+  },
+  {
     name: 'a missing bootstrap role is created (access)',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
     live: (d) => withLiveAccount(settled(d), 'svc', ({ bootstrap: _b, ...a }) => a),
