@@ -5,6 +5,7 @@ import { passwordMatches } from '../../../src/adapters/sandbox/sandbox-target.ts
 import { AppError, isAppError } from '../../../src/core/errors.ts';
 import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
 import { aClock, aSandbox, MANAGED, type TempSandbox } from '../../apply/fixtures.ts';
+import { describeOrganizationContract } from '../../contract/organization-contract.ts';
 import { describeUsersAccountContract } from '../../contract/users-account-contract.ts';
 
 const sandboxes: TempSandbox[] = [];
@@ -33,6 +34,21 @@ const BEN = 'ben.hughes@digital.cabinet-office.gov.uk';
 describeUsersAccountContract('sandbox', async () => {
   const s = await sandbox();
   return { port: s.target.usersAccount, accountId: s.settings.users_account.id };
+});
+
+describeOrganizationContract('sandbox', async () => {
+  const s = await sandbox({ ouPaths: ['/Workloads/Production'] });
+  const trustedUserName = 'trusted@example.gov.uk';
+  await s.target.usersAccount.createUser(trustedUserName, MANAGED);
+  return {
+    port: s.target.organization,
+    usersAccountId: s.settings.users_account.id,
+    managementAccountId: s.settings.organization.management_account_id,
+    ouPath: '/Workloads/Production',
+    trustedUserName,
+    accessRoleName: s.settings.organization.access_role_name,
+    bootstrapRoleName: s.settings.organization.bootstrap_role_name,
+  };
 });
 
 describe('sandbox users account', () => {

@@ -1,0 +1,131 @@
+/**
+ * The convergence property: applying a plan, then planning again against the same target, gives
+ * no changes. Runs sequences of random desired states (seeded, so failures reproduce) through the
+ * real planner and the sandbox, the way files evolve over many merged pull requests.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/apply-plan.ts';
+import { generatePassword } from '../../src/apply/password.ts';
+import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
+import type { AccountFile, DesiredAccount, DesiredState, DesiredUser } from '../../src/core/model.ts';
+import { computePlan } from '../../src/core/plan.ts';
+import { readLiveState } from '../../src/ports/target.ts';
+import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
+import { aSandbox, type TempSandbox } from './fixtures.ts';
+
+const settings = someSettings();
+const USERS = Array.from({ length: 7 }, (_, i) => `user${i}@example.gov.uk`);
+const ACCOUNTS = ['alpha', 'bravo', 'charlie', 'delta'];
+const OUS = ['/', '/Workloads/Production', '/Sandbox'];
+
+/** mulberry32: a tiny seeded PRNG. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface AccountMemory {
+  state: AccountFile['state'];
+}
+
+/** The next desired state: files change the way the validator allows (accounts are never dropped, closed stays closed). */
+function nextDesired(rand: () => number, accounts: Map<string, AccountMemory>): DesiredState {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+  const userNames = USERS.filter(() => rand() < 0.6);
+  if (userNames.length === 0) userNames.push(pick(USERS));
+  const users: DesiredUser[] = userNames.map((email) =>
+    aUser(email, {
+      name: pick(['Ada Lovelace', 'Grace Hopper']),
+      team: pick(['platform', 'data']),
+      requested_by: pick([email, 'lead@example.gov.uk']),
+      ...(rand() < 0.3 ? { password_reset: pick(['2025-01-01', '2025-02-01']) } : {}),
+      ...(rand() < 0.3 ? { github: 'octocat' } : {}),
+    }),
+  );
+
+  const desiredAccounts: DesiredAccount[] = [];
+  for (const name of ACCOUNTS) {
+    const memory = accounts.get(name);
+    if (memory === undefined && rand() < 0.5) continue;
+    const state: AccountFile['state'] = memory?.state === 'closed' || (memory !== undefined && rand() < 0.2) ? 'closed' : 'active';
+    accounts.set(name, { state });
+    const trusted = userNames.filter(() => rand() < 0.5);
+    const bootstrap =
+      rand() < 0.2 || trusted.length === 0 ? { state: 'removed' as const, users: [] } : { users: trusted };
+    desiredAccounts.push(
+      anAccount(
+        name,
+        {
+          organizational_unit: pick(OUS),
+          bootstrap,
+          state,
+          ...(rand() < 0.5 ? { tags: { 'service-name': pick(['GOV.UK', 'Notify']) } } : {}),
+        },
+        settings,
+      ),
+    );
+  }
+  return aDesiredState({ settings, users, accounts: desiredAccounts });
+}
+
+const sandboxes: TempSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((s) => s.cleanup()));
+});
+
+describe('apply, then plan again', () => {
+  const kinds = new Set<string>();
+
+  it.each([1, 2, 3, 4, 5, 6])('converges in one apply at every step (seed %i)', async (seed) => {
+    const s = await aSandbox({ settings, ouPaths: OUS });
+    sandboxes.push(s);
+    const rand = random(seed);
+    const accounts = new Map<string, AccountMemory>();
+    const policy = desiredPasswordPolicy(settings);
+    for (let step = 0; step < 6; step += 1) {
+      const desired = nextDesired(rand, accounts);
+      const plan = computePlan(desired, await readLiveState(s.target, settings));
+      for (const { change } of plan.changes) kinds.add(change.kind);
+      const secrets: string[] = [];
+      const logs: string[] = [];
+      const report = await applyPlan(plan, {
+        target: s.target,
+        settings,
+        generatePassword: () => generatePassword(policy),
+        onSecret: (secret) => secrets.push(secret),
+        log: (line) => logs.push(line),
+        sleep: async () => {},
+        now: () => new Date('2025-03-01T10:00:00Z'),
+        allowMassDeletion: true,
+      });
+      const failed = report.results.filter((r) => r.status !== 'done');
+      expect(failed, `seed ${seed} step ${step}`).toEqual([]);
+      const again = computePlan(desired, await readLiveState(s.target, settings));
+      expect(again.changes.map((c) => c.summary), `seed ${seed} step ${step}`).toEqual([]);
+      const visible = logs.join('\n') + JSON.stringify(report) + (await s.stateText());
+      for (const secret of secrets) expect(visible.includes(secret)).toBe(false);
+    }
+  });
+
+  it('was not vacuous: the sequences exercised every kind of change', () => {
+    expect([...kinds].sort()).toEqual(
+      expect.arrayContaining([
+        'close-account',
+        'create-account',
+        'create-user',
+        'delete-bootstrap-role',
+        'delete-user',
+        'put-bootstrap-role',
+        'reset-password',
+        'update-account',
+        'update-user',
+      ]),
+    );
+  });
+});
