@@ -35,6 +35,7 @@ import {
   type Baseline,
   type SettingsFile,
 } from '../core/model.ts';
+import { closureQuota } from '../core/plan.ts';
 import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
 import type { Target } from '../ports/target.ts';
 import {
@@ -143,10 +144,9 @@ export function phaseOf(kind: ChangeKind): Phase {
   }
 }
 
-/** AWS lets you close 10% of member accounts, at least 10 and at most 1000, in 30 days (aws-facts §2). */
+/** How many more accounts AWS lets us close in the current 30-day window. */
 export function awsClosureAllowance(figures: ClosureQuotaFigures): number {
-  const quota = Math.min(1000, Math.max(10, Math.floor(figures.memberAccountCount / 10)));
-  return Math.max(0, quota - figures.closedInLast30Days);
+  return Math.max(0, closureQuota(figures.memberAccountCount) - figures.closedInLast30Days);
 }
 
 function sameBaseline(a: Baseline, b: Baseline): boolean {

@@ -13,6 +13,7 @@ import {
   type LiveOrganization,
   type Tags,
 } from '../../core/model.ts';
+import { closureQuota } from '../../core/plan.ts';
 import { summarizeTrustPolicy } from '../../core/trust-policy.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
 import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
@@ -24,10 +25,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // Organizations' CreateAccount email rules (aws-facts §2): 6-64 ASCII characters, one @, a dot in the domain.
 const ACCOUNT_EMAIL = /^[^@\s.][^@\s]*@[^@\s]+\.[^@\s]+$/;
 
-/** AWS lets you close 10% of member accounts, at least 10 and at most 1000, in 30 days (aws-facts §2). */
-export function closureQuota(memberAccountCount: number): number {
-  return Math.min(1000, Math.max(10, Math.floor(memberAccountCount / 10)));
-}
 
 function findAccount(state: SandboxState, accountId: string): SandboxAccount {
   const account = state.organization.accounts.find((candidate) => candidate.id === accountId);

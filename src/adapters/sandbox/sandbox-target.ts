@@ -15,7 +15,6 @@ import { SandboxOrganization } from './organization.ts';
 import { emptySandboxState, SandboxStore, withAncestors } from './state.ts';
 import { SandboxUsersAccount } from './users-account.ts';
 
-export { closureQuota } from './organization.ts';
 export { passwordMatches, SandboxStore, type SandboxState } from './state.ts';
 
 export interface SandboxOptions {
