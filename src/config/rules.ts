@@ -396,11 +396,16 @@ function nextYear(today: string): string {
   return Number.isInteger(year) ? `${year + 1}${today.slice(4).replace('-02-29', '-02-28')}` : 'YYYY-MM-DD';
 }
 
-/** [first, later] for each path that equals an earlier one ignoring case, in sorted order. */
+/**
+ * [kept, duplicate] for each path that equals another ignoring case. The all-lower-case path is
+ * the one kept, so the problem lands on the file that is misnamed.
+ */
 function duplicatesIgnoringCase(paths: readonly string[]): [string, string][] {
   const seen = new Map<string, string>();
   const duplicates: [string, string][] = [];
-  for (const path of [...paths].sort()) {
+  const lowerCaseFirst = (a: string, b: string): number =>
+    Number(a !== a.toLowerCase()) - Number(b !== b.toLowerCase()) || (a < b ? -1 : a > b ? 1 : 0);
+  for (const path of [...paths].sort(lowerCaseFirst)) {
     const first = seen.get(path.toLowerCase());
     if (first === undefined) seen.set(path.toLowerCase(), path);
     else duplicates.push([first, path]);

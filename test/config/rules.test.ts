@@ -1,0 +1,319 @@
+/** Every cross-file rule has a failing fixture that asserts its message, file and line. */
+import { describe, expect, it } from 'vitest';
+import { parseYamlFile } from '../../src/config/parse-yaml.ts';
+import {
+  accountNamesAreUniqueAndWellFormed,
+  type LoadedFile,
+  type RuleInput,
+  userNamesAreAtMost64Characters,
+} from '../../src/config/rules.ts';
+import type { AccountFile, UserFile } from '../../src/config/schema-types.ts';
+import type { Problem } from '../../src/core/problems.ts';
+import { accountYaml, CODEOWNERS, load, problemsIn, SETTINGS, userYaml } from './fixture-repo.ts';
+
+const byRule = (problems: Problem[], rule: string): Problem[] => problems.filter((p) => p.rule === rule);
+
+/** A LoadedFile straight from YAML, bypassing the schema, for rules the schema already guards. */
+function loaded<T>(file: string, text: string): LoadedFile<T> {
+  const { parsed } = parseYamlFile(file, Buffer.from(text));
+  if (parsed === undefined) throw new Error(`fixture ${file} does not parse`);
+  return { file, data: parsed.value as T, parsed };
+}
+
+function ruleInput(parts: Partial<RuleInput>): RuleInput {
+  return { today: '2026-06-01', settings: undefined, users: [], accounts: [], files: [], codeowners: undefined, ...parts };
+}
+
+describe('users', () => {
+  it('fileNameEqualsLowerCaseEmail', async () => {
+    const problems = await problemsIn({ 'users/bob@example.gov.uk.yaml': userYaml('rob@example.gov.uk') });
+    expect(byRule(problems, 'fileNameEqualsLowerCaseEmail')).toEqual([
+      {
+        severity: 'error',
+        rule: 'fileNameEqualsLowerCaseEmail',
+        file: 'users/bob@example.gov.uk.yaml',
+        line: 2,
+        col: 8,
+        message: 'the file name must be the lower-case email: rename users/bob@example.gov.uk.yaml to users/rob@example.gov.uk.yaml, or correct the email',
+      },
+    ]);
+  });
+
+  it('emailDomainIsAllowed', async () => {
+    const problems = await problemsIn({ 'users/bob@gmail.com.yaml': userYaml('bob@gmail.com') });
+    expect(byRule(problems, 'emailDomainIsAllowed')).toEqual([
+      expect.objectContaining({
+        file: 'users/bob@gmail.com.yaml',
+        line: 2,
+        col: 8,
+        message: 'gmail.com is not an allowed email domain; use a work email on one of example.gov.uk, contractor.com (new domains are added to email_domains in settings.yaml)',
+      }),
+    ]);
+  });
+
+  it('contractorUsersHaveExpires', async () => {
+    const problems = await problemsIn({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com') });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'contractorUsersHaveExpires',
+        file: 'users/cat@contractor.com.yaml',
+        line: 2,
+        col: 8,
+        message: 'contractor.com is a contractor domain, so the user needs an expiry date; add a line such as expires: "2027-06-01"',
+      }),
+    ]);
+    expect(await problemsIn({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: 2030-01-01') })).toEqual([]);
+  });
+
+  it('userNamesAreAtMost64Characters (the schema reports it first, with the reason)', async () => {
+    const email = `${'a'.repeat(50)}@example.gov.uk`;
+    const problems = await problemsIn({ [`users/${email}.yaml`]: userYaml(email) });
+    expect(problems).toEqual([
+      expect.objectContaining({ rule: 'fileMatchesSchema', line: 2, col: 8, message: expect.stringMatching(/^email is 65 characters long; at most 64 are allowed\. .*It is also the IAM user name/) }),
+    ]);
+    const file = `users/${email}.yaml`;
+    expect(userNamesAreAtMost64Characters(ruleInput({ users: [loaded<UserFile>(file, userYaml(email))] }))).toEqual([
+      expect.objectContaining({
+        rule: 'userNamesAreAtMost64Characters',
+        file,
+        line: 2,
+        col: 8,
+        message: 'the email is 65 characters, but it is also the IAM user name, which AWS limits to 64; use a shorter alias of the same mailbox',
+      }),
+    ]);
+  });
+
+  it('userNamesAreUniqueIgnoringCase: the misnamed file is reported', async () => {
+    const problems = await problemsIn({ 'users/Ann@example.gov.uk.yaml': userYaml('ann@example.gov.uk') });
+    expect(byRule(problems, 'userNamesAreUniqueIgnoringCase')).toEqual([
+      expect.objectContaining({
+        file: 'users/Ann@example.gov.uk.yaml',
+        line: 1,
+        col: 1,
+        message: 'users/Ann@example.gov.uk.yaml and users/ann@example.gov.uk.yaml name the same IAM user (IAM user names ignore case); keep one file, named with the lower-case email',
+      }),
+    ]);
+  });
+
+  it('expiredUsersAreReported, as a warning that leaves the data valid', async () => {
+    const result = await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-05-31"') });
+    expect(result.problems).toEqual([
+      {
+        severity: 'warning',
+        rule: 'expiredUsersAreReported',
+        file: 'users/cat@contractor.com.yaml',
+        line: 6,
+        col: 10,
+        message: 'access expired on 2026-05-31; remove this file (and the user from any bootstrap.users list) to delete the IAM user, or move the date if access was extended',
+      },
+    ]);
+    expect(result.desired?.users.has('cat@contractor.com')).toBe(true);
+    expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-06-01"') })).problems).toEqual([]);
+  });
+
+  it('protectedUsersHaveNoUserFile', async () => {
+    const settings = SETTINGS.replace('  - break-glass\n', '  - break-glass\n  - ann@example.gov.uk\n');
+    expect(byRule(await problemsIn({ 'settings.yaml': settings }), 'protectedUsersHaveNoUserFile')).toEqual([
+      expect.objectContaining({
+        file: 'users/ann@example.gov.uk.yaml',
+        line: 1,
+        message: '"ann@example.gov.uk" is a protected user (settings.yaml line 25), which this tool never creates, changes or deletes; remove this file, or take the name out of protected_users',
+      }),
+    ]);
+  });
+});
+
+describe('accounts', () => {
+  it('accountFileNameEqualsAccountName', async () => {
+    const problems = await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-production') });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'accountFileNameEqualsAccountName',
+        file: 'accounts/team-prod.yaml',
+        line: 2,
+        col: 7,
+        message: 'the file name must be the account name: rename accounts/team-prod.yaml to accounts/team-production.yaml, or correct the name',
+      }),
+    ]);
+  });
+
+  it('accountNamesAreUniqueAndWellFormed', async () => {
+    const problems = await problemsIn({ 'accounts/team-dev2.yaml': accountYaml('team-dev') });
+    expect(byRule(problems, 'accountNamesAreUniqueAndWellFormed')).toEqual([
+      expect.objectContaining({
+        file: 'accounts/team-dev2.yaml',
+        line: 2,
+        col: 7,
+        message: 'account name "team-dev" is already used by accounts/team-dev.yaml; each account has its own name',
+      }),
+    ]);
+    const file = 'accounts/Team--Dev.yaml';
+    expect(
+      accountNamesAreUniqueAndWellFormed(ruleInput({ accounts: [loaded<AccountFile>(file, accountYaml('Team--Dev'))], files: [file, 'accounts/team--dev.yaml'] })),
+    ).toEqual([
+      expect.objectContaining({ file, line: 2, col: 7, message: `"Team--Dev" is not a valid account name; use lower-case words joined by '-', at most 50 characters` }),
+      expect.objectContaining({ file, line: 1, col: 1, message: 'accounts/Team--Dev.yaml and accounts/team--dev.yaml differ only in case; account names must be unique, so keep one' }),
+    ]);
+  });
+
+  it('rootEmailsAreAtMost64Characters: the generated email', async () => {
+    const name = `team-${'x'.repeat(45)}`;
+    const problems = await problemsIn({ [`accounts/${name}.yaml`]: accountYaml(name) });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'rootEmailsAreAtMost64Characters',
+        file: `accounts/${name}.yaml`,
+        line: 2,
+        col: 7,
+        message: `the generated root email "aws-root+${name}@example.gov.uk" is 74 characters, and AWS allows at most 64; set root_email explicitly to a shorter address, or choose a shorter account name`,
+      }),
+    ]);
+    expect(await problemsIn({ [`accounts/${name}.yaml`]: accountYaml(name, 'root_email: aws-x@example.gov.uk') })).toEqual([]);
+  });
+
+  it('rootEmailsAreUnique', async () => {
+    const problems = await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'root_email: aws-root+team-dev@example.gov.uk') });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'rootEmailsAreUnique',
+        file: 'accounts/team-prod.yaml',
+        line: 13,
+        col: 13,
+        message: 'root email aws-root+team-dev@example.gov.uk is already used by accounts/team-dev.yaml; every account needs its own root email: set a different root_email',
+      }),
+    ]);
+  });
+
+  it('everyBootstrapUserExists points at the list item', async () => {
+    const content = accountYaml('team-prod', 'bootstrap:', '  users:', '    - ann@example.gov.uk', '    - zed@example.gov.uk');
+    expect(await problemsIn({ 'accounts/team-prod.yaml': content })).toEqual([
+      expect.objectContaining({
+        rule: 'everyBootstrapUserExists',
+        file: 'accounts/team-prod.yaml',
+        line: 16,
+        col: 7,
+        message: 'bootstrap user zed@example.gov.uk has no file users/zed@example.gov.uk.yaml; add the user (in this or an earlier pull request), or remove them from this list',
+      }),
+    ]);
+  });
+
+  it('everyBootstrapUserExists: a user file that is itself broken still counts as existing', async () => {
+    const problems = await problemsIn({ 'users/ann@example.gov.uk.yaml': userYaml('ann@example.gov.uk', 'colour: red') });
+    expect(problems.map((p) => p.rule)).toEqual(['fileMatchesSchema']);
+  });
+
+  it('activeBootstrapNeedsUsers', async () => {
+    const content = accountYaml('team-prod', 'bootstrap:', '  users: []');
+    expect(await problemsIn({ 'accounts/team-prod.yaml': content })).toEqual([
+      expect.objectContaining({
+        rule: 'activeBootstrapNeedsUsers',
+        file: 'accounts/team-prod.yaml',
+        line: 14,
+        col: 10,
+        message: 'the bootstrap role is present but lists no users, so nobody could use it; add at least one user under bootstrap.users, or set bootstrap.state: removed',
+      }),
+    ]);
+    expect(await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'bootstrap:', '  state: removed', '  users: []') })).toEqual([]);
+  });
+});
+
+describe('files and review', () => {
+  it('settingsFileExists, and users and accounts are still checked', async () => {
+    const result = await load({ 'settings.yaml': null, 'users/bob@example.gov.uk.yaml': userYaml('bob@example.gov.uk', 'colour: red') });
+    expect(result.desired).toBeUndefined();
+    expect(result.problems).toEqual([
+      expect.objectContaining({ rule: 'settingsFileExists', file: 'settings.yaml', line: 1, col: 1, message: expect.stringMatching(/^settings\.yaml is missing from working tree /) }),
+      expect.objectContaining({ rule: 'fileMatchesSchema', file: 'users/bob@example.gov.uk.yaml', line: 6 }),
+    ]);
+  });
+
+  it('dataDirectoriesHoldOnlyYamlFiles', async () => {
+    const problems = await problemsIn({
+      'users/bob@example.gov.uk.yml': userYaml('bob@example.gov.uk'),
+      'accounts/old/team-old.yaml': accountYaml('team-old'),
+      'users/.gitkeep': '',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'dataDirectoriesHoldOnlyYamlFiles',
+        file: 'accounts/old/team-old.yaml',
+        line: 1,
+        message: 'accounts/ holds only .yaml files, one per account, directly in the folder; this file would be ignored: move or rename it to accounts/team-old.yaml, or delete it',
+      }),
+      expect.objectContaining({
+        rule: 'dataDirectoriesHoldOnlyYamlFiles',
+        file: 'users/bob@example.gov.uk.yml',
+        message: expect.stringContaining('rename it to users/bob@example.gov.uk.yaml'),
+      }),
+    ]);
+  });
+
+  it('everyDataFileHasACodeOwner: a pattern with no owners clears ownership', async () => {
+    const problems = await problemsIn({ CODEOWNERS: `${CODEOWNERS}/users/ann@example.gov.uk.yaml\n` });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'everyDataFileHasACodeOwner',
+        file: 'users/ann@example.gov.uk.yaml',
+        line: 1,
+        col: 1,
+        message: expect.stringMatching(/^no line in CODEOWNERS gives users\/ann@example\.gov\.uk\.yaml an owner, so changes to it need no review;/),
+      }),
+    ]);
+  });
+
+  it('everyDataFileHasACodeOwner: no CODEOWNERS at all; .github/CODEOWNERS is used first', async () => {
+    expect(await problemsIn({ CODEOWNERS: null })).toEqual([
+      expect.objectContaining({ rule: 'everyDataFileHasACodeOwner', file: 'CODEOWNERS', line: 1, message: expect.stringContaining('there is no CODEOWNERS file') }),
+    ]);
+    const problems = await problemsIn({ '.github/CODEOWNERS': '/users/ @org/reviewers\n' });
+    expect(problems.map((p) => p.file)).toEqual(['accounts/team-dev.yaml', 'settings.yaml']);
+    expect(problems[0]?.message).toMatch(/^no line in \.github\/CODEOWNERS gives/);
+  });
+
+  it('codeownersLinesAreValid: a line that cannot be parsed is an error at its line', async () => {
+    const problems = await problemsIn({ CODEOWNERS: `${CODEOWNERS}/accounts/ @org/reviewers # data\n!/src/ @org/platform\n` });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        rule: 'codeownersLinesAreValid',
+        file: 'CODEOWNERS',
+        line: 4,
+        col: 27,
+        message: '"#" is not a valid owner: GitHub does not allow comments after a pattern; move the comment to its own line',
+      }),
+      expect.objectContaining({ rule: 'codeownersLinesAreValid', file: 'CODEOWNERS', line: 5, col: 1, message: expect.stringContaining('negated patterns') }),
+    ]);
+  });
+});
+
+describe('the whole repository', () => {
+  it('reports every broken file at once, and builds no desired state', async () => {
+    const result = await load({
+      'settings.yaml': SETTINGS.replace('region: eu-west-2', 'region: london'),
+      'users/bob@example.gov.uk.yaml': 'email: [',
+      'users/cat@example.gov.uk.yaml': userYaml('cat@example.gov.uk', 'name: again'),
+      'accounts/team-prod.yaml': accountYaml('team-prod', 'id: 123456789012'),
+      'accounts/team-test.yaml': Buffer.from([0xff, 0xfe, 0x00, 0x41]),
+    });
+    expect(result.desired).toBeUndefined();
+    expect(result.problems.map((p) => `${p.file}:${p.line} ${p.rule}`)).toEqual([
+      'accounts/team-prod.yaml:13 fileMatchesSchema',
+      'accounts/team-test.yaml:1 fileIsText',
+      'settings.yaml:5 fileMatchesSchema',
+      'users/bob@example.gov.uk.yaml:1 fileStartsWithSchemaComment',
+      'users/bob@example.gov.uk.yaml:1 fileIsValidYaml',
+      'users/cat@example.gov.uk.yaml:6 fileHasNoDuplicateKeys',
+    ]);
+  });
+
+  it('builds the desired state: users by user name, accounts by name with their root email', async () => {
+    const { desired, problems } = await load({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'root_email: prod-root@example.gov.uk') });
+    expect(problems).toEqual([]);
+    expect([...(desired?.users.keys() ?? [])]).toEqual(['ann@example.gov.uk']);
+    expect(desired?.users.get('ann@example.gov.uk')?.source).toEqual({ file: 'users/ann@example.gov.uk.yaml', line: 2, col: 1 });
+    expect([...(desired?.accounts.values() ?? [])].map((a) => [a.name, a.rootEmail])).toEqual([
+      ['team-dev', 'aws-root+team-dev@example.gov.uk'],
+      ['team-prod', 'prod-root@example.gov.uk'],
+    ]);
+    expect(desired?.settings.limits.max_deletions_per_run).toBe(5);
+  });
+});
