@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GITHUB_BODY_LIMIT } from '../../../src/adapters/github/body.ts';
+import { createGitHubFromEnv, createOctokitGitHub } from '../../../src/adapters/github/octokit.ts';
+import { AppError } from '../../../src/core/errors.ts';
+import { DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../../src/ports/github.ts';
+import { FakeGitHub, HUMAN, OWNER, REPO, TOKEN, localOnlyFetch } from '../../github/fake-github.ts';
+
+let server: FakeGitHub;
+let github: GitHubPort;
+
+beforeEach(async () => {
+  server = await new FakeGitHub().start();
+  github = createOctokitGitHub({
+    token: TOKEN,
+    repository: `${OWNER}/${REPO}`,
+    baseUrl: server.baseUrl,
+    fetch: localOnlyFetch(server.baseUrl),
+  });
+  server.addIssue({ title: 'Add ada', isPullRequest: true, user: HUMAN }); // #1
+});
+
+afterEach(async () => {
+  expect(server.unexpected).toEqual([]);
+  await server.stop();
+});
+
+describe('upsertMarkedComment', () => {
+  it('creates the comment, then updates the same one', async () => {
+    const first = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan v1');
+    const second = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan v2');
+
+    expect(first.action).toBe('created');
+    expect(second).toMatchObject({ action: 'updated', id: first.id });
+    expect(server.commentsOn(1)).toHaveLength(1);
+    expect(server.commentsOn(1)[0]?.body).toBe(`${PLAN_COMMENT_MARKER}\nplan v2`);
+  });
+
+  it('finds its comment on a later page', async () => {
+    for (let i = 0; i < 150; i += 1) server.addComment(1, `chatter ${i}`, HUMAN);
+    const mine = server.addComment(1, `${PLAN_COMMENT_MARKER}\nold plan`);
+
+    const result = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'new plan');
+
+    expect(result).toMatchObject({ action: 'updated', id: mine.id });
+    expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+  });
+
+  it("ignores someone else's comment that carries the marker", async () => {
+    server.addComment(1, `${PLAN_COMMENT_MARKER}\nI am not the bot`, HUMAN);
+
+    const result = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan');
+
+    expect(result.action).toBe('created');
+    expect(server.commentsOn(1).map((c) => c.body)).toEqual([`${PLAN_COMMENT_MARKER}\nI am not the bot`, `${PLAN_COMMENT_MARKER}\nplan`]);
+  });
+
+  it('cuts a body over the limit, keeping the marker first', async () => {
+    const huge = `${'| a | b |\n'.repeat(10_000)}`;
+
+    await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, huge);
+
+    const body = server.commentsOn(1)[0]?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    expect(body.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
+    expect(body).toContain("Cut to fit GitHub's 65,536-character limit");
+  });
+});
+
+describe('comment', () => {
+  it('adds a new comment each time, cut to the limit', async () => {
+    await github.comment(1, 'first');
+    await github.comment(1, 'x'.repeat(100_000));
+
+    expect(server.commentsOn(1)).toHaveLength(2);
+    expect(server.commentsOn(1)[1]?.body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+  });
+});
+
+describe('findPullRequestForCommit', () => {
+  it('returns the pull request merged as this commit, not an open one containing it', async () => {
+    server.pullsByCommit.set('abc123', [
+      { number: 7, merged_at: null, merge_commit_sha: 'fff' },
+      { number: 5, merged_at: '2026-11-01T10:00:00Z', merge_commit_sha: 'zzz' },
+      { number: 3, merged_at: '2026-11-01T09:00:00Z', merge_commit_sha: 'abc123' },
+    ]);
+
+    expect(await github.findPullRequestForCommit('abc123')).toBe(3);
+  });
+
+  it('is undefined for a direct push or an unmerged pull request', async () => {
+    server.pullsByCommit.set('abc123', [{ number: 7, merged_at: null, merge_commit_sha: 'fff' }]);
+
+    expect(await github.findPullRequestForCommit('abc123')).toBeUndefined();
+    expect(await github.findPullRequestForCommit('def456')).toBeUndefined();
+  });
+});
+
+describe('marked issues', () => {
+  it('opens one issue, updates it, then closes it with a comment', async () => {
+    const opened = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift', 'two changes');
+    const updated = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift!', 'one change');
+    const closed = await github.closeMarkedIssue(DRIFT_ISSUE_MARKER, 'all clear');
+
+    expect(opened.action).toBe('created');
+    expect(updated).toMatchObject({ action: 'updated', id: opened.id });
+    expect(closed).toBe(opened.id);
+    const issue = server.issues.find((i) => i.number === opened.id);
+    expect(issue).toMatchObject({ title: 'Drift!', body: `${DRIFT_ISSUE_MARKER}\none change`, state: 'closed', state_reason: 'completed' });
+    expect(server.commentsOn(opened.id).map((c) => c.body)).toEqual(['all clear']);
+  });
+
+  it('ignores pull requests, closed issues and human issues that carry the marker', async () => {
+    server.addIssue({ title: 'pr', body: `${DRIFT_ISSUE_MARKER}\n`, isPullRequest: true });
+    server.addIssue({ title: 'old', body: `${DRIFT_ISSUE_MARKER}\n`, state: 'closed' });
+    server.addIssue({ title: 'copy', body: `${DRIFT_ISSUE_MARKER}\n`, user: HUMAN });
+
+    expect(await github.closeMarkedIssue(DRIFT_ISSUE_MARKER, 'nothing')).toBeUndefined();
+    const result = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift', 'x');
+    expect(result.action).toBe('created');
+  });
+});
+
+describe('errors', () => {
+  it('translates a bad token into a user-fault AppError', async () => {
+    const bad = createOctokitGitHub({ token: 'wrong', repository: `${OWNER}/${REPO}`, baseUrl: server.baseUrl });
+    const error = await bad.comment(1, 'x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'github-unauthorized', fault: 'user' });
+  });
+
+  it.each([
+    [403, 'github-forbidden', 'user'],
+    [404, 'github-not-found', 'user'],
+    [422, 'github-rejected', 'system'],
+    [502, 'github-unavailable', 'system'],
+  ])('HTTP %i becomes %s', async (status, code, fault) => {
+    server.failWith = status;
+    const error = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 't', 'b').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code, fault });
+    expect((error as Error).message).toContain(`HTTP ${status}`);
+  });
+
+  it('needs a token and owner/name from the environment', () => {
+    expect(() => createGitHubFromEnv({ GITHUB_REPOSITORY: 'a/b' })).toThrow(/GITHUB_TOKEN/);
+    expect(() => createGitHubFromEnv({ GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'nope' })).toThrow(/owner\/name/);
+  });
+});

