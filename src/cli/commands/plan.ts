@@ -23,6 +23,7 @@ import { readLiveState, type Target } from '../../ports/target.ts';
 import { renderPlanJson } from '../../render/plan-json.ts';
 import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
 import { renderPlanText } from '../../render/plan-text.ts';
+import { isColorWanted } from '../../render/color.ts';
 import { renderProblemsText } from '../../render/problems.ts';
 import type { CliContext, Command } from '../context.ts';
 
@@ -61,9 +62,28 @@ function usageError(message: string, help: string): AppError {
   return new AppError('usage', message, { fault: 'user', hint: help.split('\n')[0] ?? '' });
 }
 
-function parse(ctx: CliContext, options: Parameters<typeof parseArgs>[0]['options'], help: string) {
+const PLAN_OPTIONS = {
+  target: { type: 'string' },
+  base: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  'sandbox-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const APPLY_OPTIONS = {
+  target: { type: 'string' },
+  'allow-mass-deletion': { type: 'boolean' },
+  format: { type: 'string' },
+  'report-json': { type: 'string' },
+  'sandbox-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse<T extends typeof PLAN_OPTIONS | typeof APPLY_OPTIONS>(ctx: CliContext, options: T, help: string) {
   try {
-    return parseArgs({ args: [...ctx.args], options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: [...ctx.args], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), help);
   }
@@ -78,7 +98,9 @@ function targetKind(value: unknown, help: string): TargetKind {
 function makeTarget(kind: TargetKind, desired: DesiredState, ctx: CliContext, sandboxDir: unknown): Target {
   if (kind === 'aws') return createAwsTarget(desired.settings, ctx.env);
   const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
-  return createSandboxTarget({ dir, settings: desired.settings });
+  // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
+  const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
+  return createSandboxTarget({ dir, settings: desired.settings, ouPaths });
 }
 
 function reportProblems(ctx: CliContext, problems: readonly Problem[]): void {
@@ -86,7 +108,7 @@ function reportProblems(ctx: CliContext, problems: readonly Problem[]): void {
 }
 
 function useColor(ctx: CliContext): boolean {
-  return ctx.stdout.isTTY && !ctx.env['NO_COLOR'];
+  return isColorWanted(ctx.stdout, ctx.env);
 }
 
 /** Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid. */
@@ -128,18 +150,7 @@ function render(plan: Plan, format: unknown, ctx: CliContext): string {
 }
 
 export const plan: Command = async (ctx) => {
-  const values = parse(
-    ctx,
-    {
-      target: { type: 'string' },
-      base: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      'detailed-exitcode': { type: 'boolean' },
-      'sandbox-dir': { type: 'string' },
-    },
-    PLAN_HELP,
-  );
+  const values = parse(ctx, PLAN_OPTIONS, PLAN_HELP);
   if (values['help']) {
     ctx.stdout.write(PLAN_HELP);
     return 0;
@@ -166,17 +177,7 @@ export const plan: Command = async (ctx) => {
 };
 
 export const apply: Command = async (ctx) => {
-  const values = parse(
-    ctx,
-    {
-      target: { type: 'string' },
-      'allow-mass-deletion': { type: 'boolean' },
-      format: { type: 'string' },
-      'report-json': { type: 'string' },
-      'sandbox-dir': { type: 'string' },
-    },
-    APPLY_HELP,
-  );
+  const values = parse(ctx, APPLY_OPTIONS, APPLY_HELP);
   if (values['help']) {
     ctx.stdout.write(APPLY_HELP);
     return 0;
@@ -191,7 +192,7 @@ export const apply: Command = async (ctx) => {
   const target = makeTarget(kind, desired, ctx, values['sandbox-dir']);
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
-  ctx.stderr.write(renderPlanText(computed, { color: ctx.stderr.isTTY && !ctx.env['NO_COLOR'] }));
+  ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
   const inActions = ctx.env['GITHUB_ACTIONS'] === 'true';
   const policy = desiredPasswordPolicy(desired.settings);
   const report: ApplyReport = await applyPlan(computed, {
