@@ -12,7 +12,8 @@ export interface FileSource {
   /** For messages, e.g. `working tree /repo` or `git main`. */
   readonly description: string;
   /**
-   * `settings.yaml` (when it exists) and every file anywhere under `users/` and `accounts/`, as
+   * `settings.yaml` (when it exists) and every file anywhere under `users/` and `accounts/` (or
+   * `users`/`accounts` themselves when they are symbolic links), as
    * paths relative to the root with `/`, sorted. Files other than `users/*.yaml` and
    * `accounts/*.yaml` are listed too, so the loader can report them instead of silently ignoring
    * them (a `users/x.yml` typo must not quietly delete a user).
@@ -24,6 +25,11 @@ export interface FileSource {
    * holding all of it in memory.
    */
   read(path: string, maxBytes?: number): Promise<Buffer | undefined>;
+  /**
+   * Whether a listed path is a symbolic link. Links are reported, never followed: in a pull request
+   * check, a link could make the tool read (and quote in its messages) files outside the repository.
+   */
+  isSymbolicLink(path: string): Promise<boolean>;
 }
 
 /** Where GitHub looks for CODEOWNERS, in its order: the first one found is used. */

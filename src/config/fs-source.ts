@@ -1,4 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../core/errors.ts';
 import { DATA_DIRECTORIES, MAX_DATA_FILE_BYTES, type FileSource } from './file-source.ts';
@@ -17,12 +18,14 @@ export function fsSource(root: string): FileSource {
     async read(path, maxBytes = MAX_DATA_FILE_BYTES) {
       let handle;
       try {
-        handle = await open(join(root, path), 'r');
+        // O_NOFOLLOW: never read through a link (see FileSource.isSymbolicLink).
+        handle = await open(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
       } catch (error) {
-        if (isErrnoCode(error, 'ENOENT') || isErrnoCode(error, 'ENOTDIR')) return undefined;
+        if (['ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR'].some((code) => isErrnoCode(error, code))) return undefined;
         throw new AppError('read-failed', `could not read ${path}`, { cause: error });
       }
       try {
+        if (!(await handle.stat()).isFile()) return undefined; // a directory, FIFO or device: never block on it
         // Read at most maxBytes + 1 so a huge file is detected without loading it.
         const buffer = Buffer.alloc(maxBytes + 1);
         let filled = 0;
@@ -36,6 +39,14 @@ export function fsSource(root: string): FileSource {
         throw new AppError('read-failed', `could not read ${path}`, { cause: error });
       } finally {
         await handle.close();
+      }
+    },
+    async isSymbolicLink(path) {
+      try {
+        return (await lstat(join(root, path))).isSymbolicLink();
+      } catch (error) {
+        if (isErrnoCode(error, 'ENOENT') || isErrnoCode(error, 'ENOTDIR')) return false;
+        throw new AppError('read-failed', `could not read ${path}`, { cause: error });
       }
     },
   };
@@ -66,6 +77,7 @@ async function isFile(path: string): Promise<boolean> {
 async function listFilesUnder(root: string, dir: string): Promise<string[]> {
   let entries;
   try {
+    if ((await lstat(join(root, dir))).isSymbolicLink()) return [dir];
     entries = await readdir(join(root, dir), { withFileTypes: true });
   } catch (error) {
     if (isErrnoCode(error, 'ENOENT') || isErrnoCode(error, 'ENOTDIR')) return [];

@@ -8,6 +8,7 @@ const execFileAsync = promisify(execFile);
 interface TreeEntry {
   oid: string;
   size: number;
+  symlink: boolean;
 }
 
 /**
@@ -24,7 +25,7 @@ export function gitSource(root: string, ref: string): FileSource {
     (blobs ??= loadTree().then((entries) =>
       readBlobs(
         root,
-        [...entries].filter(([path, e]) => isDataPath(path) && e.size <= MAX_DATA_FILE_BYTES).map(([, e]) => e.oid),
+        [...entries].filter(([path, e]) => isDataPath(path) && !e.symlink && e.size <= MAX_DATA_FILE_BYTES).map(([, e]) => e.oid),
       ),
     ));
 
@@ -36,18 +37,21 @@ export function gitSource(root: string, ref: string): FileSource {
     },
     async read(path, maxBytes = MAX_DATA_FILE_BYTES) {
       const entry = (await loadTree()).get(path);
-      if (entry === undefined) return undefined;
+      if (entry === undefined || entry.symlink) return undefined;
       if (entry.size <= maxBytes) {
         const cached = (await loadBlobs()).get(entry.oid);
         if (cached !== undefined) return cached;
       }
       return readBlobPrefix(root, entry.oid, maxBytes + 1);
     },
+    async isSymbolicLink(path) {
+      return (await loadTree()).get(path)?.symlink ?? false;
+    },
   };
 }
 
 function isDataPath(path: string): boolean {
-  return path === 'settings.yaml' || DATA_DIRECTORIES.some((dir) => path.startsWith(`${dir}/`));
+  return path === 'settings.yaml' || DATA_DIRECTORIES.some((dir) => path === dir || path.startsWith(`${dir}/`));
 }
 
 async function readTree(root: string, ref: string): Promise<Map<string, TreeEntry>> {
@@ -56,9 +60,9 @@ async function readTree(root: string, ref: string): Promise<Map<string, TreeEntr
   const { stdout } = await git(root, ['ls-tree', '-r', '-z', '--long', commit], `could not list the files at ${ref}`);
   const entries = new Map<string, TreeEntry>();
   for (const record of stdout.toString('utf8').split('\0')) {
-    const match = /^\d+ blob ([0-9a-f]+) +(\d+)\t(.+)$/s.exec(record);
-    if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined) continue; // submodules, trailing ''
-    entries.set(match[3], { oid: match[1], size: Number(match[2]) });
+    const match = /^(\d+) blob ([0-9a-f]+) +(\d+)\t(.+)$/s.exec(record);
+    if (match?.[2] === undefined || match[3] === undefined || match[4] === undefined) continue; // submodules, trailing ''
+    entries.set(match[4], { oid: match[2], size: Number(match[3]), symlink: match[1] === '120000' });
   }
   return entries;
 }

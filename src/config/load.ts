@@ -36,10 +36,23 @@ export async function loadDesiredState(source: FileSource, options: LoadOptions)
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today)) {
     throw new AppError('bad-date', `today must be a YYYY-MM-DD date, not "${options.today}"`);
   }
-  const files = await source.listDataFiles();
+  const listed = await source.listDataFiles();
   const problems: Problem[] = [];
+  const files: string[] = [];
+  for (const file of listed) {
+    if (await source.isSymbolicLink(file)) {
+      problems.push(
+        anError(
+          'dataFilesAreNotSymbolicLinks',
+          file,
+          START_OF_FILE,
+          `${file} is a symbolic link; data files must be regular files (a link could point outside the repository), so replace it with the file itself`,
+        ),
+      );
+    } else files.push(file);
+  }
 
-  if (!files.includes('settings.yaml')) {
+  if (!listed.includes('settings.yaml')) {
     problems.push(
       anError(
         'settingsFileExists',
@@ -79,8 +92,10 @@ type Loaded = { [K in SchemaKind]: { kind: K; file: LoadedFile<SchemaTypes[K]> }
 async function loadFile(source: FileSource, file: string, kind: DataFileKind, problems: Problem[]): Promise<Loaded | undefined> {
   const bytes = await source.read(file);
   if (bytes === undefined) {
-    // Listed but gone: the working tree changed while reading.
-    problems.push(anError('fileIsReadable', file, START_OF_FILE, 'the file disappeared while it was being read; run again'));
+    // Listed but not readable as a file: it changed while being read, or it is not a regular file.
+    problems.push(
+      anError('fileIsReadable', file, START_OF_FILE, 'the file could not be read as a regular file (it is a directory or a device, or it changed while being read)'),
+    );
     return undefined;
   }
   const parse = parseYamlFile(file, bytes);

@@ -1,6 +1,6 @@
 /** fsSource and gitSource give the loader the same view of the files. */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_DATA_FILE_BYTES, readCodeowners } from '../../src/config/file-source.ts';
@@ -39,6 +39,31 @@ describe('fsSource', () => {
     expect(await fsSource(dir).read('users/none.yaml')).toBeUndefined();
   });
 
+  it('reports symbolic links instead of following them', async () => {
+    const outside = await makeRepo();
+    const dir = await makeRepo({ 'accounts/team-dev.yaml': null });
+    await symlink(join(outside, 'users/ann@example.gov.uk.yaml'), join(dir, 'users/bob@example.gov.uk.yaml'));
+    await symlink(join(outside, 'accounts'), join(dir, 'accounts'));
+    expect(await fsSource(dir).read('users/bob@example.gov.uk.yaml')).toBeUndefined();
+    const { problems } = await loadDesiredState(fsSource(dir), { today: TODAY });
+    expect(problems.map((p) => [p.rule, p.file])).toEqual([
+      ['dataFilesAreNotSymbolicLinks', 'accounts'],
+      ['dataFilesAreNotSymbolicLinks', 'users/bob@example.gov.uk.yaml'],
+    ]);
+    expect(problems[1]?.message).toBe(
+      'users/bob@example.gov.uk.yaml is a symbolic link; data files must be regular files (a link could point outside the repository), so replace it with the file itself',
+    );
+  });
+
+  it('a directory where a file should be is a problem, not a crash', async () => {
+    const dir = await makeRepo();
+    await mkdir(join(dir, 'users/dir.yaml'));
+    await writeFile(join(dir, 'users/dir.yaml/x'), 'x');
+    expect((await loadDesiredState(fsSource(dir), { today: TODAY })).problems.map((p) => [p.rule, p.file])).toEqual([
+      ['dataDirectoriesHoldOnlyYamlFiles', 'users/dir.yaml/x'],
+    ]);
+  });
+
   it('a root that does not exist is an AppError, not a crash', async () => {
     await expect(fsSource('/nonexistent/repo').listDataFiles()).rejects.toMatchObject({ code: 'not-a-directory', fault: 'user' });
   });
@@ -63,6 +88,18 @@ describe('gitSource', () => {
     expect((await gitSource(dir, 'HEAD').read('users/big@example.gov.uk.yaml'))?.length).toBe(MAX_DATA_FILE_BYTES + 1);
     const { problems } = await loadDesiredState(gitSource(dir, 'HEAD'), { today: TODAY });
     expect(problems).toEqual([expect.objectContaining({ rule: 'fileIsAtMost64KiB', file: 'users/big@example.gov.uk.yaml' })]);
+  });
+
+  it('reports committed symbolic links', async () => {
+    const dir = await makeRepo();
+    await symlink('/etc/passwd', join(dir, 'users/bob@example.gov.uk.yaml'));
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'fixture');
+    const source = gitSource(dir, 'main');
+    expect(await source.read('users/bob@example.gov.uk.yaml')).toBeUndefined();
+    const { problems } = await loadDesiredState(source, { today: TODAY });
+    expect(problems.map((p) => [p.rule, p.file])).toEqual([['dataFilesAreNotSymbolicLinks', 'users/bob@example.gov.uk.yaml']]);
   });
 
   it.each(['no-such-branch', '--output=/tmp/x', ''])('a bad ref (%j) is an AppError bad-git-ref', async (ref) => {
