@@ -40,7 +40,12 @@ export function renderApplyReport(report: ApplyReportView, context: ApplyReportC
   if (total > 0) {
     lines.push('', '| | change | result |', '| --- | --- | --- |');
     for (const result of report.results) {
-      const outcome = result.status === 'failed' ? `failed: ${code(result.errorCode ?? 'error')}` : result.status;
+      const outcome =
+        result.status === 'failed'
+          ? `failed: ${code(result.errorCode ?? 'error')}`
+          : result.warningCount > 0
+            ? `${result.status}, ${plural(result.warningCount, 'warning')} (see the run log)`
+            : result.status;
       lines.push(`| ${ICON[result.status]} | ${cell(code(result.summary))} | ${cell(outcome)} |`);
     }
   }

@@ -19,7 +19,7 @@ export interface PlanView {
 export type ResultStatus = 'done' | 'failed' | 'skipped';
 
 export interface ApplyReportView {
-  results: readonly { summary: string; status: ResultStatus; errorCode: string | undefined }[];
+  results: readonly { summary: string; status: ResultStatus; errorCode: string | undefined; warningCount: number }[];
 }
 
 function invalid(file: string, what: string): AppError {
@@ -108,7 +108,9 @@ export function parseApplyReport(text: string, file: string): ApplyReportView {
     const rawCode = isRecord(error) ? error['code'] : undefined;
     const errorCode =
       typeof rawCode === 'string' ? (ERROR_CODE.test(rawCode) ? rawCode : 'error') : isRecord(error) ? 'error' : undefined;
-    return { summary: entry['summary'], status: status as ResultStatus, errorCode };
+    // Warnings are free text: only how many there are is shown.
+    const warningCount = Array.isArray(entry['warnings']) ? entry['warnings'].length : 0;
+    return { summary: entry['summary'], status: status as ResultStatus, errorCode, warningCount };
   });
   return { results };
 }

@@ -125,7 +125,7 @@ describe('apply-report', () => {
 
   it('exits 1 and annotates when a change failed', async () => {
     await writeReport([
-      { summary: 'create user bob@example.gov.uk', status: 'done' },
+      { summary: 'create user bob@example.gov.uk', status: 'done', warnings: [`notice to requester failed: ${PASSWORD}`] },
       { summary: 'delete user old@example.gov.uk', status: 'failed', error: { code: 'DeleteConflict', message: 'must delete MFA device first' } },
       { summary: 'close account sandbox-1', status: 'skipped' },
     ]);
@@ -136,6 +136,8 @@ describe('apply-report', () => {
     const body = server.commentsOn(2)[0]?.body ?? '';
     expect(body).toContain('❌ Apply to AWS failed: 1 of 3 changes failed');
     expect(body).toContain('failed: `DeleteConflict`');
+    expect(body).toContain('done, 1 warning (see the run log)');
+    expect(body).not.toContain(PASSWORD);
     expect(run.stderr()).toContain('::error title=apply failed::delete user old@example.gov.uk (DeleteConflict)');
   });
 

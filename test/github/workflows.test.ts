@@ -146,7 +146,9 @@ describe('apply.yml', () => {
   it('reports back even when apply failed, and the report fails the job', () => {
     const apply = job.steps.find((s) => s.run?.includes('apply -- --target aws --report-json'));
     const report = job.steps.find((s) => s.run?.includes('apply-report --report-json'));
-    expect(apply).toBeDefined();
+    const file = (run: string | undefined) => run?.match(/--report-json (\S+)/)?.[1];
+    expect(file(apply?.run)).toBeDefined();
+    expect(file(report?.run)).toBe(file(apply?.run));
     expect(report?.if).toMatch(/^always\(\)/);
     expect(report?.env?.['GITHUB_TOKEN']).toBe('${{ github.token }}');
   });
