@@ -111,7 +111,7 @@ function parseText(file: string, text: string): ParseResult {
 
   if (doc.contents !== null) {
     let reported = 0;
-    // Only the first few of each kind: one is enough to act on, and a hostile file could have thousands.
+    // At most 20 alias and tag problems per file: one is enough to act on, and a hostile file could have thousands.
     const once = (rule: string, position: Position, message: string): void => {
       if (reported++ < 20) error(rule, position, message);
     };
