@@ -3,7 +3,7 @@
  * render it; `apply` then executes that same plan.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
@@ -40,6 +40,7 @@ options:
   --format text|markdown|json
                          text (default; coloured on a terminal unless NO_COLOR), markdown (PR comment),
                          json (version 1, documented in the README)
+  --json                 the same as --format json
   --out <file>           also write the rendered plan to this file
   --detailed-exitcode    exit 0 when there are no changes, 2 when there are, 1 on error
   --sandbox-dir <dir>    sandbox state folder (default .sandbox)
@@ -66,6 +67,7 @@ const PLAN_OPTIONS = {
   target: { type: 'string' },
   base: { type: 'string' },
   format: { type: 'string' },
+  json: { type: 'boolean' },
   out: { type: 'string' },
   'detailed-exitcode': { type: 'boolean' },
   'sandbox-dir': { type: 'string' },
@@ -169,9 +171,9 @@ export const plan: Command = async (ctx) => {
     live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir']), desired.settings);
   }
   const computed = computePlan(desired, live);
-  const rendered = render(computed, values['format'], ctx);
+  const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx);
   ctx.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  if (typeof values['out'] === 'string') await writeFile(join(ctx.cwd, values['out']), rendered);
+  if (typeof values['out'] === 'string') await writeFile(resolve(ctx.cwd, values['out']), rendered);
   if (!values['detailed-exitcode']) return 0;
   return computed.changes.length > 0 ? 2 : 0;
 };
@@ -211,7 +213,7 @@ export const apply: Command = async (ctx) => {
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
   if (typeof values['report-json'] === 'string') {
     const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
-    await writeFile(join(ctx.cwd, values['report-json']), `${json}\n`);
+    await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
 };

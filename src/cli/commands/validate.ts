@@ -10,12 +10,12 @@ import { isColorWanted } from '../../render/color.ts';
 import { PROBLEM_FORMATS, type ProblemFormat, renderProblems, renderValidationSummary } from '../../render/problems.ts';
 import type { Command } from '../context.ts';
 
-export const VALIDATE_USAGE = `usage: validate [--format text|github|json]
+export const VALIDATE_USAGE = `usage: npm run validate -- [--format text|github|json] [--json]
 
 Checks settings.yaml, users/ and accounts/ against the schemas and the cross-file rules.
   --format text    file:line:col  severity  message  [rule]  (default)
   --format github  GitHub Actions annotations (::error file=...::message)
-  --format json    {"version": 1, "valid": ..., "problems": [...]}
+  --format json    {"version": 1, "valid": ..., "problems": [...]}  (also: --json)
 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
 `;
 
@@ -45,6 +45,8 @@ export function parseValidateArgs(args: readonly string[]): ValidateArgs {
     const arg = args[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
+    } else if (arg === '--json') {
+      format = 'json';
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
       if (value === undefined) return { error: '--format needs a value: text, github or json' };

@@ -1,0 +1,164 @@
+/**
+ * The plan and apply commands, run in-process against a copy of the repository's own data and the
+ * local sandbox: exit codes, JSON output, the git-ref baseline, and invalid input.
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { cliContext } from '../github/cli-context.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+let repo: string;
+
+beforeEach(async () => {
+  repo = await mkdtemp(join(tmpdir(), 'aac-cli-'));
+  for (const entry of ['settings.yaml', 'users', 'accounts', 'schema', 'CODEOWNERS']) {
+    await cp(join(ROOT, entry), join(repo, entry), { recursive: true });
+  }
+});
+afterEach(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+async function run(command: string, ...args: string[]) {
+  const captured = cliContext(args, { cwd: repo, env: {} });
+  const code = await runCli(command, captured.ctx);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+function git(...args: string[]): void {
+  execFileSync('git', args, { cwd: repo, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+}
+
+const NEW_USER = `# yaml-language-server: $schema=../schema/user.schema.json
+email: zoe.smith@digital.cabinet-office.gov.uk
+name: Zoe Smith
+team: govuk-platform
+requested_by: zoe.smith@digital.cabinet-office.gov.uk
+`;
+
+describe('plan and apply on the sandbox', () => {
+  it('plans creations (exit 2), applies them, then plans no changes (exit 0)', async () => {
+    const first = await run('plan', '--detailed-exitcode');
+    expect(first.code).toBe(2);
+    expect(first.stdout).toContain('Compared against: local sandbox');
+    expect(first.stdout).toContain('create user amara.okafor@digital.cabinet-office.gov.uk');
+    expect(first.stdout).toMatch(/Plan: \d+ to create/);
+
+    const applied = await run('apply');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/\d+ done, 0 failed/);
+    const outbox = await readdir(join(repo, '.sandbox', 'outbox'));
+    expect(outbox.filter((f) => f.endsWith('.eml')).length).toBeGreaterThanOrEqual(7);
+
+    const again = await run('plan', '--detailed-exitcode');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+  });
+
+  it('plan without --detailed-exitcode exits 0 even with changes', async () => {
+    expect((await run('plan')).code).toBe(0);
+  });
+
+  it('prints the plan as versioned JSON naming its baseline', async () => {
+    for (const args of [['--format', 'json'], ['--json']]) {
+      const result = await run('plan', ...args);
+      expect(result.code).toBe(0);
+      const plan = JSON.parse(result.stdout) as { version: number; baseline: { kind: string }; changes: { change: { kind: string }; impact: string }[] };
+      expect(plan.version).toBe(1);
+      expect(plan.baseline.kind).toBe('sandbox');
+      expect(plan.changes.some((c) => c.change.kind === 'create-user' && c.impact === 'access')).toBe(true);
+    }
+  });
+
+  it('renders Markdown for a pull request comment', async () => {
+    const result = await run('plan', '--format', 'markdown');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('|');
+    expect(result.stdout.length).toBeLessThan(65_536);
+  });
+
+  it('refuses invalid files before touching any target, naming file, line and column', async () => {
+    await writeFile(join(repo, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), `${NEW_USER}team: twice\n`);
+    for (const command of ['plan', 'apply']) {
+      const result = await run(command);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/users\/zoe\.smith@digital\.cabinet-office\.gov\.uk\.yaml:6:1/);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(existsSync(join(repo, '.sandbox'))).toBe(false);
+  });
+
+  it('rejects unknown options and targets with a usage message', async () => {
+    const unknown = await run('plan', '--frobnicate');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('usage: npm run plan');
+    const target = await run('apply', '--target', 'gcp');
+    expect(target.code).toBe(1);
+    expect(target.stderr).toContain('--target must be sandbox or aws');
+  });
+
+  it('is never pointed at AWS by credentials in the environment', async () => {
+    const captured = cliContext(['--json'], { cwd: repo, env: { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    expect(await runCli('plan', captured.ctx)).toBe(0);
+    expect(JSON.parse(captured.stdout()).baseline.kind).toBe('sandbox');
+  });
+});
+
+describe('plan --base <git ref>', () => {
+  beforeEach(() => {
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+  });
+
+  it('shows only what changed since the ref, with no AWS access', async () => {
+    await writeFile(join(repo, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), NEW_USER);
+    const result = await run('plan', '--base', 'main', '--json', '--detailed-exitcode');
+    expect(result.code).toBe(2);
+    const plan = JSON.parse(result.stdout) as { baseline: { kind: string; ref: string }; changes: { change: { kind: string; userName?: string } }[] };
+    expect(plan.baseline).toEqual({ kind: 'git', ref: 'main' });
+    expect(plan.changes.map((c) => [c.change.kind, c.change.userName])).toEqual([['create-user', 'zoe.smith@digital.cabinet-office.gov.uk']]);
+  });
+
+  it('shows no changes against itself', async () => {
+    const result = await run('plan', '--base', 'HEAD', '--detailed-exitcode');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('desired state at git ref HEAD');
+  });
+
+  it('refuses a deleted account file: accounts are closed, never removed', async () => {
+    await rm(join(repo, 'accounts', 'notify-staging.yaml'));
+    const result = await run('plan', '--base', 'main');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('accounts/notify-staging.yaml');
+    expect(result.stderr).toContain('state: closed');
+  });
+
+  it('reports an unknown ref clearly', async () => {
+    const result = await run('plan', '--base', 'no-such-branch');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no-such-branch');
+    expect(result.stderr).not.toContain('unexpected error');
+  });
+
+  it('refuses --base together with --target', async () => {
+    const result = await run('plan', '--base', 'main', '--target', 'aws');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('not both');
+  });
+});
+
+describe('top-level usage', () => {
+  it('lists the commands', async () => {
+    const captured = cliContext([], { cwd: repo });
+    expect(await runCli('--help', captured.ctx)).toBe(0);
+    expect(captured.stdout()).toContain('validate');
+    expect(await runCli('nope', cliContext([], { cwd: repo }).ctx)).toBe(1);
+  });
+});
+
