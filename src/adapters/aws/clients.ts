@@ -1,17 +1,39 @@
 /**
- * SDK client configuration shared by every AWS adapter. Credentials come from the SDK's standard
- * chain; the endpoint from `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` as the SDK documents,
- * so the same code runs against moto, LocalStack or AWS. Retries are chosen here, deliberately.
+ * SDK client configuration shared by every AWS adapter, built from an explicit environment (not only
+ * process.env) so the CLI can run in-process against moto: the endpoint from
+ * `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` (the precedence the SDK documents), static
+ * credentials when `AWS_ACCESS_KEY_ID` is given (otherwise the SDK's standard chain), and a role
+ * assumed through STS on top of them. Retries are chosen here, deliberately.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The service part of `AWS_ENDPOINT_URL_<SERVICE>`, as the SDK spells it. */
+export type AwsService = 'IAM' | 'SES' | 'ORGANIZATIONS' | 'STS';
+
+export type AwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
 export interface AwsClientOptions {
   region: string;
-  /** Role to assume (through STS) before any call; absent: use the standard chain as is. */
-  roleArn?: string;
-  /** Environment to read endpoint overrides from (defaults to process.env). */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** Role to assume (through STS) before any call; absent: use the base credentials as they are. */
+  roleArn?: string | undefined;
+  /** Environment to read endpoints and static credentials from. */
+  env: Env;
+  /**
+   * Base credentials (e.g. those of an already assumed role); absent: static credentials from `env`
+   * when it holds access keys, else the SDK's standard chain.
+   */
+  masterCredentials?: AwsCredentials | undefined;
+}
+
+export interface AwsClientConfig {
+  region: string;
+  retryMode: 'standard';
+  maxAttempts: number;
+  endpoint?: string;
+  credentials?: AwsCredentials;
 }
 
 /**
@@ -21,39 +43,47 @@ export interface AwsClientOptions {
  */
 export const RETRY = { retryMode: 'standard', maxAttempts: 6 } as const;
 
-export interface ClientConfig {
-  region: string;
-  retryMode: 'standard';
-  maxAttempts: number;
-  credentials?: AwsCredentialIdentityProvider;
-}
-
-/** The endpoint override the SDK itself would use for STS, so an inner STS client uses it too. */
-export function stsEndpointFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  return env['AWS_ENDPOINT_URL_STS'] ?? env['AWS_ENDPOINT_URL'];
-}
-
-/** Client config for one service client, assuming `roleArn` first when given. */
-export function clientConfig(options: AwsClientOptions): ClientConfig {
-  const base: ClientConfig = { region: options.region, ...RETRY };
-  if (options.roleArn === undefined) return base;
-  return { ...base, credentials: assumeRole(options.roleArn, options.region, options.env ?? process.env) };
+/** Config for one service client: endpoint, retries, and credentials (assuming `roleArn` when given). */
+export function awsClientConfig(service: AwsService, options: AwsClientOptions): AwsClientConfig {
+  const { env, region } = options;
+  const endpoint = endpointFromEnv(service, env);
+  const base = options.masterCredentials ?? staticCredentialsFromEnv(env);
+  const credentials = options.roleArn === undefined ? base : assumeRole(options.roleArn, region, env, base);
+  return {
+    region,
+    ...RETRY,
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
 }
 
 /**
- * Credentials of `roleArn`, assumed with the caller's current credentials. The inner STS client does
- * not inherit the outer client's endpoint (aws-sdk-js-v3 credential-providers), so pass it on.
+ * Credentials of `roleArn`, assumed with `masterCredentials` (or the standard chain). The inner STS
+ * client does not inherit the outer client's endpoint (aws-sdk-js-v3 credential-providers), so it is
+ * passed on.
  */
 export function assumeRole(
   roleArn: string,
   region: string,
-  env: Readonly<Record<string, string | undefined>>,
-  masterCredentials?: AwsCredentialIdentityProvider,
+  env: Env,
+  masterCredentials?: AwsCredentials,
 ): AwsCredentialIdentityProvider {
-  const endpoint = stsEndpointFromEnv(env);
+  const endpoint = endpointFromEnv('STS', env);
   return fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: 'aws-access-as-code', DurationSeconds: 3600 },
     ...(masterCredentials ? { masterCredentials } : {}),
     clientConfig: { region, ...RETRY, ...(endpoint ? { endpoint } : {}) },
   });
+}
+
+function endpointFromEnv(service: AwsService, env: Env): string | undefined {
+  return env[`AWS_ENDPOINT_URL_${service}`] ?? env['AWS_ENDPOINT_URL'];
+}
+
+function staticCredentialsFromEnv(env: Env): AwsCredentialIdentity | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }

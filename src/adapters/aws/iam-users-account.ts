@@ -56,7 +56,6 @@ import {
   type PolicyDetail,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AppError } from '../../core/errors.ts';
 import {
   MANAGED_BY_TAG,
@@ -70,42 +69,11 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
-import { assumeRole, RETRY } from './clients.ts';
+import { awsClientConfig, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-/**
- * Client config from an explicit environment (not only process.env), so the CLI can be run
- * in-process against moto: the endpoint from `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL` (the
- * precedence the SDK documents), static credentials when `AWS_ACCESS_KEY_ID` is given (otherwise the
- * standard chain), and `roleArn` assumed through STS on top of them.
- * (A candidate for clients.ts; it lives here because that file belongs to another change.)
- */
-export function awsClientConfig(
-  service: 'IAM' | 'SES',
-  options: { region: string; roleArn?: string | undefined; env: Env },
-): { region: string; retryMode: 'standard'; maxAttempts: number; endpoint?: string; credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider } {
-  const { env, region } = options;
-  const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env['AWS_ENDPOINT_URL'];
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-  const sessionToken = env['AWS_SESSION_TOKEN'];
-  const staticCredentials: AwsCredentialIdentity | undefined =
-    accessKeyId && secretAccessKey
-      ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
-      : undefined;
-  const credentials =
-    options.roleArn === undefined
-      ? staticCredentials
-      : assumeRole(options.roleArn, region, env, staticCredentials ? async () => staticCredentials : undefined);
-  return {
-    region,
-    ...RETRY,
-    ...(endpoint ? { endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-  };
-}
+// Re-exported for existing importers (target.ts, tests); clients.ts is their home.
+export { awsClientConfig, type Env };
 
 /** The IAM client the adapter would build: exported so tests can add middleware (request counting). */
 export function createIamClient(settings: SettingsFile, env: Env, extra: Partial<IAMClientConfig> = {}): IAMClient {

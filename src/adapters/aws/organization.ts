@@ -38,7 +38,6 @@ import {
   paginateListRolePolicies,
   type Role,
 } from '@aws-sdk/client-iam';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit from 'p-limit';
 import { AppError, isAppError } from '../../core/errors.ts';
 import {
@@ -53,7 +52,7 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
-import { RETRY, assumeRole } from './clients.ts';
+import { awsClientConfig, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { readTrustPolicy } from './organization-trust.ts';
@@ -76,8 +75,6 @@ const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** ConcurrentModificationException is not retried by the SDK; these are our own waits before retrying. */
 const CONCURRENT_MODIFICATION_BACKOFF_MS = [1000, 2000, 4000] as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export interface AwsOrganizationOptions {
   /** A ready client (tests); otherwise built from `env` and settings. */
   organizations?: OrganizationsClient;
@@ -96,31 +93,25 @@ export function createAwsOrganization(
   env: Env,
   options: AwsOrganizationOptions = {},
 ): OrganizationPort {
-  const baseCredentials = credentialsFromEnv(env);
-  const roleToAssume = settings.organization.role_to_assume;
-  const orgCredentials =
-    roleToAssume === undefined ? baseCredentials : assumeRole(roleToAssume, REGION, env, baseCredentials);
-  const organizationsEndpoint = env['AWS_ENDPOINT_URL_ORGANIZATIONS'] ?? env['AWS_ENDPOINT_URL'];
-  const org =
-    options.organizations ??
-    new OrganizationsClient({
-      region: REGION,
-      ...RETRY,
-      ...(organizationsEndpoint ? { endpoint: organizationsEndpoint } : {}),
-      ...(orgCredentials ? { credentials: orgCredentials } : {}),
-    });
-  const iamEndpoint = env['AWS_ENDPOINT_URL_IAM'] ?? env['AWS_ENDPOINT_URL'];
+  const orgConfig = awsClientConfig('ORGANIZATIONS', {
+    region: REGION,
+    roleArn: settings.organization.role_to_assume,
+    env,
+  });
+  const org = options.organizations ?? new OrganizationsClient(orgConfig);
   const accessRoleName = settings.organization.access_role_name;
   const ownsIamClients = options.iamForAccount === undefined;
   const iamForAccount =
     options.iamForAccount ??
     ((accountId: string) =>
-      new IAMClient({
-        region: REGION,
-        ...RETRY,
-        ...(iamEndpoint ? { endpoint: iamEndpoint } : {}),
-        credentials: assumeRole(`arn:aws:iam::${accountId}:role/${accessRoleName}`, REGION, env, orgCredentials),
-      }));
+      new IAMClient(
+        awsClientConfig('IAM', {
+          region: REGION,
+          roleArn: `arn:aws:iam::${accountId}:role/${accessRoleName}`,
+          env,
+          masterCredentials: orgConfig.credentials,
+        }),
+      ));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const usersAccountId = settings.users_account.id;
   const ouIds = new Map<string, string>();
@@ -542,15 +533,6 @@ export function createAwsOrganization(
       });
     },
   };
-}
-
-function credentialsFromEnv(env: Env): AwsCredentialIdentityProvider | undefined {
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = env['AWS_SESSION_TOKEN'];
-  const identity = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-  return async () => identity;
 }
 
 /**

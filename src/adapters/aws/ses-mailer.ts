@@ -7,7 +7,7 @@ import { SESClient, SendEmailCommand, type SESClientConfig } from '@aws-sdk/clie
 import type { SettingsFile } from '../../core/model.ts';
 import type { EmailMessage, MailerPort } from '../../ports/mailer.ts';
 import { translateAwsError } from './errors.ts';
-import { awsClientConfig, type Env } from './iam-users-account.ts';
+import { awsClientConfig, type Env } from './clients.ts';
 
 export interface SesMailerOptions {
   /** A ready client (a fake); otherwise built from settings and env. */
