@@ -283,7 +283,7 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     { Sid: 'ReadOrganization', Effect: 'Allow', Action: ORGANIZATIONS_READ, Resource: '*' },
     {
       // Trade-off: reading bootstrap roles needs the access role Organizations creates in each
-      // account, which is an administrator there. See docs/setup.md.
+      // account, which is an administrator there. See the README, "Setting it up in AWS and GitHub".
       Sid: 'AssumeMemberAccessRoles',
       Effect: 'Allow',
       Action: 'sts:AssumeRole',
