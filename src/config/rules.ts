@@ -5,6 +5,8 @@
  * broken file is reported once (by the parser or the schema) and does not cascade; rules about file
  * names look at every listed path instead, valid or not.
  */
+import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
+import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
 import { anError, aWarning, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { type Codeowners, ownersOf } from './codeowners.ts';
@@ -334,6 +336,25 @@ export function activeBootstrapNeedsUsers(input: RuleInput): Problem[] {
   });
 }
 
+/** Keys the project writes on accounts itself; a file's own tags must not use them. */
+const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG]);
+
+/** A file's free-form tags never take a key the project sets itself (it would be overwritten). */
+export function accountTagsAvoidProjectKeys(input: RuleInput): Problem[] {
+  return input.accounts.flatMap((account) =>
+    Object.keys(account.data.tags ?? {})
+      .filter((key) => PROJECT_ACCOUNT_TAG_KEYS.has(key.toLowerCase()))
+      .map((key) =>
+        anError(
+          'accountTagsAvoidProjectKeys',
+          account.file,
+          at(account, ['tags', key]),
+          `tag key "${key}" is set by the project itself (from team, billing and requested_by, or to track the account); use the matching field instead, or another key`,
+        ),
+      ),
+  );
+}
+
 // ---- Review ----
 
 /** Every data file has a code owner, so no change to access goes unreviewed. */
@@ -379,6 +400,7 @@ export const crossFileRules: readonly Rule[] = [
   rootEmailsAreUnique,
   everyBootstrapUserExists,
   activeBootstrapNeedsUsers,
+  accountTagsAvoidProjectKeys,
   everyDataFileHasACodeOwner,
 ];
 

@@ -8,7 +8,7 @@ export interface UserFile {
    */
   email: string;
   /**
-   * The person's full name, used in the welcome email and as a tag.
+   * The person's full name as they write it (letters, spaces, apostrophes, hyphens...), used in the welcome email and, with characters AWS tags cannot hold removed, as a tag.
    */
   name: string;
   /**

@@ -48,6 +48,11 @@ export const MANAGED_BY_VALUE = 'aws-access-as-code';
 export const CREDENTIALS_SENT_TAG = 'credentials-sent';
 /** Set on an account once its welcome email went out. */
 export const ACCOUNT_NOTIFIED_TAG = 'account-email-sent';
+/**
+ * Written on an account just before CloseAccount, with the date: AWS records no closure date, and
+ * the 30-day closure quota needs one.
+ */
+export const CLOSURE_REQUESTED_TAG = 'closure-requested';
 
 /** The token a user's credentials must have been sent for: `password_reset` date, else `initial`. */
 export function credentialsToken(user: UserFile): string {

@@ -217,6 +217,21 @@ describe('accounts', () => {
   });
 });
 
+describe('account tags', () => {
+  it('accountTagsAvoidProjectKeys', async () => {
+    const content = accountYaml('team-prod', 'tags:', '  service-name: Pay', '  billing-cost-centre: "999"');
+    const problems = await problemsIn({ 'accounts/team-prod.yaml': content });
+    expect(byRule(problems, 'accountTagsAvoidProjectKeys')).toEqual([
+      expect.objectContaining({
+        file: 'accounts/team-prod.yaml',
+        line: 15,
+        message: 'tag key "billing-cost-centre" is set by the project itself (from team, billing and requested_by, or to track the account); use the matching field instead, or another key',
+      }),
+    ]);
+    expect(byRule(await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'tags:', '  service-name: Pay') }), 'accountTagsAvoidProjectKeys')).toEqual([]);
+  });
+});
+
 describe('files and review', () => {
   it('settingsFileExists, and users and accounts are still checked', async () => {
     const result = await load({ 'settings.yaml': null, 'users/bob@example.gov.uk.yaml': userYaml('bob@example.gov.uk', 'colour: red') });
