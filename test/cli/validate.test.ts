@@ -85,19 +85,20 @@ describe('validate', () => {
       ],
     });
     expect(JSON.parse((await run(['--format', 'json'])).stdout)).toEqual({ version: 1, valid: true, problems: [] });
+    expect((await run(['--json'])).stdout).toBe((await run(['--format', 'json'])).stdout);
   });
 
   it.each([[['--bogus']], [['--format']], [['--format', 'xml']], [['extra']]])('rejects %j with usage and exit 1', async (args) => {
     const result = await run(args);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^validate: .*\nusage: validate \[--format text\|github\|json\]/);
+    expect(result.stderr).toMatch(/^validate: .*\nusage: npm run validate -- \[--format text\|github\|json\] \[--json\]/);
   });
 
   it('--help prints usage and exits 0', async () => {
     const result = await run(['--help']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^usage: validate/);
+    expect(result.stdout).toMatch(/^usage: npm run validate/);
   });
 });
 
