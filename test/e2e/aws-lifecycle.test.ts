@@ -24,7 +24,7 @@ import { DescribeAccountCommand, ListTagsForResourceCommand, type OrganizationsC
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type MotoServer } from '../support/moto.ts';
+import type { MotoServer } from '../support/moto.ts';
 import {
   accountsByName,
   changeList,
@@ -42,6 +42,7 @@ import {
   runCommand,
   SENDER,
   setUpAws,
+  startE2eMoto,
   SIGN_IN_URL,
   trustedArns,
   trustPolicyOf,
@@ -96,10 +97,7 @@ let org: OrganizationsClient;
 const accountIds = new Map<string, string>();
 
 beforeAll(async () => {
-  // The bootstrap role gets AdministratorAccess attached: moto has AWS managed policies only when
-  // asked. The moto child process inherits this; each test file runs in its own process (forks).
-  process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
-  moto = await startMoto();
+  moto = await startE2eMoto();
   await setUpAws(moto.url);
   repo = await prepareRepo();
   env = cliEnv(moto.url);

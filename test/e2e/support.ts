@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.ts';
 import type { CliContext } from '../../src/cli/context.ts';
-import { motoEnv } from '../support/moto.ts';
+import { motoEnv, startMoto, type MotoServer } from '../support/moto.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -77,6 +77,8 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout and stderr interleaved in the order they were written. */
+  combined: string;
 }
 
 /** Runs one CLI command in-process against `env` only (never the real process environment). */
@@ -88,16 +90,27 @@ export async function runCommand(
 ): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
+  let combined = '';
   const ctx: CliContext = {
     args,
     cwd: repo,
     env,
-    stdout: { write: (t) => void (stdout += t), isTTY: false },
-    stderr: { write: (t) => void (stderr += t), isTTY: false },
+    stdout: { write: (t) => void ((stdout += t), (combined += t)), isTTY: false },
+    stderr: { write: (t) => void ((stderr += t), (combined += t)), isTTY: false },
     today: TODAY,
   };
   const code = await runCli(command, ctx);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, combined };
+}
+
+/**
+ * A moto server for one test file. The bootstrap role gets AdministratorAccess attached, and moto
+ * has AWS managed policies only when asked: the moto child inherits this variable (each test file
+ * runs in its own process, so nothing else sees it).
+ */
+export async function startE2eMoto(): Promise<MotoServer> {
+  process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
+  return startMoto();
 }
 
 /** What the platform engineer sets up once (docs): the Organization, its OUs, the SES sender. */
