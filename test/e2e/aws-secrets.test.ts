@@ -7,7 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MotoServer } from '../support/moto.ts';
 import {
   changeList,
@@ -44,6 +44,10 @@ interface Output {
   label: string;
   text: string;
 }
+
+// Reading sent mail (moto's data.json) takes seconds with managed policies loaded in every account,
+// more on a busy machine running other moto servers: allow it.
+vi.setConfig({ testTimeout: 90_000 });
 
 let moto: MotoServer;
 let repo: string;
