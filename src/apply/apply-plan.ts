@@ -117,9 +117,13 @@ export interface ApplyReport {
   results: readonly ApplyResult[];
 }
 
-type Phase = 1 | 2 | 3 | 4 | 5;
+type Phase = 1 | 2 | 3 | 4 | 5 | 6;
+const PHASES: readonly Phase[] = [1, 2, 3, 4, 5, 6];
 
-/** Baseline, then users, then accounts (which trust users), then deletions, then closures. */
+/**
+ * Baseline, then users, then accounts (which trust users), then the account emails that describe
+ * those accounts' roles, then user deletions, then closures.
+ */
 export function phaseOf(kind: ChangeKind): Phase {
   switch (kind) {
     case 'update-password-policy':
@@ -133,12 +137,13 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'update-account':
     case 'put-bootstrap-role':
     case 'delete-bootstrap-role':
-    case 'send-account-email':
       return 3;
-    case 'delete-user':
+    case 'send-account-email':
       return 4;
-    case 'close-account':
+    case 'delete-user':
       return 5;
+    case 'close-account':
+      return 6;
     default:
       return assertNever(kind);
   }
@@ -199,12 +204,13 @@ async function checkPlanMayRun(plan: Plan, deps: ApplyDeps): Promise<void> {
     });
   }
 
-  const deletions = plan.changes.filter(({ change }) => change.kind === 'delete-user').length;
+  // Bootstrap roles count too: deleting one takes administrator access away from a team.
+  const deletions = plan.changes.filter(({ change }) => change.kind === 'delete-user' || change.kind === 'delete-bootstrap-role').length;
   const maxDeletions = settings.limits.max_deletions_per_run;
   if (deletions > maxDeletions && !deps.allowMassDeletion) {
     throw new AppError(
       'too-many-deletions',
-      `The plan deletes ${deletions} users; one run may delete at most ${maxDeletions} (settings.limits.max_deletions_per_run). Nothing was changed.`,
+      `The plan deletes ${deletions} users and bootstrap roles; one run may delete at most ${maxDeletions} (settings.limits.max_deletions_per_run). Nothing was changed.`,
       { fault: 'user', hint: 'If every deletion is intended, run apply again with --allow-mass-deletion.' },
     );
   }
@@ -248,6 +254,7 @@ class Run {
   private readonly creations = pLimit(MAX_CREATIONS_IN_FLIGHT);
   /** Users still named by a trust change that failed: deleting them waits for a later run. */
   private readonly stillTrusted = new Map<string, string>();
+  private readonly failedAccounts = new Set<string>();
 
   constructor(plan: Plan, deps: ApplyDeps) {
     this.plan = plan;
@@ -260,7 +267,7 @@ class Run {
     const limit = pLimit(Math.max(1, this.deps.concurrency ?? 4));
     const total = this.plan.changes.length;
     if (total > 0) this.log(`Applying ${total} change${total === 1 ? '' : 's'} to ${describeBaseline(this.deps.target.baseline)}`);
-    for (const phase of [1, 2, 3, 4, 5] as const) {
+    for (const phase of PHASES) {
       const indexes = this.plan.changes.flatMap((planned, index) => (phaseOf(planned.change.kind) === phase ? [index] : []));
       await Promise.all(indexes.map((index) => limit(() => this.runOne(index))));
     }
@@ -278,14 +285,11 @@ class Run {
     const { change, summary } = planned;
     const base = { kind: change.kind, summary };
 
-    if (change.kind === 'delete-user') {
-      const because = this.stillTrusted.get(change.userName.toLowerCase());
-      if (because !== undefined) {
-        const message = `still named in the bootstrap role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
-        this.results[index] = { ...base, status: 'skipped', error: { code: 'dependency-failed', message } };
-        this.log(`skipped ${summary}: ${message}`);
-        return;
-      }
+    const blocked = this.blockedBy(change);
+    if (blocked !== undefined) {
+      this.results[index] = { ...base, status: 'skipped', error: { code: 'dependency-failed', message: blocked } };
+      this.log(`skipped ${summary}: ${blocked}`);
+      return;
     }
 
     this.log(`${summary} ...`);
@@ -303,7 +307,20 @@ class Run {
     }
   }
 
+  /** Why a change must wait for a later run because a change it depends on failed, if it must. */
+  private blockedBy(change: Change): string | undefined {
+    if (change.kind === 'delete-user') {
+      const because = this.stillTrusted.get(change.userName.toLowerCase());
+      if (because !== undefined) return `still named in the bootstrap role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
+    }
+    if (change.kind === 'send-account-email' && this.failedAccounts.has(change.accountName)) {
+      return `a change to ${change.accountName} failed, so its email would describe a role that may not be there; it is sent on a later run`;
+    }
+    return undefined;
+  }
+
   private noteFailedTrust(change: Change): void {
+    if ('accountName' in change) this.failedAccounts.add(change.accountName);
     if (change.kind === 'put-bootstrap-role') {
       for (const name of [...change.trustedUsers, ...(change.previouslyTrusted ?? [])]) {
         this.stillTrusted.set(name.toLowerCase(), change.accountName);

@@ -54,6 +54,18 @@ export const ACCOUNT_NOTIFIED_TAG = 'account-email-sent';
  */
 export const CLOSURE_REQUESTED_TAG = 'closure-requested';
 
+/** A tag by key, ignoring case: IAM treats user and role tag keys case-insensitively. */
+export function findTag(tags: Tags, key: string): { key: string; value: string } | undefined {
+  const wanted = key.toLowerCase();
+  for (const [k, v] of Object.entries(tags)) if (k.toLowerCase() === wanted) return { key: k, value: v };
+  return undefined;
+}
+
+/** Whether something carries the project's managed-by tag: the one test of ownership everywhere. */
+export function isManaged(tags: Tags): boolean {
+  return findTag(tags, MANAGED_BY_TAG)?.value === MANAGED_BY_VALUE;
+}
+
 /** The token a user's credentials must have been sent for: `password_reset` date, else `initial`. */
 export function credentialsToken(user: UserFile): string {
   return user.password_reset ?? 'initial';

@@ -30,6 +30,8 @@ import {
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   credentialsToken,
+  findTag,
+  isManaged,
   type DesiredAccount,
   type DesiredState,
   type DesiredUser,
@@ -286,16 +288,6 @@ const lower = (value: string): string => value.toLowerCase();
  * IAM tag keys are case-insensitive (adding `team` replaces `Team`, aws-facts §1), so a user's tag
  * is looked up ignoring case; returns the live spelling of the key too.
  */
-function findTag(tags: Tags, key: string): { key: string; value: string } | undefined {
-  const wanted = lower(key);
-  for (const [k, v] of Object.entries(tags)) if (lower(k) === wanted) return { key: k, value: v };
-  return undefined;
-}
-
-/** Whether something carries the project's managed-by tag. */
-export function isManaged(tags: Tags): boolean {
-  return findTag(tags, MANAGED_BY_TAG)?.value === MANAGED_BY_VALUE;
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -385,7 +377,8 @@ function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): vo
 
   for (const liveUser of liveUsers) {
     if (!isManaged(liveUser.tags)) {
-      out.unmanagedUsers.push(liveUser.userName);
+      // Protected users (break-glass and the like) are expected there: not drift, not listed.
+      if (!protectedNames.has(lower(liveUser.userName))) out.unmanagedUsers.push(liveUser.userName);
       continue;
     }
     if (desiredNames.has(lower(liveUser.userName))) continue;
@@ -552,7 +545,15 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       }
       continue;
     }
+    const managed = isManaged(liveAccount.tags);
     if (account.data.state === 'closed') {
+      if (!managed) {
+        // Only what it owns: an account the project did not create or adopt is never closed by it.
+        out.notes.push(
+          `${name}${showId(liveAccount.id)} is marked closed in its file but has no ${MANAGED_BY_TAG} tag, so it is not closed: close it by hand, or set state: active first so the project adopts it.`,
+        );
+        continue;
+      }
       const close: CloseAccount = {
         kind: 'close-account',
         accountName: name,
@@ -562,7 +563,6 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       out.changes.push(close);
       continue;
     }
-    const managed = isManaged(liveAccount.tags);
     if (!managed) {
       out.notes.push(`${name}${showId(liveAccount.id)} exists (found by ${match.by}) without the ${MANAGED_BY_TAG} tag: it is adopted and tagged, not created again.`);
     }

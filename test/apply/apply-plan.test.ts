@@ -330,6 +330,40 @@ describe('applyPlan on the sandbox', () => {
     expect(renderApplyReport(report)).toContain('skipped  delete-user ben@example.gov.uk');
   });
 
+  it('holds back an account email while a change to that account failed', async () => {
+    const s = await sandbox();
+    const desired = aDesiredState({ settings, users: [aUser(ADA)], accounts: [anAccount('team-production', { bootstrap: { users: [ADA] } }, settings)] });
+    await applyPlan(await planFor(s.target, desired), depsFor(s.target).deps);
+    await s.target.store.update((state) => {
+      const role = state.organization.accounts.find((a) => a.name === 'team-production')!.roles.find((r) => r.name === 'bootstrap')!;
+      role.tags = {};
+    });
+    const account = (await s.target.store.read()).organization.accounts.find((a) => a.name === 'team-production')!;
+    const mailsBefore = (await s.outbox()).length;
+    const plan = aPlan(s.target, [
+      { kind: 'send-account-email', accountName: 'team-production', accountId: account.id, recipients: [ADA] },
+      { kind: 'put-bootstrap-role', accountName: 'team-production', accountId: account.id, trustedUsers: [ADA, BEN], previouslyTrusted: [ADA] },
+    ]);
+    const report = await applyPlan(plan, depsFor(s.target).deps);
+    expect(report.results.map((r) => [r.kind, r.status])).toEqual([
+      ['send-account-email', 'skipped'],
+      ['put-bootstrap-role', 'failed'],
+    ]);
+    expect((await s.outbox()).length).toBe(mailsBefore);
+  });
+
+  it('counts bootstrap role deletions against the deletion limit', async () => {
+    const s = await sandbox();
+    const small = { ...settings, limits: { ...settings.limits, max_deletions_per_run: 1 } };
+    const plan = aPlan(s.target, [
+      { kind: 'delete-bootstrap-role', accountName: 'a-production', accountId: '100000000001' },
+      { kind: 'delete-bootstrap-role', accountName: 'b-production', accountId: '100000000002' },
+    ]);
+    const error = await applyPlan(plan, { ...depsFor(s.target).deps, settings: small }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'too-many-deletions' });
+    expect((error as AppError).message).toContain('deletes 2 users and bootstrap roles');
+  });
+
   it('never lets a password through an error message', async () => {
     const s = await sandbox();
     const usersAccount = s.target.usersAccount;

@@ -107,6 +107,16 @@ const cases: Case[] = [
     unmanaged: ['legacy-admin'],
   },
   {
+    name: 'an unmanaged protected user is expected: not listed as unmanaged, never touched',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      return { ...live, usersAccount: { ...live.usersAccount, users: [aLiveUser('break-glass', { tags: {} })] } };
+    },
+    changes: [],
+    unmanaged: [],
+  },
+  {
     name: 'a file for an unmanaged user (same name ignoring case) asks for adoption instead of creating a twin',
     desired: aDesiredState({ users: [ada] }),
     live: (d) => {
@@ -300,7 +310,7 @@ const cases: Case[] = [
   {
     name: 'state: closed closes an active account and tells the team and the requester',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { state: 'closed' })] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'ACTIVE', bootstrap: { managed: true, trustedUsers: [], requiresMfa: false, hasAdministratorAccess: false }, tags: {} })),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'ACTIVE', bootstrap: { managed: true, trustedUsers: [], requiresMfa: false, hasAdministratorAccess: false }, tags: { 'managed-by': 'aws-access-as-code' } })),
     changes: ['destructive close-account svc'],
     check: (plan) =>
       expect(only(plan, 'close-account')).toEqual({
@@ -309,6 +319,13 @@ const cases: Case[] = [
         accountId: accountIdFor('svc'),
         recipients: ['platform@example.gov.uk', 'lead@example.gov.uk'],
       }),
+  },
+  {
+    name: 'an account without the managed-by tag is never closed: a note, no change',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { state: 'closed' })] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'ACTIVE', tags: {} })),
+    changes: [],
+    notes: [/svc \(\d{12}\) is marked closed in its file but has no managed-by tag, so it is not closed/],
   },
   {
     name: 'a suspended account cannot be reopened: a note, no change',

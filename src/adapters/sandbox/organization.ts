@@ -7,6 +7,7 @@
 import { AppError } from '../../core/errors.ts';
 import {
   MANAGED_BY_TAG,
+  isManaged,
   MANAGED_BY_VALUE,
   type LiveAccount,
   type LiveAccountCreation,
@@ -30,10 +31,6 @@ function findAccount(state: SandboxState, accountId: string): SandboxAccount {
   const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
   if (account === undefined) throw new AppError('not-found', `Account ${accountId} is not in the organization.`);
   return account;
-}
-
-function isManaged(tags: Record<string, string>): boolean {
-  return tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE;
 }
 
 function toLiveCreation(creation: SandboxCreation): LiveAccountCreation {

@@ -2,6 +2,7 @@
 import { AppError } from '../../core/errors.ts';
 import {
   MANAGED_BY_TAG,
+  isManaged,
   MANAGED_BY_VALUE,
   type LiveUsersAccount,
   type PasswordPolicy,
@@ -28,10 +29,6 @@ function findUser(state: SandboxState, userName: string): SandboxUser {
   const user = state.usersAccount.users.find((candidate) => sameName(candidate.userName, userName));
   if (user === undefined) throw noSuchEntity(`User ${userName}`);
   return user;
-}
-
-function isManaged(tags: Record<string, string>): boolean {
-  return Object.entries(tags).some(([key, value]) => sameName(key, MANAGED_BY_TAG) && value === MANAGED_BY_VALUE);
 }
 
 /** Every credential, policy and membership AWS requires gone before DeleteUser (aws-facts §1). */

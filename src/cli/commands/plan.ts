@@ -24,7 +24,7 @@ import { renderPlanJson } from '../../render/plan-json.ts';
 import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
 import { renderPlanText } from '../../render/plan-text.ts';
 import { isColorWanted } from '../../render/color.ts';
-import { renderProblemsText } from '../../render/problems.ts';
+import { escapeData, renderProblemsText } from '../../render/problems.ts';
 import type { CliContext, Command } from '../context.ts';
 
 type TargetKind = 'sandbox' | 'aws';
@@ -201,14 +201,17 @@ export const apply: Command = async (ctx) => {
     target,
     settings: desired.settings,
     generatePassword: () => generatePassword(policy),
-    // The runner removes ::add-mask:: lines from the log and masks the value everywhere after.
+    // The runner reads workflow commands on stderr too, drops ::add-mask:: lines from the log and
+    // masks the value everywhere after. stderr, so stdout (the report, maybe piped to a step summary
+    // or a file) never holds it; escaped, because the runner unescapes %25, %0D and %0A.
     onSecret: (secret) => {
-      if (inActions) ctx.stdout.write(`::add-mask::${secret}\n`);
+      if (inActions) ctx.stderr.write(`::add-mask::${escapeData(secret)}\n`);
     },
     log: (line) => ctx.stderr.write(`${line}\n`),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
     allowMassDeletion: values['allow-mass-deletion'] === true,
+    closureQuota: live.organization,
   });
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
   if (typeof values['report-json'] === 'string') {
