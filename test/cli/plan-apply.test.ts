@@ -139,6 +139,17 @@ describe('plan --base <git ref>', () => {
     expect(result.stderr).toContain('state: closed');
   });
 
+  it('validate --base refuses a deleted account file, as a GitHub annotation too', async () => {
+    await rm(join(repo, 'accounts', 'notify-staging.yaml'));
+    const text = await run('validate', '--base', 'main');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('accounts/notify-staging.yaml:1:1');
+    expect(text.stdout).toContain('accountFilesAreNeverDeleted');
+    const github = await run('validate', '--format', 'github', '--base', 'main');
+    expect(github.stdout).toMatch(/^::error file=accounts\/notify-staging\.yaml,line=1,/m);
+    expect((await run('validate')).code).toBe(0);
+  });
+
   it('reports an unknown ref clearly', async () => {
     const result = await run('plan', '--base', 'no-such-branch');
     expect(result.code).toBe(1);

@@ -23,6 +23,7 @@ interface Step {
 }
 interface Job {
   if?: string;
+  needs?: string | string[];
   permissions?: Record<string, string>;
   environment?: string;
   steps: Step[];
@@ -110,7 +111,12 @@ describe('pr.yml', () => {
 
   it('validates with annotations, then plans with full history and comments (not for forks)', () => {
     const validate = workflow.jobs['validate'];
-    expect(validate?.steps.some((s) => s.run?.includes('validate -- --format github'))).toBe(true);
+    expect(validate?.steps.some((s) => s.run?.includes('validate -- --format github --base "origin/${BASE_REF}"'))).toBe(true);
+    expect(validate?.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+    const failed = workflow.jobs['validation-failed'] as Job;
+    expect(failed.needs).toBe('validate');
+    expect(failed.if).toContain('failure()');
+    expect(failed.steps.some((s) => s.run?.includes('pr-comment'))).toBe(true);
     const plan = workflow.jobs['plan'] as Job;
     expect(plan.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
     expect(plan.steps.some((s) => s.run?.includes('--base "origin/${BASE_REF}"') && s.run.includes('GITHUB_STEP_SUMMARY'))).toBe(true);
@@ -137,7 +143,6 @@ describe('apply.yml', () => {
       contents: 'read',
       'id-token': 'write',
       'pull-requests': 'write',
-      issues: 'read',
     });
     expect(job.if).toContain('github.ref ==');
     expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_APPLY_ROLE_ARN }}');

@@ -4,18 +4,22 @@
  * otherwise, including for a bad command line.
  */
 import { fsSource } from '../../config/fs-source.ts';
+import { gitSource } from '../../config/git-source.ts';
+import { accountsRemovedSinceBase } from '../../core/base-ref.ts';
 import { loadDesiredState } from '../../config/load.ts';
-import { hasErrors } from '../../core/problems.ts';
+import { hasErrors, type Problem } from '../../core/problems.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { PROBLEM_FORMATS, type ProblemFormat, renderProblems, renderValidationSummary } from '../../render/problems.ts';
 import type { Command } from '../context.ts';
 
-export const VALIDATE_USAGE = `usage: npm run validate -- [--format text|github|json] [--json]
+export const VALIDATE_USAGE = `usage: npm run validate -- [--format text|github|json] [--json] [--base <git ref>]
 
 Checks settings.yaml, users/ and accounts/ against the schemas and the cross-file rules.
   --format text    file:line:col  severity  message  [rule]  (default)
   --format github  GitHub Actions annotations (::error file=...::message)
   --format json    {"version": 1, "valid": ..., "problems": [...]}  (also: --json)
+  --base <ref>     also compare with the files at a git ref: an account file deleted since then
+                   is an error (accounts are closed with state: closed, never removed)
 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
 `;
 
@@ -29,24 +33,36 @@ export const validate: Command = async (ctx) => {
     ctx.stdout.write(VALIDATE_USAGE);
     return 0;
   }
-  const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
+  const loaded = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
+  const { desired } = loaded;
+  const problems: Problem[] = [...loaded.problems];
+  if (args.base !== undefined && desired !== undefined) {
+    const base = await loadDesiredState(gitSource(ctx.cwd, args.base), { today: ctx.today });
+    // A base that is itself invalid cannot be compared; its own problems are its own PR's business.
+    if (base.desired !== undefined) problems.push(...accountsRemovedSinceBase(desired, base.desired));
+  }
   ctx.stdout.write(renderProblems(problems, args.format, { color: isColorWanted(ctx.stdout, ctx.env) }));
   const counts = desired && { users: desired.users.size, accounts: desired.accounts.size };
   ctx.stderr.write(`${renderValidationSummary(problems, counts)}\n`);
   return hasErrors(problems) ? 1 : 0;
 };
 
-type ValidateArgs = { format: ProblemFormat; help: boolean } | { error: string };
+type ValidateArgs = { format: ProblemFormat; help: boolean; base?: string } | { error: string };
 
 export function parseValidateArgs(args: readonly string[]): ValidateArgs {
   let format: ProblemFormat = 'text';
   let help = false;
+  let base: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       help = true;
     } else if (arg === '--json') {
       format = 'json';
+    } else if (arg === '--base' || arg.startsWith('--base=')) {
+      const value = arg === '--base' ? args[++i] : arg.slice('--base='.length);
+      if (value === undefined || value === '') return { error: '--base needs a git ref, for example origin/main' };
+      base = value;
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
       if (value === undefined) return { error: '--format needs a value: text, github or json' };
@@ -56,7 +72,7 @@ export function parseValidateArgs(args: readonly string[]): ValidateArgs {
       return { error: `unknown argument "${arg}"` };
     }
   }
-  return { format, help };
+  return base === undefined ? { format, help } : { format, help, base };
 }
 
 function isFormat(value: string): value is ProblemFormat {
