@@ -16,9 +16,6 @@ export interface MarkdownOptions {
 
 export const DEFAULT_MAX_MARKDOWN_LENGTH = 65_000;
 
-/** A hidden marker so a bot can find and update its own comment. */
-export const PLAN_COMMENT_MARKER = '<!-- aws-access-as-code:plan -->';
-
 /** Escapes text (names, tags, notes) so it renders literally and never mentions anyone. */
 export function escapeMarkdown(text: string): string {
   return (
@@ -47,8 +44,8 @@ function kindLabel(kind: string): string {
 /** The plan as Markdown, at most `maxLength` characters. */
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_MARKDOWN_LENGTH;
+  // The GitHub adapter adds the hidden marker that finds this comment again; the body carries none.
   const head: string[] = [
-    PLAN_COMMENT_MARKER,
     '## AWS access plan',
     '',
     `Compared against: **${escapeMarkdown(describeBaseline(plan.baseline))}**`,

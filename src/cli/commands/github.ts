@@ -18,6 +18,7 @@ import {
 import { DRIFT_ISSUE_TITLE, hasDrift, renderDriftIssue, renderDriftResolved } from '../../render/github-drift.ts';
 import { parseApplyReport, parsePlanJson } from '../../render/github-inputs.ts';
 import { runUrlFromEnv } from '../../render/github-markdown.ts';
+import { escapeData, escapeProperty } from '../../render/problems.ts';
 import { renderPlanComment } from '../../render/github-pr-comment.ts';
 import type { CliContext, Command } from '../context.ts';
 
@@ -138,14 +139,7 @@ async function appendStepSummary(ctx: CliContext, markdown: string): Promise<voi
 
 /** A workflow command (`::error::`), escaped as actions/toolkit does; shown as an annotation in Actions. */
 function annotation(kind: 'error' | 'warning' | 'notice', title: string, message: string): string {
-  const data = message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const property = title
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A')
-    .replace(/:/g, '%3A')
-    .replace(/,/g, '%2C');
-  return `::${kind} title=${property}::${data}\n`;
+  return `::${kind} title=${escapeProperty(title)}::${escapeData(message)}\n`;
 }
 
 function inActions(env: Env): boolean {
