@@ -284,7 +284,8 @@ export class SandboxOrganization implements OrganizationPort {
     await this.store.update((state) => {
       const account = this.activeAccount(state, accountId);
       const role = account.roles.find((candidate) => candidate.name.toLowerCase() === roleName.toLowerCase());
-      if (role === undefined) throw noSuchEntity(`Role ${roleName} in account ${account.name}`);
+      // As the AWS adapter: a role already gone (a re-run after a crash) is fine.
+      if (role === undefined) return;
       if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
       // Detach policies, then delete the role (IAM refuses DeleteRole while policies are attached).
       role.attachedPolicies = [];

@@ -193,8 +193,8 @@ export class SandboxUsersAccount implements UsersAccountPort {
     assertIamName('Group', group, 128);
     await this.store.update((state) => {
       const existing = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
-      if (existing !== undefined) throw new AppError('entity-exists', `A group named ${existing.name} already exists.`);
-      state.usersAccount.groups.push({ name: group, policies: {} });
+      // As the AWS adapter: a group that already exists (a re-run after a crash) is fine.
+      if (existing === undefined) state.usersAccount.groups.push({ name: group, policies: {} });
     });
   }
 
