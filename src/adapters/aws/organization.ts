@@ -38,11 +38,15 @@ import {
   paginateListRolePolicies,
   type Role,
 } from '@aws-sdk/client-iam';
+import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
 import { AppError, isAppError } from '../../core/errors.ts';
 import {
+  CLOSURE_REQUESTED_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
+  findTag,
+  isManaged,
   type LiveAccount,
   type LiveAccountCreation,
   type LiveAccountStatus,
@@ -55,20 +59,17 @@ import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '.
 import { awsClientConfig, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
-import { readTrustPolicy } from './organization-trust.ts';
+import { decodePolicyDocument, readTrustPolicy } from './organization-trust.ts';
 
 /** The Organizations API lives in us-east-1 (aws-facts §2); IAM is global. */
 const REGION = 'us-east-1';
 const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
 /** Per-account reads (tags, bootstrap role) in flight at once: Organizations allows few requests per second. */
 const CONCURRENCY = 5;
-/**
- * Written on an account just before CloseAccount, with the date (YYYY-MM-DD). AWS records no closure
- * date, and a closed account stays listed as SUSPENDED for 90 days, so without it every SUSPENDED
- * account would count against the 30-day closure quota. Owned by this adapter: hidden from
- * LiveAccount.tags so the planner never sees it as drift.
- */
-export const CLOSURE_REQUESTED_TAG = 'closure-requested';
+// CLOSURE_REQUESTED_TAG (core) is written on an account just before CloseAccount, with the date
+// (YYYY-MM-DD). AWS records no closure date, and a closed account stays listed for 90 days, so
+// without it every closed account would count against the 30-day closure quota. This adapter hides
+// it from LiveAccount.tags so the planner never sees it as drift.
 /** How long finished (SUCCEEDED/FAILED) creation requests are reported; IN_PROGRESS ones always are. */
 const RECENT_CREATIONS_MS = 7 * 24 * 60 * 60 * 1000;
 const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
@@ -269,7 +270,7 @@ export function createAwsOrganization(
           throw translateAwsError(error, context);
         }
         return {
-          managed: isManaged(role),
+          managed: isManaged(roleTags(role)),
           trustedUsers: trust.trusted,
           requiresMfa: trust.requiresMfa,
           hasAdministratorAccess: arns.includes(ADMINISTRATOR_ACCESS),
@@ -288,17 +289,20 @@ export function createAwsOrganization(
     ouPath: string,
     managementIds: ReadonlySet<string>,
     bootstrapRoleName: string,
-  ): Promise<{ live: LiveAccount; closureRequested?: string }> {
+  ): Promise<{ live: LiveAccount; closing: boolean; closureRequested?: string }> {
     const id = account.Id ?? '';
     const allTags = await call(`reading the tags of account ${id}`, () => listTags(id));
     const { [CLOSURE_REQUESTED_TAG]: closureRequested, ...tags } = allTags;
-    const status = accountStatus(account);
+    const state = accountState(account);
+    const status = toLiveStatus(state);
     const live: LiveAccount = { id, name: account.Name ?? '', email: account.Email ?? '', status, ouPath, tags };
     if (!managementIds.has(id)) {
       const bootstrap = status === 'ACTIVE' ? await readBootstrapRole(id, bootstrapRoleName) : 'unknown';
       if (bootstrap !== undefined) live.bootstrap = bootstrap;
     }
-    return closureRequested === undefined ? { live } : { live, closureRequested };
+    // A closed (or closing) account, or one this adapter asked to close whatever state AWS now reports.
+    const closing = CLOSURE_STATES.has(state ?? '') || (status !== 'ACTIVE' && closureRequested !== undefined);
+    return closureRequested === undefined ? { live, closing } : { live, closing, closureRequested };
   }
 
   async function listCreations(): Promise<LiveAccountCreation[]> {
@@ -363,7 +367,7 @@ export function createAwsOrganization(
         ouPaths: ouPaths.sort(),
         creations,
         closedInLast30Days: members.filter(
-          ({ live, closureRequested }) => live.status !== 'ACTIVE' && isWithinWindow(closureRequested, windowStart),
+          ({ closing, closureRequested }) => closing && isWithinWindow(closureRequested, windowStart),
         ).length,
         // Closed accounts stay members (SUSPENDED) until AWS removes them after 90 days, as in the sandbox.
         memberAccountCount: members.length,
@@ -444,6 +448,17 @@ export function createAwsOrganization(
     },
 
     async closeAccount(accountId: string): Promise<void> {
+      // Only what the project owns, as for bootstrap roles: the planner never asks to close an
+      // unmanaged account, and this keeps it so whoever calls the port (the apply role's
+      // CloseOnlyManagedAccounts statement says the same to AWS).
+      const current = await call(`reading the tags of account ${accountId}`, () => listTags(accountId));
+      if (!isManaged(current)) {
+        throw new AppError(
+          'not-managed',
+          `Account ${accountId} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it was not created or adopted by this tool, so it is not closed.`,
+          { fault: 'user', hint: 'Close it by hand, or set state: active in its file first so the project adopts (tags) it.' },
+        );
+      }
       // Tag first: if the run stops between the two calls the account is still ACTIVE and a stale tag
       // on an ACTIVE account counts for nothing; the next attempt rewrites it.
       await call(`recording the closure date of account ${accountId}`, () =>
@@ -482,10 +497,18 @@ export function createAwsOrganization(
             await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
             return;
           }
-          if (!isManaged(role)) throw notManaged(roleName, accountId);
-          await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
-          if (Object.keys(input.tags).length > 0) {
-            await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(input.tags) }));
+          const tags = roleTags(role);
+          if (!isManaged(tags)) throw notManaged(roleName, accountId);
+          // Write only what differs, so a re-run changes nothing (and leaves nothing in CloudTrail).
+          const current = role.AssumeRolePolicyDocument === undefined ? undefined : decodePolicyDocument(role.AssumeRolePolicyDocument);
+          if (!isDeepStrictEqual(current, input.trustPolicy)) {
+            await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
+          }
+          const changedTags = Object.fromEntries(
+            Object.entries(input.tags).filter(([key, value]) => findTag(tags, key)?.value !== value),
+          );
+          if (Object.keys(changedTags).length > 0) {
+            await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(changedTags) }));
           }
           // A run stopped between CreateRole and AttachRolePolicy leaves the role without it.
           if (!(await attachedPolicyArns(iam, roleName)).includes(ADMINISTRATOR_ACCESS)) {
@@ -503,7 +526,7 @@ export function createAwsOrganization(
         try {
           const role = await getRole(iam, roleName, context);
           if (role === undefined) return;
-          if (!isManaged(role)) throw notManaged(roleName, accountId);
+          if (!isManaged(roleTags(role))) throw notManaged(roleName, accountId);
           // DeleteRole fails with DeleteConflict while anything below remains attached.
           for (const arn of await attachedPolicyArns(iam, roleName)) {
             await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
@@ -535,20 +558,36 @@ export function createAwsOrganization(
   };
 }
 
+/** The states in which an account is closed or closing (counted against the closure quota). */
+const CLOSURE_STATES: ReadonlySet<string> = new Set(['PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']);
+
 /**
- * `Status` is documented as ACTIVE | SUSPENDED | PENDING_CLOSURE; newer responses also carry `State`
- * (adding PENDING_ACTIVATION and CLOSED), used when Status is missing.
+ * The account's state as AWS reports it. `State` (ACTIVE | PENDING_ACTIVATION | PENDING_CLOSURE |
+ * SUSPENDED | CLOSED) replaces `Status` (ACTIVE | PENDING_CLOSURE | SUSPENDED), which AWS retires on
+ * 9 September 2026; Status is only the fallback. Kept as a plain string: AWS adds values.
  */
-function accountStatus(account: Account): LiveAccountStatus {
-  const status: string | undefined = account.Status ?? (account as { State?: string }).State;
-  switch (status) {
-    case 'SUSPENDED':
-    case 'CLOSED':
-      return 'SUSPENDED';
+function accountState(account: Account): string | undefined {
+  return account.State ?? account.Status;
+}
+
+/**
+ * Only an ACTIVE account is ACTIVE. A state this adapter does not know (PENDING_ACTIVATION: sign-up
+ * never completed and the account is unusable, per the Organizations guide "Monitor the state of
+ * your AWS accounts"; or any state AWS adds later) is reported as SUSPENDED, because the planner
+ * leaves every non-ACTIVE account alone: no tags, moves, bootstrap role, email or closure, and its
+ * role is not read ('unknown'). Calling it ACTIVE would have the planner write to an account that
+ * may not be usable; SUSPENDED (AWS's word for "unusable, and not through this tool") is the
+ * closest of the core's three values. It does not count against the closure quota unless this
+ * adapter asked for its closure (see `closing` in readAccount).
+ */
+function toLiveStatus(state: string | undefined): LiveAccountStatus {
+  switch (state) {
+    case 'ACTIVE':
+      return 'ACTIVE';
     case 'PENDING_CLOSURE':
       return 'PENDING_CLOSURE';
     default:
-      return 'ACTIVE';
+      return 'SUSPENDED';
   }
 }
 
@@ -571,8 +610,11 @@ function toCreation(status: CreateAccountStatus): LiveAccountCreation {
   };
 }
 
-function isManaged(role: Role): boolean {
-  return (role.Tags ?? []).some((t) => t.Key === MANAGED_BY_TAG && t.Value === MANAGED_BY_VALUE);
+/** IAM role tags as the core's Tags, for `isManaged` (which compares keys ignoring case, as IAM does). */
+function roleTags(role: Role): Tags {
+  const tags: Record<string, string> = {};
+  for (const tag of role.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+  return tags;
 }
 
 function notManaged(roleName: string, accountId: string): AppError {

@@ -7,9 +7,13 @@
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
+  DeleteRoleCommand,
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
+  TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
@@ -36,9 +40,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CLOSURE_REQUESTED_TAG, createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
+import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
 import { AppError, isAppError } from '../../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
+import { CLOSURE_REQUESTED_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
 
 const MANAGEMENT = '111111111111';
 const USERS_ACCOUNT = '222222222222';
@@ -236,6 +240,10 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
   });
 
   describe('closeAccount', () => {
+    beforeEach(() => {
+      org.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }] });
+    });
+
     it.each(['CLOSE_ACCOUNT_QUOTA_EXCEEDED', 'CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED'] as const)(
       'maps %s to closure-quota',
       async (reason) => {
@@ -254,6 +262,14 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       const tags = org.commandCalls(TagResourceCommand)[0]?.args[0].input.Tags;
       expect(tags?.[0]?.Key).toBe(CLOSURE_REQUESTED_TAG);
       expect(tags?.[0]?.Value).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    });
+
+    it('refuses an account without the managed-by tag, before writing anything', async () => {
+      org.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'team', Value: 'a' }] });
+      const failure = await rejectionOf(port().closeAccount(READY));
+      expect(failure).toMatchObject({ code: 'not-managed', fault: 'user' });
+      expect(org.commandCalls(TagResourceCommand)).toHaveLength(0);
+      expect(org.commandCalls(CloseAccountCommand)).toHaveLength(0);
     });
   });
 
@@ -329,6 +345,86 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       });
       expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(1);
       expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1);
+    });
+  });
+
+  describe('an existing bootstrap role', () => {
+    const trustPolicy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${USERS_ACCOUNT}:user/alice@example.gov.uk` },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
+    };
+    const existing = (tags: { Key: string; Value: string }[], document: object = trustPolicy) => ({
+      Role: {
+        RoleName: 'bootstrap',
+        Path: '/',
+        Arn: `arn:aws:iam::${READY}:role/bootstrap`,
+        RoleId: 'AROA1',
+        CreateDate: new Date(),
+        // IAM returns policy documents URL-encoded.
+        AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(document)),
+        Tags: tags,
+      },
+    });
+
+    it('is left alone when trust policy, tags and AdministratorAccess already match', async () => {
+      iam.on(GetRoleCommand).resolves(existing([{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }]));
+      iam.on(ListAttachedRolePoliciesCommand).resolves({
+        AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
+      });
+      // Key order differs from what IAM returns: documents are compared as JSON, not as text.
+      const reordered = { Statement: trustPolicy.Statement, Version: '2012-10-17' };
+      await port().putBootstrapRole({
+        accountId: READY,
+        roleName: 'bootstrap',
+        trustPolicy: reordered,
+        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+      });
+      expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(0);
+      expect(iam.commandCalls(TagRoleCommand)).toHaveLength(0);
+      expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0);
+    });
+
+    it('rewrites only what differs', async () => {
+      iam.on(GetRoleCommand).resolves(existing([{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }], { Version: '2012-10-17', Statement: [] }));
+      iam.on(ListAttachedRolePoliciesCommand).resolves({
+        AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
+      });
+      iam.on(UpdateAssumeRolePolicyCommand).resolves({});
+      iam.on(TagRoleCommand).resolves({});
+      await port().putBootstrapRole({
+        accountId: READY,
+        roleName: 'bootstrap',
+        trustPolicy,
+        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, team: 'a' },
+      });
+      expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input).toEqual({
+        RoleName: 'bootstrap',
+        PolicyDocument: JSON.stringify(trustPolicy),
+      });
+      expect(iam.commandCalls(TagRoleCommand)[0]?.args[0].input.Tags).toEqual([{ Key: 'team', Value: 'a' }]);
+    });
+
+    it('counts as managed whatever the case of the tag key (IAM role tag keys are case-insensitive)', async () => {
+      iam.on(GetRoleCommand).resolves(existing([{ Key: 'Managed-By', Value: MANAGED_BY_VALUE }]));
+      iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
+      iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+      iam.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [] });
+      iam.on(DeleteRoleCommand).resolves({});
+      await port().deleteBootstrapRole(READY, 'bootstrap');
+      expect(iam.commandCalls(DeleteRoleCommand)).toHaveLength(1);
+    });
+
+    it('refuses a role whose managed-by tag has another value', async () => {
+      iam.on(GetRoleCommand).resolves(existing([{ Key: MANAGED_BY_TAG, Value: 'someone-else' }]));
+      expect((await rejectionOf(port().deleteBootstrapRole(READY, 'bootstrap'))).code).toBe('not-managed');
+      expect(iam.commandCalls(DeleteRoleCommand)).toHaveLength(0);
     });
   });
 
@@ -446,6 +542,55 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       const parents = 2; // root + one OU
       // DescribeOrganization + ListRoots + ListCreateAccountStatus, then per parent OUs + accounts, per account tags.
       expect(org.calls()).toHaveLength(3 + 2 * parents + accounts);
+    });
+  });
+
+  describe('account states', () => {
+    const read = async (accounts: { Id: string; Name: string; State?: string; Status?: string }[], tags: Record<string, string> = {}) => {
+      org.on(DescribeOrganizationCommand).resolves({ Organization: { MasterAccountId: MANAGEMENT } });
+      org.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-1' }] });
+      org.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+      // The SDK types State and Status as closed unions; AWS adds values, which is what is tested here.
+      org.on(ListAccountsForParentCommand).resolves({ Accounts: accounts as never });
+      org.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+      for (const [id, day] of Object.entries(tags)) {
+        org.on(ListTagsForResourceCommand, { ResourceId: id }).resolves({ Tags: [{ Key: CLOSURE_REQUESTED_TAG, Value: day }] });
+      }
+      org.on(ListCreateAccountStatusCommand).resolves({ CreateAccountStatuses: [] });
+      iam.on(GetRoleCommand).rejects(Object.assign(new Error('no role'), { name: 'NoSuchEntityException' }));
+      const live = await port().readOrganization('bootstrap');
+      return { live, byName: new Map(live.accounts.map((a) => [a.name, a])) };
+    };
+
+    it('reads State before the retiring Status field', async () => {
+      const { live, byName } = await read([
+        { Id: '100000000001', Name: 'closed', State: 'CLOSED', Status: 'SUSPENDED' },
+        { Id: '100000000002', Name: 'closing', State: 'PENDING_CLOSURE' },
+        { Id: '100000000003', Name: 'old-api', Status: 'ACTIVE' },
+      ]);
+      expect(byName.get('closed')).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
+      expect(byName.get('closing')).toMatchObject({ status: 'PENDING_CLOSURE', bootstrap: 'unknown' });
+      expect(byName.get('old-api')?.status).toBe('ACTIVE');
+      expect(live.closedInLast30Days).toBe(2);
+    });
+
+    it('reports PENDING_ACTIVATION and states it does not know as not ACTIVE, not looked into, not closed', async () => {
+      const recently = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+      const { live, byName } = await read(
+        [
+          { Id: '100000000001', Name: 'signing-up', State: 'PENDING_ACTIVATION', Status: 'ACTIVE' },
+          { Id: '100000000002', Name: 'future', State: 'SOMETHING_AWS_ADDS_LATER' },
+          { Id: '100000000003', Name: 'closed-by-us', State: 'SOMETHING_AWS_ADDS_LATER' },
+          { Id: '100000000004', Name: 'no-state' },
+        ],
+        { '100000000003': recently },
+      );
+      for (const name of ['signing-up', 'future', 'closed-by-us', 'no-state']) {
+        expect(byName.get(name)).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
+      }
+      expect(iam.commandCalls(GetRoleCommand)).toHaveLength(0);
+      // Only the account this adapter asked to close counts against the closure quota.
+      expect(live.closedInLast30Days).toBe(1);
     });
   });
 });
