@@ -79,6 +79,16 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       expect(account?.tags).toEqual({ ...MANAGED, 'account-email-sent': 'true' });
     });
 
+    it('tagAccount sets a tag, or replaces its value, and readOrganization shows it', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('tag'));
+      const tagsOf = async () => (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId)?.tags;
+      await org.port.tagAccount(accountId, { 'cost-centre': '10023' });
+      expect(await tagsOf()).toEqual({ ...MANAGED, 'cost-centre': '10023' });
+      await org.port.tagAccount(accountId, { 'cost-centre': '20046' });
+      expect(await tagsOf()).toEqual({ ...MANAGED, 'cost-centre': '20046' });
+    });
+
     it('refuses to move an account to an OU that does not exist (code ou-not-found)', async () => {
       const org = await makeOrganization();
       const accountId = await createAccount(org, unique('nowhere'));
@@ -107,14 +117,43 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       expect((await read())?.bootstrap).toBeUndefined();
     });
 
+    it('puts the bootstrap role a second time with the same input without changing anything', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('again'));
+      const input = {
+        accountId,
+        roleName: org.bootstrapRoleName,
+        trustPolicy: bootstrapTrustPolicy(org.usersAccountId, [org.trustedUserName]),
+        tags: MANAGED,
+      };
+      const read = async () => (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId);
+      await org.port.putBootstrapRole(input);
+      const first = await read();
+      await org.port.putBootstrapRole(input);
+      expect(await read()).toEqual(first);
+      expect(first?.bootstrap).toMatchObject({ managed: true, trustedUsers: [org.trustedUserName] });
+    });
+
+    it('deletes a bootstrap role that does not exist without complaint', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('no-role'));
+      await org.port.deleteBootstrapRole(accountId, org.bootstrapRoleName);
+      const account = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId);
+      expect(account?.bootstrap).toBeUndefined();
+    });
+
     it('closes a member account, but never the management account', async () => {
       const org = await makeOrganization();
       const accountId = await createAccount(org, unique('close'));
       expect(await codeOf(org.port.closeAccount(org.managementAccountId))).toBeDefined();
       await org.port.closeAccount(accountId);
       const live = await org.port.readOrganization(org.bootstrapRoleName);
-      expect(live.accounts.find((a) => a.id === accountId)?.status).not.toBe('ACTIVE');
+      const closed = live.accounts.find((a) => a.id === accountId);
+      expect(closed?.status).not.toBe('ACTIVE');
+      // A closed account cannot be looked into, and keeps counting as a member.
+      expect(closed?.bootstrap).toBe('unknown');
       expect(live.closedInLast30Days).toBeGreaterThanOrEqual(1);
+      expect(live.memberAccountCount).toBeGreaterThanOrEqual(1);
     });
   });
 }
