@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ const ROOT = join(import.meta.dirname, '../..');
 async function run(args: string[], cwd = ROOT): Promise<{ code: number; json: unknown }> {
   const captured = cliContext(args, { cwd });
   const code = await policies(captured.ctx);
+  if (code !== 0) throw new Error(`policies exited ${code}:\n${captured.stderr()}`);
   return { code, json: JSON.parse(captured.stdout()) as unknown };
 }
 
@@ -59,25 +60,88 @@ describe('policies, other settings', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** A valid settings.yaml whose users account is also the management account. */
+  const oneAccountSettings = [
+    '# yaml-language-server: $schema=schema/settings.schema.json',
+    'users_account:',
+    '  id: "111111111111"',
+    '  alias: test-users',
+    '  region: eu-west-2',
+    '  group: G',
+    '  password_policy: { minimum_length: 16 }',
+    'organization:',
+    '  management_account_id: "111111111111"',
+    '  access_role_name: OrganizationAccountAccessRole',
+    '  bootstrap_role_name: bootstrap',
+    '  root_email_template: "aws-root+{name}@example.gov.uk"',
+    'email: { sender: a@example.gov.uk, region: eu-west-2, support_mailbox: help@example.gov.uk }',
+    'email_domains: { staff: [example.gov.uk], contractor: [] }',
+    'protected_users: []',
+    'limits: { max_deletions_per_run: 5, max_closures_per_run: 1 }',
+    '',
+  ].join('\n');
+
+  /** A repository folder: settings.yaml and the CODEOWNERS file validation requires. */
+  async function inFolder(name: string, settings: string): Promise<string> {
+    const folder = join(dir, name);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'settings.yaml'), settings);
+    await writeFile(join(folder, 'CODEOWNERS'), '* @example-org/aws-platform\n');
+    return folder;
+  }
+
   it('says when a role is not needed', async () => {
-    await writeFile(
-      join(dir, 'settings.yaml'),
-      [
-        'users_account: { id: "111111111111", group: G }',
-        'organization: { management_account_id: "111111111111", access_role_name: OrganizationAccountAccessRole }',
-        'email: { sender: a@example.gov.uk, region: eu-west-2 }',
-        'protected_users: []',
-      ].join('\n'),
-    );
-    await expect(policies(cliContext(['organization-role-trust', '--repo', 'a/b'], { cwd: dir }).ctx)).rejects.toMatchObject({
+    const folder = await inFolder('one-account', oneAccountSettings);
+    await expect(policies(cliContext(['organization-role-trust', '--repo', 'a/b'], { cwd: folder }).ctx)).rejects.toMatchObject({
       code: 'not-needed',
     });
-    const { json } = await run(['all', '--repo', 'a/b'], dir);
+    const { code, json } = await run(['all', '--repo', 'a/b'], folder);
+    expect(code).toBe(0);
     expect(json).not.toHaveProperty('organizationRole');
   });
 
-  it('rejects settings without the fields it needs, and unquoted account ids', async () => {
-    await writeFile(join(dir, 'settings.yaml'), 'users_account: { id: 111111111111, group: G }\n');
-    await expect(policies(cliContext(['--repo', 'a/b'], { cwd: dir }).ctx)).rejects.toMatchObject({ code: 'invalid-settings' });
+  it('reads the settings.yaml that --settings names, validating the folder that holds it', async () => {
+    const folder = await inFolder('elsewhere', oneAccountSettings);
+    const { code, json } = await run(['apply-role-permissions', '--repo', 'a/b', '--settings', join(folder, 'settings.yaml')]);
+    expect(code).toBe(0);
+    expect(JSON.stringify(json)).toContain('arn:aws:iam::111111111111:group/G');
+  });
+
+  it('prints the problems (file:line:col) and no policy when the settings do not validate', async () => {
+    // An unquoted account id (YAML reads a number), and settings missing required sections.
+    const folder = await inFolder('invalid', '# yaml-language-server: $schema=schema/settings.schema.json\nusers_account: { id: 111111111111, group: G }\n');
+    const captured = cliContext(['apply-role-permissions', '--repo', 'a/b'], { cwd: folder });
+    expect(await policies(captured.ctx)).toBe(1);
+    expect(captured.stdout()).toBe('');
+    expect(captured.stderr()).toMatch(/^settings\.yaml:\d+:\d+ {2}error {2}/m);
+    expect(captured.stderr()).toMatch(/no policy is printed/);
+    expect(captured.stderr()).toMatch(/^settings\.yaml:2:\d+ {2}error {2}users_account\.id: 111111111111 is read as a number/m);
+  });
+
+  it('names problems by their path from the working directory when --settings points elsewhere', async () => {
+    await inFolder('invalid-elsewhere', 'users_account: { id: 111111111111 }\n');
+    const captured = cliContext(['--repo', 'a/b', '--settings', 'invalid-elsewhere/settings.yaml'], { cwd: dir });
+    expect(await policies(captured.ctx)).toBe(1);
+    expect(captured.stdout()).toBe('');
+    expect(captured.stderr()).toMatch(/^invalid-elsewhere\/settings\.yaml:\d+:\d+ {2}error/m);
+  });
+
+  it('refuses a repository with an invalid user file, as validate does', async () => {
+    const folder = await inFolder('bad-user', oneAccountSettings);
+    await mkdir(join(folder, 'users'), { recursive: true });
+    await writeFile(join(folder, 'users', 'someone@example.gov.uk.yaml'), 'email: [not, an, email]\n');
+    const captured = cliContext(['--repo', 'a/b'], { cwd: folder });
+    expect(await policies(captured.ctx)).toBe(1);
+    expect(captured.stdout()).toBe('');
+    expect(captured.stderr()).toContain('users/someone@example.gov.uk.yaml:');
+  });
+
+  it('reports a missing settings.yaml as a problem, and a --settings that is not settings.yaml as a usage error', async () => {
+    const captured = cliContext(['--repo', 'a/b'], { cwd: await mkdtemp(join(dir, 'empty-')) });
+    expect(await policies(captured.ctx)).toBe(1);
+    expect(captured.stderr()).toContain('settings.yaml is missing');
+    await expect(policies(cliContext(['--repo', 'a/b', '--settings', 'other.yaml'], { cwd: dir }).ctx)).rejects.toMatchObject({
+      code: 'usage',
+    });
   });
 });

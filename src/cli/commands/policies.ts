@@ -1,11 +1,11 @@
 /**
  * `policies`: prints the IAM policies for the GitHub OIDC roles, computed from settings.yaml, so the
- * platform engineer pipes them into `aws iam create-role` instead of copying them by hand.
+ * platform engineer pipes them into `aws iam create-role` instead of copying them by hand. The
+ * repository holding settings.yaml is loaded and validated as `validate` does: no policy is printed
+ * from files that do not validate (the problems go to stderr, exit 1).
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import {
   SetupInputError,
   buildApplyRolePermissions,
@@ -18,9 +18,13 @@ import {
   buildUsersRolePermissions,
   buildUsersRoleTrust,
   type SetupInput,
-  type SetupSettings,
 } from '../../adapters/github/aws-setup-policies.ts';
+import { fsSource } from '../../config/fs-source.ts';
+import { loadDesiredState } from '../../config/load.ts';
 import { AppError } from '../../core/errors.ts';
+import { hasErrors } from '../../core/problems.ts';
+import { isColorWanted } from '../../render/color.ts';
+import { renderProblems } from '../../render/problems.ts';
 import type { Command } from '../context.ts';
 
 const BUILDERS = {
@@ -46,49 +50,21 @@ Prints IAM policy JSON for the GitHub OIDC roles, from settings.yaml (default: a
   --subject-prefix  OIDC subject prefix for immutable subject claims (default: repo:OWNER/NAME)
   --account         account of the OIDC provider and roles (default: the users account)
   --plan-role-name, --apply-role-name, --organization-role-name   role names (ARNs in trust policies)
-  --settings        path to settings.yaml (default: settings.yaml)
+  --settings        path to settings.yaml (default: settings.yaml); the folder holding it is
+                    validated as the repository (users/, accounts/ beside it), as by validate
 `;
 
 function isWhich(value: string): value is Which {
   return Object.hasOwn(BUILDERS, value);
 }
 
-function usageError(message: string): AppError {
-  return new AppError('usage', message, { fault: 'user', hint: USAGE.split('\n')[0] ?? '' });
+function displayPath(cwd: string, path: string): string {
+  const fromCwd = relative(cwd, path);
+  return fromCwd === '' || fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
 }
 
-/** Just what the policies need, checked by hand: the project's settings loader may not be wired in yet. */
-function readSettings(text: string, file: string): SetupSettings {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, maxAliasCount: 0 });
-  } catch (error) {
-    throw new AppError('invalid-settings', `${file}: ${(error as Error).message}`, { fault: 'user', cause: error });
-  }
-  const get = (path: string): unknown =>
-    path.split('.').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), data);
-  const required = [
-    'users_account.id',
-    'users_account.group',
-    'organization.management_account_id',
-    'organization.access_role_name',
-    'email.sender',
-    'email.region',
-  ];
-  for (const path of required) {
-    if (typeof get(path) !== 'string') throw new AppError('invalid-settings', `${file}: ${path} must be a string`, { fault: 'user' });
-  }
-  for (const path of ['users_account.role_to_assume', 'organization.role_to_assume']) {
-    const value = get(path);
-    if (value !== undefined && typeof value !== 'string') {
-      throw new AppError('invalid-settings', `${file}: ${path} must be a string`, { fault: 'user' });
-    }
-  }
-  const protectedUsers = get('protected_users') ?? [];
-  if (!Array.isArray(protectedUsers) || !protectedUsers.every((u) => typeof u === 'string')) {
-    throw new AppError('invalid-settings', `${file}: protected_users must be a list of names`, { fault: 'user' });
-  }
-  return data as SetupSettings;
+function usageError(message: string): AppError {
+  return new AppError('usage', message, { fault: 'user', hint: USAGE.split('\n')[0] ?? '' });
 }
 
 export const policies: Command = async (ctx) => {
@@ -125,15 +101,23 @@ export const policies: Command = async (ctx) => {
   const repository = values.repo ?? ctx.env['GITHUB_REPOSITORY'];
   if (!repository) throw usageError('--repo OWNER/NAME is required');
 
-  const file = values.settings;
-  let text: string;
-  try {
-    text = await readFile(isAbsolute(file) ? file : join(ctx.cwd, file), 'utf8');
-  } catch (error) {
-    throw new AppError('invalid-settings', `cannot read ${file}: ${(error as Error).message}`, { fault: 'user', cause: error });
+  const settingsPath = isAbsolute(values.settings) ? values.settings : join(ctx.cwd, values.settings);
+  if (basename(settingsPath) !== 'settings.yaml') {
+    throw usageError(`--settings must name a file called settings.yaml, not "${values.settings}"`);
+  }
+  const root = dirname(settingsPath);
+  const { desired, problems } = await loadDesiredState(fsSource(root), { today: ctx.today });
+  if (problems.length > 0) {
+    // Paths the user can open from where they ran the command: relative below it, else absolute.
+    const located = problems.map((p) => ({ ...p, file: displayPath(ctx.cwd, join(root, p.file)) }));
+    ctx.stderr.write(renderProblems(located, 'text', { color: isColorWanted(ctx.stderr, ctx.env) }));
+  }
+  if (desired === undefined || hasErrors(problems)) {
+    ctx.stderr.write('policies: the files are not valid, so no policy is printed. Fix the errors above (npm run validate).\n');
+    return 1;
   }
   const input: SetupInput = {
-    settings: readSettings(text, file),
+    settings: desired.settings,
     repository,
     environment: values.environment,
     defaultBranch: values['default-branch'],
