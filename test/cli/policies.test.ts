@@ -43,6 +43,24 @@ describe('policies, from the repository settings.yaml', () => {
     expect(JSON.stringify(json)).toContain('arn:aws:iam::622626885786:user/break-glass-admin');
   });
 
+  it('lets the apply role tag only users that are managed already, so it cannot make a user managed', async () => {
+    const { json } = await run(['apply-role-permissions', '--repo', 'example-org/aws-access']);
+    const statements = (json as { Statement: { Sid: string; Effect: string; Action: string | string[]; Condition?: unknown }[] }).Statement;
+    const allowingTagUser = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('iam:TagUser'));
+    expect(allowingTagUser.map((s) => s.Sid)).toEqual(['ChangeOnlyManagedUsers']);
+    expect(allowingTagUser[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'aws-access-as-code' } });
+    // CreateUser itself only with the tag in the request.
+    expect(statements.find((s) => s.Sid === 'CreateUsersOnlyTaggedAsManaged')).toMatchObject({
+      Action: 'iam:CreateUser',
+      Condition: { StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code' } },
+    });
+  });
+
+  it('notes that group membership cannot be limited to managed users', async () => {
+    const { json } = await run(['all', '--repo', 'example-org/aws-access']);
+    expect((json as { notes: string[] }).notes.some((n) => /AddUserToGroup/.test(n) && /CrossAccountAccess/.test(n))).toBe(true);
+  });
+
   it('reads GITHUB_REPOSITORY when --repo is not given, and refuses bad input', async () => {
     const captured = cliContext(['plan-role-trust'], { cwd: ROOT });
     await expect(policies(captured.ctx)).rejects.toThrow(/--repo/);

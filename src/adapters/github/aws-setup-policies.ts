@@ -230,12 +230,20 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     {
       Sid: 'CreateUsersOnlyTaggedAsManaged',
       Effect: 'Allow',
-      // Creating a user with tags needs iam:TagUser as well, checked against the request's tags.
-      Action: ['iam:CreateUser', 'iam:TagUser'],
+      // CreateUser with Tags is also authorised as iam:TagUser on the new user. That TagUser is
+      // allowed by ChangeOnlyManagedUsers below, not here: IAM documents aws:ResourceTag as present
+      // "in requests that create a resource with an attached tag" (the tags being created), so the
+      // new user already counts as managed. Allowing TagUser here on aws:RequestTag alone would let
+      // this role tag any existing, unmanaged user managed-by=aws-access-as-code and then change or
+      // delete it through ChangeOnlyManagedUsers. (IAM User Guide, "AWS global condition context
+      // keys", aws:ResourceTag, Availability.)
+      Action: 'iam:CreateUser',
       Resource: users,
       Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } },
     },
     {
+      // TagUser here also covers the tags of CreateUser (see above); on an existing user it needs
+      // the tag already there, so the role cannot make a user managed.
       Sid: 'ChangeOnlyManagedUsers',
       Effect: 'Allow',
       Action: IAM_WRITE_MANAGED_USER,
@@ -248,7 +256,16 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Action: 'iam:DeleteVirtualMFADevice',
       Resource: `arn:aws:iam::${id}:mfa/*`,
     },
-    { Sid: 'ManageTheUsersGroup', Effect: 'Allow', Action: IAM_WRITE_GROUP, Resource: group },
+    {
+      // AddUserToGroup and RemoveUserFromGroup are authorised against the group only: IAM defines
+      // no condition key for the user being added, and groups cannot carry tags. So this role can
+      // put any user, managed or not (a protected one too), in or out of this one group; only the
+      // planner's rules stop it. The group is the one settings.yaml names, nothing wider.
+      Sid: 'ManageTheUsersGroup',
+      Effect: 'Allow',
+      Action: IAM_WRITE_GROUP,
+      Resource: group,
+    },
     { Sid: 'SetPasswordPolicy', Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' },
     ...(protectedArns.length > 0
       ? [
@@ -423,6 +440,9 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
   notes.push(
     `Trade-off: reading bootstrap roles means assuming ${settings.organization.access_role_name} in member accounts, ` +
       'an administrator there, from the plan stage as well.',
+    `Trade-off: IAM authorises AddUserToGroup and RemoveUserFromGroup against the group only, so the role that writes IAM ` +
+      `can add any user of account ${settings.users_account.id} (unmanaged or protected ones too) to ${settings.users_account.group}, ` +
+      'or remove them; its other user actions are limited to users tagged managed-by.',
     `Subjects are exact. If the repository uses immutable subject claims, pass --subject-prefix with the prefix GitHub shows (e.g. repo:owner-123/name-456).`,
   );
   const organization =
