@@ -42,7 +42,7 @@ describe('reading a trust policy as IAM returns it', () => {
   it.each([['not JSON', '%7Bnot json'], ['not an object', encodeURIComponent('[1,2]')], ['bad escape', '%E0%A4%A']])(
     'refuses a document that is %s',
     (_name, text) => {
-      expect(codeOf(() => decodePolicyDocument(text))).toBe('aws-error');
+      expect(codeOf(() => decodePolicyDocument(text))).toBe('bad-policy-document');
     },
   );
 });
