@@ -371,6 +371,7 @@ class Run {
     if (change.create) await usersAccount.createGroup(change.group);
     for (const [name, document] of Object.entries(change.putPolicies)) await usersAccount.putGroupPolicy(change.group, name, document);
     for (const name of change.deletePolicies) await usersAccount.deleteGroupPolicy(change.group, name);
+    for (const arn of change.detachPolicies) await usersAccount.detachGroupPolicy(change.group, arn);
   }
 
   private async createUser(change: CreateUser, warnings: string[]): Promise<void> {
@@ -412,6 +413,10 @@ class Run {
     if (Object.keys(change.setTags).length > 0) await usersAccount.tagUser(change.userName, change.setTags);
     if (change.removeTags.length > 0) await usersAccount.untagUser(change.userName, change.removeTags);
     for (const group of change.addGroups) await usersAccount.addUserToGroup(change.userName, group);
+    // Access the user has outside the configured group goes after it has joined that group.
+    for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
+    for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
+    for (const name of change.deletePolicies) await usersAccount.deleteUserPolicy(change.userName, name);
   }
 
   private async resetPassword(change: ResetPassword): Promise<void> {

@@ -53,9 +53,10 @@ function accountAsApplied(account: DesiredAccount, ref: string): LiveAccount {
 
 /**
  * The live state the files at `ref` describe, once applied: every user managed, tagged, in the
- * group and with its credentials sent; the baseline in place; accounts ACTIVE (or SUSPENDED when
- * closed) in their OU with their tags and bootstrap role. Planning a state against its own
- * `liveStateFromDesired` gives no changes.
+ * group (and in no other, with no policies of its own) and with its credentials sent; the baseline
+ * in place (no managed policies on the group); accounts ACTIVE (or SUSPENDED when closed) in their
+ * OU with their tags and bootstrap role. Planning a state against its own `liveStateFromDesired`
+ * gives no changes.
  */
 export function liveStateFromDesired(desired: DesiredState, ref: string): LiveState {
   const settings = desired.settings;
@@ -65,6 +66,8 @@ export function liveStateFromDesired(desired: DesiredState, ref: string): LiveSt
     arn: userArn(settings.users_account.id, user.userName),
     tags: { ...userTags(user), [CREDENTIALS_SENT_TAG]: credentialsToken(user.data) },
     groups: [group],
+    inlinePolicyNames: [],
+    attachedPolicyArns: [],
   }));
   const accounts = [...desired.accounts.values()].map((account) => accountAsApplied(account, ref));
   const ouPaths = new Set<string>();
@@ -74,7 +77,7 @@ export function liveStateFromDesired(desired: DesiredState, ref: string): LiveSt
     usersAccount: {
       users,
       passwordPolicy: desiredPasswordPolicy(settings),
-      group: { name: group, policies: desiredGroupPolicies(settings) },
+      group: { name: group, policies: desiredGroupPolicies(settings), attachedPolicyArns: [] },
     },
     organization: {
       accounts,

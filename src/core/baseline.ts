@@ -20,7 +20,9 @@ const MINIMUM_PASSWORD_LENGTH = 16;
 /**
  * The whole account password policy. UpdateAccountPasswordPolicy is not partial (a field left out
  * reverts to its default), so every field is given. Users may always change their own password:
- * temporary passwords are issued with PasswordResetRequired, which needs iam:ChangePassword.
+ * temporary passwords are issued with PasswordResetRequired, which needs iam:ChangePassword. No
+ * hard expiry: with it, a user whose password expired is locked out until an administrator (this
+ * tool, through password_reset) sets a new one.
  */
 export function desiredPasswordPolicy(settings: SettingsFile): PasswordPolicy {
   const source = settings.users_account.password_policy;
@@ -31,6 +33,7 @@ export function desiredPasswordPolicy(settings: SettingsFile): PasswordPolicy {
     requireUppercase: source.require_uppercase ?? false,
     requireLowercase: source.require_lowercase ?? false,
     allowUsersToChangePassword: true,
+    hardExpiry: false,
   };
   if (source.max_age_days !== undefined) policy.maxAgeDays = source.max_age_days;
   if (source.reuse_prevention !== undefined) policy.reusePrevention = source.reuse_prevention;

@@ -24,6 +24,14 @@ export interface UpdateUser {
   removeTags: readonly string[];
   /** Groups the user must join (the configured group when missing). */
   addGroups: readonly string[];
+  /**
+   * Access a managed user has outside the configured group, removed so the group stays its only
+   * source of permissions: other groups to leave, managed policy ARNs to detach, inline policy
+   * names to delete.
+   */
+  removeGroups: readonly string[];
+  detachPolicies: readonly string[];
+  deletePolicies: readonly string[];
 }
 
 /** A new temporary password, emailed to the user. Nothing else about the user changes. */
@@ -55,6 +63,8 @@ export interface UpdateGroup {
   /** Inline policies to create or overwrite, by name. */
   putPolicies: Readonly<Record<string, PolicyDocument>>;
   deletePolicies: readonly string[];
+  /** ARNs of managed policies to detach: the group's permissions are the project's inline policies only. */
+  detachPolicies: readonly string[];
 }
 
 export interface CreateAccount {

@@ -76,6 +76,10 @@ export interface LiveUser {
   arn?: string;
   tags: Tags;
   groups: readonly string[];
+  /** Names of the user's own inline policies. A managed user gets its access from the group only. */
+  inlinePolicyNames: readonly string[];
+  /** ARNs of managed policies attached to the user directly. */
+  attachedPolicyArns: readonly string[];
 }
 
 export interface PasswordPolicy {
@@ -88,6 +92,8 @@ export interface PasswordPolicy {
   /** 0 or absent: never expires. */
   maxAgeDays?: number;
   reusePrevention?: number;
+  /** Whether an expired password can only be reset by an administrator (AWS's HardExpiry). */
+  hardExpiry: boolean;
 }
 
 /** A JSON policy document, already parsed (AWS returns them URL-encoded; adapters decode). */
@@ -97,6 +103,8 @@ export interface LiveGroup {
   name: string;
   /** Inline policies by name. */
   policies: Readonly<Record<string, PolicyDocument>>;
+  /** ARNs of managed policies attached to the group. */
+  attachedPolicyArns: readonly string[];
 }
 
 export interface LiveUsersAccount {

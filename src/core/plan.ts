@@ -85,7 +85,8 @@ export function impactOf(change: Change): Impact {
       return adds || (change.repairs ?? []).includes('attach-administrator-access') ? 'access' : 'routine';
     }
     case 'update-user':
-      // The group grants sts:AssumeRole (with MFA): joining it widens access.
+      // The group grants sts:AssumeRole (with MFA): joining it widens access. Leaving other groups
+      // and losing the user's own policies only narrows it: routine, and the summary says what goes.
       return change.addGroups.length > 0 ? 'access' : 'routine';
     case 'update-account':
     case 'send-account-email':
@@ -153,6 +154,7 @@ const PASSWORD_POLICY_FIELDS: readonly [keyof PasswordPolicy, string][] = [
   ['allowUsersToChangePassword', 'users may change their password'],
   ['maxAgeDays', 'maximum age (days)'],
   ['reusePrevention', 'remembered passwords'],
+  ['hardExpiry', 'expired passwords need an administrator (hard expiry)'],
 ];
 
 function showPolicyValue(value: number | boolean | undefined): string {
@@ -197,6 +199,9 @@ export function summarizeChange(change: Change): string {
     case 'update-user': {
       const parts: string[] = [];
       if (change.addGroups.length > 0) parts.push(`add to group ${change.addGroups.join(', ')}`);
+      if (change.removeGroups.length > 0) parts.push(`remove from group ${change.removeGroups.join(', ')}`);
+      if (change.detachPolicies.length > 0) parts.push(`detach managed policy ${change.detachPolicies.join(', ')}`);
+      if (change.deletePolicies.length > 0) parts.push(`delete inline policy ${change.deletePolicies.join(', ')}`);
       const set = Object.keys(change.setTags);
       if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
       if (change.removeTags.length > 0) parts.push(`remove tags ${change.removeTags.join(', ')}`);
@@ -218,6 +223,7 @@ export function summarizeChange(change: Change): string {
       const put = Object.keys(change.putPolicies);
       if (put.length > 0) parts.push(`write policies ${put.join(', ')}`);
       if (change.deletePolicies.length > 0) parts.push(`delete policies ${change.deletePolicies.join(', ')}`);
+      if (change.detachPolicies.length > 0) parts.push(`detach managed policies ${change.detachPolicies.join(', ')}`);
       return `update group ${change.group}: ${parts.join('; ')}`;
     }
     case 'create-account': {
@@ -405,9 +411,25 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, o
     const found = findTag(liveUser.tags, key);
     if (found) removeTags.push(found.key);
   }
-  const addGroups = liveUser.groups.some((g) => lower(g) === lower(group)) ? [] : [group];
-  if (Object.keys(setTags).length > 0 || removeTags.length > 0 || addGroups.length > 0) {
-    out.changes.push({ kind: 'update-user', userName: liveUser.userName, setTags, removeTags: removeTags.sort(), addGroups });
+  const isConfiguredGroup = (name: string): boolean => lower(name) === lower(group);
+  const addGroups = liveUser.groups.some(isConfiguredGroup) ? [] : [group];
+  // The configured group is a managed user's only source of access: anything else was added by
+  // hand, widens what the user may do, and is removed (drift the plan must show).
+  const removeGroups = liveUser.groups.filter((name) => !isConfiguredGroup(name)).sort(compareText);
+  const detachPolicies = [...liveUser.attachedPolicyArns].sort(compareText);
+  const deletePolicies = [...liveUser.inlinePolicyNames].sort(compareText);
+  const lists = [removeTags, addGroups, removeGroups, detachPolicies, deletePolicies];
+  if (Object.keys(setTags).length > 0 || lists.some((items) => items.length > 0)) {
+    out.changes.push({
+      kind: 'update-user',
+      userName: liveUser.userName,
+      setTags,
+      removeTags: removeTags.sort(compareText),
+      addGroups,
+      removeGroups,
+      detachPolicies,
+      deletePolicies,
+    });
   }
   const token = credentialsToken(user.data);
   const sent = findTag(liveUser.tags, CREDENTIALS_SENT_TAG)?.value;
@@ -439,7 +461,7 @@ function planBaseline(desired: DesiredState, live: LiveState, out: PlanBuilder):
   const wanted = desiredGroupPolicies(settings);
   const liveGroup = live.usersAccount.group;
   if (liveGroup === undefined) {
-    out.changes.push({ kind: 'update-group', group, create: true, putPolicies: wanted, deletePolicies: [] });
+    out.changes.push({ kind: 'update-group', group, create: true, putPolicies: wanted, deletePolicies: [], detachPolicies: [] });
     return;
   }
   const putPolicies: Record<string, PolicyDocument> = {};
@@ -455,8 +477,14 @@ function planBaseline(desired: DesiredState, live: LiveState, out: PlanBuilder):
       `Group ${group} has inline policies the project does not define (${deletePolicies.join(', ')}): the group belongs to this project, so they are deleted.`,
     );
   }
-  if (Object.keys(putPolicies).length > 0 || deletePolicies.length > 0) {
-    out.changes.push({ kind: 'update-group', group, create: false, putPolicies, deletePolicies });
+  const detachPolicies = [...liveGroup.attachedPolicyArns].sort(compareText);
+  if (detachPolicies.length > 0) {
+    out.notes.push(
+      `Group ${group} has managed policies attached (${detachPolicies.join(', ')}): they widen what every member may do, and the group belongs to this project, so they are detached.`,
+    );
+  }
+  if (Object.keys(putPolicies).length > 0 || deletePolicies.length > 0 || detachPolicies.length > 0) {
+    out.changes.push({ kind: 'update-group', group, create: false, putPolicies, deletePolicies, detachPolicies });
   }
 }
 

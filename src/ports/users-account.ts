@@ -5,7 +5,10 @@
 import type { LiveUsersAccount, PasswordPolicy, PolicyDocument, Tags } from '../core/model.ts';
 
 export interface UsersAccountPort {
-  /** Users (with tags and groups), the configured group's inline policies, the password policy. */
+  /**
+   * Users (with tags, groups, inline policy names and attached policy ARNs), the configured group
+   * (inline policies and attached policy ARNs), the password policy.
+   */
   readUsersAccount(group: string): Promise<LiveUsersAccount>;
   /** ARN of a user name in this account (no call needed). */
   userArn(userName: string): string;
@@ -15,6 +18,16 @@ export interface UsersAccountPort {
   tagUser(userName: string, tags: Tags): Promise<void>;
   untagUser(userName: string, keys: readonly string[]): Promise<void>;
   addUserToGroup(userName: string, group: string): Promise<void>;
+  /**
+   * Takes the user out of a group. This and the next two remove access, and only from users the
+   * project owns: like deleteUser they refuse a protected user (code `protected`) and one without
+   * the managed-by tag (code `not-managed`), and fail with `not-found` when there is nothing to remove.
+   */
+  removeUserFromGroup(userName: string, group: string): Promise<void>;
+  /** Detaches a managed policy (by ARN) attached to the user directly (see removeUserFromGroup). */
+  detachUserPolicy(userName: string, policyArn: string): Promise<void>;
+  /** Deletes one of the user's own inline policies (see removeUserFromGroup). */
+  deleteUserPolicy(userName: string, policyName: string): Promise<void>;
   /** Creates or replaces the login profile with this password and PasswordResetRequired. */
   setTemporaryPassword(userName: string, password: string): Promise<void>;
   /**
@@ -24,9 +37,12 @@ export interface UsersAccountPort {
    */
   deleteUser(userName: string): Promise<void>;
 
-  /** Sets the whole policy (AWS resets omitted fields); users may change their own password. */
+  /** Sets the whole policy, every field as given (AWS resets omitted fields). */
   putPasswordPolicy(policy: PasswordPolicy): Promise<void>;
+  /** Creates the group; one that exists already (a re-run) is not an error. */
   createGroup(group: string): Promise<void>;
   putGroupPolicy(group: string, policyName: string, document: PolicyDocument): Promise<void>;
   deleteGroupPolicy(group: string, policyName: string): Promise<void>;
+  /** Detaches a managed policy (by ARN) from the group; `not-found` when it is not attached. */
+  detachGroupPolicy(group: string, policyArn: string): Promise<void>;
 }

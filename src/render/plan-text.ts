@@ -48,6 +48,9 @@ export function changeDetails(change: Change): string[] {
     case 'update-user':
       return [
         ...change.addGroups.map((group) => `join group ${group}`),
+        ...change.removeGroups.map((group) => `leave group ${group}`),
+        ...change.detachPolicies.map((arn) => `detach managed policy ${arn}`),
+        ...change.deletePolicies.map((name) => `delete inline policy ${name}`),
         ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
         ...change.removeTags.map((key) => `remove tag ${key}`),
       ];
@@ -57,6 +60,7 @@ export function changeDetails(change: Change): string[] {
       return [
         ...Object.keys(change.putPolicies).map((name) => `write inline policy ${name}`),
         ...change.deletePolicies.map((name) => `delete inline policy ${name}`),
+        ...change.detachPolicies.map((arn) => `detach managed policy ${arn}`),
       ];
     case 'create-account':
       return [`tags: ${showTags(change.tags)}`, `account email to: ${change.recipients.join(', ')}`];

@@ -209,6 +209,34 @@ describe('applyPlan on the sandbox', () => {
     expect((await planFor(s.target, reset)).changes).toEqual([]);
   });
 
+  it('removes access granted outside the group (other groups, own policies, managed policies on the group), then plans nothing', async () => {
+    const s = await sandbox();
+    const desired = aDesiredState({ settings, users: [aUser(ADA)] });
+    await applyPlan(await planFor(s.target, desired), depsFor(s.target).deps);
+    await s.target.usersAccount.createGroup('Admins');
+    await s.target.usersAccount.addUserToGroup(ADA, 'Admins');
+    await s.target.store.update((state) => {
+      const ada = state.usersAccount.users.find((user) => user.userName === ADA)!;
+      ada.attachedPolicies.push('arn:aws:iam::aws:policy/AdministratorAccess');
+      ada.inlinePolicies['own'] = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+      state.usersAccount.groups.find((group) => group.name === 'CrossAccountAccess')!.attachedPolicies = ['arn:aws:iam::aws:policy/PowerUserAccess'];
+    });
+
+    const plan = await planFor(s.target, desired);
+    expect(plan.changes.map((c) => `${c.impact} ${c.summary}`)).toEqual([
+      'access update group CrossAccountAccess: detach managed policies arn:aws:iam::aws:policy/PowerUserAccess',
+      `routine update user ${ADA}: remove from group Admins; detach managed policy arn:aws:iam::aws:policy/AdministratorAccess; delete inline policy own`,
+    ]);
+    const report = await applyPlan(plan, depsFor(s.target).deps);
+    expect(report.results.map((r) => r.status)).toEqual(['done', 'done']);
+
+    const state = await s.target.store.read();
+    const ada = state.usersAccount.users.find((user) => user.userName === ADA);
+    expect(ada).toMatchObject({ groups: ['CrossAccountAccess'], attachedPolicies: [], inlinePolicies: {} });
+    expect(state.usersAccount.groups.find((group) => group.name === 'CrossAccountAccess')?.attachedPolicies).toEqual([]);
+    expect((await planFor(s.target, desired)).changes).toEqual([]);
+  });
+
   it('refuses more deletions than the limit before changing anything', async () => {
     const s = await sandbox();
     const users = Array.from({ length: 6 }, (_, i) => aUser(`user${i}@example.gov.uk`));
@@ -269,7 +297,7 @@ describe('applyPlan on the sandbox', () => {
     // Someone created Ada by hand (different case) after the plan was made.
     await s.target.usersAccount.createUser(ADA.toUpperCase(), {});
     const changes: Change[] = [
-      { kind: 'update-group', group: 'CrossAccountAccess', create: true, putPolicies: {}, deletePolicies: [] },
+      { kind: 'update-group', group: 'CrossAccountAccess', create: true, putPolicies: {}, deletePolicies: [], detachPolicies: [] },
       { kind: 'create-user', userName: ADA, tags: MANAGED, group: 'CrossAccountAccess', fullName: 'Ada', requestedBy: ADA, credentialsToken: 'initial' },
       { kind: 'create-user', userName: BEN, tags: MANAGED, group: 'CrossAccountAccess', fullName: 'Ben', requestedBy: ADA, credentialsToken: 'initial' },
       {

@@ -1,7 +1,6 @@
 /**
  * What every UsersAccountPort must do, whatever is behind it. The sandbox runs it
- * (test/adapters/sandbox); an AWS adapter runs it against moto with
- * `describeUsersAccountContract('IAM on moto', async () => ({ port, accountId }))`.
+ * (test/adapters/sandbox), the AWS adapter against moto (test/adapters/aws/iam-contract.test.ts).
  *
  * Each test uses its own user names, so one port may serve the whole suite. Only behaviour that
  * both AWS and the sandbox show is asserted here (moto is case-sensitive about names, for instance,
@@ -9,17 +8,36 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type PasswordPolicy } from '../../src/core/model.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type PasswordPolicy, type PolicyDocument } from '../../src/core/model.ts';
 import type { UsersAccountPort } from '../../src/ports/users-account.ts';
 
 export interface UsersAccountUnderTest {
   port: UsersAccountPort;
   /** The users account id, for ARNs. */
   accountId: string;
+  /** A name in the port's protected users (settings.protected_users). */
+  protectedUserName: string;
+  /**
+   * Access granted behind the project's back, as someone in the console would: the port has no
+   * such methods (the project never grants access this way), so each harness does it its own way.
+   */
+  grant: AccessOutsideThePort;
+}
+
+export interface AccessOutsideThePort {
+  /** A managed policy that exists and can be attached. */
+  managedPolicyArn: string;
+  attachUserPolicy(userName: string, policyArn: string): Promise<void>;
+  putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void>;
+  attachGroupPolicy(group: string, policyArn: string): Promise<void>;
 }
 
 const MANAGED = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
 const PASSWORD = 'Contract-Test-Password-42!xyz';
+const DOCUMENT: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' }],
+};
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -38,6 +56,7 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       counter += 1;
       return `${prefix}${counter}.${Date.now().toString(36)}@contract.example.gov.uk`;
     };
+    const uniqueGroup = (prefix: string): string => `contract-${prefix}-${Date.now().toString(36)}-${(counter += 1)}`;
 
     it('reports a created user with its tags and ARN', async () => {
       const { port, accountId } = await makePort();
@@ -71,11 +90,8 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
 
     it('creates a group with inline policies and adds users to it', async () => {
       const { port } = await makePort();
-      const group = `contract-${Date.now().toString(36)}-${(counter += 1)}`;
-      const document = {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' }],
-      };
+      const group = uniqueGroup('policies');
+      const document = DOCUMENT;
       await port.createGroup(group);
       await port.putGroupPolicy(group, 'one', document);
       await port.putGroupPolicy(group, 'two', document);
@@ -84,9 +100,118 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       await port.createUser(userName, MANAGED);
       await port.addUserToGroup(userName, group);
       const live = await port.readUsersAccount(group);
-      expect(live.group?.name).toBe(group);
-      expect(live.group?.policies).toEqual({ one: document });
-      expect(live.users.find((user) => user.userName === userName)?.groups).toEqual([group]);
+      expect(live.group).toEqual({ name: group, policies: { one: document }, attachedPolicyArns: [] });
+      expect(live.users.find((user) => user.userName === userName)).toMatchObject({
+        groups: [group],
+        inlinePolicyNames: [],
+        attachedPolicyArns: [],
+      });
+    });
+
+    it('creates a group that exists already without complaint, keeping its policies (a re-run)', async () => {
+      const { port } = await makePort();
+      const group = uniqueGroup('again');
+      await port.createGroup(group);
+      await port.putGroupPolicy(group, 'one', DOCUMENT);
+      await port.createGroup(group);
+      expect((await port.readUsersAccount(group)).group).toEqual({ name: group, policies: { one: DOCUMENT }, attachedPolicyArns: [] });
+    });
+
+    it("reads a managed user's access outside the group, and removes it", async () => {
+      const { port, grant } = await makePort();
+      const group = uniqueGroup('main');
+      const other = uniqueGroup('other');
+      await port.createGroup(group);
+      await port.createGroup(other);
+      const userName = unique('drift');
+      await port.createUser(userName, MANAGED);
+      await port.addUserToGroup(userName, group);
+      await port.addUserToGroup(userName, other);
+      await grant.attachUserPolicy(userName, grant.managedPolicyArn);
+      await grant.putUserPolicy(userName, 'own', DOCUMENT);
+      await grant.attachGroupPolicy(group, grant.managedPolicyArn);
+
+      const drifted = await port.readUsersAccount(group);
+      expect(drifted.users.find((user) => user.userName === userName)).toMatchObject({
+        groups: expect.arrayContaining([group, other]),
+        inlinePolicyNames: ['own'],
+        attachedPolicyArns: [grant.managedPolicyArn],
+      });
+      expect(drifted.group?.attachedPolicyArns).toEqual([grant.managedPolicyArn]);
+
+      await port.removeUserFromGroup(userName, other);
+      await port.detachUserPolicy(userName, grant.managedPolicyArn);
+      await port.deleteUserPolicy(userName, 'own');
+      await port.detachGroupPolicy(group, grant.managedPolicyArn);
+
+      const live = await port.readUsersAccount(group);
+      expect(live.users.find((user) => user.userName === userName)).toMatchObject({
+        groups: [group],
+        inlinePolicyNames: [],
+        attachedPolicyArns: [],
+      });
+      expect(live.group?.attachedPolicyArns).toEqual([]);
+    });
+
+    it('answers not-found when there is nothing to remove', async () => {
+      const { port, grant } = await makePort();
+      const group = uniqueGroup('empty');
+      await port.createGroup(group);
+      const userName = unique('nothing');
+      await port.createUser(userName, MANAGED);
+      expect(await codeOf(port.removeUserFromGroup(userName, group))).toBe('not-found');
+      expect(await codeOf(port.detachUserPolicy(userName, grant.managedPolicyArn))).toBe('not-found');
+      expect(await codeOf(port.deleteUserPolicy(userName, 'none'))).toBe('not-found');
+      expect(await codeOf(port.detachGroupPolicy(group, grant.managedPolicyArn))).toBe('not-found');
+    });
+
+    it('never removes access from an unmanaged or a protected user', async () => {
+      const { port, grant, protectedUserName } = await makePort();
+      const group = uniqueGroup('theirs');
+      await port.createGroup(group);
+      const unmanaged = unique('theirs');
+      await port.createUser(unmanaged, { team: 'someone-else' });
+      await port.createUser(protectedUserName, MANAGED);
+      for (const userName of [unmanaged, protectedUserName]) {
+        await port.addUserToGroup(userName, group);
+        await grant.attachUserPolicy(userName, grant.managedPolicyArn);
+        await grant.putUserPolicy(userName, 'own', DOCUMENT);
+      }
+      for (const [userName, code] of [[unmanaged, 'not-managed'], [protectedUserName, 'protected']] as const) {
+        expect(await codeOf(port.removeUserFromGroup(userName, group))).toBe(code);
+        expect(await codeOf(port.detachUserPolicy(userName, grant.managedPolicyArn))).toBe(code);
+        expect(await codeOf(port.deleteUserPolicy(userName, 'own'))).toBe(code);
+      }
+      const live = await port.readUsersAccount(group);
+      for (const userName of [unmanaged, protectedUserName]) {
+        expect(live.users.find((user) => user.userName === userName)).toMatchObject({
+          groups: [group],
+          inlinePolicyNames: ['own'],
+          attachedPolicyArns: [grant.managedPolicyArn],
+        });
+      }
+    });
+
+    it('stores every field of the password policy as given, hard expiry included', async () => {
+      const { port } = await makePort();
+      const policy: PasswordPolicy = {
+        minimumLength: 20,
+        requireSymbols: false,
+        requireNumbers: true,
+        requireUppercase: false,
+        requireLowercase: true,
+        allowUsersToChangePassword: false,
+        maxAgeDays: 90,
+        reusePrevention: 5,
+        hardExpiry: true,
+      };
+      await port.putPasswordPolicy(policy);
+      expect((await port.readUsersAccount('contract-group-absent')).passwordPolicy).toEqual(policy);
+      const plain: PasswordPolicy = { ...policy, allowUsersToChangePassword: true, hardExpiry: false };
+      delete plain.maxAgeDays;
+      delete plain.reusePrevention;
+      await port.putPasswordPolicy(plain);
+      expect((await port.readUsersAccount('contract-group-absent')).passwordPolicy).toEqual(plain);
     });
 
     it('sets the whole password policy and accepts a conforming temporary password, twice', async () => {
@@ -98,6 +223,7 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
         requireUppercase: true,
         requireLowercase: true,
         allowUsersToChangePassword: true,
+        hardExpiry: false,
       };
       await port.putPasswordPolicy(policy);
       expect((await port.readUsersAccount('contract-group-absent')).passwordPolicy).toMatchObject(policy);
@@ -110,7 +236,7 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
 
     it('deletes a managed user with its login profile and group membership', async () => {
       const { port } = await makePort();
-      const group = `contract-del-${Date.now().toString(36)}-${(counter += 1)}`;
+      const group = uniqueGroup('del');
       await port.createGroup(group);
       const userName = unique('delete');
       await port.createUser(userName, MANAGED);
@@ -119,6 +245,29 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       await port.deleteUser(userName);
       const live = await port.readUsersAccount(group);
       expect(live.users.map((user) => user.userName)).not.toContain(userName);
+    });
+
+    it('deletes a managed user with its own policies and the groups it was added to by hand', async () => {
+      const { port, grant } = await makePort();
+      const group = uniqueGroup('del-main');
+      const other = uniqueGroup('del-other');
+      await port.createGroup(group);
+      await port.createGroup(other);
+      const userName = unique('delete-drift');
+      await port.createUser(userName, MANAGED);
+      await port.addUserToGroup(userName, group);
+      await port.addUserToGroup(userName, other);
+      await grant.attachUserPolicy(userName, grant.managedPolicyArn);
+      await grant.putUserPolicy(userName, 'own', DOCUMENT);
+      await port.deleteUser(userName);
+      expect((await port.readUsersAccount(group)).users.map((user) => user.userName)).not.toContain(userName);
+      // A user of the same name starts with nothing: no membership or policy was left behind.
+      await port.createUser(userName, MANAGED);
+      expect((await port.readUsersAccount(group)).users.find((user) => user.userName === userName)).toMatchObject({
+        groups: [],
+        inlinePolicyNames: [],
+        attachedPolicyArns: [],
+      });
     });
 
     it('refuses to delete a user without the managed-by tag (code not-managed)', async () => {

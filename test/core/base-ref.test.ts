@@ -25,13 +25,17 @@ describe('liveStateFromDesired', () => {
     expect(live.baseline).toEqual({ kind: 'git', ref: 'origin/main' });
   });
 
-  it('has every user managed, in the group, with credentials sent', () => {
+  it('has every user managed, in the group and no other, without policies of its own, with credentials sent', () => {
     expect(live.usersAccount.users.find((u) => u.userName === 'ada@example.gov.uk')).toEqual({
       userName: 'ada@example.gov.uk',
       arn: 'arn:aws:iam::111111111111:user/ada@example.gov.uk',
       tags: expect.objectContaining({ 'managed-by': 'aws-access-as-code', 'credentials-sent': 'initial' }),
       groups: ['CrossAccountAccess'],
+      inlinePolicyNames: [],
+      attachedPolicyArns: [],
     });
+    expect(live.usersAccount.group?.attachedPolicyArns).toEqual([]);
+    expect(live.usersAccount.passwordPolicy?.hardExpiry).toBe(false);
   });
 
   it('has closed accounts suspended and placeholder ids that are not account numbers', () => {

@@ -25,7 +25,7 @@ function actionsOf(statement: Statement): string[] {
 }
 
 describe('desiredPasswordPolicy', () => {
-  it('sets every field, lets users change their password and never goes below 16 characters', () => {
+  it('sets every field, lets users change their password, has no hard expiry and never goes below 16 characters', () => {
     const base = someSettings();
     const settings = someSettings({ users_account: { ...base.users_account, password_policy: { minimum_length: 12 } } });
     expect(desiredPasswordPolicy(settings)).toEqual({
@@ -35,6 +35,7 @@ describe('desiredPasswordPolicy', () => {
       requireUppercase: false,
       requireLowercase: false,
       allowUsersToChangePassword: true,
+      hardExpiry: false,
     });
   });
 

@@ -7,7 +7,7 @@ import { liveStateFromDesired } from '../../src/core/base-ref.ts';
 import { IMPACT_ORDER, type Change } from '../../src/core/changes.ts';
 import type { AccountFile, DesiredState, LiveAccount, LiveState, LiveUser } from '../../src/core/model.ts';
 import { computePlan, subjectOf } from '../../src/core/plan.ts';
-import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
+import { aDesiredState, aLiveUser, anAccount, aUser, someSettings } from '../support/builders.ts';
 
 /** mulberry32: a tiny, good-enough seeded PRNG. */
 function prng(seed: number): () => number {
@@ -104,13 +104,20 @@ function randomLive(r: Random, desired: DesiredState): LiveState {
   const live = liveStateFromDesired(other, 'random');
   const users: LiveUser[] = live.usersAccount.users.map((user) => {
     const tags = Object.fromEntries(Object.entries(user.tags).filter(() => !r.chance(0.1)));
-    return { ...user, tags, groups: r.chance(0.1) ? [] : user.groups };
+    return {
+      ...user,
+      tags,
+      // Access added by hand, outside the group.
+      groups: [...(r.chance(0.1) ? [] : user.groups), ...(r.chance(0.1) ? ['Admins'] : [])],
+      inlinePolicyNames: r.chance(0.1) ? ['own'] : [],
+      attachedPolicyArns: r.chance(0.1) ? ['arn:aws:iam::aws:policy/AdministratorAccess'] : [],
+    };
   });
   // Unmanaged users, some colliding ignoring case with files.
-  for (const name of r.subset([...desired.users.keys()], 0.2)) users.push({ userName: name.toUpperCase(), tags: {}, groups: [] });
-  users.push({ userName: 'legacy-admin', tags: { team: 'old' }, groups: ['Admins'] });
+  for (const name of r.subset([...desired.users.keys()], 0.2)) users.push(aLiveUser(name.toUpperCase()));
+  users.push(aLiveUser('legacy-admin', { tags: { team: 'old' }, groups: ['Admins'], attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }));
   // Protected users, tagged as managed, sometimes with a file.
-  for (const name of PROTECTED) if (r.chance(0.5)) users.push({ userName: name, tags: { 'managed-by': 'aws-access-as-code' }, groups: [] });
+  for (const name of PROTECTED) if (r.chance(0.5)) users.push(aLiveUser(name, { tags: { 'managed-by': 'aws-access-as-code' }, groups: ['Admins'], inlinePolicyNames: ['own'] }));
   const accounts: LiveAccount[] = live.organization.accounts.map((account) => ({
     ...account,
     status: r.chance(0.15) ? r.pick(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const) : account.status,

@@ -132,7 +132,17 @@ const cases: Case[] = [
     desired: aDesiredState({ users: [aUser('ada@example.gov.uk', { team: 'data' })] }),
     live: (d) => withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({ ...u, tags: { ...u.tags, team: 'platform', 'cost-centre': '42' } })),
     changes: ['routine update-user ada@example.gov.uk'],
-    check: (plan) => expect(only(plan, 'update-user')).toMatchObject({ setTags: { team: 'data' }, removeTags: [], addGroups: [] }),
+    check: (plan) =>
+      expect(only(plan, 'update-user')).toEqual({
+        kind: 'update-user',
+        userName: 'ada@example.gov.uk',
+        setTags: { team: 'data' },
+        removeTags: [],
+        addGroups: [],
+        removeGroups: [],
+        detachPolicies: [],
+        deletePolicies: [],
+      }),
   },
   {
     name: 'a key the file no longer has is removed',
@@ -152,11 +162,66 @@ const cases: Case[] = [
     changes: [],
   },
   {
-    name: 'a user outside the group joins it (that widens access)',
+    name: 'a user outside the group joins it (that widens access) and leaves the group it was put in by hand',
     desired: aDesiredState({ users: [ada] }),
     live: (d) => withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({ ...u, groups: ['Other'] })),
     changes: ['access update-user ada@example.gov.uk'],
-    check: (plan) => expect(only(plan, 'update-user').addGroups).toEqual(['CrossAccountAccess']),
+    check: (plan) => {
+      expect(only(plan, 'update-user')).toMatchObject({ addGroups: ['CrossAccountAccess'], removeGroups: ['Other'] });
+      expect(plan.changes[0]?.summary).toBe('update user ada@example.gov.uk: add to group CrossAccountAccess; remove from group Other');
+    },
+  },
+  {
+    name: "a managed user's access outside the group (other groups, its own policies) is removed, and the summary says what",
+    desired: aDesiredState({ users: [ada] }),
+    live: (d) =>
+      withLiveUser(settled(d), 'ada@example.gov.uk', (u) => ({
+        ...u,
+        groups: ['Zeta', ...u.groups, 'Admins'],
+        inlinePolicyNames: ['s3-full', 'billing'],
+        attachedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess', 'arn:aws:iam::aws:policy/AdministratorAccess'],
+      })),
+    changes: ['routine update-user ada@example.gov.uk'],
+    check: (plan) => {
+      expect(only(plan, 'update-user')).toEqual({
+        kind: 'update-user',
+        userName: 'ada@example.gov.uk',
+        setTags: {},
+        removeTags: [],
+        addGroups: [],
+        removeGroups: ['Admins', 'Zeta'],
+        detachPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/PowerUserAccess'],
+        deletePolicies: ['billing', 's3-full'],
+      });
+      expect(plan.changes[0]?.summary).toBe(
+        'update user ada@example.gov.uk: remove from group Admins, Zeta; ' +
+          'detach managed policy arn:aws:iam::aws:policy/AdministratorAccess, arn:aws:iam::aws:policy/PowerUserAccess; ' +
+          'delete inline policy billing, s3-full',
+      );
+    },
+  },
+  {
+    name: 'a managed user without a file is deleted, not updated, whatever access it has',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const gone = aLiveUser('gone@example.gov.uk', { tags: MANAGED, groups: ['Admins'], inlinePolicyNames: ['own'], attachedPolicyArns: ['arn:x'] });
+      return { ...live, usersAccount: { ...live.usersAccount, users: [gone] } };
+    },
+    changes: ['destructive delete-user gone@example.gov.uk'],
+  },
+  {
+    name: 'unmanaged and protected users keep their groups and policies: never touched',
+    desired: aDesiredState({ users: [aUser('break-glass')] }),
+    live: (d) => {
+      const live = settled(aDesiredState({ settings: d.settings }));
+      const drift = { groups: ['Admins'], inlinePolicyNames: ['own'], attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] };
+      const users = [aLiveUser('break-glass', { tags: MANAGED, ...drift }), aLiveUser('legacy-admin', { tags: { team: 'x' }, ...drift })];
+      return { ...live, usersAccount: { ...live.usersAccount, users } };
+    },
+    changes: [],
+    unmanaged: ['legacy-admin'],
+    notes: [/break-glass has a file but is a protected user/],
   },
   {
     name: 'group membership is compared ignoring case',
@@ -191,7 +256,7 @@ const cases: Case[] = [
     changes: ['access update-password-policy password policy', 'access update-group CrossAccountAccess'],
     check: (plan) => {
       expect(only(plan, 'update-password-policy')).not.toHaveProperty('from');
-      expect(only(plan, 'update-group')).toMatchObject({ create: true, deletePolicies: [], putPolicies: desiredGroupPolicies(someSettings()) });
+      expect(only(plan, 'update-group')).toMatchObject({ create: true, deletePolicies: [], detachPolicies: [], putPolicies: desiredGroupPolicies(someSettings()) });
     },
   },
   {
@@ -234,6 +299,48 @@ const cases: Case[] = [
       expect(Object.keys(change.putPolicies)).toEqual(['assume-roles-with-mfa']);
       expect(change.deletePolicies).toEqual(['hand-made']);
       expect(change.create).toBe(false);
+    },
+  },
+
+  {
+    name: 'managed policies attached to the group are detached (access: they change what every member may do), with a note',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const group = live.usersAccount.group;
+      if (!group) throw new Error('expected a group');
+      const attachedPolicyArns = ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::111111111111:policy/hand-made'];
+      return { ...live, usersAccount: { ...live.usersAccount, group: { ...group, attachedPolicyArns } } };
+    },
+    changes: ['access update-group CrossAccountAccess'],
+    notes: [/Group CrossAccountAccess has managed policies attached \(arn:aws:iam::111111111111:policy\/hand-made, arn:aws:iam::aws:policy\/ReadOnlyAccess\)/],
+    check: (plan) => {
+      expect(only(plan, 'update-group')).toEqual({
+        kind: 'update-group',
+        group: 'CrossAccountAccess',
+        create: false,
+        putPolicies: {},
+        deletePolicies: [],
+        detachPolicies: ['arn:aws:iam::111111111111:policy/hand-made', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      });
+      expect(plan.changes[0]?.summary).toBe(
+        'update group CrossAccountAccess: detach managed policies arn:aws:iam::111111111111:policy/hand-made, arn:aws:iam::aws:policy/ReadOnlyAccess',
+      );
+    },
+  },
+  {
+    name: 'a password policy with hard expiry is drift: it is turned off',
+    desired: aDesiredState(),
+    live: (d) => {
+      const live = settled(d);
+      const policy = live.usersAccount.passwordPolicy;
+      if (!policy) throw new Error('expected a policy');
+      return { ...live, usersAccount: { ...live.usersAccount, passwordPolicy: { ...policy, hardExpiry: true } } };
+    },
+    changes: ['access update-password-policy password policy'],
+    check: (plan) => {
+      expect(only(plan, 'update-password-policy').to.hardExpiry).toBe(false);
+      expect(plan.changes[0]?.summary).toBe('update the account password policy: expired passwords need an administrator (hard expiry): yes → no');
     },
   },
 
@@ -548,10 +655,13 @@ describe('impactOf', () => {
     [{ kind: 'delete-bootstrap-role', accountName: 'a', accountId: '1' }, 'destructive'],
     [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'] }, 'access'],
     [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'], previouslyTrusted: ['x', 'y'] }, 'routine'],
-    [{ kind: 'update-user', userName: 'u', setTags: { team: 'x' }, removeTags: [], addGroups: [] }, 'routine'],
+    [{ kind: 'update-user', userName: 'u', setTags: { team: 'x' }, removeTags: [], addGroups: [], removeGroups: [], detachPolicies: [], deletePolicies: [] }, 'routine'],
+    [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: [], removeGroups: ['Admins'], detachPolicies: ['arn:x'], deletePolicies: ['own'] }, 'routine'],
+    [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: ['G'], removeGroups: ['Admins'], detachPolicies: [], deletePolicies: [] }, 'access'],
+    [{ kind: 'update-group', group: 'G', create: false, putPolicies: {}, deletePolicies: [], detachPolicies: ['arn:x'] }, 'access'],
     [{ kind: 'update-account', accountName: 'a', accountId: '1', setTags: {}, removeTags: [] }, 'routine'],
     [{ kind: 'send-account-email', accountName: 'a', accountId: '1', recipients: [] }, 'routine'],
-    [{ kind: 'update-password-policy', to: { minimumLength: 16, requireLowercase: false, requireNumbers: false, requireSymbols: false, requireUppercase: false, allowUsersToChangePassword: true } }, 'access'],
+    [{ kind: 'update-password-policy', to: { minimumLength: 16, requireLowercase: false, requireNumbers: false, requireSymbols: false, requireUppercase: false, allowUsersToChangePassword: true, hardExpiry: false } }, 'access'],
   ])('%j is %s', (change, impact) => {
     expect(impactOf(change)).toBe(impact);
   });

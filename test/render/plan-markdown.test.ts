@@ -35,6 +35,11 @@ describe('renderPlanMarkdown', () => {
     expect(escapeMarkdown('<script>*x*</script>')).toBe('\\<script\\>\\*x\\*\\</script\\>');
   });
 
+  it('reuses the text details: what a user and the group lose', () => {
+    expect(markdown).toContain('  - leave group Admins\n  - detach managed policy arn:aws:iam::aws:policy/AdministratorAccess\n  - delete inline policy own-s3');
+    expect(markdown).toContain('  - detach managed policy arn:aws:iam::aws:policy/PowerUserAccess');
+  });
+
   it('says there is nothing to do', () => {
     expect(renderPlanMarkdown(aPlan([]))).toContain('**No changes. The target matches the files.**');
   });

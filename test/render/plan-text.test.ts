@@ -34,6 +34,20 @@ describe('renderPlanText', () => {
     expect(text).toContain('      minimum length: 8 → 16');
   });
 
+  it("details the access a user loses outside the group, and the group's managed policies", () => {
+    const user = text.slice(text.indexOf('  ~ update user ada_l@example.gov.uk'));
+    expect(user).toContain(
+      [
+        '      leave group Admins',
+        '      detach managed policy arn:aws:iam::aws:policy/AdministratorAccess',
+        '      delete inline policy own-s3',
+        '      set tag team=data',
+      ].join('\n'),
+    );
+    expect(text).toContain('remove from group Admins; detach managed policy arn:aws:iam::aws:policy/AdministratorAccess; delete inline policy own-s3');
+    expect(text).toContain('      detach managed policy arn:aws:iam::aws:policy/PowerUserAccess');
+  });
+
   it('lists unmanaged users and notes, and ends with the totals', () => {
     expect(text).toContain('Unmanaged users (1): listed only, never changed\n  legacy-admin');
     expect(text).toContain('Notes\n  • Something to know.');

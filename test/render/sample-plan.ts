@@ -2,19 +2,28 @@
 import type { Change, Plan } from '../../src/core/changes.ts';
 import type { Baseline } from '../../src/core/model.ts';
 import { comparePlannedChanges, computePlan, toPlannedChange } from '../../src/core/plan.ts';
-import { aDesiredState, anEmptyLiveState, aUser } from '../support/builders.ts';
+import { aDesiredState, aLiveUser, anEmptyLiveState, aUser } from '../support/builders.ts';
 
-const policy = { minimumLength: 16, requireSymbols: false, requireNumbers: false, requireUppercase: false, requireLowercase: false, allowUsersToChangePassword: true };
+const policy = { minimumLength: 16, requireSymbols: false, requireNumbers: false, requireUppercase: false, requireLowercase: false, allowUsersToChangePassword: true, hardExpiry: false };
 
 export const EVERY_KIND: Change[] = [
   { kind: 'send-account-email', accountName: 'svc', accountId: '900000000001', recipients: ['team@example.gov.uk'] },
   { kind: 'update-account', accountName: 'svc', accountId: '900000000001', move: { from: '/', to: '/Workloads' }, setTags: { tier: 'gold' }, removeTags: ['old'] },
-  { kind: 'update-user', userName: 'ada_l@example.gov.uk', setTags: { team: 'data' }, removeTags: ['github'], addGroups: [] },
+  {
+    kind: 'update-user',
+    userName: 'ada_l@example.gov.uk',
+    setTags: { team: 'data' },
+    removeTags: ['github'],
+    addGroups: [],
+    removeGroups: ['Admins'],
+    detachPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    deletePolicies: ['own-s3'],
+  },
   { kind: 'put-bootstrap-role', accountName: 'svc', accountId: '900000000001', trustedUsers: ['ada_l@example.gov.uk'], previouslyTrusted: ['ada_l@example.gov.uk', 'bob@example.gov.uk'] },
   { kind: 'create-user', userName: 'new@example.gov.uk', tags: { 'managed-by': 'aws-access-as-code', team: '@alphagov/platform' }, group: 'CrossAccountAccess', fullName: 'New Person', requestedBy: 'lead@example.gov.uk', credentialsToken: 'initial' },
   { kind: 'reset-password', userName: 'ada_l@example.gov.uk', fullName: 'Ada', credentialsToken: '2026-10-02', why: 'password-reset-requested' },
   { kind: 'update-password-policy', from: { ...policy, minimumLength: 8 }, to: policy },
-  { kind: 'update-group', group: 'CrossAccountAccess', create: false, putPolicies: { 'deny-without-mfa': { Version: '2012-10-17', Statement: [] } }, deletePolicies: ['extra'] },
+  { kind: 'update-group', group: 'CrossAccountAccess', create: false, putPolicies: { 'deny-without-mfa': { Version: '2012-10-17', Statement: [] } }, deletePolicies: ['extra'], detachPolicies: ['arn:aws:iam::aws:policy/PowerUserAccess'] },
   { kind: 'create-account', accountName: 'brand-new', email: 'aws-root+brand-new@example.gov.uk', ouPath: '/Sandbox', tags: { 'managed-by': 'aws-access-as-code' }, bootstrapUsers: ['ada_l@example.gov.uk'], recipients: ['team@example.gov.uk'], resumeRequestId: 'car-123' },
   { kind: 'put-bootstrap-role', accountName: 'brand-old', accountId: '900000000002', trustedUsers: ['ada_l@example.gov.uk'] },
   { kind: 'delete-bootstrap-role', accountName: 'other', accountId: '900000000003' },
@@ -37,6 +46,6 @@ export function aPlan(changes: readonly Change[], extra: Partial<Plan> = {}, bas
 export function aBigPlan(count: number, deletions = 0): Plan {
   const users = Array.from({ length: count }, (_, i) => aUser(`person.number.${String(i).padStart(5, '0')}@example.gov.uk`, { github: `gh-${i}` }));
   const live = anEmptyLiveState();
-  const gone = Array.from({ length: deletions }, (_, i) => ({ userName: `gone${i}@example.gov.uk`, tags: { 'managed-by': 'aws-access-as-code' }, groups: [] }));
-  return computePlan(aDesiredState({ users }), { ...live, usersAccount: { users: [...gone, { userName: 'legacy', tags: {}, groups: [] }] } });
+  const gone = Array.from({ length: deletions }, (_, i) => aLiveUser(`gone${i}@example.gov.uk`, { tags: { 'managed-by': 'aws-access-as-code' } }));
+  return computePlan(aDesiredState({ users }), { ...live, usersAccount: { users: [...gone, aLiveUser('legacy')] } });
 }

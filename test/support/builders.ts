@@ -116,7 +116,7 @@ export function anAppliedLiveState(desired: DesiredState, baseline: Baseline = S
 }
 
 export function aLiveUser(userName: string, overrides: Partial<LiveUser> = {}): LiveUser {
-  return { userName, tags: {}, groups: [], ...overrides };
+  return { userName, tags: {}, groups: [], inlinePolicyNames: [], attachedPolicyArns: [], ...overrides };
 }
 
 export function aLiveAccount(name: string, overrides: Partial<LiveAccount> = {}): LiveAccount {

@@ -32,6 +32,7 @@ import {
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DeleteVirtualMFADeviceCommand,
+  DetachGroupPolicyCommand,
   DetachUserPolicyCommand,
   GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
@@ -51,6 +52,7 @@ import {
   UntagUserCommand,
   UpdateAccountPasswordPolicyCommand,
   UpdateLoginProfileCommand,
+  type AttachedPolicy,
   type GroupDetail,
   type IAMClientConfig,
   type PolicyDetail,
@@ -60,6 +62,7 @@ import { AppError } from '../../core/errors.ts';
 import {
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
+  isManaged,
   type LiveGroup,
   type LiveUser,
   type LiveUsersAccount,
@@ -71,9 +74,7 @@ import {
 import type { UsersAccountPort } from '../../ports/users-account.ts';
 import { awsClientConfig, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
-
-// Re-exported for existing importers (target.ts, tests); clients.ts is their home.
-export { awsClientConfig, type Env };
+import { decodePolicyDocument } from './policy-document.ts';
 
 /** The IAM client the adapter would build: exported so tests can add middleware (request counting). */
 export function createIamClient(settings: SettingsFile, env: Env, extra: Partial<IAMClientConfig> = {}): IAMClient {
@@ -112,43 +113,38 @@ async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<Pag
   }
 }
 
-/** IAM returns policy documents URL-encoded (RFC 3986); the SDK does not decode them. */
-export function decodePolicyDocument(encoded: string): PolicyDocument {
-  const parsed: unknown = JSON.parse(decodeURIComponent(encoded));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new AppError('aws-error', 'IAM returned a policy document that is not a JSON object');
-  }
-  return parsed as PolicyDocument;
-}
-
 function toTags(tags: readonly { Key: string | undefined; Value: string | undefined }[] | undefined): Tags {
   const out: Record<string, string> = {};
   for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
   return out;
 }
 
-/** IAM tag keys on users are case-insensitive (API_Tag), so `Managed-By` counts too. */
-function isManaged(tags: Tags): boolean {
-  return Object.entries(tags).some(([key, value]) => key.toLowerCase() === MANAGED_BY_TAG && value === MANAGED_BY_VALUE);
+function policyArns(attached: readonly AttachedPolicy[] | undefined): string[] {
+  return (attached ?? []).flatMap((policy) => (policy.PolicyArn === undefined ? [] : [policy.PolicyArn]));
 }
 
+/** A user from the GAAD snapshot: its own policies come with it, so no per-user call is needed. */
 function toLiveUser(user: UserDetail): LiveUser {
   return {
     userName: user.UserName ?? '',
     ...(user.Arn === undefined ? {} : { arn: user.Arn }),
     tags: toTags(user.Tags),
     groups: [...(user.GroupList ?? [])],
+    // Names only: any inline policy on a managed user is drift, whatever it says.
+    inlinePolicyNames: (user.UserPolicyList ?? []).flatMap((policy) => (policy.PolicyName === undefined ? [] : [policy.PolicyName])),
+    attachedPolicyArns: policyArns(user.AttachedManagedPolicies),
   };
 }
 
 function toLiveGroup(group: GroupDetail): LiveGroup {
+  const name = group.GroupName ?? '';
   const policies: Record<string, PolicyDocument> = {};
   for (const policy of group.GroupPolicyList ?? ([] as PolicyDetail[])) {
     if (policy.PolicyName !== undefined && policy.PolicyDocument !== undefined) {
-      policies[policy.PolicyName] = decodePolicyDocument(policy.PolicyDocument);
+      policies[policy.PolicyName] = decodePolicyDocument(policy.PolicyDocument, `inline policy ${policy.PolicyName} of group ${name}`);
     }
   }
-  return { name: group.GroupName ?? '', policies };
+  return { name, policies, attachedPolicyArns: policyArns(group.AttachedManagedPolicies) };
 }
 
 /**
@@ -228,6 +224,7 @@ export function createAwsUsersAccount(
         allowUsersToChangePassword: p.AllowUsersToChangePassword ?? false,
         ...(p.MaxPasswordAge ? { maxAgeDays: p.MaxPasswordAge } : {}),
         ...(p.PasswordReusePrevention ? { reusePrevention: p.PasswordReusePrevention } : {}),
+        hardExpiry: p.HardExpiry ?? false,
       };
     } catch (error) {
       // AWS's way of saying the account has no password policy at all.
@@ -236,10 +233,13 @@ export function createAwsUsersAccount(
     }
   }
 
-  /** Refuses protected and unmanaged users before anything is removed. */
-  async function assertDeletable(userName: string): Promise<void> {
+  /**
+   * Refuses protected and unmanaged users before anything is removed from them (`doing`: what was
+   * about to happen, for the message). One ListUserTags call: the tags decide, not the plan.
+   */
+  async function assertOwned(userName: string, doing: string): Promise<void> {
     if (protectedUsers.has(userName.toLowerCase())) {
-      throw new AppError('protected', `IAM user ${userName} is protected (settings.protected_users); not deleting it`, {
+      throw new AppError('protected', `IAM user ${userName} is protected (settings.protected_users); not ${doing}`, {
         fault: 'user',
       });
     }
@@ -252,7 +252,7 @@ export function createAwsUsersAccount(
     if (!isManaged(toTags(tags))) {
       throw new AppError(
         'not-managed',
-        `IAM user ${userName} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag; it was not created by this tool, so it is not deleted`,
+        `IAM user ${userName} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag; it was not created by this tool, so it is not ${doing}`,
         { fault: 'user', hint: `Remove it by hand, or tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to hand it over.` },
       );
     }
@@ -364,11 +364,7 @@ export function createAwsUsersAccount(
         return { items: r.PolicyNames, IsTruncated: r.IsTruncated, Marker: r.Marker };
       }),
     );
-    for (const PolicyName of inlinePolicies) {
-      await call(`DeleteUserPolicy ${userName} ${PolicyName}`, () =>
-        client.send(new DeleteUserPolicyCommand({ UserName, PolicyName })),
-      );
-    }
+    for (const PolicyName of inlinePolicies) await deleteUserPolicy(userName, PolicyName);
 
     const attached = await call(`ListAttachedUserPolicies ${userName}`, () =>
       listAll(async (Marker) => {
@@ -377,11 +373,7 @@ export function createAwsUsersAccount(
       }),
     );
     for (const policy of attached) {
-      const PolicyArn = policy.PolicyArn;
-      if (PolicyArn === undefined) continue;
-      await call(`DetachUserPolicy ${userName} ${PolicyArn}`, () =>
-        client.send(new DetachUserPolicyCommand({ UserName, PolicyArn })),
-      );
+      if (policy.PolicyArn !== undefined) await detachUserPolicy(userName, policy.PolicyArn);
     }
 
     // A permissions boundary does not block DeleteUser (API_DeleteUser lists no such dependency), so
@@ -394,12 +386,27 @@ export function createAwsUsersAccount(
       }),
     );
     for (const group of groups) {
-      const GroupName = group.GroupName;
-      if (GroupName === undefined) continue;
-      await call(`RemoveUserFromGroup ${userName} ${GroupName}`, () =>
-        client.send(new RemoveUserFromGroupCommand({ UserName, GroupName })),
-      );
+      if (group.GroupName !== undefined) await removeUserFromGroup(userName, group.GroupName);
     }
+  }
+
+  // The unchecked calls, shared by deleteUser (which checks ownership once) and the port methods.
+  async function removeUserFromGroup(userName: string, group: string): Promise<void> {
+    await call(`RemoveUserFromGroup ${userName} ${group}`, () =>
+      client.send(new RemoveUserFromGroupCommand({ UserName: userName, GroupName: group })),
+    );
+  }
+
+  async function detachUserPolicy(userName: string, policyArn: string): Promise<void> {
+    await call(`DetachUserPolicy ${userName} ${policyArn}`, () =>
+      client.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn })),
+    );
+  }
+
+  async function deleteUserPolicy(userName: string, policyName: string): Promise<void> {
+    await call(`DeleteUserPolicy ${userName} ${policyName}`, () =>
+      client.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: policyName })),
+    );
   }
 
   return {
@@ -441,6 +448,21 @@ export function createAwsUsersAccount(
       );
     },
 
+    async removeUserFromGroup(userName: string, group: string): Promise<void> {
+      await assertOwned(userName, `removing it from group ${group}`);
+      await removeUserFromGroup(userName, group);
+    },
+
+    async detachUserPolicy(userName: string, policyArn: string): Promise<void> {
+      await assertOwned(userName, `detaching ${policyArn} from it`);
+      await detachUserPolicy(userName, policyArn);
+    },
+
+    async deleteUserPolicy(userName: string, policyName: string): Promise<void> {
+      await assertOwned(userName, `deleting its inline policy ${policyName}`);
+      await deleteUserPolicy(userName, policyName);
+    },
+
     async setTemporaryPassword(userName: string, password: string): Promise<void> {
       const retry = { codes: ['EntityTemporarilyUnmodifiable'], attempts: CONFLICT_ATTEMPTS, sleep };
       try {
@@ -463,7 +485,7 @@ export function createAwsUsersAccount(
     },
 
     async deleteUser(userName: string): Promise<void> {
-      await assertDeletable(userName);
+      await assertOwned(userName, 'deleting it');
       await removeDependencies(userName);
       await call(`DeleteUser ${userName}`, () =>
         withRetry(() => client.send(new DeleteUserCommand({ UserName: userName })), {
@@ -476,8 +498,8 @@ export function createAwsUsersAccount(
 
     async putPasswordPolicy(policy: PasswordPolicy): Promise<void> {
       // UpdateAccountPasswordPolicy is not partial: every field left out reverts to its default,
-      // so all are sent. Users must be able to change their own password, or a login profile with
-      // PasswordResetRequired would lock them out.
+      // so all are sent, as given. (The desired policy lets users change their own password, or a
+      // login profile with PasswordResetRequired would lock them out: core/baseline.ts.)
       await call('UpdateAccountPasswordPolicy', () =>
         client.send(
           new UpdateAccountPasswordPolicyCommand({
@@ -486,8 +508,8 @@ export function createAwsUsersAccount(
             RequireNumbers: policy.requireNumbers,
             RequireUppercaseCharacters: policy.requireUppercase,
             RequireLowercaseCharacters: policy.requireLowercase,
-            AllowUsersToChangePassword: true,
-            HardExpiry: false,
+            AllowUsersToChangePassword: policy.allowUsersToChangePassword,
+            HardExpiry: policy.hardExpiry,
             // Omitted means 0 / none: never expires, no reuse rule (AWS rejects 0 for these two).
             ...(policy.maxAgeDays ? { MaxPasswordAge: policy.maxAgeDays } : {}),
             ...(policy.reusePrevention ? { PasswordReusePrevention: policy.reusePrevention } : {}),
@@ -518,6 +540,12 @@ export function createAwsUsersAccount(
     async deleteGroupPolicy(group: string, policyName: string): Promise<void> {
       await call(`DeleteGroupPolicy ${group} ${policyName}`, () =>
         client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: policyName })),
+      );
+    },
+
+    async detachGroupPolicy(group: string, policyArn: string): Promise<void> {
+      await call(`DetachGroupPolicy ${group} ${policyArn}`, () =>
+        client.send(new DetachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn })),
       );
     },
   };

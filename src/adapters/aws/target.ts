@@ -4,7 +4,8 @@
  */
 import type { SettingsFile } from '../../core/model.ts';
 import type { Target } from '../../ports/target.ts';
-import { createAwsUsersAccount, type Env } from './iam-users-account.ts';
+import type { Env } from './clients.ts';
+import { createAwsUsersAccount } from './iam-users-account.ts';
 import { createAwsOrganization } from './organization.ts';
 import { createSesMailer } from './ses-mailer.ts';
 

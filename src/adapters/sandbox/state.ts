@@ -42,6 +42,8 @@ export interface SandboxUser {
 export interface SandboxGroup {
   name: string;
   policies: Record<string, PolicyDocument>;
+  /** ARNs of attached managed policies; absent in state files written before they were modelled. */
+  attachedPolicies?: string[];
 }
 
 export interface SandboxRole {

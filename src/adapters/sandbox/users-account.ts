@@ -71,9 +71,13 @@ export class SandboxUsersAccount implements UsersAccountPort {
           arn: this.userArn(user.userName),
           tags: { ...user.tags },
           groups: [...user.groups],
+          inlinePolicyNames: Object.keys(user.inlinePolicies).sort(),
+          attachedPolicyArns: [...user.attachedPolicies],
         })),
       ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
-      ...(found === undefined ? {} : { group: { name: found.name, policies: found.policies } }),
+      ...(found === undefined
+        ? {}
+        : { group: { name: found.name, policies: found.policies, attachedPolicyArns: [...(found.attachedPolicies ?? [])] } }),
     };
   }
 
@@ -134,6 +138,35 @@ export class SandboxUsersAccount implements UsersAccountPort {
     });
   }
 
+  async removeUserFromGroup(userName: string, group: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      this.assertOwned(user);
+      const found = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
+      if (found === undefined) throw noSuchEntity(`Group ${group}`);
+      if (!user.groups.some((name) => sameName(name, found.name))) throw noSuchEntity(`User ${user.userName} in group ${found.name}`);
+      user.groups = user.groups.filter((name) => !sameName(name, found.name));
+    });
+  }
+
+  async detachUserPolicy(userName: string, policyArn: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      this.assertOwned(user);
+      if (!user.attachedPolicies.includes(policyArn)) throw noSuchEntity(`Policy ${policyArn} attached to user ${user.userName}`);
+      user.attachedPolicies = user.attachedPolicies.filter((arn) => arn !== policyArn);
+    });
+  }
+
+  async deleteUserPolicy(userName: string, policyName: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      this.assertOwned(user);
+      if (!(policyName in user.inlinePolicies)) throw noSuchEntity(`Policy ${policyName} of user ${user.userName}`);
+      delete user.inlinePolicies[policyName];
+    });
+  }
+
   async setTemporaryPassword(userName: string, password: string): Promise<void> {
     await this.store.update((state) => {
       const user = findUser(state, userName);
@@ -145,12 +178,7 @@ export class SandboxUsersAccount implements UsersAccountPort {
   async deleteUser(userName: string): Promise<void> {
     await this.store.update((state) => {
       const user = findUser(state, userName);
-      if (this.protectedUsers.has(user.userName.toLowerCase())) {
-        throw new AppError('protected', `User ${user.userName} is protected (settings.protected_users): not deleting it.`, { fault: 'user' });
-      }
-      if (!isManaged(user.tags)) {
-        throw new AppError('not-managed', `User ${user.userName} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it is not ours to delete.`);
-      }
+      this.assertOwned(user);
       // The API order (aws-facts §1): credentials first, then MFA (deactivate, then delete the
       // virtual device), policies, group memberships, and only then the user.
       delete user.loginProfile;
@@ -194,7 +222,7 @@ export class SandboxUsersAccount implements UsersAccountPort {
     await this.store.update((state) => {
       const existing = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
       // As the AWS adapter: a group that already exists (a re-run after a crash) is fine.
-      if (existing === undefined) state.usersAccount.groups.push({ name: group, policies: {} });
+      if (existing === undefined) state.usersAccount.groups.push({ name: group, policies: {}, attachedPolicies: [] });
     });
   }
 
@@ -217,6 +245,26 @@ export class SandboxUsersAccount implements UsersAccountPort {
       if (!(policyName in found.policies)) throw noSuchEntity(`Policy ${policyName} of group ${found.name}`);
       delete found.policies[policyName];
     });
+  }
+
+  async detachGroupPolicy(group: string, policyArn: string): Promise<void> {
+    await this.store.update((state) => {
+      const found = state.usersAccount.groups.find((candidate) => sameName(candidate.name, group));
+      if (found === undefined) throw noSuchEntity(`Group ${group}`);
+      const attached = found.attachedPolicies ?? [];
+      if (!attached.includes(policyArn)) throw noSuchEntity(`Policy ${policyArn} attached to group ${found.name}`);
+      found.attachedPolicies = attached.filter((arn) => arn !== policyArn);
+    });
+  }
+
+  /** Only users the project owns lose anything: never a protected one, never an unmanaged one. */
+  private assertOwned(user: SandboxUser): void {
+    if (this.protectedUsers.has(user.userName.toLowerCase())) {
+      throw new AppError('protected', `User ${user.userName} is protected (settings.protected_users): not changing it.`, { fault: 'user' });
+    }
+    if (!isManaged(user.tags)) {
+      throw new AppError('not-managed', `User ${user.userName} has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it is not ours to change.`);
+    }
   }
 }
 

@@ -3,6 +3,8 @@
  * AWS's strict behaviours moto lacks are in iam-users-account-fakes.test.ts.
  */
 import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
@@ -18,9 +20,15 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../../src/apply/apply-plan.ts';
 import { isAppError } from '../../../src/core/errors.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
-import { awsClientConfig, createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
+import { computePlan } from '../../../src/core/plan.ts';
+import type { OrganizationPort } from '../../../src/ports/organization.ts';
+import { readLiveState, type Target } from '../../../src/ports/target.ts';
+import { aDesiredState, aUser } from '../../support/builders.ts';
+import { awsClientConfig } from '../../../src/adapters/aws/clients.ts';
+import { createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
 import type { UsersAccountPort } from '../../../src/ports/users-account.ts';
 import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
 
@@ -95,7 +103,7 @@ describe('readUsersAccount', () => {
       groups: ['CrossAccountAccess'],
     });
     expect(byName.get('bob@example.gov.uk')?.groups).toEqual([]);
-    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: {} });
+    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: {}, attachedPolicyArns: [] });
     expect(live.passwordPolicy).toBeUndefined();
     const profile = await iam.send(new GetLoginProfileCommand({ UserName: 'alice@example.gov.uk' }));
     expect(profile.LoginProfile?.UserName).toBe('alice@example.gov.uk');
@@ -194,6 +202,101 @@ describe('deleteUser', () => {
   });
 });
 
+describe('access granted outside the group', () => {
+  /** The users account on moto; the organisation is empty and never written to by a users-only plan. */
+  function usersOnlyTarget(): Target {
+    const refuse = async (): Promise<never> => {
+      throw new Error('a users-only plan must not touch the organisation');
+    };
+    const organization: OrganizationPort = {
+      readOrganization: async () => ({ accounts: [], ouPaths: ['/'], creations: [], closedInLast30Days: 0, memberAccountCount: 0 }),
+      startAccountCreation: refuse,
+      describeAccountCreation: refuse,
+      moveAccount: refuse,
+      tagAccount: refuse,
+      untagAccount: refuse,
+      closeAccount: refuse,
+      putBootstrapRole: refuse,
+      deleteBootstrapRole: refuse,
+    };
+    return {
+      baseline: { kind: 'aws', usersAccountId: settings.users_account.id, managementAccountId: settings.organization.management_account_id },
+      usersAccount: account,
+      organization,
+      mailer: { send: async () => {} },
+    };
+  }
+
+  async function apply(target: Target, desired: ReturnType<typeof aDesiredState>): Promise<string[]> {
+    const plan = computePlan(desired, await readLiveState(target, settings));
+    const report = await applyPlan(plan, {
+      target,
+      settings,
+      generatePassword: () => 'Generated-Temporary-Password-1!',
+      onSecret: () => {},
+      log: () => {},
+      sleep: noSleep,
+      now: () => new Date('2026-11-28T10:00:00Z'),
+      allowMassDeletion: false,
+    });
+    expect(report.results.filter((result) => result.status !== 'done')).toEqual([]);
+    return plan.changes.map((change) => change.summary);
+  }
+
+  it('shows in the plan, and apply removes it: the group is the only source of access again', async () => {
+    const target = usersOnlyTarget();
+    const desired = aDesiredState({ settings, users: [aUser('ada@example.gov.uk')] });
+    await apply(target, desired);
+    expect(computePlan(desired, await readLiveState(target, settings)).changes).toEqual([]);
+
+    // Someone in the console: a managed policy on the group and on Ada, an inline policy, another group.
+    const created = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'hand-made',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+      }),
+    );
+    const PolicyArn = created.Policy?.Arn ?? '';
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: 'CrossAccountAccess', PolicyArn }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'ada@example.gov.uk', PolicyArn }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'ada@example.gov.uk',
+        PolicyName: 'own',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
+      }),
+    );
+    await iam.send(new CreateGroupCommand({ GroupName: 'Admins' }));
+    await iam.send(new AddUserToGroupCommand({ UserName: 'ada@example.gov.uk', GroupName: 'Admins' }));
+
+    const plan = computePlan(desired, await readLiveState(target, settings));
+    expect(plan.changes.map(({ impact, change }) => [impact, change])).toEqual([
+      ['access', { kind: 'update-group', group: 'CrossAccountAccess', create: false, putPolicies: {}, deletePolicies: [], detachPolicies: [PolicyArn] }],
+      [
+        'routine',
+        {
+          kind: 'update-user',
+          userName: 'ada@example.gov.uk',
+          setTags: {},
+          removeTags: [],
+          addGroups: [],
+          removeGroups: ['Admins'],
+          detachPolicies: [PolicyArn],
+          deletePolicies: ['own'],
+        },
+      ],
+    ]);
+
+    expect(await apply(target, desired)).toEqual([
+      `update group CrossAccountAccess: detach managed policies ${PolicyArn}`,
+      `update user ada@example.gov.uk: remove from group Admins; detach managed policy ${PolicyArn}; delete inline policy own`,
+    ]);
+    expect(computePlan(desired, await readLiveState(target, settings)).changes).toEqual([]);
+    const admins = await iam.send(new GetGroupCommand({ GroupName: 'Admins' }));
+    expect(admins.Users ?? []).toEqual([]);
+  });
+});
+
 describe('role_to_assume', () => {
   it('assumes the role through STS at the same endpoint, so calls land in that account', async () => {
     const roleSettings = aSettings();
@@ -212,7 +315,7 @@ describe('role_to_assume', () => {
 });
 
 describe('password policy and group policies', () => {
-  it('round-trips the whole password policy, users always allowed to change their password', async () => {
+  it('round-trips the whole password policy, every field as given (hard expiry too)', async () => {
     await account.putPasswordPolicy({
       minimumLength: 16,
       requireSymbols: true,
@@ -222,6 +325,7 @@ describe('password policy and group policies', () => {
       allowUsersToChangePassword: true,
       maxAgeDays: 90,
       reusePrevention: 5,
+      hardExpiry: true,
     });
     expect((await account.readUsersAccount('CrossAccountAccess')).passwordPolicy).toEqual({
       minimumLength: 16,
@@ -232,6 +336,7 @@ describe('password policy and group policies', () => {
       allowUsersToChangePassword: true,
       maxAgeDays: 90,
       reusePrevention: 5,
+      hardExpiry: true,
     });
 
     // Not partial: fields left out of the next policy go back to "none".
@@ -242,9 +347,10 @@ describe('password policy and group policies', () => {
       requireUppercase: false,
       requireLowercase: false,
       allowUsersToChangePassword: true,
+      hardExpiry: false,
     });
     const policy = (await account.readUsersAccount('CrossAccountAccess')).passwordPolicy;
-    expect(policy).toMatchObject({ minimumLength: 20, allowUsersToChangePassword: true });
+    expect(policy).toMatchObject({ minimumLength: 20, allowUsersToChangePassword: true, hardExpiry: false });
     expect(policy?.maxAgeDays).toBeUndefined();
     expect(policy?.reusePrevention).toBeUndefined();
   });
@@ -269,7 +375,7 @@ describe('password policy and group policies', () => {
     await account.deleteGroupPolicy('CrossAccountAccess', 'to-remove');
 
     const live = await account.readUsersAccount('CrossAccountAccess');
-    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: { 'assume-roles-with-mfa': document } });
+    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: { 'assume-roles-with-mfa': document }, attachedPolicyArns: [] });
   });
 
   it('reads only the configured group', async () => {

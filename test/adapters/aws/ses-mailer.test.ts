@@ -1,7 +1,7 @@
 import { MessageRejected, SESClient, SendEmailCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsClientConfig } from '../../../src/adapters/aws/iam-users-account.ts';
+import { awsClientConfig } from '../../../src/adapters/aws/clients.ts';
 import { createSesMailer } from '../../../src/adapters/aws/ses-mailer.ts';
 import { AppError, isAppError } from '../../../src/core/errors.ts';
 import type { SettingsFile } from '../../../src/core/model.ts';

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { passwordMatches } from '../../../src/adapters/sandbox/sandbox-target.ts';
+import type { SandboxState, SandboxUser } from '../../../src/adapters/sandbox/state.ts';
 import { AppError, isAppError } from '../../../src/core/errors.ts';
 import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
 import { aClock, aSandbox, MANAGED, type TempSandbox } from '../../apply/fixtures.ts';
@@ -33,7 +34,31 @@ const BEN = 'ben.hughes@digital.cabinet-office.gov.uk';
 
 describeUsersAccountContract('sandbox', async () => {
   const s = await sandbox();
-  return { port: s.target.usersAccount, accountId: s.settings.users_account.id };
+  const update = (change: (state: SandboxState) => void): Promise<void> => s.target.store.update(change);
+  const userOf = (state: SandboxState, userName: string): SandboxUser => {
+    const user = state.usersAccount.users.find((candidate) => candidate.userName === userName);
+    if (user === undefined) throw new Error(`no sandbox user ${userName}`);
+    return user;
+  };
+  return {
+    port: s.target.usersAccount,
+    accountId: s.settings.users_account.id,
+    protectedUserName: 'break-glass-admin',
+    grant: {
+      managedPolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      attachUserPolicy: (userName, arn) => update((state) => void userOf(state, userName).attachedPolicies.push(arn)),
+      putUserPolicy: (userName, name, document) =>
+        update((state) => {
+          userOf(state, userName).inlinePolicies[name] = document;
+        }),
+      attachGroupPolicy: (group, arn) =>
+        update((state) => {
+          const found = state.usersAccount.groups.find((candidate) => candidate.name === group);
+          if (found === undefined) throw new Error(`no sandbox group ${group}`);
+          (found.attachedPolicies ??= []).push(arn);
+        }),
+    },
+  };
 });
 
 describeOrganizationContract('sandbox', async () => {
@@ -121,6 +146,7 @@ describe('sandbox users account', () => {
       requireUppercase: false,
       requireLowercase: false,
       allowUsersToChangePassword: true,
+      hardExpiry: false,
     });
     await usersAccount.createUser(ADA, MANAGED);
     expect(await codeOf(usersAccount.setTemporaryPassword(ADA, 'short-1!'))).toBe('password-policy-violation');
@@ -142,6 +168,7 @@ describe('sandbox users account', () => {
       requireUppercase: false,
       requireLowercase: false,
       allowUsersToChangePassword: true,
+      hardExpiry: false,
     };
     expect(await codeOf(target.usersAccount.putPasswordPolicy({ ...base, minimumLength: 200 }))).toBe('invalid-input');
     expect(await codeOf(target.usersAccount.putPasswordPolicy({ ...base, minimumLength: 16, reusePrevention: 30 }))).toBe(
@@ -222,13 +249,15 @@ describe('sandbox organization', () => {
     expect((await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId)?.ouPath).toBe('/Workloads/Production');
   });
 
-  it('refuses to close the management account or a closed one, and counts closures', async () => {
+  it('refuses to close the management account or an unmanaged one; closing twice is done; counts closures', async () => {
     const { target, settings } = await sandbox();
     const org = target.organization;
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
     expect(await codeOf(org.closeAccount(settings.organization.management_account_id))).toBe('management-account');
+    const unmanaged = await org.describeAccountCreation(await org.startAccountCreation({ ...input('team-b'), tags: {} }));
+    expect(await codeOf(org.closeAccount(unmanaged.accountId!))).toBe('not-managed');
     await org.closeAccount(accountId!);
-    expect(await codeOf(org.closeAccount(accountId!))).toBe('account-closed');
+    await org.closeAccount(accountId!);
     const live = await org.readOrganization('bootstrap');
     expect(live.accounts.find((a) => a.id === accountId)).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
     expect(live.closedInLast30Days).toBe(1);
