@@ -230,8 +230,10 @@ export class SandboxOrganization implements OrganizationPort {
       if (account.id === org.managementAccountId) {
         throw new AppError('management-account', 'The management account cannot be closed.', { fault: 'user' });
       }
-      if (account.status !== 'ACTIVE') {
-        throw new AppError('account-closed', `Account ${account.name} (${account.id}) is already closed.`);
+      // As the AWS adapter: an account already closing or closed (a re-run) is done.
+      if (account.status !== 'ACTIVE') return;
+      if (!isManaged(account.tags)) {
+        throw new AppError('not-managed', `Account ${account.name} (${account.id}) has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it is not ours to close.`, { fault: 'user' });
       }
       const since = now.getTime() - 30 * DAY_MS;
       const recent = org.closures.filter((closure) => Date.parse(closure.closedAt) >= since).length;
