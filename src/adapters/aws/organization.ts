@@ -59,7 +59,8 @@ import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '.
 import { awsClientConfig, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
-import { decodePolicyDocument, readTrustPolicy } from './organization-trust.ts';
+import { readTrustPolicy } from './organization-trust.ts';
+import { decodePolicyDocument } from './policy-document.ts';
 
 /** The Organizations API lives in us-east-1 (aws-facts §2); IAM is global. */
 const REGION = 'us-east-1';
@@ -500,7 +501,7 @@ export function createAwsOrganization(
           const tags = roleTags(role);
           if (!isManaged(tags)) throw notManaged(roleName, accountId);
           // Write only what differs, so a re-run changes nothing (and leaves nothing in CloudTrail).
-          const current = role.AssumeRolePolicyDocument === undefined ? undefined : decodePolicyDocument(role.AssumeRolePolicyDocument);
+          const current = role.AssumeRolePolicyDocument === undefined ? undefined : decodePolicyDocument(role.AssumeRolePolicyDocument, `trust policy of role ${roleName} in account ${accountId}`);
           if (!isDeepStrictEqual(current, input.trustPolicy)) {
             await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
           }

@@ -13,7 +13,7 @@ import type { PolicyDocument } from '../../core/model.ts';
  * group y`; name it wherever the caller knows) when the text is not URL-encoded JSON or not a JSON
  * object.
  */
-export function decodePolicyDocument(encoded: string, what = 'policy document'): PolicyDocument {
+export function decodePolicyDocument(encoded: string, what: string): PolicyDocument {
   let document: unknown;
   try {
     document = JSON.parse(decodeURIComponent(encoded));

@@ -184,6 +184,7 @@ const IAM_WRITE_GROUP = [
   'iam:CreateGroup',
   'iam:PutGroupPolicy',
   'iam:DeleteGroupPolicy',
+  'iam:DetachGroupPolicy',
   'iam:AddUserToGroup',
   'iam:RemoveUserFromGroup',
 ];
@@ -265,6 +266,14 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Effect: 'Allow',
       Action: IAM_WRITE_GROUP,
       Resource: group,
+    },
+    {
+      // Deleting a managed user, or removing its drift, takes it out of every group it is in; the
+      // same limit as above applies (authorised against the group), so this covers every group.
+      Sid: 'RemoveUsersFromAnyGroup',
+      Effect: 'Allow',
+      Action: 'iam:RemoveUserFromGroup',
+      Resource: `arn:aws:iam::${id}:group/*`,
     },
     { Sid: 'SetPasswordPolicy', Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' },
     ...(protectedArns.length > 0

@@ -1,28 +1,12 @@
-/** Undoing IAM's encoding of trust policies; what the policy means is the core's (trust-policy.ts). */
+/** Reading trust policies as IAM returns them (decoding itself: policy-document.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { decodePolicyDocument, readTrustPolicy } from '../../../src/adapters/aws/organization-trust.ts';
-import { isAppError } from '../../../src/core/errors.ts';
+import { readTrustPolicy } from '../../../src/adapters/aws/organization-trust.ts';
 import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
 
 const USERS = '222222222222';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
-
 describe('reading a trust policy as IAM returns it', () => {
   const policy = bootstrapTrustPolicy(USERS, ['b@x.gov.uk', 'a@x.gov.uk']);
-
-  it('decodes URL-encoded JSON (IAM) and plain JSON alike', () => {
-    expect(decodePolicyDocument(encodeURIComponent(JSON.stringify(policy)))).toEqual(policy);
-    expect(decodePolicyDocument(JSON.stringify(policy))).toEqual(policy);
-  });
 
   it('reads back the users and the MFA requirement the project writes', () => {
     expect(readTrustPolicy(encodeURIComponent(JSON.stringify(policy)), USERS)).toEqual({
@@ -38,11 +22,4 @@ describe('reading a trust policy as IAM returns it', () => {
       requiresMfa: false,
     });
   });
-
-  it.each([['not JSON', '%7Bnot json'], ['not an object', encodeURIComponent('[1,2]')], ['bad escape', '%E0%A4%A']])(
-    'refuses a document that is %s',
-    (_name, text) => {
-      expect(codeOf(() => decodePolicyDocument(text))).toBe('bad-policy-document');
-    },
-  );
 });
