@@ -138,6 +138,34 @@ export function emailDomainIsAllowed(input: RuleInput): Problem[] {
   });
 }
 
+/**
+ * Everyone the project emails is on an allowed domain: requesters and team contacts receive notices
+ * from the organisation's SES identity, which must not become a way to mail the outside world.
+ */
+export function notifiedAddressesAreOnAllowedDomains(input: RuleInput): Problem[] {
+  const settings = input.settings?.data;
+  if (settings === undefined) return [];
+  const allowed = [...settings.email_domains.staff, ...settings.email_domains.contractor];
+  const check = (file: LoadedFile<unknown>, path: readonly (string | number)[], email: string, field: string): Problem[] =>
+    allowed.includes(domainOf(email))
+      ? []
+      : [
+          anError(
+            'notifiedAddressesAreOnAllowedDomains',
+            file.file,
+            at(file, path),
+            `${field} ${email} is not on an allowed email domain (${allowed.join(', ')}); the project emails this address, so use a work address`,
+          ),
+        ];
+  return [
+    ...input.users.flatMap((user) => check(user, ['requested_by'], user.data.requested_by, 'requested_by')),
+    ...input.accounts.flatMap((account) => [
+      ...check(account, ['requested_by'], account.data.requested_by, 'requested_by'),
+      ...check(account, ['team', 'email'], account.data.team.email, 'team.email'),
+    ]),
+  ];
+}
+
 /** Users on contractor domains have an expiry date. */
 export function contractorUsersHaveExpires(input: RuleInput): Problem[] {
   const contractor = input.settings?.data.email_domains.contractor ?? [];
@@ -390,6 +418,7 @@ export const crossFileRules: readonly Rule[] = [
   userNamesAreUniqueIgnoringCase,
   fileNameEqualsLowerCaseEmail,
   emailDomainIsAllowed,
+  notifiedAddressesAreOnAllowedDomains,
   contractorUsersHaveExpires,
   userNamesAreAtMost64Characters,
   expiredUsersAreReported,

@@ -217,6 +217,20 @@ describe('accounts', () => {
   });
 });
 
+describe('who is emailed', () => {
+  it('notifiedAddressesAreOnAllowedDomains', async () => {
+    const content = userYaml('bob@example.gov.uk').replace(/requested_by: .*/, 'requested_by: bob@gmail.com');
+    const problems = byRule(await problemsIn({ 'users/bob@example.gov.uk.yaml': content }), 'notifiedAddressesAreOnAllowedDomains');
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: 'users/bob@example.gov.uk.yaml',
+        line: content.split('\n').findIndex((l) => l.startsWith('requested_by:')) + 1,
+        message: expect.stringMatching(/^requested_by bob@gmail\.com is not on an allowed email domain \(example\.gov\.uk, contractor\.com\)/),
+      }),
+    ]);
+  });
+});
+
 describe('account tags', () => {
   it('accountTagsAvoidProjectKeys', async () => {
     const content = accountYaml('team-prod', 'tags:', '  service-name: Pay', '  billing-cost-centre: "999"');
