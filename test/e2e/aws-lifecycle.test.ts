@@ -24,11 +24,11 @@ import { DescribeAccountCommand, ListTagsForResourceCommand, type OrganizationsC
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MotoServer } from '../support/moto.ts';
+import { motoClient } from '../support/aws.ts';
+import { useAwsE2e } from '../support/e2e.ts';
 import {
   accountsByName,
   changeList,
-  cliEnv,
   editFile,
   listUserNames,
   memberAccountIam,
@@ -36,13 +36,9 @@ import {
   ouPathOf,
   parsePlan,
   passwordIn,
-  prepareRepo,
-  removeRepo,
   replaceOnce,
   runCommand,
   SENDER,
-  setUpAws,
-  startE2eMoto,
   SIGN_IN_URL,
   trustedArns,
   trustPolicyOf,
@@ -92,32 +88,24 @@ const REQUESTED_BY: Record<string, string> = {
 // more on a busy machine running other moto servers: allow it.
 vi.setConfig({ testTimeout: 90_000 });
 
-let moto: MotoServer;
-let repo: string;
-let env: Record<string, string>;
+const e2e = useAwsE2e();
 let iam: IAMClient;
 let org: OrganizationsClient;
 /** Account ids by name, once created. */
 const accountIds = new Map<string, string>();
 
 beforeAll(async () => {
-  moto = await startE2eMoto();
-  await setUpAws(moto.url);
-  repo = await prepareRepo();
-  env = cliEnv(moto.url);
-  iam = await usersAccountIam(moto.url);
-  org = organizationsClient(moto.url);
+  iam = await usersAccountIam(e2e.moto.url);
+  org = organizationsClient(e2e.moto.url);
 });
 
-afterAll(async () => {
+afterAll(() => {
   iam?.destroy();
   org?.destroy();
-  await moto?.stop();
-  await removeRepo(repo);
 });
 
-const plan = (...args: string[]): Promise<RunResult> => runCommand(repo, env, 'plan', '--target', 'aws', ...args);
-const apply = (...args: string[]): Promise<RunResult> => runCommand(repo, env, 'apply', '--target', 'aws', ...args);
+const plan = (...args: string[]): Promise<RunResult> => runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws', ...args);
+const apply = (...args: string[]): Promise<RunResult> => runCommand(e2e.repo, e2e.env, 'apply', '--target', 'aws', ...args);
 
 async function planChanges(): Promise<[string, string | undefined][]> {
   const result = await plan('--format', 'json');
@@ -202,7 +190,7 @@ describe('a. from nothing: plan, apply, plan', () => {
   });
 
   it('created nothing in the caller’s own account: the role assumption really switched accounts', async () => {
-    const own = new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const own = motoClient(IAMClient, e2e.moto.url);
     try {
       const names = await listUserNames(own);
       for (const user of ALL_USERS) expect(names).not.toContain(user);
@@ -246,7 +234,7 @@ describe('a. from nothing: plan, apply, plan', () => {
       'notify-staging': [DEV, FELIX],
     };
     for (const [name, users] of Object.entries(expected)) {
-      const member = await memberAccountIam(moto.url, accountId(name));
+      const member = await memberAccountIam(e2e.moto.url, accountId(name));
       try {
         const policy = await trustPolicyOf(member, 'bootstrap');
         if (name === 'govuk-platform-production') {
@@ -268,7 +256,7 @@ describe('a. from nothing: plan, apply, plan', () => {
   });
 
   it('emailed each user a welcome with the password, each requester a notice without it, and each team its account', async () => {
-    const emails = await moto.sentEmails();
+    const emails = await e2e.moto.sentEmails();
     for (const email of emails) expect(email.source).toBe(SENDER);
 
     const welcomes = emails.filter((e) => e.subject === 'Your AWS user in gds-users');
@@ -320,7 +308,7 @@ describe('a. from nothing: plan, apply, plan', () => {
 
 describe('c. a user removed from an account’s bootstrap.users', () => {
   it('plans only the trust policy rewrite for that account, applies it, then plans no changes', async () => {
-    await editFile(repo, 'accounts/govuk-platform-production.yaml', (text) => replaceOnce(text, /^    - ben\.hughes@digital\.cabinet-office\.gov\.uk\n/m, ''));
+    await editFile(e2e.repo, 'accounts/govuk-platform-production.yaml', (text) => replaceOnce(text, /^    - ben\.hughes@digital\.cabinet-office\.gov\.uk\n/m, ''));
 
     expect(await planChanges()).toEqual([['put-bootstrap-role', 'govuk-platform-production']]);
     const text = await plan('--detailed-exitcode');
@@ -330,7 +318,7 @@ describe('c. a user removed from an account’s bootstrap.users', () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain('1 done, 0 failed, 0 skipped');
 
-    const member = await memberAccountIam(moto.url, accountId('govuk-platform-production'));
+    const member = await memberAccountIam(e2e.moto.url, accountId('govuk-platform-production'));
     try {
       const policy = await trustPolicyOf(member, 'bootstrap');
       expect(trustedArns(policy)).toEqual([userArn(AMARA)]);
@@ -344,9 +332,9 @@ describe('c. a user removed from an account’s bootstrap.users', () => {
 
 describe('e. an account set to state: closed', () => {
   it('plans the closure first, closes the account, emails the team, then plans no changes', async () => {
-    await editFile(repo, 'accounts/notify-staging.yaml', (text) => replaceOnce(text, /^state: active$/m, 'state: closed'));
+    await editFile(e2e.repo, 'accounts/notify-staging.yaml', (text) => replaceOnce(text, /^state: active$/m, 'state: closed'));
     // A routine change in the same run, to show that the destructive one is listed first.
-    await editFile(repo, 'accounts/govuk-platform-production.yaml', (text) =>
+    await editFile(e2e.repo, 'accounts/govuk-platform-production.yaml', (text) =>
       replaceOnce(text, /^  service-name: GOV\.UK$/m, '  service-name: GOV.UK\n  data-classification: official'),
     );
 
@@ -370,7 +358,7 @@ describe('e. an account set to state: closed', () => {
     const described = await org.send(new DescribeAccountCommand({ AccountId: id }));
     expect(['SUSPENDED', 'PENDING_CLOSURE']).toContain(described.Account?.Status);
 
-    const closed = (await moto.sentEmails()).filter((e) => e.subject === `AWS account notify-staging has been closed (${id})`);
+    const closed = (await e2e.moto.sentEmails()).filter((e) => e.subject === `AWS account notify-staging has been closed (${id})`);
     expect(closed).toHaveLength(1);
     expect(closed[0]?.destinations.ToAddresses).toEqual(['notify-team@digital.cabinet-office.gov.uk', DEV]);
 
@@ -387,7 +375,7 @@ describe('d. a user file removed', () => {
     await iam.send(new EnableMFADeviceCommand({ UserName: BEN, SerialNumber: serial, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }));
     expect((await iam.send(new ListMFADevicesCommand({ UserName: BEN }))).MFADevices).toHaveLength(1);
 
-    await rm(join(repo, 'users', `${BEN}.yaml`));
+    await rm(join(e2e.repo, 'users', `${BEN}.yaml`));
     expect(await planChanges()).toEqual([['delete-user', BEN]]);
 
     const applied = await apply();
@@ -406,9 +394,9 @@ describe('d. a user file removed', () => {
 
 describe('f. more deletions than limits.max_deletions_per_run', () => {
   it('refuses without changing anything, and proceeds with --allow-mass-deletion', async () => {
-    await editFile(repo, 'settings.yaml', (text) => replaceOnce(text, /^  max_deletions_per_run: 5$/m, '  max_deletions_per_run: 2'));
+    await editFile(e2e.repo, 'settings.yaml', (text) => replaceOnce(text, /^  max_deletions_per_run: 5$/m, '  max_deletions_per_run: 2'));
     const leaving = [CHLOE, EILIDH, GRACE];
-    for (const user of leaving) await rm(join(repo, 'users', `${user}.yaml`));
+    for (const user of leaving) await rm(join(e2e.repo, 'users', `${user}.yaml`));
     const before = await listUserNames(iam);
 
     const refused = await apply();

@@ -7,20 +7,15 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MotoServer } from '../support/moto.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useAwsE2e } from '../support/e2e.ts';
 import {
   changeList,
-  cliEnv,
   editFile,
   parsePlan,
   passwordIn,
-  prepareRepo,
-  removeRepo,
   replaceOnce,
   runCommand,
-  setUpAws,
-  startE2eMoto,
   type RunResult,
 } from './support.ts';
 
@@ -49,9 +44,7 @@ interface Output {
 // more on a busy machine running other moto servers: allow it.
 vi.setConfig({ testTimeout: 90_000 });
 
-let moto: MotoServer;
-let repo: string;
-let env: Record<string, string>;
+const e2e = useAwsE2e();
 /** Everything printed or written outside GitHub Actions: no password may appear in it. */
 const outputs: Output[] = [];
 /** The one apply run with GITHUB_ACTIONS=true, checked on its own. */
@@ -63,7 +56,7 @@ let actionsRun: RunResult | undefined;
 let sent: Map<string, string> | undefined;
 
 async function run(label: string, extraEnv: Record<string, string>, command: string, ...args: string[]): Promise<RunResult> {
-  const result = await runCommand(repo, { ...env, ...extraEnv }, command, ...args);
+  const result = await runCommand(e2e.repo, { ...e2e.env, ...extraEnv }, command, ...args);
   if (extraEnv['GITHUB_ACTIONS'] !== 'true') {
     outputs.push({ label: `${label} (stdout)`, text: result.stdout }, { label: `${label} (stderr)`, text: result.stderr });
   }
@@ -81,25 +74,13 @@ async function planEveryFormat(label: string): Promise<void> {
 async function sentPasswords(): Promise<Map<string, string>> {
   if (sent !== undefined) return sent;
   const out = new Map<string, string>();
-  for (const email of await moto.sentEmails()) {
+  for (const email of await e2e.moto.sentEmails()) {
     const password = passwordIn(email.body);
     if (password !== undefined) out.set(password, `${email.destinations.ToAddresses?.join(',')}: ${email.subject}`);
   }
   sent = out;
   return out;
 }
-
-beforeAll(async () => {
-  moto = await startE2eMoto();
-  await setUpAws(moto.url);
-  repo = await prepareRepo();
-  env = cliEnv(moto.url);
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  await removeRepo(repo);
-});
 
 describe('b. temporary passwords never leave the email', () => {
   it('apply (text) creating seven users', async () => {
@@ -110,8 +91,8 @@ describe('b. temporary passwords never leave the email', () => {
   });
 
   it('apply --format markdown --report-json: a new user and a password reset', async () => {
-    await writeFile(join(repo, 'users', `${ZOE}.yaml`), userFile(ZOE, 'Zoe Smith'));
-    await editFile(repo, `users/${CHLOE}.yaml`, (text) => replaceOnce(text, /^password_reset: "2026-10-02"$/m, 'password_reset: "2026-11-27"'));
+    await writeFile(join(e2e.repo, 'users', `${ZOE}.yaml`), userFile(ZOE, 'Zoe Smith'));
+    await editFile(e2e.repo, `users/${CHLOE}.yaml`, (text) => replaceOnce(text, /^password_reset: "2026-10-02"$/m, 'password_reset: "2026-11-27"'));
     const planned = await run('2: plan --format json', {}, 'plan', '--target', 'aws', '--format', 'json');
     expect(changeList(parsePlan(planned.stdout))).toEqual([
       ['create-user', ZOE],
@@ -122,15 +103,15 @@ describe('b. temporary passwords never leave the email', () => {
     const applied = await run('2: apply --format markdown', {}, 'apply', '--target', 'aws', '--format', 'markdown', '--report-json', 'report.json');
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain('|');
-    const report = await readFile(join(repo, 'report.json'), 'utf8');
+    const report = await readFile(join(e2e.repo, 'report.json'), 'utf8');
     expect(JSON.parse(report)).toMatchObject({ version: 1 });
     outputs.push({ label: '2: report.json', text: report });
     await planEveryFormat('2 after');
   });
 
   it('apply in GitHub Actions: a new user and a password reset', async () => {
-    await writeFile(join(repo, 'users', `${YUSUF}.yaml`), userFile(YUSUF, 'Yusuf Ali'));
-    await editFile(repo, `users/${EILIDH}.yaml`, (text) => `${text.trimEnd()}\npassword_reset: "2026-11-27"\n`);
+    await writeFile(join(e2e.repo, 'users', `${YUSUF}.yaml`), userFile(YUSUF, 'Yusuf Ali'));
+    await editFile(e2e.repo, `users/${EILIDH}.yaml`, (text) => `${text.trimEnd()}\npassword_reset: "2026-11-27"\n`);
     const planned = await run('3: plan --format json', {}, 'plan', '--target', 'aws', '--format', 'json');
     expect(changeList(parsePlan(planned.stdout))).toEqual([
       ['create-user', YUSUF],

@@ -47,12 +47,18 @@ export interface MotoEmail {
 
 export type MotoData = Record<string, Record<string, unknown[]>>;
 
-export async function startMoto(): Promise<MotoServer> {
+export interface MotoOptions {
+  /** AWS managed policies (AdministratorAccess …) in every account's IAM: moto loads them only when asked. */
+  managedPolicies?: boolean;
+}
+
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   if (!hasMotoServer()) throw new Error(MOTO_INSTALL_HINT);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...(options.managedPolicies ? { env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' } } : {}),
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

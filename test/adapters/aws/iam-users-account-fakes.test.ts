@@ -29,52 +29,19 @@ import {
   UpdateLoginProfileCommand,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
-import { AppError, isAppError } from '../../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
-
-function aSettings(): SettingsFile {
-  return {
-    users_account: {
-      id: '123456789012',
-      alias: 'test-users',
-      region: 'eu-west-2',
-      group: 'CrossAccountAccess',
-      password_policy: { minimum_length: 16 },
-    },
-    organization: {
-      management_account_id: '210987654321',
-      access_role_name: 'OrganizationAccountAccessRole',
-      bootstrap_role_name: 'bootstrap',
-      root_email_template: 'aws-root+{name}@example.gov.uk',
-    },
-    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
-    email_domains: { staff: ['example.gov.uk'], contractor: [] },
-    protected_users: [],
-    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
-  };
-}
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
+import { awsSettings, fakeClient } from '../../support/aws.ts';
+import { rejectionOf } from '../../support/errors.ts';
 
 const USER = 'alice@example.gov.uk';
 const meta = { $metadata: { httpStatusCode: 409 } };
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
-const client = new IAMClient({ region: 'eu-west-2' });
-const iam = mockClient(client);
+const { client, fake: iam } = fakeClient(IAMClient);
 let sleeps: number[];
 const account = () =>
-  createAwsUsersAccount(aSettings(), {}, {
+  createAwsUsersAccount(awsSettings(), {}, {
     client,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -195,7 +162,7 @@ describe('deleteUser', () => {
     aManagedUserWithNothing();
     iam.on(DeleteUserCommand).rejects(new DeleteConflictException({ message: 'must remove users from group first.', ...meta }));
 
-    const error = await rejection(account().deleteUser(USER));
+    const error = await rejectionOf(account().deleteUser(USER));
 
     expect(error.code).toBe('delete-conflict');
     expect(error.message).toContain(`DeleteUser ${USER}`);
@@ -222,7 +189,7 @@ describe('deleteUser', () => {
       }),
     );
 
-    const error = await rejection(account().deleteUser(USER));
+    const error = await rejectionOf(account().deleteUser(USER));
 
     expect(error.code).toBe('access-denied');
     expect(iam.commandCalls(DeleteUserCommand)).toHaveLength(0);
@@ -232,7 +199,7 @@ describe('deleteUser', () => {
     aManagedUserWithNothing();
     iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 'Managed-By', Value: 'terraform' }] });
 
-    expect((await rejection(account().deleteUser(USER))).code).toBe('not-managed');
+    expect((await rejectionOf(account().deleteUser(USER))).code).toBe('not-managed');
     expect(commandNames()).toEqual(['ListUserTags']);
   });
 });
@@ -276,7 +243,7 @@ describe('setTemporaryPassword', () => {
       new PasswordPolicyViolationException({ message: `Password ${password} does not meet the policy`, $metadata: {} }),
     );
 
-    const error = await rejection(account().setTemporaryPassword(USER, password));
+    const error = await rejectionOf(account().setTemporaryPassword(USER, password));
 
     expect(error.code).toBe('password-policy-violation');
     expect(error.message).not.toContain(password);
@@ -338,7 +305,7 @@ describe('readUsersAccount', () => {
     );
     iam.on(GetAccountPasswordPolicyCommand).resolves({});
 
-    const error = await rejection(account().readUsersAccount('CrossAccountAccess'));
+    const error = await rejectionOf(account().readUsersAccount('CrossAccountAccess'));
 
     expect(error.code).toBe('throttled');
     expect(error.message).toContain('GetAccountAuthorizationDetails');

@@ -19,70 +19,30 @@ import {
   ListVirtualMFADevicesCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/apply-plan.ts';
-import { isAppError } from '../../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
 import { computePlan } from '../../../src/core/plan.ts';
 import type { OrganizationPort } from '../../../src/ports/organization.ts';
 import { readLiveState, type Target } from '../../../src/ports/target.ts';
 import { aDesiredState, aUser } from '../../support/builders.ts';
-import { awsClientConfig } from '../../../src/adapters/aws/clients.ts';
 import { createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
 import type { UsersAccountPort } from '../../../src/ports/users-account.ts';
-import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
-
-function aSettings(): SettingsFile {
-  return {
-    users_account: {
-      id: '123456789012',
-      alias: 'test-users',
-      region: 'eu-west-2',
-      group: 'CrossAccountAccess',
-      password_policy: { minimum_length: 16 },
-    },
-    organization: {
-      management_account_id: '210987654321',
-      access_role_name: 'OrganizationAccountAccessRole',
-      bootstrap_role_name: 'bootstrap',
-      root_email_template: 'aws-root+{name}@example.gov.uk',
-    },
-    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
-    email_domains: { staff: ['example.gov.uk'], contractor: [] },
-    protected_users: ['break-glass-admin'],
-    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
-  };
-}
+import { awsSettings, motoClient, useMoto } from '../../support/aws.ts';
+import { codeOf } from '../../support/errors.ts';
+import { motoEnv } from '../../support/moto.ts';
 
 const MANAGED = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
 const noSleep = async (): Promise<void> => {};
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
-let moto: MotoServer;
+const settings = awsSettings({ protected_users: ['break-glass-admin'] });
+const moto = useMoto({ reset: true });
 let iam: IAMClient;
 let account: UsersAccountPort;
-const settings = aSettings();
 
-beforeAll(async () => {
-  moto = await startMoto();
-  const env = motoEnv(moto.url);
-  iam = new IAMClient(awsClientConfig('IAM', { region: settings.users_account.region, env }));
-  account = createAwsUsersAccount(settings, env, { sleep: noSleep });
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+beforeAll(() => {
+  iam = motoClient(IAMClient, moto.url);
+  account = createAwsUsersAccount(settings, motoEnv(moto.url), { sleep: noSleep });
 });
 
 describe('readUsersAccount', () => {
@@ -299,9 +259,9 @@ describe('access granted outside the group', () => {
 
 describe('role_to_assume', () => {
   it('assumes the role through STS at the same endpoint, so calls land in that account', async () => {
-    const roleSettings = aSettings();
-    roleSettings.users_account.id = '111122223333';
-    roleSettings.users_account.role_to_assume = 'arn:aws:iam::111122223333:role/aws-access-as-code';
+    const roleSettings = awsSettings({
+      users_account: { id: '111122223333', role_to_assume: 'arn:aws:iam::111122223333:role/aws-access-as-code' },
+    });
     const assumed = createAwsUsersAccount(roleSettings, motoEnv(moto.url), { sleep: noSleep });
 
     await assumed.createUser('gina@example.gov.uk', MANAGED);
@@ -316,7 +276,7 @@ describe('role_to_assume', () => {
 
 describe('password policy and group policies', () => {
   it('round-trips the whole password policy, every field as given (hard expiry too)', async () => {
-    await account.putPasswordPolicy({
+    const whole = {
       minimumLength: 16,
       requireSymbols: true,
       requireNumbers: false,
@@ -326,18 +286,9 @@ describe('password policy and group policies', () => {
       maxAgeDays: 90,
       reusePrevention: 5,
       hardExpiry: true,
-    });
-    expect((await account.readUsersAccount('CrossAccountAccess')).passwordPolicy).toEqual({
-      minimumLength: 16,
-      requireSymbols: true,
-      requireNumbers: false,
-      requireUppercase: true,
-      requireLowercase: false,
-      allowUsersToChangePassword: true,
-      maxAgeDays: 90,
-      reusePrevention: 5,
-      hardExpiry: true,
-    });
+    };
+    await account.putPasswordPolicy({ ...whole });
+    expect((await account.readUsersAccount('CrossAccountAccess')).passwordPolicy).toEqual(whole);
 
     // Not partial: fields left out of the next policy go back to "none".
     await account.putPasswordPolicy({

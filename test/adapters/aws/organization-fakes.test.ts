@@ -38,41 +38,19 @@ import {
   TooManyRequestsException,
   type ConstraintViolationExceptionReason,
 } from '@aws-sdk/client-organizations';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
-import { AppError, isAppError } from '../../../src/core/errors.ts';
-import { CLOSURE_REQUESTED_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
+import { CLOSURE_REQUESTED_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
+import { awsSettings, fakeClient } from '../../support/aws.ts';
+import { rejectionOf } from '../../support/errors.ts';
 
 const MANAGEMENT = '111111111111';
 const USERS_ACCOUNT = '222222222222';
 const FRESH = '333333333333';
 const READY = '444444444444';
 const DAY = 24 * 60 * 60 * 1000;
-const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-
-function aSettings(): SettingsFile {
-  return {
-    users_account: {
-      id: USERS_ACCOUNT,
-      alias: 'test-users',
-      region: 'eu-west-2',
-      group: 'CrossAccountAccess',
-      password_policy: { minimum_length: 16 },
-    },
-    organization: {
-      management_account_id: MANAGEMENT,
-      access_role_name: 'OrganizationAccountAccessRole',
-      bootstrap_role_name: 'bootstrap',
-      root_email_template: 'aws-root+{name}@example.gov.uk',
-    },
-    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
-    email_domains: { staff: ['example.gov.uk'], contractor: [] },
-    protected_users: ['break-glass-admin'],
-    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
-  };
-}
-
+const settings = awsSettings({ users_account: { id: USERS_ACCOUNT }, organization: { management_account_id: MANAGEMENT } });
 const metadata = { $metadata: {} };
 const constraint = (reason: ConstraintViolationExceptionReason): ConstraintViolationException =>
   new ConstraintViolationException({ ...metadata, message: `constraint: ${reason}`, Reason: reason });
@@ -95,15 +73,39 @@ function deniedIam(): IAMClient {
   });
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
+/** The trust policy the project writes for alice@example.gov.uk. */
+const ALICE_TRUST = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${USERS_ACCOUNT}:user/alice@example.gov.uk` },
+      Action: 'sts:AssumeRole',
+      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+    },
+  ],
+};
+
+/** GetRole's answer for the bootstrap role in READY: managed unless `tags` say otherwise. */
+const bootstrapRole = ({
+  tags = [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }],
+  trustPolicy,
+}: { tags?: { Key: string; Value: string }[]; trustPolicy?: object } = {}) => ({
+  Role: {
+    RoleName: 'bootstrap',
+    Path: '/',
+    Arn: `arn:aws:iam::${READY}:role/bootstrap`,
+    RoleId: 'AROA1',
+    CreateDate: new Date(),
+    // IAM returns policy documents URL-encoded.
+    ...(trustPolicy === undefined ? {} : { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trustPolicy)) }),
+    Tags: tags,
+  },
+});
+
+const ADMINISTRATOR_ACCESS_ATTACHED = {
+  AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
+};
 
 describe('AWS Organizations adapter (client-level fakes)', () => {
   let orgClient: OrganizationsClient;
@@ -113,7 +115,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
   let sleeps: number[];
 
   const port = (iamForAccount: (id: string) => IAMClient = () => iamClient) =>
-    createAwsOrganization(aSettings(), {}, {
+    createAwsOrganization(settings, {}, {
       organizations: orgClient,
       iamForAccount,
       sleep: async (ms) => {
@@ -122,10 +124,8 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
     });
 
   beforeEach(() => {
-    orgClient = new OrganizationsClient({ region: 'us-east-1', credentials: CREDENTIALS });
-    org = mockClient(orgClient);
-    iamClient = new IAMClient({ region: 'us-east-1', credentials: CREDENTIALS });
-    iam = mockClient(iamClient);
+    ({ client: orgClient, fake: org } = fakeClient(OrganizationsClient));
+    ({ client: iamClient, fake: iam } = fakeClient(IAMClient));
     sleeps = [];
   });
 
@@ -324,16 +324,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
     });
 
     it('re-attaches AdministratorAccess to a managed role a stopped run left without it', async () => {
-      iam.on(GetRoleCommand).resolves({
-        Role: {
-          RoleName: 'bootstrap',
-          Path: '/',
-          Arn: `arn:aws:iam::${READY}:role/bootstrap`,
-          RoleId: 'AROA1',
-          CreateDate: new Date(),
-          Tags: [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }],
-        },
-      });
+      iam.on(GetRoleCommand).resolves(bootstrapRole());
       iam.on(UpdateAssumeRolePolicyCommand).resolves({});
       iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
       iam.on(AttachRolePolicyCommand).resolves({});
@@ -349,37 +340,11 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
   });
 
   describe('an existing bootstrap role', () => {
-    const trustPolicy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${USERS_ACCOUNT}:user/alice@example.gov.uk` },
-          Action: 'sts:AssumeRole',
-          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
-        },
-      ],
-    };
-    const existing = (tags: { Key: string; Value: string }[], document: object = trustPolicy) => ({
-      Role: {
-        RoleName: 'bootstrap',
-        Path: '/',
-        Arn: `arn:aws:iam::${READY}:role/bootstrap`,
-        RoleId: 'AROA1',
-        CreateDate: new Date(),
-        // IAM returns policy documents URL-encoded.
-        AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(document)),
-        Tags: tags,
-      },
-    });
-
     it('is left alone when trust policy, tags and AdministratorAccess already match', async () => {
-      iam.on(GetRoleCommand).resolves(existing([{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }]));
-      iam.on(ListAttachedRolePoliciesCommand).resolves({
-        AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
-      });
+      iam.on(GetRoleCommand).resolves(bootstrapRole({ trustPolicy: ALICE_TRUST }));
+      iam.on(ListAttachedRolePoliciesCommand).resolves(ADMINISTRATOR_ACCESS_ATTACHED);
       // Key order differs from what IAM returns: documents are compared as JSON, not as text.
-      const reordered = { Statement: trustPolicy.Statement, Version: '2012-10-17' };
+      const reordered = { Statement: ALICE_TRUST.Statement, Version: '2012-10-17' };
       await port().putBootstrapRole({
         accountId: READY,
         roleName: 'bootstrap',
@@ -392,27 +357,25 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
     });
 
     it('rewrites only what differs', async () => {
-      iam.on(GetRoleCommand).resolves(existing([{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }], { Version: '2012-10-17', Statement: [] }));
-      iam.on(ListAttachedRolePoliciesCommand).resolves({
-        AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
-      });
+      iam.on(GetRoleCommand).resolves(bootstrapRole({ trustPolicy: { Version: '2012-10-17', Statement: [] } }));
+      iam.on(ListAttachedRolePoliciesCommand).resolves(ADMINISTRATOR_ACCESS_ATTACHED);
       iam.on(UpdateAssumeRolePolicyCommand).resolves({});
       iam.on(TagRoleCommand).resolves({});
       await port().putBootstrapRole({
         accountId: READY,
         roleName: 'bootstrap',
-        trustPolicy,
+        trustPolicy: ALICE_TRUST,
         tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, team: 'a' },
       });
       expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input).toEqual({
         RoleName: 'bootstrap',
-        PolicyDocument: JSON.stringify(trustPolicy),
+        PolicyDocument: JSON.stringify(ALICE_TRUST),
       });
       expect(iam.commandCalls(TagRoleCommand)[0]?.args[0].input.Tags).toEqual([{ Key: 'team', Value: 'a' }]);
     });
 
     it('counts as managed whatever the case of the tag key (IAM role tag keys are case-insensitive)', async () => {
-      iam.on(GetRoleCommand).resolves(existing([{ Key: 'Managed-By', Value: MANAGED_BY_VALUE }]));
+      iam.on(GetRoleCommand).resolves(bootstrapRole({ tags: [{ Key: 'Managed-By', Value: MANAGED_BY_VALUE }], trustPolicy: ALICE_TRUST }));
       iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
       iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
       iam.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [] });
@@ -422,7 +385,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
     });
 
     it('refuses a role whose managed-by tag has another value', async () => {
-      iam.on(GetRoleCommand).resolves(existing([{ Key: MANAGED_BY_TAG, Value: 'someone-else' }]));
+      iam.on(GetRoleCommand).resolves(bootstrapRole({ tags: [{ Key: MANAGED_BY_TAG, Value: 'someone-else' }], trustPolicy: ALICE_TRUST }));
       expect((await rejectionOf(port().deleteBootstrapRole(READY, 'bootstrap'))).code).toBe('not-managed');
       expect(iam.commandCalls(DeleteRoleCommand)).toHaveLength(0);
     });
@@ -430,19 +393,6 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
 
   describe('readOrganization', () => {
     const now = Date.now();
-    const trust = encodeURIComponent(
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${USERS_ACCOUNT}:user/alice@example.gov.uk` },
-            Action: 'sts:AssumeRole',
-            Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
-          },
-        ],
-      }),
-    );
 
     beforeEach(() => {
       org.on(DescribeOrganizationCommand).resolves({ Organization: { MasterAccountId: MANAGEMENT } });
@@ -490,20 +440,8 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
           },
         ],
       });
-      iam.on(GetRoleCommand).resolves({
-        Role: {
-          RoleName: 'bootstrap',
-          Path: '/',
-          Arn: `arn:aws:iam::${READY}:role/bootstrap`,
-          RoleId: 'AROA1',
-          CreateDate: new Date(),
-          AssumeRolePolicyDocument: trust,
-          Tags: [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }],
-        },
-      });
-      iam.on(ListAttachedRolePoliciesCommand).resolves({
-        AttachedPolicies: [{ PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', PolicyName: 'AdministratorAccess' }],
-      });
+      iam.on(GetRoleCommand).resolves(bootstrapRole({ trustPolicy: ALICE_TRUST }));
+      iam.on(ListAttachedRolePoliciesCommand).resolves(ADMINISTRATOR_ACCESS_ATTACHED);
     });
 
     it('reads creations, OU paths, bootstrap roles, and an account it cannot enter yet as unknown', async () => {

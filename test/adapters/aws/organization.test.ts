@@ -4,45 +4,20 @@
  * creations, quotas, throttling, AccessDenied on a fresh account) are in organization-fakes.test.ts.
  */
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import {
-  CreateOrganizationCommand,
-  CreateOrganizationalUnitCommand,
-  ListRootsCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assumeRole } from '../../../src/adapters/aws/clients.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
 import { isAppError } from '../../../src/core/errors.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveAccount, type SettingsFile } from '../../../src/core/model.ts';
 import type { OrganizationPort } from '../../../src/ports/organization.ts';
-import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
+import { awsSettings, createMotoOrganization, MOTO_ACCOUNT_ID, motoClient, useMoto } from '../../support/aws.ts';
+import { codeOf } from '../../support/errors.ts';
+import { motoEnv } from '../../support/moto.ts';
 
-/** moto's default account is the management account of the Organization it creates. */
-const MANAGEMENT = '123456789012';
+const MANAGEMENT = MOTO_ACCOUNT_ID;
 const USERS_ACCOUNT = '622626885786';
 
-function aSettings(overrides: Partial<SettingsFile['organization']> = {}): SettingsFile {
-  return {
-    users_account: {
-      id: USERS_ACCOUNT,
-      alias: 'test-users',
-      region: 'eu-west-2',
-      group: 'CrossAccountAccess',
-      password_policy: { minimum_length: 16 },
-    },
-    organization: {
-      management_account_id: MANAGEMENT,
-      access_role_name: 'OrganizationAccountAccessRole',
-      bootstrap_role_name: 'bootstrap',
-      root_email_template: 'aws-root+{name}@example.gov.uk',
-      ...overrides,
-    },
-    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
-    email_domains: { staff: ['example.gov.uk'], contractor: [] },
-    protected_users: ['break-glass-admin'],
-    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
-  };
+function aSettings(organization: Partial<SettingsFile['organization']> = {}): SettingsFile {
+  return awsSettings({ users_account: { id: USERS_ACCOUNT }, organization: { management_account_id: MANAGEMENT, ...organization } });
 }
 
 const userArn = (name: string): string => `arn:aws:iam::${USERS_ACCOUNT}:user/${name}`;
@@ -62,18 +37,9 @@ function trustPolicy(users: string[]): Record<string, unknown> {
   };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('AWS Organizations adapter (moto)', () => {
-  let moto: MotoServer;
+  // The bootstrap role gets AdministratorAccess, which moto has only when asked.
+  const moto = useMoto({ managedPolicies: true });
   let env: Record<string, string>;
   let port: OrganizationPort;
   let accountId = '';
@@ -86,32 +52,9 @@ describe('AWS Organizations adapter (moto)', () => {
   };
 
   beforeAll(async () => {
-    // moto creates AWS managed policies (AdministratorAccess) in an account's IAM only when asked;
-    // this file runs in its own process, so the moto server it starts is the only one that sees this.
-    process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
-    moto = await startMoto();
     env = motoEnv(moto.url);
-    const setup = new OrganizationsClient({
-      region: 'us-east-1',
-      endpoint: moto.url,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    await setup.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const rootId = (await setup.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
-    const workloads = await setup.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Workloads' }));
-    await setup.send(
-      new CreateOrganizationalUnitCommand({
-        ParentId: workloads.OrganizationalUnit?.Id ?? '',
-        Name: 'Production',
-      }),
-    );
-    await setup.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Sandbox' }));
-    setup.destroy();
+    await createMotoOrganization(moto.url, ['/Workloads/Production', '/Sandbox']);
     port = createAwsOrganization(aSettings(), env);
-  });
-
-  afterAll(async () => {
-    await moto?.stop();
   });
 
   it('reads OU paths and the management account at the root', async () => {
@@ -199,14 +142,7 @@ describe('AWS Organizations adapter (moto)', () => {
   });
 
   it('refuses to touch a role it does not own', async () => {
-    const iam = new IAMClient({
-      region: 'us-east-1',
-      endpoint: moto.url,
-      credentials: assumeRole(`arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, 'us-east-1', env, async () => ({
-        accessKeyId: 'testing',
-        secretAccessKey: 'testing',
-      })),
-    });
+    const iam = motoClient(IAMClient, moto.url, { roleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole` });
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'hand-made',

@@ -5,44 +5,21 @@
  */
 import { CreateUserCommand, GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, IAMClient, type UserDetail } from '@aws-sdk/client-iam';
 import type { HttpRequest } from '@smithy/types';
-import { mockClient } from 'aws-sdk-client-mock';
 import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsUsersAccount, createIamClient } from '../../../src/adapters/aws/iam-users-account.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../../src/core/model.ts';
-import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
-
-function aSettings(): SettingsFile {
-  return {
-    users_account: {
-      id: '123456789012',
-      alias: 'test-users',
-      region: 'eu-west-2',
-      group: 'CrossAccountAccess',
-      password_policy: { minimum_length: 16 },
-    },
-    organization: {
-      management_account_id: '210987654321',
-      access_role_name: 'OrganizationAccountAccessRole',
-      bootstrap_role_name: 'bootstrap',
-      root_email_template: 'aws-root+{name}@example.gov.uk',
-    },
-    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
-    email_domains: { staff: ['example.gov.uk'], contractor: [] },
-    protected_users: [],
-    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
-  };
-}
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
+import { awsSettings, fakeClient, useMoto } from '../../support/aws.ts';
+import { motoEnv } from '../../support/moto.ts';
 
 const USERS = 1000;
 const userName = (i: number) => `user-${String(i).padStart(4, '0')}@example.gov.uk`;
 
 describe('requests made by readUsersAccount', () => {
-  let moto: MotoServer;
-  const settings = aSettings();
+  const moto = useMoto();
+  const settings = awsSettings();
 
   beforeAll(async () => {
-    moto = await startMoto();
     const seeding = createIamClient(settings, motoEnv(moto.url));
     const limit = pLimit(10);
     await Promise.all(
@@ -61,9 +38,6 @@ describe('requests made by readUsersAccount', () => {
       ),
     );
   }, 180_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
 
   it(`reads ${USERS} users from moto in a handful of HTTP requests`, async () => {
     const actions: string[] = [];
@@ -93,8 +67,7 @@ describe('requests made by readUsersAccount', () => {
 describe('pages against AWS (client-level fake, as moto never paginates)', () => {
   it.each([999, 1000, 2500])('%i users take ceil(N/1000) GAAD pages', async (count) => {
     const users: UserDetail[] = Array.from({ length: count }, (_, i) => ({ UserName: userName(i) }));
-    const client = new IAMClient({ region: 'eu-west-2' });
-    const iam = mockClient(client);
+    const { client, fake: iam } = fakeClient(IAMClient);
     iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (input: { MaxItems?: number; Marker?: string }) => {
       const start = Number(input.Marker ?? 0);
       const end = start + (input.MaxItems ?? 100);
@@ -104,7 +77,7 @@ describe('pages against AWS (client-level fake, as moto never paginates)', () =>
     });
     iam.on(GetAccountPasswordPolicyCommand).resolves({ PasswordPolicy: { MinimumPasswordLength: 16 } });
 
-    const live = await createAwsUsersAccount(aSettings(), {}, { client }).readUsersAccount('CrossAccountAccess');
+    const live = await createAwsUsersAccount(awsSettings(), {}, { client }).readUsersAccount('CrossAccountAccess');
 
     expect(live.users).toHaveLength(count);
     const pages = iam.commandCalls(GetAccountAuthorizationDetailsCommand).length;

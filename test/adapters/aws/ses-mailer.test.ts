@@ -1,45 +1,11 @@
 import { MessageRejected, SESClient, SendEmailCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsClientConfig } from '../../../src/adapters/aws/clients.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../src/adapters/aws/ses-mailer.ts';
-import { AppError, isAppError } from '../../../src/core/errors.ts';
-import type { SettingsFile } from '../../../src/core/model.ts';
-import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
+import { awsSettings, fakeClient, motoClient, useMoto } from '../../support/aws.ts';
+import { rejectionOf } from '../../support/errors.ts';
+import { motoEnv } from '../../support/moto.ts';
 
-function aSettings(): SettingsFile {
-  return {
-    users_account: {
-      id: '123456789012',
-      alias: 'test-users',
-      region: 'eu-west-2',
-      group: 'CrossAccountAccess',
-      password_policy: { minimum_length: 16 },
-    },
-    organization: {
-      management_account_id: '210987654321',
-      access_role_name: 'OrganizationAccountAccessRole',
-      bootstrap_role_name: 'bootstrap',
-      root_email_template: 'aws-root+{name}@example.gov.uk',
-    },
-    email: { sender: 'aws-access@example.gov.uk', region: 'eu-west-2', support_mailbox: 'help@example.gov.uk' },
-    email_domains: { staff: ['example.gov.uk'], contractor: [] },
-    protected_users: [],
-    limits: { max_deletions_per_run: 5, max_closures_per_run: 1 },
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
-const settings = aSettings();
+const settings = awsSettings({ email: { sender: 'aws-access@example.gov.uk' } });
 const welcome = {
   to: ['alice@example.gov.uk'],
   subject: 'Your AWS user',
@@ -47,18 +13,11 @@ const welcome = {
 };
 
 describe('against moto', () => {
-  let moto: MotoServer;
+  const moto = useMoto({ reset: true });
   let ses: SESClient;
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    ses = new SESClient(awsClientConfig('SES', { region: settings.email.region, env: motoEnv(moto.url) }));
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
+  beforeAll(() => {
+    ses = motoClient(SESClient, moto.url, { region: settings.email.region });
   });
 
   it('sends a plain-text UTF-8 email from the configured sender', async () => {
@@ -80,7 +39,7 @@ describe('against moto', () => {
   it('reports an unverified sender as email-rejected, without the body', async () => {
     const mailer = createSesMailer(settings, motoEnv(moto.url));
 
-    const error = await rejection(mailer.send(welcome));
+    const error = await rejectionOf(mailer.send(welcome));
 
     expect(error.code).toBe('email-rejected');
     expect(error.fault).toBe('user');
@@ -102,8 +61,7 @@ describe('against moto', () => {
 
 describe('with a client-level fake', () => {
   it('maps MessageRejected (SES sandbox: unverified recipient) to email-rejected', async () => {
-    const client = new SESClient({ region: 'eu-west-2' });
-    const fake = mockClient(client);
+    const { client, fake } = fakeClient(SESClient);
     fake.on(SendEmailCommand).rejects(
       new MessageRejected({
         message: 'Email address is not verified. The following identities failed the check in region EU-WEST-2: alice@example.gov.uk',
@@ -111,7 +69,7 @@ describe('with a client-level fake', () => {
       }),
     );
 
-    const error = await rejection(createSesMailer(settings, {}, { client }).send(welcome));
+    const error = await rejectionOf(createSesMailer(settings, {}, { client }).send(welcome));
 
     expect(error.code).toBe('email-rejected');
     expect(error.hint).toMatch(/sandbox/);
