@@ -36,6 +36,7 @@ import {
   type SettingsFile,
 } from '../core/model.ts';
 import { closureQuota } from '../core/plan.ts';
+import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from '../core/reader-role.ts';
 import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
 import type { Target } from '../ports/target.ts';
 import {
@@ -137,6 +138,7 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'update-account':
     case 'put-bootstrap-role':
     case 'delete-bootstrap-role':
+    case 'put-reader-role':
       return 3;
     case 'send-account-email':
       return 4;
@@ -225,7 +227,9 @@ async function checkPlanMayRun(plan: Plan, deps: ApplyDeps): Promise<void> {
       { fault: 'user', hint: 'If every closure is intended, run apply again with --allow-mass-deletion.' },
     );
   }
-  const figures = deps.closureQuota ?? (await target.organization.readOrganization(settings.organization.bootstrap_role_name));
+  const figures =
+    deps.closureQuota ??
+    (await target.organization.readOrganization(settings.organization.bootstrap_role_name, settings.organization.reader_role_name));
   const allowance = awsClosureAllowance(figures);
   if (closures > allowance) {
     throw new AppError(
@@ -355,6 +359,8 @@ class Run {
         return this.whenAccountReady(`${change.accountName}`, () =>
           organization.deleteBootstrapRole(change.accountId, this.deps.settings.organization.bootstrap_role_name),
         );
+      case 'put-reader-role':
+        return this.putReaderRole(change.accountName, change.accountId, change.trustedRoleArns);
       case 'send-account-email':
         return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
       case 'close-account':
@@ -465,6 +471,9 @@ class Run {
         }),
       );
     }
+    // Right after the bootstrap role, so the next plan can read it without the access role.
+    const reader = readerRoleSettings(settings);
+    if (reader !== undefined) await this.putReaderRole(change.accountName, accountId, reader.trustedRoleArns);
     await this.sendAccountEmail(change.accountName, accountId, change.recipients, hasBootstrapRole);
   }
 
@@ -524,6 +533,31 @@ class Run {
         accountId: change.accountId,
         roleName: settings.organization.bootstrap_role_name,
         trustPolicy: bootstrapTrustPolicy(settings.users_account.id, change.trustedUsers),
+        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+      }),
+    );
+  }
+
+  private async putReaderRole(accountName: string, accountId: string, trustedRoleArns: readonly string[]): Promise<void> {
+    const reader = readerRoleSettings(this.deps.settings);
+    if (reader === undefined) {
+      throw new AppError('no-reader-role', `The plan creates a reader role in ${accountName}, but settings.yaml names none (organization.reader_role_name).`, {
+        fault: 'user',
+        hint: 'Compute the plan again with the settings you apply it with.',
+      });
+    }
+    const { organization } = this.deps.target;
+    if (organization.putReaderRole === undefined) {
+      throw new AppError('not-supported', `This target cannot create reader roles, so none was created in ${accountName}.`);
+    }
+    const putReaderRole = organization.putReaderRole.bind(organization);
+    await this.whenAccountReady(accountName, () =>
+      putReaderRole({
+        accountId,
+        roleName: reader.roleName,
+        trustPolicy: readerTrustPolicy(trustedRoleArns),
+        policyName: READER_POLICY_NAME,
+        policy: readerPermissions(reader.roleName, reader.bootstrapRoleName),
         tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
       }),
     );

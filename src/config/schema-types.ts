@@ -126,6 +126,10 @@ export type AccountId = string;
  * An AWS region, for example eu-west-2.
  */
 export type Region = string;
+/**
+ * ARN of an IAM role to assume.
+ */
+export type RoleArn = string;
 export type Domain = string;
 
 /**
@@ -189,6 +193,16 @@ export interface SettingsFile {
      * Name of the administrator role created in each new account for its bootstrap users.
      */
     bootstrap_role_name: string;
+    /**
+     * Optional read-only role the project creates in each managed active member account, next to the bootstrap role. It may only call iam:GetRole, iam:ListAttachedRolePolicies and iam:ListRoleTags on the bootstrap role (and read its own definition, so a plan can tell it is as configured), and trusts exactly reader_trusted_role_arns. When set, plans read bootstrap roles through it instead of access_role_name, so the plan stage needs no administrator role in member accounts. Requires reader_trusted_role_arns.
+     */
+    reader_role_name?: string;
+    /**
+     * The roles whose sessions read member accounts, and the only principals the reader role trusts: organization.role_to_assume when set, otherwise the plan and apply roles themselves. Role ARNs only, never an account root. Requires reader_role_name.
+     *
+     * @minItems 1
+     */
+    reader_trusted_role_arns?: [RoleArn, ...RoleArn[]];
     /**
      * Root email of new accounts; '{name}' is replaced by the account name. The result must be at most 64 characters.
      */

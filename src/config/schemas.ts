@@ -102,6 +102,8 @@ function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: E
       const where = path.length === 0 ? 'add it' : `add it under ${label}`;
       return at(`missing required field "${missing}"${hint}; ${where}`);
     }
+    case 'dependencies':
+      return at(`${label}: ${String(params.property)} is set, so ${String(params.missingProperty)} is needed too; add it under ${label}`);
     case 'additionalProperties': {
       const unknown = String(params.additionalProperty);
       const allowed = Object.keys(isObject(schema.properties) ? schema.properties : {});

@@ -15,6 +15,7 @@ import {
   type LiveUser,
 } from './model.ts';
 import { anError, START_OF_FILE, type Problem } from './problems.ts';
+import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy, type ReaderRoleSettings } from './reader-role.ts';
 import { userArn } from './trust-policy.ts';
 
 /** Every ancestor of an OU path, itself included: `/A/B` gives `/`, `/A`, `/A/B`. */
@@ -23,7 +24,7 @@ function ouAncestors(path: string): string[] {
   return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
 }
 
-function accountAsApplied(account: DesiredAccount, ref: string): LiveAccount {
+function accountAsApplied(account: DesiredAccount, ref: string, reader: ReaderRoleSettings | undefined): LiveAccount {
   const data = account.data;
   const active = data.state === 'active';
   const bootstrap = data.bootstrap;
@@ -38,6 +39,16 @@ function accountAsApplied(account: DesiredAccount, ref: string): LiveAccount {
     ouPath: data.organizational_unit,
     tags: { ...accountTags(account), [ACCOUNT_NOTIFIED_TAG]: 'true' },
   };
+  if (reader !== undefined) {
+    live.reader = active
+      ? {
+          managed: true,
+          trustPolicy: readerTrustPolicy(reader.trustedRoleArns),
+          policies: { [READER_POLICY_NAME]: readerPermissions(reader.roleName, reader.bootstrapRoleName) },
+          attachedPolicyArns: [],
+        }
+      : 'unknown';
+  }
   if (!active) {
     live.bootstrap = 'unknown';
   } else if (users.length > 0) {
@@ -69,7 +80,8 @@ export function liveStateFromDesired(desired: DesiredState, ref: string): LiveSt
     inlinePolicyNames: [],
     attachedPolicyArns: [],
   }));
-  const accounts = [...desired.accounts.values()].map((account) => accountAsApplied(account, ref));
+  const reader = readerRoleSettings(settings);
+  const accounts = [...desired.accounts.values()].map((account) => accountAsApplied(account, ref, reader));
   const ouPaths = new Set<string>();
   for (const account of desired.accounts.values()) for (const path of ouAncestors(account.data.organizational_unit)) ouPaths.add(path);
   return {

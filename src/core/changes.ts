@@ -113,6 +113,22 @@ export interface DeleteBootstrapRole {
   accountId: string;
 }
 
+/**
+ * Creates the read-only reader role (settings.organization.reader_role_name), or rewrites its trust
+ * and permissions to what settings describe (reader-role.ts). It grants no write access: routine.
+ */
+export interface PutReaderRole {
+  kind: 'put-reader-role';
+  accountName: string;
+  accountId: string;
+  /** The only principals the role trusts (settings.organization.reader_trusted_role_arns). */
+  trustedRoleArns: readonly string[];
+  /** Absent or empty: the role is missing (or cannot be assumed) and is created. */
+  repairs?: readonly ReaderRepair[];
+}
+
+export type ReaderRepair = 'trust' | 'permissions';
+
 /** The account email that a previous run did not get to send. */
 export interface SendAccountEmail {
   kind: 'send-account-email';
@@ -139,6 +155,7 @@ export type Change =
   | UpdateAccount
   | PutBootstrapRole
   | DeleteBootstrapRole
+  | PutReaderRole
   | SendAccountEmail
   | CloseAccount;
 

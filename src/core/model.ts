@@ -126,6 +126,18 @@ export interface LiveBootstrapRole {
   hasAdministratorAccess: boolean;
 }
 
+/**
+ * The read-only role (settings.organization.reader_role_name) as read back, for comparing with what
+ * settings describe (see reader-role.ts).
+ */
+export interface LiveReaderRole {
+  managed: boolean;
+  trustPolicy: PolicyDocument;
+  /** Inline policies by name. */
+  policies: Readonly<Record<string, PolicyDocument>>;
+  attachedPolicyArns: readonly string[];
+}
+
 export interface LiveAccount {
   id: string;
   name: string;
@@ -136,6 +148,12 @@ export interface LiveAccount {
   tags: Tags;
   /** Absent when the role does not exist; `unknown` when the account could not be read (e.g. suspended). */
   bootstrap?: LiveBootstrapRole | 'unknown';
+  /**
+   * Only read when settings name a reader role. Absent when it does not exist or cannot be assumed
+   * (from outside the two look the same: AssumeRole answers AccessDenied); `unknown` when the
+   * account could not be looked into at all (e.g. suspended).
+   */
+  reader?: LiveReaderRole | 'unknown';
 }
 
 /** A CreateAccount request AWS is still working on (or finished since the last run). */

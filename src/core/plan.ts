@@ -23,7 +23,9 @@ import {
   type Impact,
   type Plan,
   type PlannedChange,
+  type ReaderRepair,
 } from './changes.ts';
+import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from './reader-role.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
@@ -55,6 +57,7 @@ export const KIND_ORDER: readonly ChangeKind[] = [
   'reset-password',
   'create-account',
   'put-bootstrap-role',
+  'put-reader-role',
   'update-user',
   'update-account',
   'send-account-email',
@@ -89,6 +92,7 @@ export function impactOf(change: Change): Impact {
       // and losing the user's own policies only narrows it: routine, and the summary says what goes.
       return change.addGroups.length > 0 ? 'access' : 'routine';
     case 'update-account':
+    case 'put-reader-role':
     case 'send-account-email':
       return 'routine';
     default:
@@ -112,6 +116,7 @@ export function subjectOf(change: Change): string {
     case 'update-account':
     case 'put-bootstrap-role':
     case 'delete-bootstrap-role':
+    case 'put-reader-role':
     case 'send-account-email':
     case 'close-account':
       return change.accountName;
@@ -130,6 +135,8 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
       return change.create ? 'create' : 'change';
     case 'put-bootstrap-role':
       return change.previouslyTrusted === undefined ? 'create' : 'change';
+    case 'put-reader-role':
+      return (change.repairs ?? []).length === 0 ? 'create' : 'change';
     case 'delete-user':
     case 'delete-bootstrap-role':
     case 'close-account':
@@ -258,6 +265,13 @@ export function summarizeChange(change: Change): string {
     }
     case 'delete-bootstrap-role':
       return `delete the bootstrap role in ${change.accountName}${showId(change.accountId)}`;
+    case 'put-reader-role': {
+      const where = `${change.accountName}${showId(change.accountId)}`;
+      const repairs = change.repairs ?? [];
+      if (repairs.length === 0) return `create the read-only reader role in ${where}, trusting ${list(change.trustedRoleArns)}`;
+      const parts = repairs.map((repair) => (repair === 'trust' ? `trust only ${list(change.trustedRoleArns)}` : 'reset its permissions to read-only'));
+      return `update the reader role in ${where}: ${parts.join('; ')}`;
+    }
     case 'send-account-email':
       return `send the account email for ${change.accountName}${showId(change.accountId)} to ${list(change.recipients)}`;
     case 'close-account':
@@ -597,6 +611,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     planAccountSettings(account, liveAccount, out);
     warnMissingOu(name, account.data.organizational_unit);
     planBootstrapRole(account, liveAccount, bootstrapUsers, out);
+    planReaderRole(desired.settings, account, liveAccount, out);
     if (managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
       out.changes.push({
         kind: 'send-account-email',
@@ -724,6 +739,45 @@ function planBootstrapRole(
     previouslyTrusted,
     ...(repairs.length === 0 ? {} : { repairs }),
   });
+}
+
+function planReaderRole(settings: DesiredState['settings'], account: DesiredAccount, liveAccount: LiveAccount, out: PlanBuilder): void {
+  const wanted = readerRoleSettings(settings);
+  if (wanted === undefined) return;
+  const name = account.name;
+  const role = liveAccount.reader;
+  if (role === 'unknown') {
+    out.notes.push(`${name}: the reader role could not be read, so it is not compared this time.`);
+    return;
+  }
+  const change = {
+    kind: 'put-reader-role',
+    accountName: name,
+    accountId: liveAccount.id,
+    trustedRoleArns: wanted.trustedRoleArns,
+  } as const;
+  if (role === undefined) {
+    out.changes.push(change);
+    return;
+  }
+  if (!role.managed) {
+    out.notes.push(
+      `${name}: a role named ${wanted.roleName} exists but is not managed by this project; it is left alone (rename reader_role_name, or tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to adopt it).`,
+    );
+    return;
+  }
+  const repairs: ReaderRepair[] = [];
+  if (!isSamePolicy(role.trustPolicy, readerTrustPolicy(wanted.trustedRoleArns))) repairs.push('trust');
+  const permissions = readerPermissions(wanted.roleName, wanted.bootstrapRoleName);
+  const policyNames = Object.keys(role.policies);
+  const current = role.policies[READER_POLICY_NAME];
+  const samePermissions =
+    role.attachedPolicyArns.length === 0 &&
+    policyNames.length === 1 &&
+    current !== undefined &&
+    isSamePolicy(current, permissions);
+  if (!samePermissions) repairs.push('permissions');
+  if (repairs.length > 0) out.changes.push({ ...change, repairs });
 }
 
 // ---------------------------------------------------------------------------------------------

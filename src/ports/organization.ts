@@ -19,9 +19,23 @@ export interface BootstrapRoleInput {
   tags: Tags;
 }
 
+/** The read-only reader role: exactly this trust, this one inline policy, nothing attached. */
+export interface ReaderRoleInput {
+  accountId: string;
+  roleName: string;
+  trustPolicy: PolicyDocument;
+  policyName: string;
+  policy: PolicyDocument;
+  tags: Tags;
+}
+
 export interface OrganizationPort {
-  /** Accounts with OU paths and tags, OU paths, creation requests, closure-quota figures. */
-  readOrganization(bootstrapRoleName: string): Promise<LiveOrganization>;
+  /**
+   * Accounts with OU paths and tags, OU paths, creation requests, closure-quota figures. With a
+   * reader role name, each member account's bootstrap role is read through that role (never the
+   * access role), and the reader role itself is read back.
+   */
+  readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization>;
 
   /** Asks for a new account; returns the request id (`car-…`). */
   startAccountCreation(input: CreateAccountInput): Promise<string>;
@@ -37,4 +51,12 @@ export interface OrganizationPort {
   putBootstrapRole(input: BootstrapRoleInput): Promise<void>;
   /** Detaches its policies and deletes it. Refuses an unmanaged role. */
   deleteBootstrapRole(accountId: string, roleName: string): Promise<void>;
+
+  /**
+   * Creates the reader role or makes it exactly `input` (trust, the one inline policy; other inline
+   * policies deleted, managed policies detached). Refuses an unmanaged role. Both adapters implement
+   * it; optional only so test doubles written before reader roles existed still type-check (the
+   * apply engine refuses a put-reader-role change on a port without it).
+   */
+  putReaderRole?(input: ReaderRoleInput): Promise<void>;
 }

@@ -18,7 +18,7 @@ export interface Target {
 export async function readLiveState(target: Target, settings: SettingsFile): Promise<LiveState> {
   const [usersAccount, organization] = await Promise.all([
     target.usersAccount.readUsersAccount(settings.users_account.group),
-    target.organization.readOrganization(settings.organization.bootstrap_role_name),
+    target.organization.readOrganization(settings.organization.bootstrap_role_name, settings.organization.reader_role_name),
   ]);
   return { baseline: target.baseline, usersAccount, organization };
 }

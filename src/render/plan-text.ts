@@ -75,6 +75,8 @@ export function changeDetails(change: Change): string[] {
         `trusted (with MFA): ${change.trustedUsers.join(', ') || 'nobody'}`,
         ...(change.previouslyTrusted === undefined ? [] : [`previously: ${change.previouslyTrusted.join(', ') || 'nobody'}`]),
       ];
+    case 'put-reader-role':
+      return [`trusted: ${change.trustedRoleArns.join(', ')}`, 'may read the bootstrap role only (iam:GetRole, iam:ListAttachedRolePolicies, iam:ListRoleTags)'];
     case 'close-account':
       return [`notice to: ${change.recipients.join(', ')}`];
     case 'reset-password':

@@ -99,6 +99,7 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'update-account': 'routine',
   'put-bootstrap-role': 'access',
   'delete-bootstrap-role': 'destructive',
+  'put-reader-role': 'routine',
   'send-account-email': 'routine',
   'close-account': 'destructive',
 };

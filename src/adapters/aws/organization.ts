@@ -29,7 +29,9 @@ import {
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   IAMClient,
+  PutRolePolicyCommand,
   RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -52,10 +54,13 @@ import {
   type LiveAccountStatus,
   type LiveBootstrapRole,
   type LiveOrganization,
+  type LiveReaderRole,
+  type PolicyDocument,
   type SettingsFile,
   type Tags,
 } from '../../core/model.ts';
-import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
+import { isSamePolicy } from '../../core/plan.ts';
+import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { awsClientConfig, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
@@ -80,15 +85,20 @@ const CONCURRENT_MODIFICATION_BACKOFF_MS = [1000, 2000, 4000] as const;
 export interface AwsOrganizationOptions {
   /** A ready client (tests); otherwise built from `env` and settings. */
   organizations?: OrganizationsClient;
-  /** IAM client acting in a member account (tests); otherwise assumes the access role there. */
-  iamForAccount?: (accountId: string) => IAMClient;
+  /**
+   * IAM client acting in a member account as `roleName` (tests); otherwise assumes that role there:
+   * the access role to write, the reader role (when settings name one) to read.
+   */
+  iamForAccount?: (accountId: string, roleName: string) => IAMClient;
   sleep?: (ms: number) => Promise<void>;
 }
 
 /**
  * Credentials: from `env` when it holds access keys (so tests pass env explicitly), else the SDK's
  * standard chain; then `settings.organization.role_to_assume` when set. Member accounts are reached
- * by assuming `access_role_name` there with those credentials.
+ * by assuming a role there with those credentials: `access_role_name` to write; to read,
+ * `reader_role_name` when settings name one (then the access role is never assumed for reading,
+ * so the plan stage needs no administrator role in member accounts), else the access role.
  */
 export function createAwsOrganization(
   settings: SettingsFile,
@@ -105,11 +115,11 @@ export function createAwsOrganization(
   const ownsIamClients = options.iamForAccount === undefined;
   const iamForAccount =
     options.iamForAccount ??
-    ((accountId: string) =>
+    ((accountId: string, roleName: string) =>
       new IAMClient(
         awsClientConfig('IAM', {
           region: REGION,
-          roleArn: `arn:aws:iam::${accountId}:role/${accessRoleName}`,
+          roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
           env,
           masterCredentials: orgConfig.credentials,
         }),
@@ -139,23 +149,27 @@ export function createAwsOrganization(
    * (a brand-new account answers AccessDenied for a few minutes, aws-facts §3) is told apart from an
    * IAM error and becomes `account-not-ready`, which the apply engine retries with back-off.
    */
-  async function withMemberIam<T>(accountId: string, fn: (iam: IAMClient) => Promise<T>): Promise<T> {
-    const iam = iamForAccount(accountId);
+  async function withMemberIam<T>(
+    accountId: string,
+    fn: (iam: IAMClient) => Promise<T>,
+    roleName: string = accessRoleName,
+  ): Promise<T> {
+    const iam = iamForAccount(accountId, roleName);
     try {
       try {
         await iam.config.credentials();
       } catch (cause) {
         if (!isAwsError(cause, 'AccessDenied')) {
-          throw translateAwsError(cause, `STS AssumeRole ${accessRoleName} in account ${accountId}`);
+          throw translateAwsError(cause, `STS AssumeRole ${roleName} in account ${accountId}`);
         }
         throw new AppError(
           'account-not-ready',
-          `Cannot act in account ${accountId}: STS refused AssumeRole on ${accessRoleName} there (AccessDenied).`,
+          `Cannot act in account ${accountId}: STS refused AssumeRole on ${roleName} there (AccessDenied).`,
           {
             cause,
             hint:
               'A new account refuses AssumeRole for a few minutes after it is created; run again shortly. ' +
-              `If it persists, check that ${accessRoleName} exists in the account and trusts the management account.`,
+              `If it persists, check that ${roleName} exists in the account and trusts ${roleName === accessRoleName ? 'the management account' : 'organization.reader_trusted_role_arns'}.`,
           },
         );
       }
@@ -257,31 +271,94 @@ export function createAwsOrganization(
     accountId: string,
     roleName: string,
   ): Promise<LiveBootstrapRole | 'unknown' | undefined> {
-    const context = `reading role ${roleName} in account ${accountId}`;
     try {
-      return await withMemberIam(accountId, async (iam) => {
-        // GetRole returns the role's tags (at most 50, all of them), so no ListRoleTags call.
-        const role = await getRole(iam, roleName, context);
-        if (role === undefined) return undefined;
-        const trust = readTrustPolicy(role.AssumeRolePolicyDocument ?? '{}', usersAccountId);
-        let arns: string[];
-        try {
-          arns = await attachedPolicyArns(iam, roleName);
-        } catch (error) {
-          throw translateAwsError(error, context);
-        }
-        return {
-          managed: isManaged(roleTags(role)),
-          trustedUsers: trust.trusted,
-          requiresMfa: trust.requiresMfa,
-          hasAdministratorAccess: arns.includes(ADMINISTRATOR_ACCESS),
-        };
-      });
+      return await withMemberIam(accountId, (iam) => bootstrapRoleIn(iam, accountId, roleName));
     } catch (error) {
       // The account cannot be looked into: report it as such rather than fail the whole read.
       if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return 'unknown';
       throw error;
     }
+  }
+
+  /**
+   * Through the reader role: the reader role itself, then the bootstrap role. A reader role that
+   * cannot be assumed (missing, or not trusting us: AWS answers AccessDenied either way) is reported
+   * absent, so the plan puts it, and the bootstrap role unknown: the access role is not the fallback.
+   */
+  async function readThroughReader(
+    accountId: string,
+    readerRoleName: string,
+    bootstrapRoleName: string,
+  ): Promise<{ reader?: LiveReaderRole; bootstrap?: LiveBootstrapRole | 'unknown' }> {
+    try {
+      return await withMemberIam(
+        accountId,
+        async (iam) => {
+          const reader = await readerRoleIn(iam, accountId, readerRoleName);
+          let bootstrap: LiveBootstrapRole | 'unknown' | undefined;
+          try {
+            bootstrap = await bootstrapRoleIn(iam, accountId, bootstrapRoleName);
+          } catch (error) {
+            if (!(isAppError(error) && error.code === 'access-denied')) throw error;
+            bootstrap = 'unknown';
+          }
+          return { ...(reader === undefined ? {} : { reader }), ...(bootstrap === undefined ? {} : { bootstrap }) };
+        },
+        readerRoleName,
+      );
+    } catch (error) {
+      if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return { bootstrap: 'unknown' };
+      throw error;
+    }
+  }
+
+  /**
+   * The reader role as it is. One it may not read itself (permissions changed by hand) is reported
+   * absent: the plan then puts it, which rewrites it (and refuses an unmanaged one).
+   */
+  async function readerRoleIn(iam: IAMClient, accountId: string, roleName: string): Promise<LiveReaderRole | undefined> {
+    const context = `reading role ${roleName} in account ${accountId}`;
+    try {
+      const role = await getRole(iam, roleName, context);
+      if (role === undefined) return undefined;
+      const policies: Record<string, PolicyDocument> = {};
+      for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
+        for (const name of page.PolicyNames ?? []) {
+          const got = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+          policies[name] = decodePolicyDocument(got.PolicyDocument ?? '{}', `policy ${name} of role ${roleName} in account ${accountId}`);
+        }
+      }
+      return {
+        managed: isManaged(roleTags(role)),
+        trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of role ${roleName} in account ${accountId}`),
+        policies,
+        attachedPolicyArns: await attachedPolicyArns(iam, roleName),
+      };
+    } catch (error) {
+      if (isAwsError(error, 'AccessDenied') || (isAppError(error) && error.code === 'access-denied')) return undefined;
+      if (isAppError(error)) throw error;
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async function bootstrapRoleIn(iam: IAMClient, accountId: string, roleName: string): Promise<LiveBootstrapRole | undefined> {
+    const context = `reading role ${roleName} in account ${accountId}`;
+    // GetRole returns the role's tags (at most 50, all of them), so no ListRoleTags call.
+    const role = await getRole(iam, roleName, context);
+    if (role === undefined) return undefined;
+    const trust = readTrustPolicy(role.AssumeRolePolicyDocument ?? '{}', usersAccountId);
+    let arns: string[];
+    try {
+      arns = await attachedPolicyArns(iam, roleName);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+    return {
+      managed: isManaged(roleTags(role)),
+      trustedUsers: trust.trusted,
+      requiresMfa: trust.requiresMfa,
+      hasAdministratorAccess: arns.includes(ADMINISTRATOR_ACCESS),
+    };
   }
 
   /** One member account, or the management account (whose bootstrap role is not read). */
@@ -290,6 +367,7 @@ export function createAwsOrganization(
     ouPath: string,
     managementIds: ReadonlySet<string>,
     bootstrapRoleName: string,
+    readerRoleName: string | undefined,
   ): Promise<{ live: LiveAccount; closing: boolean; closureRequested?: string }> {
     const id = account.Id ?? '';
     const allTags = await call(`reading the tags of account ${id}`, () => listTags(id));
@@ -298,8 +376,20 @@ export function createAwsOrganization(
     const status = toLiveStatus(state);
     const live: LiveAccount = { id, name: account.Name ?? '', email: account.Email ?? '', status, ouPath, tags };
     if (!managementIds.has(id)) {
-      const bootstrap = status === 'ACTIVE' ? await readBootstrapRole(id, bootstrapRoleName) : 'unknown';
-      if (bootstrap !== undefined) live.bootstrap = bootstrap;
+      if (status !== 'ACTIVE') {
+        live.bootstrap = 'unknown';
+        if (readerRoleName !== undefined) live.reader = 'unknown';
+      } else if (readerRoleName === undefined) {
+        const bootstrap = await readBootstrapRole(id, bootstrapRoleName);
+        if (bootstrap !== undefined) live.bootstrap = bootstrap;
+      } else {
+        const { reader, bootstrap } = await readThroughReader(id, readerRoleName, bootstrapRoleName);
+        if (reader !== undefined) live.reader = reader;
+        if (bootstrap !== undefined) live.bootstrap = bootstrap;
+      }
+    } else if (readerRoleName !== undefined) {
+      // The management account gets no reader role; its roles are not read.
+      live.reader = 'unknown';
     }
     // A closed (or closing) account, or one this adapter asked to close whatever state AWS now reports.
     const closing = CLOSURE_STATES.has(state ?? '') || (status !== 'ACTIVE' && closureRequested !== undefined);
@@ -321,7 +411,7 @@ export function createAwsOrganization(
   }
 
   return {
-    async readOrganization(bootstrapRoleName: string): Promise<LiveOrganization> {
+    async readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization> {
       const limit = pLimit(CONCURRENCY);
       const description = await call('reading the Organization', () =>
         org.send(new DescribeOrganizationCommand({})),
@@ -355,7 +445,7 @@ export function createAwsOrganization(
       const [read, creations] = await Promise.all([
         Promise.all(
           placed.map(({ account, ouPath }) =>
-            limit(() => readAccount(account, ouPath, managementIds, bootstrapRoleName)),
+            limit(() => readAccount(account, ouPath, managementIds, bootstrapRoleName, readerRoleName)),
           ),
         ),
         call('listing account creation requests', listCreations),
@@ -521,6 +611,66 @@ export function createAwsOrganization(
       });
     },
 
+    async putReaderRole(input: ReaderRoleInput): Promise<void> {
+      const { accountId, roleName } = input;
+      const context = `putting role ${roleName} in account ${accountId}`;
+      const trust = JSON.stringify(input.trustPolicy);
+      const policy = JSON.stringify(input.policy);
+      // Written with the access role: the reader role may not change anything, itself included.
+      await withMemberIam(accountId, async (iam) => {
+        try {
+          const role = await getRole(iam, roleName, context);
+          if (role === undefined) {
+            await iam.send(
+              new CreateRoleCommand({
+                RoleName: roleName,
+                AssumeRolePolicyDocument: trust,
+                MaxSessionDuration: 3600,
+                Description: 'Read-only: lets aws-access-as-code plans read the bootstrap role.',
+                Tags: toIamTags(withManagedBy(input.tags)),
+              }),
+            );
+            await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: input.policyName, PolicyDocument: policy }));
+            return;
+          }
+          const tags = roleTags(role);
+          if (!isManaged(tags)) throw notManaged(roleName, accountId, 'reader_role_name');
+          // Write only what differs, so a re-run changes nothing.
+          const where = `role ${roleName} in account ${accountId}`;
+          const current = decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of ${where}`);
+          if (!isSamePolicy(current, input.trustPolicy)) {
+            await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }));
+          }
+          const changedTags = Object.fromEntries(
+            Object.entries(input.tags).filter(([key, value]) => findTag(tags, key)?.value !== value),
+          );
+          if (Object.keys(changedTags).length > 0) {
+            await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(changedTags) }));
+          }
+          let hasPolicy = false;
+          for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
+            for (const name of page.PolicyNames ?? []) {
+              if (name !== input.policyName) {
+                await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+                continue;
+              }
+              const got = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+              hasPolicy = isSamePolicy(decodePolicyDocument(got.PolicyDocument ?? '{}', `policy ${name} of ${where}`), input.policy);
+            }
+          }
+          if (!hasPolicy) {
+            await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: input.policyName, PolicyDocument: policy }));
+          }
+          for (const arn of await attachedPolicyArns(iam, roleName)) {
+            await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+          }
+        } catch (error) {
+          if (isAppError(error)) throw error;
+          throw translateAwsError(error, context);
+        }
+      });
+    },
+
     async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
       const context = `deleting role ${roleName} in account ${accountId}`;
       await withMemberIam(accountId, async (iam) => {
@@ -618,13 +768,13 @@ function roleTags(role: Role): Tags {
   return tags;
 }
 
-function notManaged(roleName: string, accountId: string): AppError {
+function notManaged(roleName: string, accountId: string, setting = 'bootstrap_role_name'): AppError {
   return new AppError(
     'not-managed',
     `Role ${roleName} in account ${accountId} exists but was not created by this tool (no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag); it is left untouched.`,
     {
       fault: 'user',
-      hint: `If the tool should own it, tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} in that account; otherwise choose another bootstrap_role_name.`,
+      hint: `If the tool should own it, tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} in that account; otherwise choose another ${setting}.`,
     },
   );
 }

@@ -305,20 +305,32 @@ function sesStatement(settings: SetupSettings, account: string): PolicyStatement
 
 function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'): PolicyStatement[] {
   const accessRoles = `arn:aws:iam::*:role/${settings.organization.access_role_name}`;
+  const assumeAccessRoles: PolicyStatement = {
+    Sid: 'AssumeMemberAccessRoles',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: accessRoles,
+  };
+  const readerRoleName = settings.organization.reader_role_name;
   const read: PolicyStatement[] = [
     { Sid: 'ReadOrganization', Effect: 'Allow', Action: ORGANIZATIONS_READ, Resource: '*' },
-    {
-      // Trade-off: reading bootstrap roles needs the access role Organizations creates in each
-      // account, which is an administrator there. See the README, "Setting it up in AWS and GitHub".
-      Sid: 'AssumeMemberAccessRoles',
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Resource: accessRoles,
-    },
+    readerRoleName === undefined
+      ? // Trade-off: without a reader role, reading bootstrap roles needs the access role Organizations
+        // creates in each account, which is an administrator there. See the README, "Trade-offs".
+        assumeAccessRoles
+      : {
+          // The read-only role the project keeps in each member account (organization.reader_role_name).
+          Sid: 'AssumeMemberReaderRoles',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: `arn:aws:iam::*:role/${readerRoleName}`,
+        },
   ];
   if (stage === 'plan') return read;
   return [
     ...read,
+    // Writing bootstrap and reader roles needs the access role.
+    ...(readerRoleName === undefined ? [] : [assumeAccessRoles]),
     { Sid: 'ChangeOrganization', Effect: 'Allow', Action: ORGANIZATIONS_WRITE, Resource: '*' },
     {
       Sid: 'CloseOnlyManagedAccounts',
@@ -407,6 +419,44 @@ export function buildOrganizationRolePermissions(input: SetupInput): PolicyDocum
   return { Version: '2012-10-17', Statement: organizationStatements(input.settings, 'apply') };
 }
 
+/** How the plan stage reads member accounts, and whether the reader role trusts who reads. */
+function readerNotes(input: SetupInput): string[] {
+  const { organization } = input.settings;
+  const readerRoleName = organization.reader_role_name;
+  if (readerRoleName === undefined) {
+    return [
+      `Trade-off: reading bootstrap roles means assuming ${organization.access_role_name} in member accounts, ` +
+        'an administrator there, from the plan stage as well. Set organization.reader_role_name (and ' +
+        'organization.reader_trusted_role_arns) so the plan stage reads through a read-only role instead.',
+    ];
+  }
+  const arns = roleArns(input);
+  // The sessions that read member accounts: the organization role when there is one, else both CI roles.
+  const readers = arns.organization === undefined ? [arns.plan, arns.apply] : [arns.organization];
+  const trusted = new Set(organization.reader_trusted_role_arns ?? []);
+  const missing = readers.filter((arn) => !trusted.has(arn));
+  const extra = [...trusted].filter((arn) => !readers.includes(arn));
+  const notes: string[] = [];
+  if (missing.length > 0) {
+    notes.push(
+      `PROBLEM: organization.reader_trusted_role_arns does not list ${missing.join(', ')}, which reads member accounts: ` +
+        `plans could not assume ${readerRoleName} there. Set it to ${readers.join(', ')}.`,
+    );
+  }
+  if (extra.length > 0) {
+    notes.push(`organization.reader_trusted_role_arns also lists ${extra.join(', ')}, which these roles do not read through.`);
+  }
+  notes.push(
+    arns.organization === undefined
+      ? `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account); ` +
+          `the plan role may not assume ${organization.access_role_name}.`
+      : `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account), but ` +
+          `the organization role is shared with apply and may still assume ${organization.access_role_name}, so the plan ` +
+          'role reaches it through that role (see the one-organization-role trade-off).',
+  );
+  return notes;
+}
+
 export interface SetupPolicies {
   repository: string;
   oidcProvider: { account: string; url: string; audience: string };
@@ -446,9 +496,8 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
         "from a branch of this repository could make Organizations changes. Leave AWS_PLAN_ROLE_ARN unset to plan pull requests against the base branch only.",
     );
   }
+  notes.push(...readerNotes(input));
   notes.push(
-    `Trade-off: reading bootstrap roles means assuming ${settings.organization.access_role_name} in member accounts, ` +
-      'an administrator there, from the plan stage as well.',
     `Trade-off: IAM authorises AddUserToGroup and RemoveUserFromGroup against the group only, so the role that writes IAM ` +
       `can add any user of account ${settings.users_account.id} (unmanaged or protected ones too) to ${settings.users_account.group}, ` +
       'or remove them; its other user actions are limited to users tagged managed-by.',

@@ -16,7 +16,7 @@ import {
 } from '../../core/model.ts';
 import { closureQuota } from '../../core/plan.ts';
 import { summarizeTrustPolicy } from '../../core/trust-policy.ts';
-import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort } from '../../ports/organization.ts';
+import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
 import type { SandboxAccount, SandboxCreation, SandboxState, SandboxStore } from './state.ts';
 
@@ -54,7 +54,7 @@ export class SandboxOrganization implements OrganizationPort {
     this.now = now;
   }
 
-  async readOrganization(bootstrapRoleName: string): Promise<LiveOrganization> {
+  async readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization> {
     const now = this.now();
     return this.store.update((state) => {
       const org = state.organization;
@@ -62,10 +62,29 @@ export class SandboxOrganization implements OrganizationPort {
       for (const account of org.accounts) if (account.status === 'PENDING_CLOSURE') account.status = 'SUSPENDED';
       const accounts: LiveAccount[] = org.accounts.map((account) => {
         let bootstrap: LiveAccount['bootstrap'];
+        let reader: LiveAccount['reader'];
+        const readerRole =
+          readerRoleName === undefined || account.id === org.managementAccountId
+            ? undefined
+            : account.roles.find((candidate) => candidate.name.toLowerCase() === readerRoleName.toLowerCase());
+        // The management account gets no reader role (the AWS adapter does not look into it either).
+        if (readerRoleName !== undefined && (account.status !== 'ACTIVE' || account.id === org.managementAccountId)) reader = 'unknown';
         if (account.status !== 'ACTIVE') {
           // A suspended account cannot be signed in to: its roles cannot be read.
           bootstrap = 'unknown';
+        } else if (readerRoleName !== undefined && account.id !== org.managementAccountId && readerRole === undefined) {
+          // As on AWS: without the reader role there is nothing to assume, so the bootstrap role
+          // cannot be read (the access role is never used for reading when a reader role is named).
+          bootstrap = 'unknown';
         } else {
+          if (readerRole !== undefined) {
+            reader = {
+              managed: isManaged(readerRole.tags),
+              trustPolicy: structuredClone(readerRole.trustPolicy),
+              policies: structuredClone(readerRole.policies ?? {}),
+              attachedPolicyArns: [...readerRole.attachedPolicies],
+            };
+          }
           const role = account.roles.find((candidate) => candidate.name.toLowerCase() === bootstrapRoleName.toLowerCase());
           if (role !== undefined) {
             const trust = summarizeTrustPolicy(this.usersAccountId, role.trustPolicy);
@@ -85,6 +104,7 @@ export class SandboxOrganization implements OrganizationPort {
           ouPath: account.ouPath,
           tags: { ...account.tags },
           ...(bootstrap === undefined ? {} : { bootstrap }),
+          ...(reader === undefined ? {} : { reader }),
         };
       });
       const since = now.getTime() - 30 * DAY_MS;
@@ -292,6 +312,26 @@ export class SandboxOrganization implements OrganizationPort {
       // Detach policies, then delete the role (IAM refuses DeleteRole while policies are attached).
       role.attachedPolicies = [];
       account.roles = account.roles.filter((candidate) => candidate !== role);
+    });
+  }
+
+  async putReaderRole(input: ReaderRoleInput): Promise<void> {
+    assertIamName('Role', input.roleName, 64);
+    const roleTags = mergeTags({}, input.tags, true);
+    await this.store.update((state) => {
+      const account = this.activeAccount(state, input.accountId);
+      const role = account.roles.find((candidate) => candidate.name.toLowerCase() === input.roleName.toLowerCase());
+      const trustPolicy = structuredClone(input.trustPolicy) as Record<string, unknown>;
+      const policies = { [input.policyName]: structuredClone(input.policy) as Record<string, unknown> };
+      if (role === undefined) {
+        account.roles.push({ name: input.roleName, trustPolicy, tags: roleTags, attachedPolicies: [], policies });
+        return;
+      }
+      if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
+      role.trustPolicy = trustPolicy;
+      role.tags = mergeTags(role.tags, input.tags, true);
+      role.attachedPolicies = [];
+      role.policies = policies;
     });
   }
 

@@ -51,6 +51,8 @@ export interface SandboxRole {
   trustPolicy: PolicyDocument;
   tags: Record<string, string>;
   attachedPolicies: string[];
+  /** Inline policies by name; absent in state files written before they were modelled. */
+  policies?: Record<string, PolicyDocument>;
 }
 
 export interface SandboxAccount {
