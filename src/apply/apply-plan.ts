@@ -547,12 +547,8 @@ class Run {
       });
     }
     const { organization } = this.deps.target;
-    if (organization.putReaderRole === undefined) {
-      throw new AppError('not-supported', `This target cannot create reader roles, so none was created in ${accountName}.`);
-    }
-    const putReaderRole = organization.putReaderRole.bind(organization);
     await this.whenAccountReady(accountName, () =>
-      putReaderRole({
+      organization.putReaderRole({
         accountId,
         roleName: reader.roleName,
         trustPolicy: readerTrustPolicy(trustedRoleArns),

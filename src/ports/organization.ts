@@ -54,9 +54,7 @@ export interface OrganizationPort {
 
   /**
    * Creates the reader role or makes it exactly `input` (trust, the one inline policy; other inline
-   * policies deleted, managed policies detached). Refuses an unmanaged role. Both adapters implement
-   * it; optional only so test doubles written before reader roles existed still type-check (the
-   * apply engine refuses a put-reader-role change on a port without it).
+   * policies deleted, managed policies detached). Refuses an unmanaged role.
    */
-  putReaderRole?(input: ReaderRoleInput): Promise<void>;
+  putReaderRole(input: ReaderRoleInput): Promise<void>;
 }

@@ -178,6 +178,7 @@ describe('access granted outside the group', () => {
       closeAccount: refuse,
       putBootstrapRole: refuse,
       deleteBootstrapRole: refuse,
+      putReaderRole: refuse,
     };
     return {
       baseline: { kind: 'aws', usersAccountId: settings.users_account.id, managementAccountId: settings.organization.management_account_id },
