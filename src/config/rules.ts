@@ -234,6 +234,26 @@ export function protectedUsersHaveNoUserFile(input: RuleInput): Problem[] {
   });
 }
 
+// ---- Settings ----
+
+/** A read role (what plan assumes) is another role than the one apply writes through. */
+export function readRolesDifferFromWriteRoles(input: RuleInput): Problem[] {
+  const settings = input.settings;
+  if (settings === undefined) return [];
+  return (['users_account', 'organization'] as const).flatMap((section) => {
+    const { role_to_assume: write, read_role_to_assume: read } = settings.data[section];
+    if (read === undefined || read !== write) return [];
+    return [
+      anError(
+        'readRolesDifferFromWriteRoles',
+        settings.file,
+        at(settings, [section, 'read_role_to_assume']),
+        `${section}.read_role_to_assume is ${section}.role_to_assume, so plans would hold the role apply writes with; name a read-only role that only the plan role may assume, or remove read_role_to_assume`,
+      ),
+    ];
+  });
+}
+
 // ---- Accounts ----
 
 /** An account's file is accounts/<name>.yaml. */
@@ -423,6 +443,7 @@ export const crossFileRules: readonly Rule[] = [
   userNamesAreAtMost64Characters,
   expiredUsersAreReported,
   protectedUsersHaveNoUserFile,
+  readRolesDifferFromWriteRoles,
   accountFileNameEqualsAccountName,
   accountNamesAreUniqueAndWellFormed,
   rootEmailsAreAtMost64Characters,

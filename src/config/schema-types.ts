@@ -147,9 +147,13 @@ export interface SettingsFile {
     alias: string;
     region: Region;
     /**
-     * Optional role in the users account that the reconciler assumes (through STS) before any IAM call.
+     * Optional role in the users account that the reconciler assumes (through STS) before any IAM call: always for apply, and for plan unless read_role_to_assume is set.
      */
     role_to_assume?: string;
+    /**
+     * Optional read-only role in the users account that plan (pull requests and the drift check) assumes instead of role_to_assume; apply always assumes role_to_assume. Give it the IAM reads only, and let only the plan role assume it, so the plan stage cannot write IAM. Absent: plan assumes role_to_assume too. A role ARN, never an account root; requires role_to_assume and must differ from it.
+     */
+    read_role_to_assume?: string;
     /**
      * The IAM group every user joins; its policies (assume roles only with MFA, manage your own credentials) are part of the baseline.
      */
@@ -182,9 +186,13 @@ export interface SettingsFile {
   organization: {
     management_account_id: AccountId;
     /**
-     * Optional role in the management account that the reconciler assumes before any Organizations call.
+     * Optional role in the management account that the reconciler assumes before any Organizations call (and before assuming roles in member accounts): always for apply, and for plan unless read_role_to_assume is set.
      */
     role_to_assume?: string;
+    /**
+     * Optional read-only role in the management account that plan (pull requests and the drift check) assumes instead of role_to_assume, for Organizations reads and for reaching member accounts' reader roles (or their access roles when reader_role_name is not set); apply always assumes role_to_assume. Give it read-only Organizations access and sts:AssumeRole on the reader roles only, and let only the plan role assume it, so the plan stage cannot change the Organization. Absent: plan assumes role_to_assume too. A role ARN, never an account root; requires role_to_assume and must differ from it.
+     */
+    read_role_to_assume?: string;
     /**
      * The role Organizations creates in each new account (trusting the management account); the reconciler assumes it to create the bootstrap role.
      */
@@ -198,7 +206,7 @@ export interface SettingsFile {
      */
     reader_role_name?: string;
     /**
-     * The roles whose sessions read member accounts, and the only principals the reader role trusts: organization.role_to_assume when set, otherwise the plan and apply roles themselves. Role ARNs only, never an account root. Requires reader_role_name.
+     * The roles whose sessions read member accounts, and the only principals the reader role trusts: organization.read_role_to_assume (plans) and organization.role_to_assume (apply reads before it writes) when set, otherwise the plan and apply roles themselves. Role ARNs only, never an account root. Requires reader_role_name.
      *
      * @minItems 1
      */

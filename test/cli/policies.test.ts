@@ -154,6 +154,46 @@ describe('policies, other settings', () => {
     expect(captured.stderr()).toContain('users/someone@example.gov.uk.yaml:');
   });
 
+  it('splits the organization role: the write role trusts the apply role only, the read role the plan role only', async () => {
+    const settings = oneAccountSettings
+      .replace('  management_account_id: "111111111111"\n', [
+        '  management_account_id: "222222222222"',
+        '  role_to_assume: arn:aws:iam::222222222222:role/org-writer',
+        '  read_role_to_assume: arn:aws:iam::222222222222:role/org-reader',
+        '  reader_role_name: aws-access-as-code-reader',
+        '  reader_trusted_role_arns: [arn:aws:iam::222222222222:role/org-reader, arn:aws:iam::222222222222:role/org-writer]',
+        '',
+      ].join('\n'));
+    const folder = await inFolder('read-role', settings);
+    const plan = 'arn:aws:iam::111111111111:role/aws-access-as-code-plan';
+    const apply = 'arn:aws:iam::111111111111:role/aws-access-as-code-apply';
+    expect((await run(['organization-role-trust', '--repo', 'a/b'], folder)).json).toMatchObject({ Statement: [{ Principal: { AWS: apply } }] });
+    expect((await run(['organization-read-role-trust', '--repo', 'a/b'], folder)).json).toMatchObject({ Statement: [{ Principal: { AWS: plan } }] });
+    const readPermissions = JSON.stringify((await run(['organization-read-role-permissions', '--repo', 'a/b'], folder)).json);
+    expect(readPermissions).toContain('arn:aws:iam::*:role/aws-access-as-code-reader');
+    expect(readPermissions).not.toMatch(/OrganizationAccountAccessRole|"organizations:(CreateAccount|CloseAccount|MoveAccount)"/);
+    const planPermissions = JSON.stringify((await run(['plan-role-permissions', '--repo', 'a/b'], folder)).json);
+    expect(planPermissions).toContain('role/org-reader');
+    expect(planPermissions).not.toContain('role/org-writer');
+    const { json } = await run(['all', '--repo', 'a/b'], folder);
+    const all = json as { notes: string[]; organizationRole: { arn: string }; organizationReadRole: { arn: string } };
+    expect(all.organizationRole.arn).toBe('arn:aws:iam::222222222222:role/org-writer');
+    expect(all.organizationReadRole.arn).toBe('arn:aws:iam::222222222222:role/org-reader');
+    expect(all.notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([]);
+    await expect(policies(cliContext(['users-read-role-trust', '--repo', 'a/b'], { cwd: folder }).ctx)).rejects.toMatchObject({ code: 'not-needed' });
+  });
+
+  it('flags a plan role that would reach a write role (no read_role_to_assume)', async () => {
+    const settings = oneAccountSettings.replace(
+      '  management_account_id: "111111111111"\n',
+      '  management_account_id: "222222222222"\n  role_to_assume: arn:aws:iam::222222222222:role/org-writer\n',
+    );
+    const { json } = await run(['all', '--repo', 'a/b'], await inFolder('no-read-role', settings));
+    expect((json as { notes: string[] }).notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([
+      expect.stringMatching(/^PROBLEM: settings.yaml names no organization.read_role_to_assume, so plans would assume organization.role_to_assume/),
+    ]);
+  });
+
   it('reports a missing settings.yaml as a problem, and a --settings that is not settings.yaml as a usage error', async () => {
     const captured = cliContext(['--repo', 'a/b'], { cwd: await mkdtemp(join(dir, 'empty-')) });
     expect(await policies(captured.ctx)).toBe(1);

@@ -15,6 +15,21 @@ export type AwsService = 'IAM' | 'SES' | 'ORGANIZATIONS' | 'STS';
 
 export type AwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
+/**
+ * What a target may do: `read` (plan, the pull-request and drift jobs) or `write` (apply). It picks
+ * the role to assume: in read mode `read_role_to_assume` when settings name one, so the plan stage
+ * never holds a role that can write.
+ */
+export type AwsAccess = 'read' | 'write';
+
+/** The role a settings section (users_account, organization) says to assume for `access`, if any. */
+export function roleToAssume(
+  section: { role_to_assume?: string | undefined; read_role_to_assume?: string | undefined },
+  access: AwsAccess,
+): string | undefined {
+  return access === 'read' ? (section.read_role_to_assume ?? section.role_to_assume) : section.role_to_assume;
+}
+
 export interface AwsClientOptions {
   region: string;
   /** Role to assume (through STS) before any call; absent: use the base credentials as they are. */

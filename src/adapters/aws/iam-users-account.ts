@@ -72,14 +72,23 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
-import { awsClientConfig, type Env } from './clients.ts';
+import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
-/** The IAM client the adapter would build: exported so tests can add middleware (request counting). */
-export function createIamClient(settings: SettingsFile, env: Env, extra: Partial<IAMClientConfig> = {}): IAMClient {
+/**
+ * The IAM client the adapter would build: exported so tests can add middleware (request counting).
+ * `access` picks the role to assume (users_account.read_role_to_assume for reads, when set).
+ */
+export function createIamClient(
+  settings: SettingsFile,
+  env: Env,
+  extra: Partial<IAMClientConfig> = {},
+  access: AwsAccess = 'write',
+): IAMClient {
+  const roleArn = roleToAssume(settings.users_account, access);
   return new IAMClient({
-    ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn: settings.users_account.role_to_assume, env }),
+    ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
     ...extra,
   });
 }
@@ -89,6 +98,8 @@ export interface AwsUsersAccountOptions {
   client?: IAMClient;
   /** Back-off sleep for IAM's transient conflicts; tests pass a no-op. */
   sleep?: Sleep;
+  /** Which role the built client assumes: `read` (plan) or `write` (apply, the default). */
+  access?: AwsAccess;
 }
 
 /** Attempts for IAM's self-clearing 409s (see withRetry). */
@@ -173,7 +184,7 @@ export function createAwsUsersAccount(
   env: Env = process.env,
   options: AwsUsersAccountOptions = {},
 ): UsersAccountPort {
-  const client = options.client ?? createIamClient(settings, env);
+  const client = options.client ?? createIamClient(settings, env, {}, options.access);
   const sleep = options.sleep ?? realSleep;
   const accountId = settings.users_account.id;
   const partition = partitionOf(settings.users_account.region);

@@ -61,7 +61,7 @@ import {
 } from '../../core/model.ts';
 import { isSamePolicy } from '../../core/plan.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
-import { awsClientConfig, type Env } from './clients.ts';
+import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { readTrustPolicy } from './organization-trust.ts';
@@ -91,11 +91,18 @@ export interface AwsOrganizationOptions {
    */
   iamForAccount?: (accountId: string, roleName: string) => IAMClient;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Which management-account role the built clients assume: `read` (plan) assumes
+   * organization.read_role_to_assume when set, and reaches member accounts from it; `write` (apply,
+   * the default) assumes organization.role_to_assume.
+   */
+  access?: AwsAccess;
 }
 
 /**
  * Credentials: from `env` when it holds access keys (so tests pass env explicitly), else the SDK's
- * standard chain; then `settings.organization.role_to_assume` when set. Member accounts are reached
+ * standard chain; then the role `options.access` picks (`read_role_to_assume` for reads when set, else
+ * `role_to_assume`) when settings name one. Member accounts are reached
  * by assuming a role there with those credentials: `access_role_name` to write; to read,
  * `reader_role_name` when settings name one (then the access role is never assumed for reading,
  * so the plan stage needs no administrator role in member accounts), else the access role.
@@ -107,7 +114,7 @@ export function createAwsOrganization(
 ): OrganizationPort {
   const orgConfig = awsClientConfig('ORGANIZATIONS', {
     region: REGION,
-    roleArn: settings.organization.role_to_assume,
+    roleArn: roleToAssume(settings.organization, options.access ?? 'write'),
     env,
   });
   const org = options.organizations ?? new OrganizationsClient(orgConfig);

@@ -7,11 +7,14 @@ import { SESClient, SendEmailCommand, type SESClientConfig } from '@aws-sdk/clie
 import type { SettingsFile } from '../../core/model.ts';
 import type { EmailMessage, MailerPort } from '../../ports/mailer.ts';
 import { translateAwsError } from './errors.ts';
-import { awsClientConfig, type Env } from './clients.ts';
+import { AppError } from '../../core/errors.ts';
+import { awsClientConfig, type AwsAccess, type Env } from './clients.ts';
 
 export interface SesMailerOptions {
   /** A ready client (a fake); otherwise built from settings and env. */
   client?: SESClient;
+  /** `read` (plan): the mailer refuses to send, before any SES call. Default `write`. */
+  access?: AwsAccess;
 }
 
 export function createSesClient(settings: SettingsFile, env: Env, extra: Partial<SESClientConfig> = {}): SESClient {
@@ -22,8 +25,12 @@ export function createSesClient(settings: SettingsFile, env: Env, extra: Partial
 export function createSesMailer(settings: SettingsFile, env: Env = process.env, options: SesMailerOptions = {}): MailerPort {
   const client = options.client ?? createSesClient(settings, env);
   const source = settings.email.sender;
+  const access = options.access ?? 'write';
   return {
     async send(message: EmailMessage): Promise<void> {
+      if (access === 'read') {
+        throw new AppError('read-only-target', `Not sending "${message.subject}": this AWS target only reads (plan).`);
+      }
       try {
         await client.send(
           new SendEmailCommand({

@@ -4,20 +4,29 @@
  */
 import type { SettingsFile } from '../../core/model.ts';
 import type { Target } from '../../ports/target.ts';
-import type { Env } from './clients.ts';
+import type { AwsAccess, Env } from './clients.ts';
 import { createAwsUsersAccount } from './iam-users-account.ts';
 import { createAwsOrganization } from './organization.ts';
 import { createSesMailer } from './ses-mailer.ts';
 
-export function createAwsTarget(settings: SettingsFile, env: Env): Target {
+export interface AwsTargetOptions {
+  /**
+   * `read` for plan (the pull-request and drift jobs): assumes each section's read_role_to_assume when
+   * settings name one (else role_to_assume, as apply does), reaches member accounts from it, and
+   * sends no email. `write` for apply: assumes role_to_assume.
+   */
+  access: AwsAccess;
+}
+
+export function createAwsTarget(settings: SettingsFile, env: Env, { access }: AwsTargetOptions): Target {
   return {
     baseline: {
       kind: 'aws',
       usersAccountId: settings.users_account.id,
       managementAccountId: settings.organization.management_account_id,
     },
-    usersAccount: createAwsUsersAccount(settings, env),
-    organization: createAwsOrganization(settings, env),
-    mailer: createSesMailer(settings, env),
+    usersAccount: createAwsUsersAccount(settings, env, { access }),
+    organization: createAwsOrganization(settings, env, { access }),
+    mailer: createSesMailer(settings, env, { access }),
   };
 }

@@ -9,6 +9,12 @@
  * must come from the management account; when that is another account they go through
  * `organization.role_to_assume` (the "organization role", whose policies are printed too), and so do
  * the AssumeRole calls into member accounts' access roles, which trust the management account only.
+ *
+ * Read and write stay apart across that hop: the organization role writes and trusts only the apply
+ * role; the "organization read role" (`organization.read_role_to_assume`, which plans assume
+ * instead) only reads and trusts only the plan role. Likewise `users_account.role_to_assume` and
+ * `users_account.read_role_to_assume` when IAM calls go through a role. So no role the plan role can
+ * reach may write.
  */
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
 
@@ -51,12 +57,18 @@ export interface SetupInput {
   applyRoleName?: string;
   /** Name suggested for the organization role when settings do not name one. */
   organizationRoleName?: string;
+  /** Name suggested for the organization read role when settings do not name one. */
+  organizationReadRoleName?: string;
+  /** Name suggested for the users read role (users account) when settings do not name one. */
+  usersReadRoleName?: string;
 }
 
 export const DEFAULT_ROLE_NAMES = {
   plan: 'aws-access-as-code-plan',
   apply: 'aws-access-as-code-apply',
   organization: 'aws-access-as-code-organization',
+  organizationRead: 'aws-access-as-code-organization-read',
+  usersRead: 'aws-access-as-code-users-read',
 } as const;
 
 export class SetupInputError extends Error {}
@@ -78,7 +90,13 @@ function check(input: SetupInput): void {
   if (input.account !== undefined && !ACCOUNT_ID.test(input.account)) {
     throw new SetupInputError(`--account must be a 12-digit account id, not "${input.account}"`);
   }
-  for (const name of [input.planRoleName, input.applyRoleName, input.organizationRoleName]) {
+  for (const name of [
+    input.planRoleName,
+    input.applyRoleName,
+    input.organizationRoleName,
+    input.organizationReadRoleName,
+    input.usersReadRoleName,
+  ]) {
     if (name !== undefined && !ROLE_NAME.test(name)) throw new SetupInputError(`invalid role name "${name}"`);
   }
 }
@@ -101,17 +119,43 @@ export function subjects(input: SetupInput): { plan: string[]; apply: string[] }
   };
 }
 
-export function roleArns(input: SetupInput): { plan: string; apply: string; organization: string | undefined } {
+export interface RoleArns {
+  plan: string;
+  apply: string;
+  /** The organization role (writes; apply only), when the management account is not the CI account. */
+  organization: string | undefined;
+  /** The organization read role (plans only), whenever there is an organization role. */
+  organizationRead: string | undefined;
+  /** users_account.role_to_assume (writes IAM; apply only), when settings name one. */
+  users: string | undefined;
+  /** The users read role (plans only), whenever there is a users role. */
+  usersRead: string | undefined;
+}
+
+export function roleArns(input: SetupInput): RoleArns {
   const account = ciAccount(input);
-  const { management_account_id: management, role_to_assume: configured } = input.settings.organization;
-  const organization =
-    account === management
+  const { settings } = input;
+  const { management_account_id: management, role_to_assume: configured, read_role_to_assume: configuredRead } = settings.organization;
+  const inManagement = account === management;
+  const organization = inManagement
+    ? undefined
+    : (configured ?? `arn:aws:iam::${management}:role/${input.organizationRoleName ?? DEFAULT_ROLE_NAMES.organization}`);
+  const organizationRead = inManagement
+    ? undefined
+    : (configuredRead ?? `arn:aws:iam::${management}:role/${input.organizationReadRoleName ?? DEFAULT_ROLE_NAMES.organizationRead}`);
+  const users = settings.users_account.role_to_assume;
+  const usersRead =
+    users === undefined
       ? undefined
-      : (configured ?? `arn:aws:iam::${management}:role/${input.organizationRoleName ?? DEFAULT_ROLE_NAMES.organization}`);
+      : (settings.users_account.read_role_to_assume ??
+        `arn:aws:iam::${settings.users_account.id}:role/${input.usersReadRoleName ?? DEFAULT_ROLE_NAMES.usersRead}`);
   return {
     plan: `arn:aws:iam::${account}:role/${input.planRoleName ?? DEFAULT_ROLE_NAMES.plan}`,
     apply: `arn:aws:iam::${account}:role/${input.applyRoleName ?? DEFAULT_ROLE_NAMES.apply}`,
     organization,
+    organizationRead,
+    users,
+    usersRead,
   };
 }
 
@@ -356,11 +400,14 @@ function rolePermissions(input: SetupInput, stage: 'plan' | 'apply'): PolicyDocu
   const account = ciAccount(input);
   const statements: PolicyStatement[] = [];
   const hops: string[] = [];
+  const arns = roleArns(input);
+  // The plan role reaches only the read roles, the apply role only the write roles.
+  const usersRole = stage === 'plan' ? arns.usersRead : arns.users;
+  const organizationRole = stage === 'plan' ? arns.organizationRead : arns.organization;
 
-  if (settings.users_account.role_to_assume !== undefined) hops.push(settings.users_account.role_to_assume);
+  if (usersRole !== undefined) hops.push(usersRole);
   else if (account === settings.users_account.id) statements.push(...usersAccountStatements(settings, stage));
 
-  const organizationRole = roleArns(input).organization;
   if (organizationRole === undefined) statements.push(...organizationStatements(settings, stage));
   else hops.push(organizationRole);
 
@@ -379,33 +426,40 @@ export function buildApplyRolePermissions(input: SetupInput): PolicyDocument {
   return rolePermissions(input, 'apply');
 }
 
-/** Trust of the organization role: exactly the two CI roles, by ARN (never the whole account). */
-export function buildOrganizationRoleTrust(input: SetupInput): PolicyDocument | undefined {
-  const arns = roleArns(input);
-  if (arns.organization === undefined) return undefined;
+/** A trust policy for exactly one CI role, by ARN (never the whole account). */
+function trustedBy(sid: string, principal: string): PolicyDocument {
   return {
     Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'TheAwsAccessAsCodeRolesOnly',
-        Effect: 'Allow',
-        Principal: { AWS: [arns.plan, arns.apply] },
-        Action: 'sts:AssumeRole',
-      },
-    ],
+    Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
   };
 }
 
-/** Trust of users_account.role_to_assume, when settings name one: exactly the two CI roles. */
-export function buildUsersRoleTrust(input: SetupInput): PolicyDocument | undefined {
-  if (input.settings.users_account.role_to_assume === undefined) return undefined;
+/** Trust of the organization role, which writes: the apply role only. */
+export function buildOrganizationRoleTrust(input: SetupInput): PolicyDocument | undefined {
   const arns = roleArns(input);
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'TheAwsAccessAsCodeRolesOnly', Effect: 'Allow', Principal: { AWS: [arns.plan, arns.apply] }, Action: 'sts:AssumeRole' },
-    ],
-  };
+  if (arns.organization === undefined) return undefined;
+  return trustedBy('TheApplyRoleOnly', arns.apply);
+}
+
+/** Trust of the organization read role, which only reads: the plan role only. */
+export function buildOrganizationReadRoleTrust(input: SetupInput): PolicyDocument | undefined {
+  const arns = roleArns(input);
+  if (arns.organizationRead === undefined) return undefined;
+  return trustedBy('ThePlanRoleOnly', arns.plan);
+}
+
+/** Trust of users_account.role_to_assume, when settings name one: the apply role only. */
+export function buildUsersRoleTrust(input: SetupInput): PolicyDocument | undefined {
+  const arns = roleArns(input);
+  if (arns.users === undefined) return undefined;
+  return trustedBy('TheApplyRoleOnly', arns.apply);
+}
+
+/** Trust of the users read role (users_account.read_role_to_assume): the plan role only. */
+export function buildUsersReadRoleTrust(input: SetupInput): PolicyDocument | undefined {
+  const arns = roleArns(input);
+  if (arns.usersRead === undefined) return undefined;
+  return trustedBy('ThePlanRoleOnly', arns.plan);
 }
 
 export function buildUsersRolePermissions(input: SetupInput): PolicyDocument | undefined {
@@ -414,25 +468,44 @@ export function buildUsersRolePermissions(input: SetupInput): PolicyDocument | u
   return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'apply') };
 }
 
+/** The users read role: the IAM reads of the plan stage, nothing else. */
+export function buildUsersReadRolePermissions(input: SetupInput): PolicyDocument | undefined {
+  if (roleArns(input).usersRead === undefined) return undefined;
+  return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'plan') };
+}
+
 export function buildOrganizationRolePermissions(input: SetupInput): PolicyDocument | undefined {
   if (roleArns(input).organization === undefined) return undefined;
   return { Version: '2012-10-17', Statement: organizationStatements(input.settings, 'apply') };
+}
+
+/**
+ * The organization read role: read-only Organizations, and sts:AssumeRole on the member accounts'
+ * reader roles (or, without reader_role_name, their access roles: see the notes).
+ */
+export function buildOrganizationReadRolePermissions(input: SetupInput): PolicyDocument | undefined {
+  if (roleArns(input).organizationRead === undefined) return undefined;
+  return { Version: '2012-10-17', Statement: organizationStatements(input.settings, 'plan') };
 }
 
 /** How the plan stage reads member accounts, and whether the reader role trusts who reads. */
 function readerNotes(input: SetupInput): string[] {
   const { organization } = input.settings;
   const readerRoleName = organization.reader_role_name;
+  const arns = roleArns(input);
   if (readerRoleName === undefined) {
     return [
       `Trade-off: reading bootstrap roles means assuming ${organization.access_role_name} in member accounts, ` +
-        'an administrator there, from the plan stage as well. Set organization.reader_role_name (and ' +
-        'organization.reader_trusted_role_arns) so the plan stage reads through a read-only role instead.',
+        `an administrator there, from the plan stage as well (${arns.organizationRead === undefined ? 'the plan role' : 'the organization read role'} may assume it). ` +
+        'Set organization.reader_role_name (and organization.reader_trusted_role_arns) so the plan stage reads through a read-only role instead.',
     ];
   }
-  const arns = roleArns(input);
-  // The sessions that read member accounts: the organization role when there is one, else both CI roles.
-  const readers = arns.organization === undefined ? [arns.plan, arns.apply] : [arns.organization];
+  // The sessions that read member accounts: with an organization role, the organization read role
+  // (plans) and the organization role (apply reads before it writes); else both CI roles.
+  const readers =
+    arns.organization === undefined || arns.organizationRead === undefined
+      ? [arns.plan, arns.apply]
+      : [arns.organizationRead, arns.organization];
   const trusted = new Set(organization.reader_trusted_role_arns ?? []);
   const missing = readers.filter((arn) => !trusted.has(arn));
   const extra = [...trusted].filter((arn) => !readers.includes(arn));
@@ -450,9 +523,10 @@ function readerNotes(input: SetupInput): string[] {
     arns.organization === undefined
       ? `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account); ` +
           `the plan role may not assume ${organization.access_role_name}.`
-      : `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account), but ` +
-          `the organization role is shared with apply and may still assume ${organization.access_role_name}, so the plan ` +
-          'role reaches it through that role (see the one-organization-role trade-off).',
+      : `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account): ` +
+          `organization.reader_trusted_role_arns lists the organization read role ${arns.organizationRead} (plans read through it) ` +
+          `and the organization role ${arns.organization} (apply reads before it writes). The organization read role may not ` +
+          `assume ${organization.access_role_name}.`,
   );
   return notes;
 }
@@ -462,8 +536,14 @@ export interface SetupPolicies {
   oidcProvider: { account: string; url: string; audience: string };
   planRole: { arn: string; subjects: string[]; trust: PolicyDocument; permissions: PolicyDocument };
   applyRole: { arn: string; subjects: string[]; trust: PolicyDocument; permissions: PolicyDocument };
+  /** users_account.role_to_assume (writes IAM), trusted by the apply role only. */
   usersRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
+  /** users_account.read_role_to_assume (reads IAM), trusted by the plan role only. */
+  usersReadRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
+  /** organization.role_to_assume (writes), trusted by the apply role only. */
   organizationRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
+  /** organization.read_role_to_assume (reads), trusted by the plan role only. */
+  organizationReadRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
   /** What a reader must know before creating these (problems first). */
   notes: string[];
 }
@@ -480,20 +560,32 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
         'names no users_account.role_to_assume: IAM calls would act on the wrong account.',
     );
   }
-  if (settings.users_account.role_to_assume !== undefined) {
+  if (arns.users !== undefined && arns.usersRead !== undefined) {
     notes.push(
-      `IAM calls go through users_account.role_to_assume (${settings.users_account.role_to_assume}); both roles may assume it, ` +
-        'so the plan stage could write IAM through it (see usersRole).',
+      settings.users_account.read_role_to_assume === undefined
+        ? `PROBLEM: settings.yaml names no users_account.read_role_to_assume, so plans would assume users_account.role_to_assume ` +
+            `(${arns.users}), which writes IAM and trusts the apply role only; a plan role that may assume it could write IAM ` +
+            `from a pull request. Create the users read role ${arns.usersRead} (usersReadRole) and set users_account.read_role_to_assume to it.`
+        : `IAM calls go through users_account.role_to_assume (${arns.users}) for apply, which only the apply role may assume, and ` +
+            `through users_account.read_role_to_assume (${arns.usersRead}, read-only) for plans, which only the plan role may assume.`,
     );
   }
-  if (arns.organization !== undefined) {
+  if (arns.organization !== undefined && arns.organizationRead !== undefined) {
+    if (settings.organization.role_to_assume === undefined) {
+      notes.push(
+        `PROBLEM: the management account ${settings.organization.management_account_id} is not ${account}: create the organization ` +
+          `role ${arns.organization} and set organization.role_to_assume to it in settings.yaml.`,
+      );
+    }
     notes.push(
-      settings.organization.role_to_assume === undefined
-        ? `PROBLEM: the management account ${settings.organization.management_account_id} is not ${account}: create the organization ` +
-            `role ${arns.organization} and set organization.role_to_assume to it in settings.yaml.`
-        : `Organizations calls go through organization.role_to_assume (${arns.organization}).`,
-      'Trade-off: settings.yaml names one organization role, so the plan role can assume it too and a pull request ' +
-        "from a branch of this repository could make Organizations changes. Leave AWS_PLAN_ROLE_ARN unset to plan pull requests against the base branch only.",
+      settings.organization.read_role_to_assume === undefined
+        ? `PROBLEM: settings.yaml names no organization.read_role_to_assume, so plans would assume organization.role_to_assume ` +
+            `(${arns.organization}), which changes the Organization and trusts the apply role only; a plan role that may assume it ` +
+            `could make Organizations changes from a pull request. Create the organization read role ${arns.organizationRead} ` +
+            '(organizationReadRole) and set organization.read_role_to_assume to it.'
+        : `Organizations calls go through organization.role_to_assume (${arns.organization}) for apply, which only the apply role ` +
+            `may assume, and through organization.read_role_to_assume (${arns.organizationRead}, read-only) for plans, which only ` +
+            'the plan role may assume.',
     );
   }
   notes.push(...readerNotes(input));
@@ -511,14 +603,29 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
           trust: buildOrganizationRoleTrust(input) as PolicyDocument,
           permissions: buildOrganizationRolePermissions(input) as PolicyDocument,
         };
-  const usersHop = settings.users_account.role_to_assume;
-  const usersRole =
-    usersHop === undefined
+  const organizationRead =
+    arns.organizationRead === undefined
       ? undefined
       : {
-          arn: usersHop,
+          arn: arns.organizationRead,
+          trust: buildOrganizationReadRoleTrust(input) as PolicyDocument,
+          permissions: buildOrganizationReadRolePermissions(input) as PolicyDocument,
+        };
+  const usersRole =
+    arns.users === undefined
+      ? undefined
+      : {
+          arn: arns.users,
           trust: buildUsersRoleTrust(input) as PolicyDocument,
           permissions: buildUsersRolePermissions(input) as PolicyDocument,
+        };
+  const usersReadRole =
+    arns.usersRead === undefined
+      ? undefined
+      : {
+          arn: arns.usersRead,
+          trust: buildUsersReadRoleTrust(input) as PolicyDocument,
+          permissions: buildUsersReadRolePermissions(input) as PolicyDocument,
         };
   return {
     repository: input.repository,
@@ -531,7 +638,9 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
       permissions: buildApplyRolePermissions(input),
     },
     ...(usersRole ? { usersRole } : {}),
+    ...(usersReadRole ? { usersReadRole } : {}),
     ...(organization ? { organizationRole: organization } : {}),
+    ...(organizationRead ? { organizationReadRole: organizationRead } : {}),
     notes,
   };
 }

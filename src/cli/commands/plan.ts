@@ -97,8 +97,15 @@ function targetKind(value: unknown, help: string): TargetKind {
   throw usageError(`--target must be sandbox or aws, not "${String(value)}"`, help);
 }
 
-function makeTarget(kind: TargetKind, desired: DesiredState, ctx: CliContext, sandboxDir: unknown): Target {
-  if (kind === 'aws') return createAwsTarget(desired.settings, ctx.env);
+/** `access`: plan reads (through the read roles settings name), apply writes. */
+function makeTarget(
+  kind: TargetKind,
+  desired: DesiredState,
+  ctx: CliContext,
+  sandboxDir: unknown,
+  access: 'read' | 'write',
+): Target {
+  if (kind === 'aws') return createAwsTarget(desired.settings, ctx.env, { access });
   const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
   // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
   const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
@@ -168,7 +175,7 @@ export const plan: Command = async (ctx) => {
     live = await baselineFromGit(ctx, desired, values['base']);
     if (!live) return 1;
   } else {
-    live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir']), desired.settings);
+    live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
   }
   const computed = computePlan(desired, live);
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx);
@@ -191,7 +198,7 @@ export const apply: Command = async (ctx) => {
   const kind = targetKind(values['target'], APPLY_HELP);
   const desired = await loadValidated(ctx);
   if (!desired) return 1;
-  const target = makeTarget(kind, desired, ctx, values['sandbox-dir']);
+  const target = makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
   ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));

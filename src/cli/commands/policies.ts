@@ -10,11 +10,15 @@ import {
   SetupInputError,
   buildApplyRolePermissions,
   buildApplyRoleTrust,
+  buildOrganizationReadRolePermissions,
+  buildOrganizationReadRoleTrust,
   buildOrganizationRolePermissions,
   buildOrganizationRoleTrust,
   buildPlanRolePermissions,
   buildPlanRoleTrust,
   buildSetupPolicies,
+  buildUsersReadRolePermissions,
+  buildUsersReadRoleTrust,
   buildUsersRolePermissions,
   buildUsersRoleTrust,
   type SetupInput,
@@ -34,8 +38,12 @@ const BUILDERS = {
   'apply-role-permissions': buildApplyRolePermissions,
   'users-role-trust': buildUsersRoleTrust,
   'users-role-permissions': buildUsersRolePermissions,
+  'users-read-role-trust': buildUsersReadRoleTrust,
+  'users-read-role-permissions': buildUsersReadRolePermissions,
   'organization-role-trust': buildOrganizationRoleTrust,
   'organization-role-permissions': buildOrganizationRolePermissions,
+  'organization-read-role-trust': buildOrganizationReadRoleTrust,
+  'organization-read-role-permissions': buildOrganizationReadRolePermissions,
   all: buildSetupPolicies,
 } as const satisfies Record<string, (input: SetupInput) => unknown>;
 
@@ -50,6 +58,8 @@ Prints IAM policy JSON for the GitHub OIDC roles, from settings.yaml (default: a
   --subject-prefix  OIDC subject prefix for immutable subject claims (default: repo:OWNER/NAME)
   --account         account of the OIDC provider and roles (default: the users account)
   --plan-role-name, --apply-role-name, --organization-role-name   role names (ARNs in trust policies)
+  --organization-read-role-name, --users-read-role-name   names suggested for the read roles plans
+                    assume, when settings.yaml names no read_role_to_assume
   --settings        path to settings.yaml (default: settings.yaml); the folder holding it is
                     validated as the repository (users/, accounts/ beside it), as by validate
 `;
@@ -81,6 +91,8 @@ export const policies: Command = async (ctx) => {
         'plan-role-name': { type: 'string' },
         'apply-role-name': { type: 'string' },
         'organization-role-name': { type: 'string' },
+        'organization-read-role-name': { type: 'string' },
+        'users-read-role-name': { type: 'string' },
         settings: { type: 'string', default: 'settings.yaml' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -126,6 +138,10 @@ export const policies: Command = async (ctx) => {
     ...(values['plan-role-name'] !== undefined ? { planRoleName: values['plan-role-name'] } : {}),
     ...(values['apply-role-name'] !== undefined ? { applyRoleName: values['apply-role-name'] } : {}),
     ...(values['organization-role-name'] !== undefined ? { organizationRoleName: values['organization-role-name'] } : {}),
+    ...(values['organization-read-role-name'] !== undefined
+      ? { organizationReadRoleName: values['organization-read-role-name'] }
+      : {}),
+    ...(values['users-read-role-name'] !== undefined ? { usersReadRoleName: values['users-read-role-name'] } : {}),
   };
 
   let document: unknown;

@@ -82,4 +82,12 @@ describe('with a client-level fake', () => {
       },
     });
   });
+
+  it('a read-mode mailer (plan) sends nothing', async () => {
+    const { client, fake } = fakeClient(SESClient);
+    const error = await rejectionOf(createSesMailer(settings, {}, { client, access: 'read' }).send(welcome));
+    expect(error.code).toBe('read-only-target');
+    expect(error.message).not.toContain('Temporary password');
+    expect(fake.commandCalls(SendEmailCommand)).toEqual([]);
+  });
 });

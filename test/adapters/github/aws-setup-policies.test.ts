@@ -3,11 +3,15 @@ import {
   SetupInputError,
   buildApplyRolePermissions,
   buildApplyRoleTrust,
+  buildOrganizationReadRolePermissions,
+  buildOrganizationReadRoleTrust,
   buildOrganizationRolePermissions,
   buildOrganizationRoleTrust,
   buildPlanRolePermissions,
   buildPlanRoleTrust,
   buildSetupPolicies,
+  buildUsersReadRolePermissions,
+  buildUsersReadRoleTrust,
   buildUsersRolePermissions,
   buildUsersRoleTrust,
   type PolicyDocument,
@@ -143,18 +147,48 @@ describe('permissions, one account for users and Organizations', () => {
 });
 
 describe('permissions, management account elsewhere', () => {
-  it('go through an organization role that trusts exactly the two role ARNs', () => {
+  it('go through an organization role trusted by the apply role only, and a read role trusted by the plan role only', () => {
     const input = anInput();
     const orgRole = `arn:aws:iam::${MANAGEMENT}:role/aws-access-as-code-organization`;
-    expect(statement(buildPlanRolePermissions(input), 'AssumeConfiguredRoles')?.Resource).toEqual([orgRole]);
+    const orgReadRole = `arn:aws:iam::${MANAGEMENT}:role/aws-access-as-code-organization-read`;
+    expect(statement(buildPlanRolePermissions(input), 'AssumeConfiguredRoles')?.Resource).toEqual([orgReadRole]);
+    expect(statement(buildApplyRolePermissions(input), 'AssumeConfiguredRoles')?.Resource).toEqual([orgRole]);
     expect(actions(buildPlanRolePermissions(input)).filter((a) => a.startsWith('organizations:'))).toEqual([]);
-    expect(buildOrganizationRoleTrust(input)?.Statement[0]?.Principal).toEqual({
-      AWS: [`arn:aws:iam::${USERS}:role/aws-access-as-code-plan`, `arn:aws:iam::${USERS}:role/aws-access-as-code-apply`],
-    });
+    expect(buildOrganizationRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: `arn:aws:iam::${USERS}:role/aws-access-as-code-apply` });
+    expect(buildOrganizationReadRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: `arn:aws:iam::${USERS}:role/aws-access-as-code-plan` });
     expect(actions(buildOrganizationRolePermissions(input))).toContain('organizations:CreateAccount');
+    // The read role: read-only Organizations and AssumeRole (on the access roles, no reader role here), nothing else.
+    const read = buildOrganizationReadRolePermissions(input);
+    expect(actions(read).every((a) => /^organizations:(Describe|List)/.test(a) || a === 'sts:AssumeRole')).toBe(true);
+    expect(statement(read, 'AssumeMemberAccessRoles')?.Resource).toBe('arn:aws:iam::*:role/OrganizationAccountAccessRole');
     const all = buildSetupPolicies(input);
     expect(all.organizationRole?.arn).toBe(orgRole);
+    expect(all.organizationReadRole?.arn).toBe(orgReadRole);
     expect(all.notes[0]).toMatch(/^PROBLEM: the management account/);
+    expect(all.notes[1]).toMatch(/^PROBLEM: settings.yaml names no organization.read_role_to_assume, so plans would assume organization.role_to_assume/);
+    expect(all.notes.join('\n')).toMatch(/the plan role may assume it\)|organization read role may assume it\)/);
+  });
+
+  it('configured read roles: no PROBLEM, and the plan role reaches no role that writes', () => {
+    const settings = aSettings({
+      users: { role_to_assume: `arn:aws:iam::${USERS}:role/users-admin`, read_role_to_assume: `arn:aws:iam::${USERS}:role/users-reader` },
+      organization: { role_to_assume: `arn:aws:iam::${MANAGEMENT}:role/org-admin`, read_role_to_assume: `arn:aws:iam::${MANAGEMENT}:role/org-reader` },
+    });
+    const input = anInput({ settings, account: '333333333333' });
+    expect(statement(buildPlanRolePermissions(input), 'AssumeConfiguredRoles')?.Resource).toEqual([
+      `arn:aws:iam::${USERS}:role/users-reader`,
+      `arn:aws:iam::${MANAGEMENT}:role/org-reader`,
+    ]);
+    const plan = 'arn:aws:iam::333333333333:role/aws-access-as-code-plan';
+    const apply = 'arn:aws:iam::333333333333:role/aws-access-as-code-apply';
+    expect(buildUsersRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: apply });
+    expect(buildUsersReadRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: plan });
+    expect(buildOrganizationReadRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: plan });
+    expect(actions(buildUsersReadRolePermissions(input)).every((a) => /^iam:(Get|List)/.test(a))).toBe(true);
+    const all = buildSetupPolicies(input);
+    expect(all.notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([]);
+    expect(all.usersReadRole?.arn).toBe(`arn:aws:iam::${USERS}:role/users-reader`);
+    expect(all.organizationReadRole?.arn).toBe(`arn:aws:iam::${MANAGEMENT}:role/org-reader`);
   });
 
   it('use the configured roles to assume', () => {
@@ -170,7 +204,12 @@ describe('permissions, management account elsewhere', () => {
     expect(actions(buildApplyRolePermissions(input)).filter((a) => a.startsWith('iam:'))).toEqual([]);
     expect(actions(buildUsersRolePermissions(input))).toContain('iam:CreateUser');
     expect(JSON.stringify(buildUsersRoleTrust(input))).not.toContain(':root');
-    expect(buildSetupPolicies(input).notes.some((n) => n.startsWith('PROBLEM'))).toBe(false);
+    // No read roles named: plans would assume the write roles, which trust the apply role only.
+    expect(buildSetupPolicies(input).notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([
+      expect.stringMatching(/^PROBLEM: settings.yaml names no users_account.read_role_to_assume, so plans would assume users_account.role_to_assume .*users-admin/),
+      expect.stringMatching(/^PROBLEM: settings.yaml names no organization.read_role_to_assume, so plans would assume organization.role_to_assume .*org-admin/),
+    ]);
+    expect(buildSetupPolicies(input).usersReadRole?.arn).toBe(`arn:aws:iam::${USERS}:role/aws-access-as-code-users-read`);
   });
 
   it('warn when IAM calls would hit the wrong account', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildApplyRolePermissions,
+  buildOrganizationReadRolePermissions,
   buildOrganizationRolePermissions,
   buildPlanRolePermissions,
   buildSetupPolicies,
@@ -71,16 +72,21 @@ describe('policies with a reader role', () => {
     expect(notes).toMatch(/PROBLEM: organization.reader_trusted_role_arns does not list .*aws-access-as-code-apply/);
   });
 
-  it('with an organization role, the reader trusts that role, and the notes say it can still reach the access role', () => {
+  it('with an organization role, the reader trusts the read role and the organization role; only the latter reaches the access role', () => {
     const orgRole = `arn:aws:iam::${MANAGEMENT}:role/aws-access-as-code-organization`;
-    const settings = withReader({ role_to_assume: orgRole, reader_trusted_role_arns: [orgRole] });
+    const orgReadRole = `arn:aws:iam::${MANAGEMENT}:role/aws-access-as-code-organization-read`;
+    const settings = withReader({ role_to_assume: orgRole, read_role_to_assume: orgReadRole, reader_trusted_role_arns: [orgReadRole, orgRole] });
     const all = buildSetupPolicies(anInput(settings));
-    expect(all.notes.join('\n')).not.toMatch(/PROBLEM: organization.reader/);
-    expect(all.notes.join('\n')).toMatch(/shared with apply and may still assume OrganizationAccountAccessRole/);
-    expect(assumable(buildPlanRolePermissions(anInput(settings)))).toEqual([orgRole]);
+    expect(all.notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([]);
+    expect(all.notes.join('\n')).toMatch(/reader_trusted_role_arns lists the organization read role .*organization-read \(plans read through it\)/);
+    expect(assumable(buildPlanRolePermissions(anInput(settings)))).toEqual([orgReadRole]);
+    expect(assumable(buildOrganizationReadRolePermissions(anInput(settings)))).toEqual(['arn:aws:iam::*:role/aws-access-as-code-reader']);
     expect(assumable(buildOrganizationRolePermissions(anInput(settings))).sort()).toEqual([
       'arn:aws:iam::*:role/OrganizationAccountAccessRole',
       'arn:aws:iam::*:role/aws-access-as-code-reader',
     ]);
+    // Trusting the write role only (the old set-up) misses the read role.
+    const old = buildSetupPolicies(anInput(withReader({ role_to_assume: orgRole, read_role_to_assume: orgReadRole, reader_trusted_role_arns: [orgRole] })));
+    expect(old.notes.join('\n')).toMatch(/PROBLEM: organization.reader_trusted_role_arns does not list .*organization-read/);
   });
 });
