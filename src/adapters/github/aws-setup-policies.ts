@@ -595,38 +595,12 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
       'or remove them; its other user actions are limited to users tagged managed-by.',
     `Subjects are exact. If the repository uses immutable subject claims, pass --subject-prefix with the prefix GitHub shows (e.g. repo:owner-123/name-456).`,
   );
-  const organization =
-    arns.organization === undefined
-      ? undefined
-      : {
-          arn: arns.organization,
-          trust: buildOrganizationRoleTrust(input) as PolicyDocument,
-          permissions: buildOrganizationRolePermissions(input) as PolicyDocument,
-        };
-  const organizationRead =
-    arns.organizationRead === undefined
-      ? undefined
-      : {
-          arn: arns.organizationRead,
-          trust: buildOrganizationReadRoleTrust(input) as PolicyDocument,
-          permissions: buildOrganizationReadRolePermissions(input) as PolicyDocument,
-        };
-  const usersRole =
-    arns.users === undefined
-      ? undefined
-      : {
-          arn: arns.users,
-          trust: buildUsersRoleTrust(input) as PolicyDocument,
-          permissions: buildUsersRolePermissions(input) as PolicyDocument,
-        };
-  const usersReadRole =
-    arns.usersRead === undefined
-      ? undefined
-      : {
-          arn: arns.usersRead,
-          trust: buildUsersReadRoleTrust(input) as PolicyDocument,
-          permissions: buildUsersReadRolePermissions(input) as PolicyDocument,
-        };
+  const role = (arn: string | undefined, trust: (i: typeof input) => unknown, permissions: (i: typeof input) => unknown) =>
+    arn === undefined ? undefined : { arn, trust: trust(input) as PolicyDocument, permissions: permissions(input) as PolicyDocument };
+  const organization = role(arns.organization, buildOrganizationRoleTrust, buildOrganizationRolePermissions);
+  const organizationRead = role(arns.organizationRead, buildOrganizationReadRoleTrust, buildOrganizationReadRolePermissions);
+  const usersRole = role(arns.users, buildUsersRoleTrust, buildUsersRolePermissions);
+  const usersReadRole = role(arns.usersRead, buildUsersReadRoleTrust, buildUsersReadRolePermissions);
   return {
     repository: input.repository,
     oidcProvider: { account, url: `https://${GITHUB_OIDC_HOST}`, audience: OIDC_AUDIENCE },
