@@ -254,6 +254,40 @@ export function readRolesDifferFromWriteRoles(input: RuleInput): Problem[] {
   });
 }
 
+/**
+ * The read-only path is configured whole. A read role without a reader role would need the
+ * administrator access role of every member account to read bootstrap roles; a reader role behind a
+ * write role leaves plans holding the write role; a reader role that does not trust the read role
+ * cannot be used by plans.
+ */
+export function readOnlyPlanningIsConfiguredWhole(input: RuleInput): Problem[] {
+  const settings = input.settings;
+  if (settings === undefined) return [];
+  const org = settings.data.organization;
+  const rule = 'readOnlyPlanningIsConfiguredWhole';
+  const problems: Problem[] = [];
+  if (org.read_role_to_assume !== undefined && org.reader_role_name === undefined) {
+    problems.push(
+      anError(rule, settings.file, at(settings, ['organization', 'read_role_to_assume']),
+        'organization.read_role_to_assume is set but organization.reader_role_name is not, so plans would read bootstrap roles through the administrator access role of every member account; set reader_role_name and reader_trusted_role_arns too'),
+    );
+  }
+  if (org.reader_role_name !== undefined && org.role_to_assume !== undefined && org.read_role_to_assume === undefined) {
+    problems.push(
+      anError(rule, settings.file, at(settings, ['organization', 'reader_role_name']),
+        'organization.reader_role_name is set but plans would still assume organization.role_to_assume (a write role); set organization.read_role_to_assume to a read-only role'),
+    );
+  }
+  const trusted: readonly string[] = org.reader_trusted_role_arns ?? [];
+  if (org.reader_role_name !== undefined && org.read_role_to_assume !== undefined && !trusted.includes(org.read_role_to_assume)) {
+    problems.push(
+      anError(rule, settings.file, at(settings, ['organization', 'reader_trusted_role_arns']),
+        `organization.reader_trusted_role_arns does not list organization.read_role_to_assume (${org.read_role_to_assume}), so plans could not assume the reader roles; add it`),
+    );
+  }
+  return problems;
+}
+
 // ---- Accounts ----
 
 /** An account's file is accounts/<name>.yaml. */
@@ -444,6 +478,7 @@ export const crossFileRules: readonly Rule[] = [
   expiredUsersAreReported,
   protectedUsersHaveNoUserFile,
   readRolesDifferFromWriteRoles,
+  readOnlyPlanningIsConfiguredWhole,
   accountFileNameEqualsAccountName,
   accountNamesAreUniqueAndWellFormed,
   rootEmailsAreAtMost64Characters,

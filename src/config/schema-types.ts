@@ -206,7 +206,7 @@ export interface SettingsFile {
      */
     reader_role_name?: string;
     /**
-     * The roles whose sessions read member accounts, and the only principals the reader role trusts: organization.read_role_to_assume (plans) and organization.role_to_assume (apply reads before it writes) when set, otherwise the plan and apply roles themselves. Role ARNs only, never an account root. Requires reader_role_name.
+     * The only principals the reader role trusts: the role plans read member accounts with, that is organization.read_role_to_assume when set, otherwise the plan role itself. Apply reads through access_role_name, which it writes with anyway. Role ARNs only, never an account root. Requires reader_role_name.
      *
      * @minItems 1
      */

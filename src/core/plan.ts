@@ -88,9 +88,12 @@ export function impactOf(change: Change): Impact {
       return adds || (change.repairs ?? []).includes('attach-administrator-access') ? 'access' : 'routine';
     }
     case 'update-user':
-      // The group grants sts:AssumeRole (with MFA): joining it widens access. Leaving other groups
-      // and losing the user's own policies only narrows it: routine, and the summary says what goes.
-      return change.addGroups.length > 0 ? 'access' : 'routine';
+      // Joining the group widens access (it grants sts:AssumeRole with MFA); leaving other groups and
+      // losing the user's own policies removes access someone granted by hand. Both are for a
+      // reviewer's eyes early, among the access changes; tags alone are routine.
+      return change.addGroups.length + change.removeGroups.length + change.detachPolicies.length + change.deletePolicies.length > 0
+        ? 'access'
+        : 'routine';
     case 'update-account':
     case 'put-reader-role':
     case 'send-account-email':

@@ -225,7 +225,7 @@ describe('applyPlan on the sandbox', () => {
     const plan = await planFor(s.target, desired);
     expect(plan.changes.map((c) => `${c.impact} ${c.summary}`)).toEqual([
       'access update group CrossAccountAccess: detach managed policies arn:aws:iam::aws:policy/PowerUserAccess',
-      `routine update user ${ADA}: remove from group Admins; detach managed policy arn:aws:iam::aws:policy/AdministratorAccess; delete inline policy own`,
+      `access update user ${ADA}: remove from group Admins; detach managed policy arn:aws:iam::aws:policy/AdministratorAccess; delete inline policy own`,
     ]);
     const report = await applyPlan(plan, depsFor(s.target).deps);
     expect(report.results.map((r) => r.status)).toEqual(['done', 'done']);

@@ -23,7 +23,7 @@ describe('read_role_to_assume', () => {
     const { desired, problems } = await load({
       'settings.yaml': settingsWith(
         [`role_to_assume: ${USERS_WRITER}`, `read_role_to_assume: ${USERS_READER}`],
-        [`role_to_assume: ${WRITER}`, `read_role_to_assume: ${READER}`],
+        [`role_to_assume: ${WRITER}`, `read_role_to_assume: ${READER}`, 'reader_role_name: aws-access-reader', `reader_trusted_role_arns: [${READER}]`],
       ),
     });
     expect(problems).toEqual([]);
@@ -47,7 +47,7 @@ describe('read_role_to_assume', () => {
     const { problems } = await load({
       'settings.yaml': settingsWith([], [`role_to_assume: ${WRITER}`, `read_role_to_assume: ${WRITER}`]),
     });
-    expect(problems).toEqual([
+    expect(problems.filter((p) => p.rule === 'readRolesDifferFromWriteRoles')).toEqual([
       expect.objectContaining({
         rule: 'readRolesDifferFromWriteRoles',
         severity: 'error',
@@ -56,5 +56,28 @@ describe('read_role_to_assume', () => {
         message: expect.stringMatching(/^organization\.read_role_to_assume is organization\.role_to_assume, so plans would hold the role apply writes with/),
       }),
     ]);
+  });
+});
+
+describe('readOnlyPlanningIsConfiguredWhole', () => {
+  const rule = (problems: Problem[]) => problems.filter((p) => p.rule === 'readOnlyPlanningIsConfiguredWhole').map((p) => p.message);
+
+  it('refuses a read role without a reader role: it would need the admin access role to read', async () => {
+    const { problems } = await load({ 'settings.yaml': settingsWith([], [`role_to_assume: ${WRITER}`, `read_role_to_assume: ${READER}`]) });
+    expect(rule(problems)).toEqual([expect.stringMatching(/^organization\.read_role_to_assume is set but organization\.reader_role_name is not/)]);
+  });
+
+  it('refuses a reader role that plans would still reach through the write role', async () => {
+    const { problems } = await load({
+      'settings.yaml': settingsWith([], [`role_to_assume: ${WRITER}`, 'reader_role_name: aws-access-reader', `reader_trusted_role_arns: [${READER}]`]),
+    });
+    expect(rule(problems)).toEqual([expect.stringMatching(/^organization\.reader_role_name is set but plans would still assume organization\.role_to_assume/)]);
+  });
+
+  it('refuses reader roles that do not trust the read role', async () => {
+    const { problems } = await load({
+      'settings.yaml': settingsWith([], [`role_to_assume: ${WRITER}`, `read_role_to_assume: ${READER}`, 'reader_role_name: aws-access-reader', `reader_trusted_role_arns: [${WRITER}]`]),
+    });
+    expect(rule(problems)).toEqual([expect.stringMatching(/^organization\.reader_trusted_role_arns does not list organization\.read_role_to_assume/)]);
   });
 });

@@ -181,7 +181,7 @@ const cases: Case[] = [
         inlinePolicyNames: ['s3-full', 'billing'],
         attachedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess', 'arn:aws:iam::aws:policy/AdministratorAccess'],
       })),
-    changes: ['routine update-user ada@example.gov.uk'],
+    changes: ['access update-user ada@example.gov.uk'],
     check: (plan) => {
       expect(only(plan, 'update-user')).toEqual({
         kind: 'update-user',
@@ -656,7 +656,7 @@ describe('impactOf', () => {
     [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'] }, 'access'],
     [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'], previouslyTrusted: ['x', 'y'] }, 'routine'],
     [{ kind: 'update-user', userName: 'u', setTags: { team: 'x' }, removeTags: [], addGroups: [], removeGroups: [], detachPolicies: [], deletePolicies: [] }, 'routine'],
-    [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: [], removeGroups: ['Admins'], detachPolicies: ['arn:x'], deletePolicies: ['own'] }, 'routine'],
+    [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: [], removeGroups: ['Admins'], detachPolicies: ['arn:x'], deletePolicies: ['own'] }, 'access'],
     [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: ['G'], removeGroups: ['Admins'], detachPolicies: [], deletePolicies: [] }, 'access'],
     [{ kind: 'update-group', group: 'G', create: false, putPolicies: {}, deletePolicies: [], detachPolicies: ['arn:x'] }, 'access'],
     [{ kind: 'update-account', accountName: 'a', accountId: '1', setTags: {}, removeTags: [] }, 'routine'],

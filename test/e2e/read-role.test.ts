@@ -79,7 +79,7 @@ beforeAll(async () => {
     replaceOnce(
       replaceOnce(text, /^( {2}role_to_assume: .*\n)/m, `$1  read_role_to_assume: ${USERS_READER}\n`),
       /^( {2}management_account_id: .*\n)/m,
-      `$1  role_to_assume: ${WRITER}\n  read_role_to_assume: ${READER}\n`,
+      `$1  role_to_assume: ${WRITER}\n  read_role_to_assume: ${READER}\n  reader_role_name: aws-access-as-code-reader\n  reader_trusted_role_arns: ["${READER}"]\n`,
     ),
   );
 });
@@ -121,7 +121,7 @@ describe('read roles: plan reads through them, apply writes through role_to_assu
     expect(fromBase(calls)).toEqual([READER, USERS_READER].sort());
     const member = calls.filter((c) => c.by !== BASE);
     expect(member.length).toBeGreaterThan(0);
-    expect(member.every((c) => c.by === READER)).toBe(true);
+    expect(member.every((c) => c.by === READER && c.roleArn.endsWith(':role/aws-access-as-code-reader'))).toBe(true);
     expect(calls.map((c) => c.roleArn)).not.toContain(WRITER);
     expect(calls.map((c) => c.roleArn)).not.toContain(RECONCILER_ROLE);
   });

@@ -18,8 +18,8 @@ describe('renderPlanText', () => {
 
   it('shows destructive changes first under a banner, then access, then routine', () => {
     const destructive = text.indexOf('⚠ Destructive changes (3)');
-    const access = text.indexOf('Access changes (6)');
-    const routine = text.indexOf('Routine changes (4)');
+    const access = text.indexOf('Access changes (7)');
+    const routine = text.indexOf('Routine changes (3)');
     expect(destructive).toBeGreaterThan(0);
     expect(access).toBeGreaterThan(destructive);
     expect(routine).toBeGreaterThan(access);

@@ -6,8 +6,6 @@
 import { summarizeTrustPolicy, type TrustSummary } from '../../core/trust-policy.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
-// Kept for organization.ts, which imports it from here; policy-document.ts is its home.
-
 export function readTrustPolicy(encoded: string, usersAccountId: string): TrustSummary {
   return summarizeTrustPolicy(usersAccountId, decodePolicyDocument(encoded, 'trust policy of the bootstrap role'));
 }

@@ -119,6 +119,7 @@ export function createAwsOrganization(
   });
   const org = options.organizations ?? new OrganizationsClient(orgConfig);
   const accessRoleName = settings.organization.access_role_name;
+  const access = options.access ?? 'write';
   const ownsIamClients = options.iamForAccount === undefined;
   const iamForAccount =
     options.iamForAccount ??
@@ -288,9 +289,11 @@ export function createAwsOrganization(
   }
 
   /**
-   * Through the reader role: the reader role itself, then the bootstrap role. A reader role that
-   * cannot be assumed (missing, or not trusting us: AWS answers AccessDenied either way) is reported
-   * absent, so the plan puts it, and the bootstrap role unknown: the access role is not the fallback.
+   * The reader role itself, then the bootstrap role. Plans (read access) go through the reader role:
+   * one that cannot be assumed (missing, or not trusting us: AWS answers AccessDenied either way) is
+   * reported absent, so the plan puts it, and the bootstrap role unknown; the access role is not the
+   * fallback. Apply (write access) reads both through the access role it writes with anyway, so a
+   * missing or broken reader role never hides a bootstrap change (a user to stop trusting).
    */
   async function readThroughReader(
     accountId: string,
@@ -311,7 +314,7 @@ export function createAwsOrganization(
           }
           return { ...(reader === undefined ? {} : { reader }), ...(bootstrap === undefined ? {} : { bootstrap }) };
         },
-        readerRoleName,
+        access === 'read' ? readerRoleName : accessRoleName,
       );
     } catch (error) {
       if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return { bootstrap: 'unknown' };

@@ -500,12 +500,9 @@ function readerNotes(input: SetupInput): string[] {
         'Set organization.reader_role_name (and organization.reader_trusted_role_arns) so the plan stage reads through a read-only role instead.',
     ];
   }
-  // The sessions that read member accounts: with an organization role, the organization read role
-  // (plans) and the organization role (apply reads before it writes); else both CI roles.
-  const readers =
-    arns.organization === undefined || arns.organizationRead === undefined
-      ? [arns.plan, arns.apply]
-      : [arns.organizationRead, arns.organization];
+  // The sessions that read member accounts through the reader role: plans only (apply reads
+  // through the access role it writes with). With an organization role, the organization read role.
+  const readers = arns.organization === undefined || arns.organizationRead === undefined ? [arns.plan] : [arns.organizationRead];
   const trusted = new Set(organization.reader_trusted_role_arns ?? []);
   const missing = readers.filter((arn) => !trusted.has(arn));
   const extra = [...trusted].filter((arn) => !readers.includes(arn));
@@ -524,9 +521,8 @@ function readerNotes(input: SetupInput): string[] {
       ? `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account); ` +
           `the plan role may not assume ${organization.access_role_name}.`
       : `Bootstrap roles are read through ${readerRoleName} (read-only, created by apply in each member account): ` +
-          `organization.reader_trusted_role_arns lists the organization read role ${arns.organizationRead} (plans read through it) ` +
-          `and the organization role ${arns.organization} (apply reads before it writes). The organization read role may not ` +
-          `assume ${organization.access_role_name}.`,
+          `organization.reader_trusted_role_arns lists the organization read role ${arns.organizationRead} (plans read through it; ` +
+          `apply reads through ${organization.access_role_name}). The organization read role may not assume ${organization.access_role_name}.`,
   );
   return notes;
 }

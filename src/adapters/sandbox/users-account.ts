@@ -71,10 +71,11 @@ export class SandboxUsersAccount implements UsersAccountPort {
           arn: this.userArn(user.userName),
           tags: { ...user.tags },
           groups: [...user.groups],
-          inlinePolicyNames: Object.keys(user.inlinePolicies).sort(),
-          attachedPolicyArns: [...user.attachedPolicies],
+          // `?? …`: state files written before these fields existed lack them.
+          inlinePolicyNames: Object.keys(user.inlinePolicies ?? {}).sort(),
+          attachedPolicyArns: [...(user.attachedPolicies ?? [])],
         })),
-      ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
+      ...(passwordPolicy === undefined ? {} : { passwordPolicy: { ...passwordPolicy, hardExpiry: passwordPolicy.hardExpiry ?? false } }),
       ...(found === undefined
         ? {}
         : { group: { name: found.name, policies: found.policies, attachedPolicyArns: [...(found.attachedPolicies ?? [])] } }),

@@ -35,7 +35,8 @@ Shows what apply would change. The baseline is the local sandbox unless you choo
 
 options:
   --target sandbox|aws   what to compare against (default sandbox: .sandbox/ in this repository;
-                         aws uses the standard AWS credential chain, AWS_REGION and AWS_ENDPOINT_URL)
+                         aws uses the standard AWS credential chain, AWS_REGION and AWS_ENDPOINT_URL,
+                         and assumes settings.yaml's read_role_to_assume roles, else role_to_assume)
   --base <git ref>       compare against the files at that ref instead (what a PR changes; no AWS access)
   --format text|markdown|json
                          text (default; coloured on a terminal unless NO_COLOR), markdown (PR comment),
@@ -52,8 +53,10 @@ Computes the plan against the target and executes it. Safe to re-run: a run stop
 converges on the next one.
 
 options:
-  --target sandbox|aws     where to apply (default sandbox; aws must be chosen explicitly)
-  --allow-mass-deletion    allow this run to delete more users or close more accounts than settings.yaml's limits
+  --target sandbox|aws     where to apply (default sandbox; aws must be chosen explicitly: it assumes
+                           settings.yaml's role_to_assume roles, when named)
+  --allow-mass-deletion    allow this run to delete more users and bootstrap roles, or close more accounts,
+                           than settings.yaml's limits
   --format text|markdown   the outcome report on stdout (default text)
   --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
   --sandbox-dir <dir>      sandbox state folder (default .sandbox)

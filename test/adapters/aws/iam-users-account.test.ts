@@ -234,7 +234,7 @@ describe('access granted outside the group', () => {
     expect(plan.changes.map(({ impact, change }) => [impact, change])).toEqual([
       ['access', { kind: 'update-group', group: 'CrossAccountAccess', create: false, putPolicies: {}, deletePolicies: [], detachPolicies: [PolicyArn] }],
       [
-        'routine',
+        'access',
         {
           kind: 'update-user',
           userName: 'ada@example.gov.uk',

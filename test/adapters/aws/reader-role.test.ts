@@ -59,6 +59,7 @@ describe('reader role through the AWS adapter (moto)', () => {
   let moto: MotoServer;
   let env: Record<string, string>;
   let port: OrganizationPort;
+  let readPort: OrganizationPort;
   let accountId = '';
   /** Every role the adapter assumed in a member account, as `account:role`. */
   const assumed: string[] = [];
@@ -66,8 +67,8 @@ describe('reader role through the AWS adapter (moto)', () => {
 
   const asAccess = (): IAMClient => motoClient(IAMClient, moto.url, { roleArn: `arn:aws:iam::${accountId}:role/${ACCESS}` });
 
-  const readAccount = async (): Promise<LiveAccount> => {
-    const org = await port.readOrganization('bootstrap', READER);
+  const readAccount = async (through: OrganizationPort = port): Promise<LiveAccount> => {
+    const org = await through.readOrganization('bootstrap', READER);
     const account = org.accounts.find((a) => a.id === accountId);
     if (account === undefined) throw new Error('account not found');
     return account;
@@ -81,12 +82,12 @@ describe('reader role through the AWS adapter (moto)', () => {
     const base = createAwsOrganization(settings, env);
     const requestId = await base.startAccountCreation({ accountName: 'team-a', email: 'aws-root+team-a@example.gov.uk', tags: {}, accessRoleName: ACCESS });
     accountId = (await base.describeAccountCreation(requestId)).accountId ?? '';
-    port = createAwsOrganization(settings, env, {
-      iamForAccount: (id, roleName) => {
-        assumed.push(`${id}:${roleName}`);
-        return new IAMClient(awsClientConfig('IAM', { region: 'us-east-1', roleArn: `arn:aws:iam::${id}:role/${roleName}`, env }));
-      },
-    });
+    const recordingIam = (id: string, roleName: string) => {
+      assumed.push(`${id}:${roleName}`);
+      return new IAMClient(awsClientConfig('IAM', { region: 'us-east-1', roleArn: `arn:aws:iam::${id}:role/${roleName}`, env }));
+    };
+    port = createAwsOrganization(settings, env, { iamForAccount: recordingIam });
+    readPort = createAwsOrganization(settings, env, { access: 'read', iamForAccount: recordingIam });
     input = {
       accountId,
       roleName: READER,
@@ -101,12 +102,20 @@ describe('reader role through the AWS adapter (moto)', () => {
     await moto?.stop();
   });
 
-  it('reads through the reader role only, never the access role, and reports a missing reader role as absent', async () => {
+  it('plans (read access) read through the reader role only, never the access role, and report a missing reader role as absent', async () => {
     await port.putBootstrapRole({ accountId, roleName: 'bootstrap', trustPolicy: bootstrapTrust, tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE } });
     assumed.length = 0;
-    const account = await readAccount();
+    const account = await readAccount(readPort);
     expect(account.reader).toBeUndefined();
     expect(assumed).toEqual([`${accountId}:${READER}`]);
+  });
+
+  it('apply (write access) reads through the access role, so a missing reader role never hides the bootstrap role', async () => {
+    assumed.length = 0;
+    const account = await readAccount(port);
+    expect(account.reader).toBeUndefined();
+    expect(account.bootstrap).toMatchObject({ managed: true, trustedUsers: ['ada@example.gov.uk'] });
+    expect(assumed).toEqual([`${accountId}:${ACCESS}`]);
   });
 
   it('without a reader role name, reads through the access role as before and reports no reader', async () => {

@@ -43,7 +43,7 @@ function assumable(document: PolicyDocument | undefined): string[] {
 }
 
 const withReader = (organization: Partial<SetupSettings['organization']> = {}): SetupSettings =>
-  aSettings({ reader_role_name: 'aws-access-as-code-reader', reader_trusted_role_arns: [PLAN, APPLY], ...organization });
+  aSettings({ reader_role_name: 'aws-access-as-code-reader', reader_trusted_role_arns: [PLAN], ...organization });
 
 describe('policies with a reader role', () => {
   // The CI roles live in the management account, so the organization statements sit on them directly.
@@ -68,17 +68,17 @@ describe('policies with a reader role', () => {
   it('notes a reader trust that misses who reads, and says the plan role no longer reaches the access role', () => {
     expect(buildSetupPolicies(input(withReader())).notes.join('\n')).not.toMatch(/PROBLEM: organization.reader/);
     expect(buildSetupPolicies(input(withReader())).notes.join('\n')).toMatch(/the plan role may not assume OrganizationAccountAccessRole/);
-    const notes = buildSetupPolicies(input(withReader({ reader_trusted_role_arns: [PLAN] }))).notes.join('\n');
-    expect(notes).toMatch(/PROBLEM: organization.reader_trusted_role_arns does not list .*aws-access-as-code-apply/);
+    const notes = buildSetupPolicies(input(withReader({ reader_trusted_role_arns: [APPLY] }))).notes.join('\n');
+    expect(notes).toMatch(/PROBLEM: organization.reader_trusted_role_arns does not list .*aws-access-as-code-plan/);
   });
 
-  it('with an organization role, the reader trusts the read role and the organization role; only the latter reaches the access role', () => {
+  it('with an organization role, the reader trusts the read role only; only the organization role reaches the access role', () => {
     const orgRole = `arn:aws:iam::${MANAGEMENT}:role/aws-access-as-code-organization`;
     const orgReadRole = `arn:aws:iam::${MANAGEMENT}:role/aws-access-as-code-organization-read`;
-    const settings = withReader({ role_to_assume: orgRole, read_role_to_assume: orgReadRole, reader_trusted_role_arns: [orgReadRole, orgRole] });
+    const settings = withReader({ role_to_assume: orgRole, read_role_to_assume: orgReadRole, reader_trusted_role_arns: [orgReadRole] });
     const all = buildSetupPolicies(anInput(settings));
     expect(all.notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([]);
-    expect(all.notes.join('\n')).toMatch(/reader_trusted_role_arns lists the organization read role .*organization-read \(plans read through it\)/);
+    expect(all.notes.join('\n')).toMatch(/reader_trusted_role_arns lists the organization read role .*organization-read \(plans read through it; apply reads through OrganizationAccountAccessRole\)/);
     expect(assumable(buildPlanRolePermissions(anInput(settings)))).toEqual([orgReadRole]);
     expect(assumable(buildOrganizationReadRolePermissions(anInput(settings)))).toEqual(['arn:aws:iam::*:role/aws-access-as-code-reader']);
     expect(assumable(buildOrganizationRolePermissions(anInput(settings))).sort()).toEqual([
