@@ -47,9 +47,13 @@ export async function prepareRepo(): Promise<string> {
   for (const entry of ['settings.yaml', 'users', 'accounts', 'schema', 'CODEOWNERS']) {
     await cp(join(ROOT, entry), join(repo, entry), { recursive: true });
   }
+  // The repository's organization roles point at real accounts; here the reconciler works in moto's
+  // default account directly (read-role.test.ts adds its own read and write roles).
+  const withoutOrganizationRoles = (text: string) =>
+    replaceOnce(text, /^ {2}# Apply writes through role_to_assume[\s\S]*?reader_trusted_role_arns:\n(?: {4}- .*\n)+/m, '');
   await editFile(repo, 'settings.yaml', (text) =>
     replaceOnce(
-      replaceOnce(text, /^  id: "\d{12}"\n/m, `  id: "${USERS_ACCOUNT}"\n  role_to_assume: ${RECONCILER_ROLE}\n`),
+      replaceOnce(withoutOrganizationRoles(text), /^  id: "\d{12}"\n/m, `  id: "${USERS_ACCOUNT}"\n  role_to_assume: ${RECONCILER_ROLE}\n`),
       /^  management_account_id: "\d{12}"$/m,
       `  management_account_id: "${MANAGEMENT_ACCOUNT}"`,
     ),
