@@ -12,23 +12,12 @@ import { computePlan } from '../../src/core/plan.ts';
 import { readLiveState } from '../../src/ports/target.ts';
 import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
 import { aSandbox, type TempSandbox } from './fixtures.ts';
+import { seededRandom } from '../support/random.ts';
 
 const settings = someSettings();
 const USERS = Array.from({ length: 7 }, (_, i) => `user${i}@example.gov.uk`);
 const ACCOUNTS = ['alpha', 'bravo', 'charlie', 'delta'];
 const OUS = ['/', '/Workloads/Production', '/Sandbox'];
-
-/** mulberry32: a tiny seeded PRNG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface AccountMemory {
   state: AccountFile['state'];
@@ -85,7 +74,7 @@ describe('apply, then plan again', () => {
   it.each([1, 2, 3, 4, 5, 6])('converges in one apply at every step (seed %i)', async (seed) => {
     const s = await aSandbox({ settings, ouPaths: OUS });
     sandboxes.push(s);
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     const accounts = new Map<string, AccountMemory>();
     const policy = desiredPasswordPolicy(settings);
     for (let step = 0; step < 6; step += 1) {

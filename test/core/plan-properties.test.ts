@@ -8,23 +8,12 @@ import { IMPACT_ORDER, type Change } from '../../src/core/changes.ts';
 import type { AccountFile, DesiredState, LiveAccount, LiveState, LiveUser } from '../../src/core/model.ts';
 import { computePlan, subjectOf } from '../../src/core/plan.ts';
 import { aDesiredState, aLiveUser, anAccount, aUser, someSettings } from '../support/builders.ts';
-
-/** mulberry32: a tiny, good-enough seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/random.ts';
 
 class Random {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = prng(seed);
+    this.next = seededRandom(seed);
   }
   int(max: number): number {
     return Math.floor(this.next() * max);

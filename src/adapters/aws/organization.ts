@@ -586,15 +586,7 @@ export function createAwsOrganization(
         try {
           const role = await getRole(iam, roleName, context);
           if (role === undefined) {
-            await iam.send(
-              new CreateRoleCommand({
-                RoleName: roleName,
-                AssumeRolePolicyDocument: document,
-                MaxSessionDuration: 3600,
-                Description: 'Administrator role for the account bootstrap users (aws-access-as-code).',
-                Tags: toIamTags(withManagedBy(input.tags)),
-              }),
-            );
+            await createManagedRole(iam, roleName, document, input.tags, 'Administrator role for the account bootstrap users (aws-access-as-code).');
             await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
             return;
           }
@@ -605,12 +597,7 @@ export function createAwsOrganization(
           if (!isDeepStrictEqual(current, input.trustPolicy)) {
             await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
           }
-          const changedTags = Object.fromEntries(
-            Object.entries(input.tags).filter(([key, value]) => findTag(tags, key)?.value !== value),
-          );
-          if (Object.keys(changedTags).length > 0) {
-            await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(changedTags) }));
-          }
+          await tagRoleWhereDifferent(iam, roleName, tags, input.tags);
           // A run stopped between CreateRole and AttachRolePolicy leaves the role without it.
           if (!(await attachedPolicyArns(iam, roleName)).includes(ADMINISTRATOR_ACCESS)) {
             await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
@@ -631,15 +618,7 @@ export function createAwsOrganization(
         try {
           const role = await getRole(iam, roleName, context);
           if (role === undefined) {
-            await iam.send(
-              new CreateRoleCommand({
-                RoleName: roleName,
-                AssumeRolePolicyDocument: trust,
-                MaxSessionDuration: 3600,
-                Description: 'Read-only: lets aws-access-as-code plans read the bootstrap role.',
-                Tags: toIamTags(withManagedBy(input.tags)),
-              }),
-            );
+            await createManagedRole(iam, roleName, trust, input.tags, 'Read-only: lets aws-access-as-code plans read the bootstrap role.');
             await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: input.policyName, PolicyDocument: policy }));
             return;
           }
@@ -651,12 +630,7 @@ export function createAwsOrganization(
           if (!isSamePolicy(current, input.trustPolicy)) {
             await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }));
           }
-          const changedTags = Object.fromEntries(
-            Object.entries(input.tags).filter(([key, value]) => findTag(tags, key)?.value !== value),
-          );
-          if (Object.keys(changedTags).length > 0) {
-            await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(changedTags) }));
-          }
+          await tagRoleWhereDifferent(iam, roleName, tags, input.tags);
           let hasPolicy = false;
           for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
             for (const name of page.PolicyNames ?? []) {
@@ -799,4 +773,23 @@ function toOrgTags(tags: Tags): OrgTag[] {
 
 function toIamTags(tags: Tags): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** A role tagged managed-by, with a one-hour session limit (role chaining caps sessions at one hour). */
+async function createManagedRole(iam: IAMClient, roleName: string, trustPolicy: string, tags: Tags, description: string): Promise<void> {
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: roleName,
+      AssumeRolePolicyDocument: trustPolicy,
+      MaxSessionDuration: 3600,
+      Description: description,
+      Tags: toIamTags(withManagedBy(tags)),
+    }),
+  );
+}
+
+/** Writes only the tags whose value differs (keys compared ignoring case, as IAM does for roles). */
+async function tagRoleWhereDifferent(iam: IAMClient, roleName: string, current: Tags, wanted: Tags): Promise<void> {
+  const changed = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => findTag(current, key)?.value !== value));
+  if (Object.keys(changed).length > 0) await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(changed) }));
 }
