@@ -189,7 +189,7 @@ function describeTextProblem(
   if (foreign !== undefined) {
     const position = positionOfText(parsed, path, foreign.character);
     return {
-      message: `${label} contains ${describeCharacter(foreign.character)} at column ${position.col}, which is not allowed here (ASCII letters, digits and punctuation only), though it may look like one; retype it`,
+      message: `${label} contains ${describeCharacter(foreign.character)} at column ${position.col}; this field takes ASCII letters, digits and punctuation only, and the character may merely look like one of them: retype it`,
       position,
     };
   }

@@ -139,7 +139,7 @@ describe('look-alike characters in fields that take only ASCII', () => {
     ['team: plat\u00a0form', 2, '4:11', 'team contains U+00A0 NO-BREAK SPACE at column 11'],
   ])('%s', async (line, index, at, what) => {
     expect(await reported(USER, user(...withLine(index, line)))).toEqual([
-      `${at} fileMatchesSchema ${what}, which is not allowed here (ASCII letters, digits and punctuation only), though it may look like one; retype it`,
+      `${at} fileMatchesSchema ${what}; this field takes ASCII letters, digits and punctuation only, and the character may merely look like one of them: retype it`,
     ]);
   });
 });

@@ -116,7 +116,7 @@ function networkFailureOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && NETWORK_FAILURES[code] !== undefined) return code;
-  return awsErrorName(error) === 'Timeout' && httpStatus(error) === undefined ? 'ETIMEDOUT' : undefined;
+  return awsErrorName(error) === 'TimeoutError' && httpStatus(error) === undefined ? 'ETIMEDOUT' : undefined;
 }
 
 /**
