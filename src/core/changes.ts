@@ -85,6 +85,12 @@ export interface UpdateAccount {
   kind: 'update-account';
   accountName: string;
   accountId: string;
+  /**
+   * Set when the account exists without the managed-by tag and its file says `adopt: true`: this
+   * change takes it over (ranked `access`). `bootstrapRole`: the plan also creates the bootstrap
+   * administrator role in it.
+   */
+  adopt?: { bootstrapRole: boolean };
   move?: { from: string; to: string };
   setTags: Tags;
   removeTags: readonly string[];

@@ -60,6 +60,7 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import { isSamePolicy } from '../../core/plan.ts';
+import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-accounts.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
@@ -135,6 +136,8 @@ export function createAwsOrganization(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const usersAccountId = settings.users_account.id;
   const ouIds = new Map<string, string>();
+  // The project's own accounts: refused here too, whatever asks (defence in depth behind the planner).
+  const protectedIds = protectedAccounts(settings);
 
   /** One Organizations call, retried on ConcurrentModificationException, translated on failure. */
   async function call<T>(context: string, fn: () => Promise<T>): Promise<T> {
@@ -507,6 +510,7 @@ export function createAwsOrganization(
     },
 
     async moveAccount(accountId: string, ouPath: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'move');
       const destination = await resolveOuPath(ouPath);
       const source = await call(`finding the current OU of account ${accountId}`, async () => {
         for await (const page of paginateListParents({ client: org }, { ChildId: accountId })) {
@@ -535,6 +539,7 @@ export function createAwsOrganization(
     },
 
     async tagAccount(accountId: string, tags: Tags): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'tag');
       if (Object.keys(tags).length === 0) return;
       await call(`tagging account ${accountId}`, () =>
         org.send(new TagResourceCommand({ ResourceId: accountId, Tags: toOrgTags(tags) })),
@@ -542,6 +547,7 @@ export function createAwsOrganization(
     },
 
     async untagAccount(accountId: string, keys: readonly string[]): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'untag');
       if (keys.length === 0) return;
       await call(`untagging account ${accountId}`, () =>
         org.send(new UntagResourceCommand({ ResourceId: accountId, TagKeys: [...keys] })),
@@ -549,6 +555,7 @@ export function createAwsOrganization(
     },
 
     async closeAccount(accountId: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'close');
       // Only what the project owns, as for bootstrap roles: the planner never asks to close an
       // unmanaged account, and this keeps it so whoever calls the port (the apply role's
       // CloseOnlyManagedAccounts statement says the same to AWS).
@@ -579,6 +586,7 @@ export function createAwsOrganization(
     },
 
     async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
+      refuseProtectedAccount(protectedIds, input.accountId, 'put a bootstrap role in');
       const { accountId, roleName } = input;
       const context = `putting role ${roleName} in account ${accountId}`;
       const document = JSON.stringify(input.trustPolicy);
@@ -609,6 +617,7 @@ export function createAwsOrganization(
     },
 
     async putReaderRole(input: ReaderRoleInput): Promise<void> {
+      refuseProtectedAccount(protectedIds, input.accountId, 'put a reader role in');
       const { accountId, roleName } = input;
       const context = `putting role ${roleName} in account ${accountId}`;
       const trust = JSON.stringify(input.trustPolicy);
@@ -656,6 +665,7 @@ export function createAwsOrganization(
     },
 
     async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'delete the bootstrap role in');
       const context = `deleting role ${roleName} in account ${accountId}`;
       await withMemberIam(accountId, async (iam) => {
         try {
