@@ -160,12 +160,14 @@ function sameBaseline(a: Baseline, b: Baseline): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+const as = (arn: string | undefined): string => (arn === undefined ? '' : ` as ${arn}`);
+
 export function describeBaseline(baseline: Baseline): string {
   switch (baseline.kind) {
     case 'sandbox':
       return `the sandbox (${baseline.path})`;
     case 'aws':
-      return `AWS (users account ${baseline.usersAccountId}, management account ${baseline.managementAccountId})`;
+      return `AWS (users account ${baseline.usersAccountId}${as(baseline.usersPrincipalArn)}, management account ${baseline.managementAccountId}${as(baseline.managementPrincipalArn)})`;
     case 'git':
       return `the files at ${baseline.ref}`;
     default:

@@ -178,7 +178,14 @@ export interface LiveOrganization {
 /** What the plan was compared against; every rendering names it. */
 export type Baseline =
   | { kind: 'sandbox'; path: string }
-  | { kind: 'aws'; usersAccountId: string; managementAccountId: string }
+  | {
+      kind: 'aws';
+      usersAccountId: string;
+      managementAccountId: string;
+      /** The principals STS confirmed before the first read (absent only where nothing was asked). */
+      usersPrincipalArn?: string;
+      managementPrincipalArn?: string;
+    }
   | { kind: 'git'; ref: string };
 
 export interface LiveState {

@@ -7,7 +7,8 @@
  * ```
  * {
  *   "baseline": { "kind": "sandbox", "path": string }
- *             | { "kind": "aws", "usersAccountId": string, "managementAccountId": string }
+ *             | { "kind": "aws", "usersAccountId": string, "managementAccountId": string,
+ *                 "usersPrincipalArn"?: string, "managementPrincipalArn"?: string }   // verified by STS
  *             | { "kind": "git", "ref": string },
  *   "changes": [            // sorted: destructive, access, routine; then kind; then name
  *     {
