@@ -26,6 +26,7 @@ import { renderPlanText } from '../../render/plan-text.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { escapeData, renderProblemsText } from '../../render/problems.ts';
 import type { CliContext, Command } from '../context.ts';
+import { lockStoreFor, takeApplyLock } from './lock.ts';
 
 type TargetKind = 'sandbox' | 'aws';
 
@@ -205,6 +206,22 @@ export const apply: Command = async (ctx) => {
   const desired = await loadValidated(ctx);
   if (!desired) return 1;
   const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
+  // One apply at a time: held from before the first read until this command returns.
+  const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);
+  try {
+    return await applyLocked(ctx, desired, target, values, format);
+  } finally {
+    await lock.release();
+  }
+};
+
+async function applyLocked(
+  ctx: CliContext,
+  desired: DesiredState,
+  target: Target,
+  values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined },
+  format: string,
+): Promise<number> {
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
   ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
@@ -232,4 +249,4 @@ export const apply: Command = async (ctx) => {
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
-};
+}
