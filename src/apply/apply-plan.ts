@@ -489,7 +489,10 @@ class Run {
         if (status.accountId === undefined) throw new AppError('account-creation-failed', `Request ${requestId} succeeded without an account id.`);
         return status.accountId;
       }
-      if (status.state === 'FAILED') throw creationFailure(change, requestId, status.failureReason);
+      if (status.state === 'FAILED') {
+        const owner = status.failureReason === 'EMAIL_ALREADY_EXISTS' ? await this.emailOwner(change) : undefined;
+        throw creationFailure(change, requestId, status.failureReason, owner);
+      }
       if (waited >= this.timing.creationMaxWaitMs) {
         throw new AppError(
           'account-creation-timeout',
@@ -501,6 +504,18 @@ class Run {
       await this.deps.sleep(delay);
       waited += delay;
       delay = Math.min(delay * 2, this.timing.creationMaxDelayMs);
+    }
+  }
+
+  /** Who has the root email AWS says is taken: an account in this Organization, or one outside it. */
+  private async emailOwner(change: CreateAccount): Promise<string> {
+    try {
+      const found = await this.deps.target.organization.findAccounts({ name: change.accountName, email: change.email });
+      const owner = found.find((account) => account.email.toLowerCase() === change.email.toLowerCase());
+      if (owner === undefined) return 'No account in this Organization has it, so it belongs to an AWS account outside it.';
+      return `It belongs to account ${owner.id} (${owner.name}, ${owner.state}${owner.managed ? ', managed by this project' : ', not created by this project'}) in this Organization.`;
+    } catch (error) {
+      return `Looking for the account that has it failed too: ${this.describeError(error).message}`;
     }
   }
 
@@ -610,14 +625,16 @@ class Run {
   }
 }
 
-function creationFailure(change: CreateAccount, requestId: string, reason: string | undefined): AppError {
+function creationFailure(change: CreateAccount, requestId: string, reason: string | undefined, emailOwner?: string): AppError {
   const what = `AWS could not create account ${change.accountName} (request ${requestId}, ${reason ?? 'no reason given'})`;
   const file = `accounts/${change.accountName}.yaml`;
   switch (reason) {
     case 'EMAIL_ALREADY_EXISTS':
-      return new AppError('account-email-taken', `${what}: the root email ${change.email} already belongs to another AWS account.`, {
+      return new AppError('account-email-taken', `${what}: the root email ${change.email} already belongs to another AWS account. ${emailOwner ?? ''}`.trimEnd(), {
         fault: 'user',
-        hint: `Give the account another root_email in ${file}. If that account is the one you meant, it already exists outside the Organization: invite it instead.`,
+        hint:
+          `Give the account another root_email in ${file}. If that account is the one you meant: in this Organization, put its id in ${file} ` +
+          'with adopt: true; outside it, invite it into the Organization first.',
       });
     case 'INVALID_EMAIL':
       return new AppError('account-email-invalid', `${what}: AWS does not accept the root email ${change.email}.`, {

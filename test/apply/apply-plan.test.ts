@@ -500,6 +500,23 @@ describe('account creation', () => {
     expect(report.results[0]?.error?.hint).toBeTruthy();
   });
 
+  it('EMAIL_ALREADY_EXISTS finds and reports the account that has the root email (the sandbox checks emails as AWS does)', async () => {
+    const s = await sandbox();
+    const first = await s.target.organization.startAccountCreation({
+      accountName: 'first',
+      email: 'aws-root+doomed@example.gov.uk',
+      tags: MANAGED,
+      accessRoleName: 'OrganizationAccountAccessRole',
+    });
+    const { accountId } = await s.target.organization.describeAccountCreation(first);
+    const report = await applyPlan(aPlan(s.target, [createChange('doomed')]), depsFor(s.target).deps);
+    expect(report.results[0]?.error).toMatchObject({
+      code: 'account-email-taken',
+      message: `AWS could not create account doomed (request car-sandbox00000002, EMAIL_ALREADY_EXISTS): the root email aws-root+doomed@example.gov.uk already belongs to another AWS account. It belongs to account ${accountId} (first, ACTIVE, managed by this project) in this Organization.`,
+    });
+    expect(report.results[0]?.error?.hint).toContain('adopt: true');
+  });
+
   it('retries the bootstrap role while the new account is not ready, then sends the email', async () => {
     const s = await sandbox();
     await s.target.usersAccount.createUser(ADA, MANAGED);

@@ -17,7 +17,7 @@ import {
 import { closureQuota } from '../../core/plan.ts';
 import { refuseProtectedAccount } from '../../core/protected-accounts.ts';
 import { summarizeTrustPolicy } from '../../core/trust-policy.ts';
-import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
+import type { BootstrapRoleInput, CreateAccountInput, FoundAccount, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
 import type { SandboxAccount, SandboxCreation, SandboxState, SandboxStore } from './state.ts';
 
@@ -151,6 +151,13 @@ export class SandboxOrganization implements OrganizationPort {
       });
       return requestId;
     });
+  }
+
+  async findAccounts(query: { name: string; email: string }): Promise<FoundAccount[]> {
+    const state = await this.store.read();
+    return state.organization.accounts
+      .filter((account) => account.name === query.name || account.email.toLowerCase() === query.email.toLowerCase())
+      .map((account) => ({ id: account.id, name: account.name, email: account.email, state: account.status, managed: isManaged(account.tags) }));
   }
 
   async describeAccountCreation(requestId: string): Promise<LiveAccountCreation> {

@@ -171,6 +171,7 @@ describe('access granted outside the group', () => {
     const organization: OrganizationPort = {
       readOrganization: async () => ({ accounts: [], ouPaths: ['/'], creations: [], closedInLast30Days: 0, memberAccountCount: 0 }),
       startAccountCreation: refuse,
+      findAccounts: refuse,
       describeAccountCreation: refuse,
       moveAccount: refuse,
       tagAccount: refuse,
