@@ -29,7 +29,9 @@ import {
 import { AppError, isAppError } from '../core/errors.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
+  CREDENTIALS_PENDING_TAG,
   CREDENTIALS_SENT_TAG,
+  REQUESTER_NOTICE_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   type Baseline,
@@ -38,6 +40,7 @@ import {
 import { closureQuota } from '../core/plan.ts';
 import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from '../core/reader-role.ts';
 import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
+import type { EmailMessage } from '../ports/mailer.ts';
 import type { Target } from '../ports/target.ts';
 import {
   accountClosedEmail,
@@ -141,6 +144,7 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'put-reader-role':
       return 3;
     case 'send-account-email':
+    case 'notify-requester':
       return 4;
     case 'delete-user':
       return 5;
@@ -180,6 +184,7 @@ function userNameOf(change: Change): string | undefined {
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
       return change.userName;
     default:
@@ -261,6 +266,7 @@ class Run {
   /** Users still named by a trust change that failed: deleting them waits for a later run. */
   private readonly stillTrusted = new Map<string, string>();
   private readonly failedAccounts = new Set<string>();
+  private readonly failedUsers = new Set<string>();
 
   constructor(plan: Plan, deps: ApplyDeps) {
     this.plan = plan;
@@ -319,6 +325,9 @@ class Run {
       const because = this.stillTrusted.get(change.userName.toLowerCase());
       if (because !== undefined) return `still named in the bootstrap role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
     }
+    if (change.kind === 'notify-requester' && this.failedUsers.has(change.userName.toLowerCase())) {
+      return `a change to ${change.userName} failed, so the notice would announce credentials that may not have been sent; it is sent on a later run`;
+    }
     if (change.kind === 'send-account-email' && this.failedAccounts.has(change.accountName)) {
       return `a change to ${change.accountName} failed, so its email would describe a role that may not be there; it is sent on a later run`;
     }
@@ -327,6 +336,7 @@ class Run {
 
   private noteFailedTrust(change: Change): void {
     if ('accountName' in change) this.failedAccounts.add(change.accountName);
+    if ('userName' in change) this.failedUsers.add(change.userName.toLowerCase());
     if (change.kind === 'put-bootstrap-role') {
       for (const name of [...change.trustedUsers, ...(change.previouslyTrusted ?? [])]) {
         this.stillTrusted.set(name.toLowerCase(), change.accountName);
@@ -365,6 +375,8 @@ class Run {
         return this.putReaderRole(change.accountName, change.accountId, change.trustedRoleArns);
       case 'send-account-email':
         return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
+      case 'notify-requester':
+        return this.notifyRequester(change.userName, change.fullName, change.requestedBy);
       case 'close-account':
         return this.closeAccount(change, warnings);
       default:
@@ -385,8 +397,10 @@ class Run {
   private async createUser(change: CreateUser, warnings: string[]): Promise<void> {
     const { usersAccount, mailer } = this.deps.target;
     const { settings } = this.deps;
+    const noticeOwed = change.requestedBy.toLowerCase() !== change.userName.toLowerCase();
     try {
-      await usersAccount.createUser(change.userName, change.tags);
+      // The notice is owed from the start: a run stopped anywhere after this sends it on the next.
+      await usersAccount.createUser(change.userName, noticeOwed ? { ...change.tags, [REQUESTER_NOTICE_TAG]: 'true' } : change.tags);
     } catch (error) {
       if (isAppError(error) && error.code === 'user-exists') {
         throw new AppError(
@@ -399,21 +413,40 @@ class Run {
       throw error;
     }
     await usersAccount.addUserToGroup(change.userName, change.group);
-    const password = this.newPassword();
-    await usersAccount.setTemporaryPassword(change.userName, password);
-    await mailer.send(welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password }));
-    // Only now: if the email never went out, the missing tag makes the next plan issue a new password.
-    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });
-
-    if (change.requestedBy.toLowerCase() !== change.userName.toLowerCase()) {
+    await this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) =>
+      welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword }),
+    );
+    if (noticeOwed) {
       try {
-        await mailer.send(
-          requesterNoticeEmail({ settings, requestedBy: change.requestedBy, userName: change.userName, fullName: change.fullName }),
-        );
+        await this.notifyRequester(change.userName, change.fullName, change.requestedBy);
       } catch (error) {
-        warnings.push(`the notice to ${change.requestedBy} was not sent: ${this.describeError(error).message}`);
+        // Still tagged as owed: the next plan sends it.
+        warnings.push(`the notice to ${change.requestedBy} was not sent (it is sent on the next run): ${this.describeError(error).message}`);
       }
     }
+  }
+
+  /**
+   * A new temporary password, emailed, then recorded as sent. The user is tagged credentials-pending
+   * first: if apply may not tag it, that fails here, before any password change or email, instead of
+   * after them (which would make every run reset and email the password again, for ever).
+   */
+  private async sendCredentials(userName: string, token: string, email: (temporaryPassword: string) => EmailMessage): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    await usersAccount.tagUser(userName, { [CREDENTIALS_PENDING_TAG]: token });
+    const password = this.newPassword();
+    await usersAccount.setTemporaryPassword(userName, password);
+    await mailer.send(email(password));
+    // Only now: if the email never went out, the missing tag makes the next plan issue a new password.
+    await usersAccount.tagUser(userName, { [CREDENTIALS_SENT_TAG]: token });
+    await usersAccount.untagUser(userName, [CREDENTIALS_PENDING_TAG]);
+  }
+
+  /** The requester's notice, then the tag that said it was owed goes. */
+  private async notifyRequester(userName: string, fullName: string, requestedBy: string): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    await mailer.send(requesterNoticeEmail({ settings: this.deps.settings, requestedBy, userName, fullName }));
+    await usersAccount.untagUser(userName, [REQUESTER_NOTICE_TAG]);
   }
 
   private async updateUser(change: UpdateUser): Promise<void> {
@@ -428,14 +461,12 @@ class Run {
   }
 
   private async resetPassword(change: ResetPassword): Promise<void> {
-    const { usersAccount, mailer } = this.deps.target;
     const { settings } = this.deps;
-    const password = this.newPassword();
-    await usersAccount.setTemporaryPassword(change.userName, password);
-    const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password };
-    // A user whose welcome email never arrived gets the whole welcome, not a bare reset notice.
-    await mailer.send(change.why === 'welcome-email-not-sent' ? welcomeEmail(input) : passwordResetEmail(input));
-    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });
+    await this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) => {
+      const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword };
+      // A user whose welcome email never arrived gets the whole welcome, not a bare reset notice.
+      return change.why === 'welcome-email-not-sent' ? welcomeEmail(input) : passwordResetEmail(input);
+    });
   }
 
   private newPassword(): string {

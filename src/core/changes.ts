@@ -43,6 +43,17 @@ export interface ResetPassword {
   why: 'password-reset-requested' | 'welcome-email-not-sent';
 }
 
+/**
+ * The notice to whoever asked for a user ("X now has a user"), which a previous run did not get to
+ * send (the user still carries the requester-notice-pending tag).
+ */
+export interface NotifyRequester {
+  kind: 'notify-requester';
+  userName: string;
+  fullName: string;
+  requestedBy: string;
+}
+
 export interface DeleteUser {
   kind: 'delete-user';
   userName: string;
@@ -154,6 +165,7 @@ export type Change =
   | CreateUser
   | UpdateUser
   | ResetPassword
+  | NotifyRequester
   | DeleteUser
   | UpdatePasswordPolicy
   | UpdateGroup

@@ -33,6 +33,7 @@ import {
   CREDENTIALS_SENT_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
+  REQUESTER_NOTICE_TAG,
   credentialsToken,
   findTag,
   isManaged,
@@ -63,6 +64,7 @@ export const KIND_ORDER: readonly ChangeKind[] = [
   'update-user',
   'update-account',
   'send-account-email',
+  'notify-requester',
 ];
 
 /**
@@ -102,6 +104,7 @@ export function impactOf(change: Change): Impact {
       return change.adopt === undefined ? 'routine' : 'access';
     case 'put-reader-role':
     case 'send-account-email':
+    case 'notify-requester':
       return 'routine';
     default:
       return assertNever(change);
@@ -114,6 +117,7 @@ export function subjectOf(change: Change): string {
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
       return change.userName;
     case 'update-password-policy':
@@ -154,6 +158,7 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
     case 'update-password-policy':
     case 'update-account':
     case 'send-account-email':
+    case 'notify-requester':
       return 'change';
     default:
       return assertNever(change);
@@ -226,6 +231,8 @@ export function summarizeChange(change: Change): string {
       return change.why === 'password-reset-requested'
         ? `reset the password of ${change.userName} (password_reset is now ${change.credentialsToken}) and email a new temporary password`
         : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
+    case 'notify-requester':
+      return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
     case 'delete-user':
       return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships`;
     case 'update-password-policy':
@@ -469,6 +476,10 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, o
       credentialsToken: token,
       why: sent === undefined ? 'welcome-email-not-sent' : 'password-reset-requested',
     });
+  }
+  // Apply sends it after the welcome email (on the resumed path too) and then removes the tag.
+  if (findTag(liveUser.tags, REQUESTER_NOTICE_TAG) !== undefined && lower(user.data.requested_by) !== lower(user.userName)) {
+    out.changes.push({ kind: 'notify-requester', userName: liveUser.userName, fullName: user.data.name, requestedBy: user.data.requested_by });
   }
 }
 

@@ -83,6 +83,7 @@ export function changeDetails(change: Change): string[] {
     case 'close-account':
       return [`notice to: ${change.recipients.join(', ')}`];
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
     case 'delete-bootstrap-role':
     case 'send-account-email':
