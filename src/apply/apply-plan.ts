@@ -29,7 +29,9 @@ import {
 import { AppError, isAppError } from '../core/errors.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
+  CREDENTIALS_PENDING_TAG,
   CREDENTIALS_SENT_TAG,
+  REQUESTER_NOTICE_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   type Baseline,
@@ -38,6 +40,7 @@ import {
 import { closureQuota } from '../core/plan.ts';
 import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from '../core/reader-role.ts';
 import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
+import type { EmailMessage } from '../ports/mailer.ts';
 import type { Target } from '../ports/target.ts';
 import {
   accountClosedEmail,
@@ -141,6 +144,7 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'put-reader-role':
       return 3;
     case 'send-account-email':
+    case 'notify-requester':
       return 4;
     case 'delete-user':
       return 5;
@@ -160,12 +164,14 @@ function sameBaseline(a: Baseline, b: Baseline): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+const as = (arn: string | undefined): string => (arn === undefined ? '' : ` as ${arn}`);
+
 export function describeBaseline(baseline: Baseline): string {
   switch (baseline.kind) {
     case 'sandbox':
       return `the sandbox (${baseline.path})`;
     case 'aws':
-      return `AWS (users account ${baseline.usersAccountId}, management account ${baseline.managementAccountId})`;
+      return `AWS (users account ${baseline.usersAccountId}${as(baseline.usersPrincipalArn)}, management account ${baseline.managementAccountId}${as(baseline.managementPrincipalArn)})`;
     case 'git':
       return `the files at ${baseline.ref}`;
     default:
@@ -178,6 +184,7 @@ function userNameOf(change: Change): string | undefined {
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
       return change.userName;
     default:
@@ -259,6 +266,7 @@ class Run {
   /** Users still named by a trust change that failed: deleting them waits for a later run. */
   private readonly stillTrusted = new Map<string, string>();
   private readonly failedAccounts = new Set<string>();
+  private readonly failedUsers = new Set<string>();
 
   constructor(plan: Plan, deps: ApplyDeps) {
     this.plan = plan;
@@ -317,6 +325,9 @@ class Run {
       const because = this.stillTrusted.get(change.userName.toLowerCase());
       if (because !== undefined) return `still named in the bootstrap role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
     }
+    if (change.kind === 'notify-requester' && this.failedUsers.has(change.userName.toLowerCase())) {
+      return `a change to ${change.userName} failed, so the notice would announce credentials that may not have been sent; it is sent on a later run`;
+    }
     if (change.kind === 'send-account-email' && this.failedAccounts.has(change.accountName)) {
       return `a change to ${change.accountName} failed, so its email would describe a role that may not be there; it is sent on a later run`;
     }
@@ -325,6 +336,7 @@ class Run {
 
   private noteFailedTrust(change: Change): void {
     if ('accountName' in change) this.failedAccounts.add(change.accountName);
+    if ('userName' in change) this.failedUsers.add(change.userName.toLowerCase());
     if (change.kind === 'put-bootstrap-role') {
       for (const name of [...change.trustedUsers, ...(change.previouslyTrusted ?? [])]) {
         this.stillTrusted.set(name.toLowerCase(), change.accountName);
@@ -363,6 +375,8 @@ class Run {
         return this.putReaderRole(change.accountName, change.accountId, change.trustedRoleArns);
       case 'send-account-email':
         return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
+      case 'notify-requester':
+        return this.notifyRequester(change.userName, change.fullName, change.requestedBy);
       case 'close-account':
         return this.closeAccount(change, warnings);
       default:
@@ -383,8 +397,10 @@ class Run {
   private async createUser(change: CreateUser, warnings: string[]): Promise<void> {
     const { usersAccount, mailer } = this.deps.target;
     const { settings } = this.deps;
+    const noticeOwed = change.requestedBy.toLowerCase() !== change.userName.toLowerCase();
     try {
-      await usersAccount.createUser(change.userName, change.tags);
+      // The notice is owed from the start: a run stopped anywhere after this sends it on the next.
+      await usersAccount.createUser(change.userName, noticeOwed ? { ...change.tags, [REQUESTER_NOTICE_TAG]: 'true' } : change.tags);
     } catch (error) {
       if (isAppError(error) && error.code === 'user-exists') {
         throw new AppError(
@@ -397,21 +413,40 @@ class Run {
       throw error;
     }
     await usersAccount.addUserToGroup(change.userName, change.group);
-    const password = this.newPassword();
-    await usersAccount.setTemporaryPassword(change.userName, password);
-    await mailer.send(welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password }));
-    // Only now: if the email never went out, the missing tag makes the next plan issue a new password.
-    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });
-
-    if (change.requestedBy.toLowerCase() !== change.userName.toLowerCase()) {
+    await this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) =>
+      welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword }),
+    );
+    if (noticeOwed) {
       try {
-        await mailer.send(
-          requesterNoticeEmail({ settings, requestedBy: change.requestedBy, userName: change.userName, fullName: change.fullName }),
-        );
+        await this.notifyRequester(change.userName, change.fullName, change.requestedBy);
       } catch (error) {
-        warnings.push(`the notice to ${change.requestedBy} was not sent: ${this.describeError(error).message}`);
+        // Still tagged as owed: the next plan sends it.
+        warnings.push(`the notice to ${change.requestedBy} was not sent (it is sent on the next run): ${this.describeError(error).message}`);
       }
     }
+  }
+
+  /**
+   * A new temporary password, emailed, then recorded as sent. The user is tagged credentials-pending
+   * first: if apply may not tag it, that fails here, before any password change or email, instead of
+   * after them (which would make every run reset and email the password again, for ever).
+   */
+  private async sendCredentials(userName: string, token: string, email: (temporaryPassword: string) => EmailMessage): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    await usersAccount.tagUser(userName, { [CREDENTIALS_PENDING_TAG]: token });
+    const password = this.newPassword();
+    await usersAccount.setTemporaryPassword(userName, password);
+    await mailer.send(email(password));
+    // Only now: if the email never went out, the missing tag makes the next plan issue a new password.
+    await usersAccount.tagUser(userName, { [CREDENTIALS_SENT_TAG]: token });
+    await usersAccount.untagUser(userName, [CREDENTIALS_PENDING_TAG]);
+  }
+
+  /** The requester's notice, then the tag that said it was owed goes. */
+  private async notifyRequester(userName: string, fullName: string, requestedBy: string): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    await mailer.send(requesterNoticeEmail({ settings: this.deps.settings, requestedBy, userName, fullName }));
+    await usersAccount.untagUser(userName, [REQUESTER_NOTICE_TAG]);
   }
 
   private async updateUser(change: UpdateUser): Promise<void> {
@@ -426,14 +461,12 @@ class Run {
   }
 
   private async resetPassword(change: ResetPassword): Promise<void> {
-    const { usersAccount, mailer } = this.deps.target;
     const { settings } = this.deps;
-    const password = this.newPassword();
-    await usersAccount.setTemporaryPassword(change.userName, password);
-    const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password };
-    // A user whose welcome email never arrived gets the whole welcome, not a bare reset notice.
-    await mailer.send(change.why === 'welcome-email-not-sent' ? welcomeEmail(input) : passwordResetEmail(input));
-    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });
+    await this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) => {
+      const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword };
+      // A user whose welcome email never arrived gets the whole welcome, not a bare reset notice.
+      return change.why === 'welcome-email-not-sent' ? welcomeEmail(input) : passwordResetEmail(input);
+    });
   }
 
   private newPassword(): string {
@@ -487,7 +520,10 @@ class Run {
         if (status.accountId === undefined) throw new AppError('account-creation-failed', `Request ${requestId} succeeded without an account id.`);
         return status.accountId;
       }
-      if (status.state === 'FAILED') throw creationFailure(change, requestId, status.failureReason);
+      if (status.state === 'FAILED') {
+        const owner = status.failureReason === 'EMAIL_ALREADY_EXISTS' ? await this.emailOwner(change) : undefined;
+        throw creationFailure(change, requestId, status.failureReason, owner);
+      }
       if (waited >= this.timing.creationMaxWaitMs) {
         throw new AppError(
           'account-creation-timeout',
@@ -499,6 +535,18 @@ class Run {
       await this.deps.sleep(delay);
       waited += delay;
       delay = Math.min(delay * 2, this.timing.creationMaxDelayMs);
+    }
+  }
+
+  /** Who has the root email AWS says is taken: an account in this Organization, or one outside it. */
+  private async emailOwner(change: CreateAccount): Promise<string> {
+    try {
+      const found = await this.deps.target.organization.findAccounts({ name: change.accountName, email: change.email });
+      const owner = found.find((account) => account.email.toLowerCase() === change.email.toLowerCase());
+      if (owner === undefined) return 'No account in this Organization has it, so it belongs to an AWS account outside it.';
+      return `It belongs to account ${owner.id} (${owner.name}, ${owner.state}${owner.managed ? ', managed by this project' : ', not created by this project'}) in this Organization.`;
+    } catch (error) {
+      return `Looking for the account that has it failed too: ${this.describeError(error).message}`;
     }
   }
 
@@ -608,14 +656,16 @@ class Run {
   }
 }
 
-function creationFailure(change: CreateAccount, requestId: string, reason: string | undefined): AppError {
+function creationFailure(change: CreateAccount, requestId: string, reason: string | undefined, emailOwner?: string): AppError {
   const what = `AWS could not create account ${change.accountName} (request ${requestId}, ${reason ?? 'no reason given'})`;
   const file = `accounts/${change.accountName}.yaml`;
   switch (reason) {
     case 'EMAIL_ALREADY_EXISTS':
-      return new AppError('account-email-taken', `${what}: the root email ${change.email} already belongs to another AWS account.`, {
+      return new AppError('account-email-taken', `${what}: the root email ${change.email} already belongs to another AWS account. ${emailOwner ?? ''}`.trimEnd(), {
         fault: 'user',
-        hint: `Give the account another root_email in ${file}. If that account is the one you meant, it already exists outside the Organization: invite it instead.`,
+        hint:
+          `Give the account another root_email in ${file}. If that account is the one you meant: in this Organization, put its id in ${file} ` +
+          'with adopt: true; outside it, invite it into the Organization first.',
       });
     case 'INVALID_EMAIL':
       return new AppError('account-email-invalid', `${what}: AWS does not accept the root email ${change.email}.`, {

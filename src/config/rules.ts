@@ -7,6 +7,7 @@
  */
 import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
 import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
+import { allowedRootEmailDomains, protectedAccounts } from '../core/protected-accounts.ts';
 import { anError, aWarning, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { type Codeowners, ownersOf } from './codeowners.ts';
@@ -383,6 +384,54 @@ export function rootEmailsAreUnique(input: RuleInput): Problem[] {
   return problems;
 }
 
+/**
+ * No account file names one of the project's own accounts (the management account, the users
+ * account, settings.yaml protected_accounts): files in accounts/ are reviewed by the user-management
+ * code owners, not the platform team, so adopting, tagging, moving or closing those must be impossible
+ * from there.
+ */
+export function accountFilesAvoidProtectedAccounts(input: RuleInput): Problem[] {
+  const settings = input.settings?.data;
+  if (settings === undefined) return [];
+  const protectedIds = protectedAccounts(settings);
+  return input.accounts.flatMap((account) => {
+    const id = account.data.id;
+    const why = id === undefined ? undefined : protectedIds.get(id);
+    if (why === undefined) return [];
+    return [
+      anError(
+        'accountFilesAvoidProtectedAccounts',
+        account.file,
+        at(account, ['id']),
+        `id ${id} is ${why}: an account file may never name it (it would be adopted, tagged, moved, given a bootstrap role or closed); remove the id, or the file`,
+      ),
+    ];
+  });
+}
+
+/**
+ * The root email (given, or generated from the template) is on an allowed domain
+ * (organization.root_email_domains, else the template's domain): whoever receives the root email
+ * can take the account over.
+ */
+export function rootEmailsAreOnAllowedDomains(input: RuleInput): Problem[] {
+  const settings = input.settings?.data;
+  if (settings === undefined) return [];
+  const allowed = allowedRootEmailDomains(settings);
+  return input.accounts.flatMap((account) => {
+    const email = rootEmailOf(account.data, settings);
+    if (allowed.includes(domainOf(email))) return [];
+    return [
+      anError(
+        'rootEmailsAreOnAllowedDomains',
+        account.file,
+        at(account, [account.data.root_email !== undefined ? 'root_email' : 'name']),
+        `root email ${email} is not on an allowed domain (${allowed.join(', ')}); whoever receives it owns the account: use an address on ${allowed.length === 1 ? 'that domain' : 'one of them'}, or ask the platform team to add the domain to organization.root_email_domains`,
+      ),
+    ];
+  });
+}
+
 /** Everyone listed in bootstrap.users has a file in users/. */
 export function everyBootstrapUserExists(input: RuleInput): Problem[] {
   const files = new Set(input.files);
@@ -483,6 +532,8 @@ export const crossFileRules: readonly Rule[] = [
   accountNamesAreUniqueAndWellFormed,
   rootEmailsAreAtMost64Characters,
   rootEmailsAreUnique,
+  accountFilesAvoidProtectedAccounts,
+  rootEmailsAreOnAllowedDomains,
   everyBootstrapUserExists,
   activeBootstrapNeedsUsers,
   accountTagsAvoidProjectKeys,

@@ -54,11 +54,15 @@ export interface AccountFile {
    */
   organizational_unit: string;
   /**
-   * The 12-digit AWS account id, once known. Optional: accounts are matched by name and root email. Must be quoted, or YAML reads it as a number.
+   * The 12-digit AWS account id, once known. Must be quoted, or YAML reads it as a number. An account this project created is found by its name even without it; an existing account it did not create is taken over only with adopt: true and this id. Never the management account, the users account or one in settings.yaml protected_accounts.
    */
   id?: string;
   /**
-   * The account's root user email. Optional: by default it is generated from organization.root_email_template in settings.yaml. At most 64 characters (AWS limit) and unique across AWS.
+   * true to take over the existing account with this id, which this project did not create (it has no managed-by tag): apply tags it and creates the bootstrap role in it, an administrator role in an account someone else made. Requires id. Never implicit: an unmanaged account whose name or root email matches a file is refused, not adopted.
+   */
+  adopt?: boolean;
+  /**
+   * The account's root user email. Optional: by default it is generated from organization.root_email_template in settings.yaml. At most 64 characters (AWS limit), unique across AWS, and on one of organization.root_email_domains (by default the template's domain): whoever holds the root email owns the account.
    */
   root_email?: string;
   /**
@@ -215,6 +219,12 @@ export interface SettingsFile {
      * Root email of new accounts; '{name}' is replaced by the account name. The result must be at most 64 characters.
      */
     root_email_template: string;
+    /**
+     * Domains an account's root email may be on. Whoever receives the root email can take over the account, so a file may not send it elsewhere. Absent: the domain of root_email_template only. Exact domains: a subdomain is not included.
+     *
+     * @minItems 1
+     */
+    root_email_domains?: [Domain, ...Domain[]];
   };
   /**
    * How emails are sent (Amazon SES).
@@ -247,6 +257,10 @@ export interface SettingsFile {
    * IAM user names the reconciler never changes or deletes, even if tagged as managed (break-glass users, for example).
    */
   protected_users: string[];
+  /**
+   * Account ids that account files may never name or reach (adopt, tag, move, give a bootstrap role, close), in addition to the management account and the users account, which are always protected: for example a security, logging or billing account.
+   */
+  protected_accounts?: AccountId[];
   /**
    * Blast-radius limits for one run.
    */

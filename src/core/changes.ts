@@ -43,6 +43,17 @@ export interface ResetPassword {
   why: 'password-reset-requested' | 'welcome-email-not-sent';
 }
 
+/**
+ * The notice to whoever asked for a user ("X now has a user"), which a previous run did not get to
+ * send (the user still carries the requester-notice-pending tag).
+ */
+export interface NotifyRequester {
+  kind: 'notify-requester';
+  userName: string;
+  fullName: string;
+  requestedBy: string;
+}
+
 export interface DeleteUser {
   kind: 'delete-user';
   userName: string;
@@ -85,6 +96,12 @@ export interface UpdateAccount {
   kind: 'update-account';
   accountName: string;
   accountId: string;
+  /**
+   * Set when the account exists without the managed-by tag and its file says `adopt: true`: this
+   * change takes it over (ranked `access`). `bootstrapRole`: the plan also creates the bootstrap
+   * administrator role in it.
+   */
+  adopt?: { bootstrapRole: boolean };
   move?: { from: string; to: string };
   setTags: Tags;
   removeTags: readonly string[];
@@ -148,6 +165,7 @@ export type Change =
   | CreateUser
   | UpdateUser
   | ResetPassword
+  | NotifyRequester
   | DeleteUser
   | UpdatePasswordPolicy
   | UpdateGroup

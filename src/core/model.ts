@@ -46,6 +46,19 @@ export const MANAGED_BY_VALUE = 'aws-access-as-code';
  * the credentials token (see `credentialsToken`): a user whose tag differs gets a fresh password.
  */
 export const CREDENTIALS_SENT_TAG = 'credentials-sent';
+/**
+ * Written on a user, with the credentials token, before its password is set or changed: proof that
+ * apply may tag this user, so a missing iam:TagUser stops a run before any password change or email
+ * (otherwise every run would reset and email the password again, for ever). Removed once the
+ * credentials-sent tag is written.
+ */
+export const CREDENTIALS_PENDING_TAG = 'credentials-pending';
+/**
+ * Set on a user when it is created by someone on another person's behalf, and removed once the
+ * requester's notice went out: tracked like the welcome email, so an interrupted run sends the
+ * notice on the next one.
+ */
+export const REQUESTER_NOTICE_TAG = 'requester-notice-pending';
 /** Set on an account once its welcome email went out. */
 export const ACCOUNT_NOTIFIED_TAG = 'account-email-sent';
 /**
@@ -178,7 +191,14 @@ export interface LiveOrganization {
 /** What the plan was compared against; every rendering names it. */
 export type Baseline =
   | { kind: 'sandbox'; path: string }
-  | { kind: 'aws'; usersAccountId: string; managementAccountId: string }
+  | {
+      kind: 'aws';
+      usersAccountId: string;
+      managementAccountId: string;
+      /** The principals STS confirmed before the first read (absent only where nothing was asked). */
+      usersPrincipalArn?: string;
+      managementPrincipalArn?: string;
+    }
   | { kind: 'git'; ref: string };
 
 export interface LiveState {

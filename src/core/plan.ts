@@ -25,12 +25,15 @@ import {
   type PlannedChange,
   type ReaderRepair,
 } from './changes.ts';
+import { AppError } from './errors.ts';
+import { protectedAccounts } from './protected-accounts.ts';
 import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from './reader-role.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
+  REQUESTER_NOTICE_TAG,
   credentialsToken,
   findTag,
   isManaged,
@@ -61,6 +64,7 @@ export const KIND_ORDER: readonly ChangeKind[] = [
   'update-user',
   'update-account',
   'send-account-email',
+  'notify-requester',
 ];
 
 /**
@@ -95,8 +99,12 @@ export function impactOf(change: Change): Impact {
         ? 'access'
         : 'routine';
     case 'update-account':
+      // Taking over an account someone else made: the project will own it (and may put an
+      // administrator role in it), so a reviewer must see it among the access changes.
+      return change.adopt === undefined ? 'routine' : 'access';
     case 'put-reader-role':
     case 'send-account-email':
+    case 'notify-requester':
       return 'routine';
     default:
       return assertNever(change);
@@ -109,6 +117,7 @@ export function subjectOf(change: Change): string {
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
       return change.userName;
     case 'update-password-policy':
@@ -149,6 +158,7 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
     case 'update-password-policy':
     case 'update-account':
     case 'send-account-email':
+    case 'notify-requester':
       return 'change';
     default:
       return assertNever(change);
@@ -221,6 +231,8 @@ export function summarizeChange(change: Change): string {
       return change.why === 'password-reset-requested'
         ? `reset the password of ${change.userName} (password_reset is now ${change.credentialsToken}) and email a new temporary password`
         : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
+    case 'notify-requester':
+      return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
     case 'delete-user':
       return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships`;
     case 'update-password-policy':
@@ -247,6 +259,10 @@ export function summarizeChange(change: Change): string {
       const set = Object.keys(change.setTags);
       if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
       if (change.removeTags.length > 0) parts.push(`remove tags ${change.removeTags.join(', ')}`);
+      if (change.adopt !== undefined) {
+        const role = change.adopt.bootstrapRole ? '; a bootstrap administrator role will be created in an account this project did not create' : '';
+        return `adopt account ${change.accountName}${showId(change.accountId)}, which this project did not create (adopt: true in its file)${role}: ${parts.join('; ')}`;
+      }
       return `update account ${change.accountName}${showId(change.accountId)}: ${parts.join('; ')}`;
     }
     case 'put-bootstrap-role': {
@@ -358,6 +374,8 @@ interface PlanBuilder {
   changes: Change[];
   notes: string[];
   unmanagedUsers: string[];
+  /** What makes the plan impossible: computePlan refuses with all of them. */
+  errors: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +477,10 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, o
       why: sent === undefined ? 'welcome-email-not-sent' : 'password-reset-requested',
     });
   }
+  // Apply sends it after the welcome email (on the resumed path too) and then removes the tag.
+  if (findTag(liveUser.tags, REQUESTER_NOTICE_TAG) !== undefined && lower(user.data.requested_by) !== lower(user.userName)) {
+    out.changes.push({ kind: 'notify-requester', userName: liveUser.userName, fullName: user.data.name, requestedBy: user.data.requested_by });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -526,9 +548,10 @@ interface AccountMatch {
 }
 
 /**
- * Pairs files with live accounts: by the file's id, else by name, else by root email (so an account
- * created by hand, or by a run that stopped before tagging it, is adopted rather than created twice).
- * Each live account pairs with at most one file.
+ * Pairs files with live accounts: by the file's id, else, among the accounts this project created
+ * (tagged managed-by at creation), by name, else by root email. An account the project did not
+ * create is never paired because a name or email happens to match (see refuseLookalikes): taking
+ * one over needs `adopt: true` and its id. Each live account pairs with at most one file.
  */
 function matchAccounts(desired: DesiredState, accounts: readonly LiveAccount[]): Map<string, AccountMatch> {
   const matches = new Map<string, AccountMatch>();
@@ -536,8 +559,9 @@ function matchAccounts(desired: DesiredState, accounts: readonly LiveAccount[]):
   const files = sortedEntries(desired.accounts);
   const passes: [AccountMatch['by'], (file: DesiredAccount, live: LiveAccount) => boolean][] = [
     ['id', (file, live) => file.data.id !== undefined && file.data.id === live.id],
-    ['name', (file, live) => file.name === live.name],
-    ['root email', (file, live) => lower(file.rootEmail) === lower(live.email)],
+    // A closed file may pair with an unmanaged account: nothing is done to it but a note.
+    ['name', (file, live) => (isManaged(live.tags) || file.data.state === 'closed') && file.name === live.name],
+    ['root email', (file, live) => (isManaged(live.tags) || file.data.state === 'closed') && lower(file.rootEmail) === lower(live.email)],
   ];
   for (const [by, isMatch] of passes) {
     for (const [name, file] of files) {
@@ -562,6 +586,9 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
   const org = live.organization;
   const accounts = [...org.accounts].sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
   const matches = matchAccounts(desired, accounts);
+  const protectedIds = protectedAccounts(desired.settings);
+  refuseDuplicateAccounts(desired, accounts, out);
+  refuseLookalikes(desired, accounts, matches, protectedIds, out);
   // A git baseline only knows the OUs the old files named, not the organisation's: do not warn there.
   const knownOus = live.baseline.kind === 'git' ? undefined : new Set(['/', ...org.ouPaths]);
   const warnMissingOu = (name: string, ouPath: string): void => {
@@ -573,6 +600,22 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
   for (const [name, account] of sortedEntries(desired.accounts)) {
     const match = matches.get(name);
     const bootstrapUsers = wantedBootstrapUsers(account);
+    if (match !== undefined && protectedIds.has(match.live.id)) {
+      out.errors.push(
+        `accounts/${name}.yaml matches account ${match.live.id} by ${match.by}, which is ${protectedIds.get(match.live.id) ?? 'protected'}: no account file may reach it. [accountFilesAvoidProtectedAccounts]`,
+      );
+      continue;
+    }
+    if (match === undefined && account.data.adopt === true) {
+      if (live.baseline.kind === 'git') {
+        out.notes.push(`${name}: adopts the existing account ${account.data.id ?? '?'} (compared with AWS only when applied).`);
+      } else if (account.data.state === 'active') {
+        out.errors.push(
+          `accounts/${name}.yaml adopts account ${account.data.id ?? '?'}, but the organization has no account with that id: check the id, or remove adopt to create a new account.`,
+        );
+      }
+      continue;
+    }
     if (match === undefined) {
       planMissingAccount(account, bootstrapUsers ?? [], org.creations, out);
       if (account.data.state === 'active') warnMissingOu(name, account.data.organizational_unit);
@@ -591,11 +634,17 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       continue;
     }
     const managed = isManaged(liveAccount.tags);
+    if (!managed && account.data.state === 'active' && account.data.adopt !== true) {
+      out.errors.push(
+        `accounts/${name}.yaml names account ${liveAccount.id} (${liveAccount.name}), which this project did not create (no ${MANAGED_BY_TAG} tag). To take it over, add adopt: true to the file (a bootstrap administrator role would be created in it); otherwise remove the id.`,
+      );
+      continue;
+    }
     if (account.data.state === 'closed') {
       if (!managed) {
         // Only what it owns: an account the project did not create or adopt is never closed by it.
         out.notes.push(
-          `${name}${showId(liveAccount.id)} is marked closed in its file but has no ${MANAGED_BY_TAG} tag, so it is not closed: close it by hand, or set state: active first so the project adopts it.`,
+          `${name}${showId(liveAccount.id)} is marked closed in its file but has no ${MANAGED_BY_TAG} tag, so it is not closed: close it by hand, or give its file the account's id and adopt: true (with state: active) so the project takes it over first.`,
         );
         continue;
       }
@@ -608,10 +657,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       out.changes.push(close);
       continue;
     }
-    if (!managed) {
-      out.notes.push(`${name}${showId(liveAccount.id)} exists (found by ${match.by}) without the ${MANAGED_BY_TAG} tag: it is adopted and tagged, not created again.`);
-    }
-    planAccountSettings(account, liveAccount, out);
+    planAccountSettings(account, liveAccount, out, !managed && bootstrapUsers !== undefined);
     warnMissingOu(name, account.data.organizational_unit);
     planBootstrapRole(account, liveAccount, bootstrapUsers, out);
     planReaderRole(desired.settings, account, liveAccount, out);
@@ -674,7 +720,58 @@ function planMissingAccount(
   out.changes.push(create);
 }
 
-function planAccountSettings(account: DesiredAccount, liveAccount: LiveAccount, out: PlanBuilder): void {
+/**
+ * Live accounts that share a name or root email, where a file or the project cares about it: the
+ * planner cannot tell which one a file means, so it refuses rather than say "No changes".
+ */
+function refuseDuplicateAccounts(desired: DesiredState, accounts: readonly LiveAccount[], out: PlanBuilder): void {
+  const wanted = new Set<string>();
+  for (const file of desired.accounts.values()) {
+    wanted.add(`name ${file.name}`);
+    wanted.add(`root email ${lower(file.rootEmail)}`);
+  }
+  const groups = new Map<string, LiveAccount[]>();
+  for (const account of accounts) {
+    if (account.status !== 'ACTIVE') continue;
+    for (const key of [`name ${account.name}`, `root email ${lower(account.email)}`]) groups.set(key, [...(groups.get(key) ?? []), account]);
+  }
+  for (const [key, group] of [...groups.entries()].sort(([a], [b]) => compareText(a, b))) {
+    if (group.length < 2 || !(wanted.has(key) || group.some((account) => isManaged(account.tags)))) continue;
+    const listed = group.map((account) => `${account.id} (${account.name}, ${account.email}${isManaged(account.tags) ? ', managed' : ''})`).join(' and ');
+    out.errors.push(
+      `two live accounts have the same ${key}: ${listed}. The project cannot tell which one its file means: close or rename the extra one by hand (or give the file its id), then plan again.`,
+    );
+  }
+}
+
+/**
+ * A file left unpaired while an account the project did not create has its name or root email:
+ * refused, never adopted implicitly (and creating another would make two, or fail on the email).
+ */
+function refuseLookalikes(
+  desired: DesiredState,
+  accounts: readonly LiveAccount[],
+  matches: ReadonlyMap<string, AccountMatch>,
+  protectedIds: ReadonlyMap<string, string>,
+  out: PlanBuilder,
+): void {
+  for (const [name, file] of sortedEntries(desired.accounts)) {
+    if (matches.has(name) || file.data.state !== 'active' || file.data.adopt === true) continue;
+    for (const liveAccount of accounts) {
+      if (liveAccount.status !== 'ACTIVE' || isManaged(liveAccount.tags)) continue;
+      const by = liveAccount.name === name ? 'name' : lower(liveAccount.email) === lower(file.rootEmail) ? 'root email' : undefined;
+      if (by === undefined) continue;
+      const why = protectedIds.get(liveAccount.id);
+      out.errors.push(
+        why === undefined
+          ? `accounts/${name}.yaml has the ${by} of account ${liveAccount.id}, which this project did not create (no ${MANAGED_BY_TAG} tag); it is never taken over because a ${by} matches. To adopt it, add id: "${liveAccount.id}" and adopt: true; otherwise choose another ${by === 'name' ? 'name' : 'root_email'}.`
+          : `accounts/${name}.yaml has the ${by} of account ${liveAccount.id}, which is ${why}: no account file may reach it; choose another ${by === 'name' ? 'name' : 'root_email'}. [accountFilesAvoidProtectedAccounts]`,
+      );
+    }
+  }
+}
+
+function planAccountSettings(account: DesiredAccount, liveAccount: LiveAccount, out: PlanBuilder, adoptWithRole = false): void {
   const wanted = accountTags(account);
   const setTags: Record<string, string> = {};
   // Own properties only: a tag key may be a name every object inherits (`constructor`, `toString`).
@@ -688,10 +785,12 @@ function planAccountSettings(account: DesiredAccount, liveAccount: LiveAccount, 
   const ouPath = account.data.organizational_unit;
   const move = liveAccount.ouPath === ouPath ? undefined : { from: liveAccount.ouPath, to: ouPath };
   if (move === undefined && Object.keys(setTags).length === 0 && removeTags.length === 0) return;
+  const adopt = !isManaged(liveAccount.tags);
   out.changes.push({
     kind: 'update-account',
     accountName: account.name,
     accountId: liveAccount.id,
+    ...(adopt ? { adopt: { bootstrapRole: adoptWithRole } } : {}),
     ...(move === undefined ? {} : { move }),
     setTags,
     removeTags,
@@ -826,11 +925,17 @@ function noteLimits(desired: DesiredState, live: LiveState, out: PlanBuilder): v
  * know but the tool will not do. Blast-radius limits are only noted here; apply enforces them.
  */
 export function computePlan(desired: DesiredState, live: LiveState): Plan {
-  const out: PlanBuilder = { changes: [], notes: [], unmanagedUsers: [] };
+  const out: PlanBuilder = { changes: [], notes: [], unmanagedUsers: [], errors: [] };
   planBaseline(desired, live, out);
   planUsers(desired, live, out);
   planAccounts(desired, live, out);
   noteLimits(desired, live, out);
+  if (out.errors.length > 0) {
+    throw new AppError('plan-refused', `No plan: the files and the target disagree in a way only a person can settle.\n${out.errors.map((e) => `  - ${e}`).join('\n')}`, {
+      fault: 'user',
+      hint: 'Nothing was changed. Fix what each line says, then plan again.',
+    });
+  }
   return {
     version: 1,
     baseline: live.baseline,

@@ -12,6 +12,15 @@ export interface CreateAccountInput {
   accessRoleName: string;
 }
 
+export interface FoundAccount {
+  id: string;
+  name: string;
+  email: string;
+  /** As AWS reports it (ACTIVE, SUSPENDED, PENDING_CLOSURE, ...). */
+  state: string;
+  managed: boolean;
+}
+
 export interface BootstrapRoleInput {
   accountId: string;
   roleName: string;
@@ -37,8 +46,14 @@ export interface OrganizationPort {
    */
   readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization>;
 
-  /** Asks for a new account; returns the request id (`car-…`). */
+  /**
+   * Asks for a new account, exactly once; returns the request id (`car-…`). The request is never
+   * repeated blindly: after any error or timeout the adapter looks for a request or an account with
+   * this name or root email, and returns that request instead of asking again (or fails).
+   */
   startAccountCreation(input: CreateAccountInput): Promise<string>;
+  /** Accounts in the Organization (any state) with this name or this root email (ignoring case). */
+  findAccounts(query: { name: string; email: string }): Promise<FoundAccount[]>;
   /** One look at a creation request. */
   describeAccountCreation(requestId: string): Promise<LiveAccountCreation>;
   /** Moves the account from its current parent to the OU at this path (which must exist). */

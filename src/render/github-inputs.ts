@@ -75,11 +75,13 @@ export function parsePlanJson(text: string, file: string): PlanView {
   };
 }
 
+const as = (arn: unknown): string => (typeof arn === 'string' ? ` as ${arn}` : '');
+
 function describeBaseline(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined;
   switch (value['kind']) {
     case 'aws':
-      return `AWS (users account ${String(value['usersAccountId'])}, management account ${String(value['managementAccountId'])})`;
+      return `AWS (users account ${String(value['usersAccountId'])}${as(value['usersPrincipalArn'])}, management account ${String(value['managementAccountId'])}${as(value['managementPrincipalArn'])})`;
     case 'git':
       return `git ${String(value['ref'])}`;
     case 'sandbox':

@@ -7,11 +7,12 @@
  * ```
  * {
  *   "baseline": { "kind": "sandbox", "path": string }
- *             | { "kind": "aws", "usersAccountId": string, "managementAccountId": string }
+ *             | { "kind": "aws", "usersAccountId": string, "managementAccountId": string,
+ *                 "usersPrincipalArn"?: string, "managementPrincipalArn"?: string }   // verified by STS
  *             | { "kind": "git", "ref": string },
  *   "changes": [            // sorted: destructive, access, routine; then kind; then name
  *     {
- *       "change": { "kind": "create-user" | "update-user" | "reset-password" | "delete-user"
+ *       "change": { "kind": "create-user" | "update-user" | "reset-password" | "notify-requester" | "delete-user"
  *                         | "update-password-policy" | "update-group" | "create-account"
  *                         | "update-account" | "put-bootstrap-role" | "delete-bootstrap-role"
  *                         | "send-account-email" | "close-account", ... },  // see src/core/changes.ts

@@ -8,13 +8,16 @@ import type { Baseline, Tags } from '../core/model.ts';
 import { actionOf, describePasswordPolicyChange } from '../core/plan.ts';
 import { createPalette, type Palette } from './color.ts';
 
+const as = (arn: string | undefined): string => (arn === undefined ? '' : ` as ${arn}`);
+
 /** What the plan was compared against, in words. */
 export function describeBaseline(baseline: Baseline): string {
   switch (baseline.kind) {
     case 'sandbox':
       return `local sandbox (${baseline.path})`;
     case 'aws':
-      return `AWS (users account ${baseline.usersAccountId}, management account ${baseline.managementAccountId})`;
+      // The ids and principals STS confirmed before the first read, not merely what settings say.
+      return `AWS (users account ${baseline.usersAccountId}${as(baseline.usersPrincipalArn)}, management account ${baseline.managementAccountId}${as(baseline.managementPrincipalArn)})`;
     case 'git':
       return `desired state at git ref ${baseline.ref}`;
     default:
@@ -80,6 +83,7 @@ export function changeDetails(change: Change): string[] {
     case 'close-account':
       return [`notice to: ${change.recipients.join(', ')}`];
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
     case 'delete-bootstrap-role':
     case 'send-account-email':

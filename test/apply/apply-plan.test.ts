@@ -16,6 +16,7 @@ import type { DesiredState, LiveAccountCreation } from '../../src/core/model.ts'
 import { computePlan } from '../../src/core/plan.ts';
 import { bootstrapTrustPolicy } from '../../src/core/trust-policy.ts';
 import { readLiveState, type Target } from '../../src/ports/target.ts';
+import type { UsersAccountPort } from '../../src/ports/users-account.ts';
 import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
 import { aPlan, aSandbox, MANAGED, type TempSandbox } from './fixtures.ts';
 
@@ -181,19 +182,76 @@ describe('applyPlan on the sandbox', () => {
     expect(await s.outbox()).toEqual([]);
 
     const second = await planFor(s.target, desired);
+    const requestedBy = desired.users.get(ADA)!.data.requested_by;
+    // The requester's notice was never sent either: tracked like the welcome email, sent on the resumed path.
     expect(second.changes.map((c) => c.change)).toEqual([
       { kind: 'reset-password', userName: ADA, fullName: 'Ada Lovelace', credentialsToken: 'initial', why: 'welcome-email-not-sent' },
+      { kind: 'notify-requester', userName: ADA, fullName: 'Ada Lovelace', requestedBy },
     ]);
     const captured = depsFor(s.target);
     await applyPlan(second, captured.deps);
     const mails = await s.outbox();
-    expect(mails).toHaveLength(1);
+    expect(mails).toHaveLength(2);
     // The full welcome, not a bare reset notice: this user never got sign-in instructions.
-    expect(mails[0]!.text).toContain('Subject: Your AWS user in test-users');
-    const password = passwordIn(mails[0]!.text)!;
+    const welcome = mails.find((m) => m.text.includes('Subject: Your AWS user in test-users'))!;
+    expect(mails.find((m) => m !== welcome)!.text).toContain(`To: ${requestedBy}`);
+    const password = passwordIn(welcome.text)!;
     const after = (await s.target.store.read()).usersAccount.users[0]!;
     expect(passwordMatches(after.loginProfile!, password)).toBe(true);
     expect(after.tags['credentials-sent']).toBe('initial');
+    expect(after.tags['credentials-pending']).toBeUndefined();
+    expect(after.tags['requester-notice-pending']).toBeUndefined();
+    expect((await planFor(s.target, desired)).changes).toEqual([]);
+  });
+
+  it('a user it may not tag stops before any password change or email, run after run (no loop)', async () => {
+    const s = await sandbox();
+    const desired = aDesiredState({ settings, users: [aUser(ADA)] });
+    // The user exists without credentials-sent (an earlier run stopped), and TagUser is now denied.
+    await s.target.usersAccount.createGroup(settings.users_account.group);
+    await s.target.usersAccount.createUser(ADA, { 'managed-by': 'aws-access-as-code' });
+    await s.target.usersAccount.addUserToGroup(ADA, settings.users_account.group);
+    const passwordsSet: string[] = [];
+    const denied: Target = {
+      ...s.target,
+      usersAccount: Object.assign(Object.create(s.target.usersAccount) as UsersAccountPort, {
+        tagUser: async () => {
+          throw new AppError('access-denied', 'IAM TagUser failed: AccessDenied', { fault: 'user' });
+        },
+        setTemporaryPassword: async (name: string) => {
+          passwordsSet.push(name);
+        },
+      }),
+    };
+    for (let run = 0; run < 3; run += 1) {
+      const plan = await planFor(denied, desired);
+      expect(plan.changes.map((c) => c.change.kind)).toContain('reset-password');
+      const report = await applyPlan(plan, depsFor(denied).deps);
+      expect(report.results.find((r) => r.kind === 'reset-password')).toMatchObject({ status: 'failed', error: { code: 'access-denied' } });
+    }
+    expect(passwordsSet).toEqual([]);
+    expect(await s.outbox()).toEqual([]);
+  });
+
+  it('a requester notice that failed is owed, and sent by the next run', async () => {
+    const s = await sandbox();
+    const desired = aDesiredState({ settings, users: [aUser(ADA)] });
+    const requestedBy = desired.users.get(ADA)!.data.requested_by;
+    const noNotices: Target = {
+      ...s.target,
+      mailer: {
+        send: async (message) => {
+          if (message.to.includes(requestedBy)) throw new AppError('email-rejected', 'SES refused the message.');
+          return s.target.mailer.send(message);
+        },
+      },
+    };
+    const first = await applyPlan(await planFor(noNotices, desired), depsFor(noNotices).deps);
+    expect(first.results.find((r) => r.kind === 'create-user')?.warnings).toEqual([expect.stringContaining(`the notice to ${requestedBy} was not sent (it is sent on the next run)`)]);
+    const second = await planFor(s.target, desired);
+    expect(second.changes.map((c) => c.summary)).toEqual([`tell ${requestedBy} that ${ADA} now has a user (the notice was never sent)`]);
+    await applyPlan(second, depsFor(s.target).deps);
+    expect((await s.outbox()).filter((m) => m.text.includes(`To: ${requestedBy}`))).toHaveLength(1);
     expect((await planFor(s.target, desired)).changes).toEqual([]);
   });
 
@@ -498,6 +556,23 @@ describe('account creation', () => {
     expect(report.results[0]?.error?.code).toBe(code);
     expect(report.results[0]?.error?.message).toContain(reason);
     expect(report.results[0]?.error?.hint).toBeTruthy();
+  });
+
+  it('EMAIL_ALREADY_EXISTS finds and reports the account that has the root email (the sandbox checks emails as AWS does)', async () => {
+    const s = await sandbox();
+    const first = await s.target.organization.startAccountCreation({
+      accountName: 'first',
+      email: 'aws-root+doomed@example.gov.uk',
+      tags: MANAGED,
+      accessRoleName: 'OrganizationAccountAccessRole',
+    });
+    const { accountId } = await s.target.organization.describeAccountCreation(first);
+    const report = await applyPlan(aPlan(s.target, [createChange('doomed')]), depsFor(s.target).deps);
+    expect(report.results[0]?.error).toMatchObject({
+      code: 'account-email-taken',
+      message: `AWS could not create account doomed (request car-sandbox00000002, EMAIL_ALREADY_EXISTS): the root email aws-root+doomed@example.gov.uk already belongs to another AWS account. It belongs to account ${accountId} (first, ACTIVE, managed by this project) in this Organization.`,
+    });
+    expect(report.results[0]?.error?.hint).toContain('adopt: true');
   });
 
   it('retries the bootstrap role while the new account is not ready, then sends the email', async () => {

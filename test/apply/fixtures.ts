@@ -92,6 +92,7 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'create-user': 'access',
   'update-user': 'routine',
   'reset-password': 'access',
+  'notify-requester': 'routine',
   'delete-user': 'destructive',
   'update-password-policy': 'access',
   'update-group': 'access',
@@ -109,6 +110,7 @@ function summaryOf(change: Change): string {
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'notify-requester':
     case 'delete-user':
       return `${change.kind} ${change.userName}`;
     case 'update-password-policy':

@@ -171,6 +171,52 @@ describe('accounts', () => {
     expect(await problemsIn({ [`accounts/${name}.yaml`]: accountYaml(name, 'root_email: aws-x@example.gov.uk') })).toEqual([]);
   });
 
+  it('accountFilesAvoidProtectedAccounts', async () => {
+    const settings = SETTINGS.replace('protected_users:', 'protected_accounts:\n  - "333333333333"\nprotected_users:');
+    for (const [id, why] of [
+      ['222222222222', 'the management account'],
+      ['111111111111', 'the users account'],
+      ['333333333333', 'listed in settings.yaml protected_accounts'],
+    ] as const) {
+      const problems = await problemsIn({ 'settings.yaml': settings, 'accounts/team-prod.yaml': accountYaml('team-prod', `id: "${id}"`) });
+      expect(problems).toEqual([
+        expect.objectContaining({
+          rule: 'accountFilesAvoidProtectedAccounts',
+          file: 'accounts/team-prod.yaml',
+          line: 13,
+          col: 5,
+          message: `id ${id} is ${why}: an account file may never name it (it would be adopted, tagged, moved, given a bootstrap role or closed); remove the id, or the file`,
+        }),
+      ]);
+    }
+    expect(await problemsIn({ 'settings.yaml': settings, 'accounts/team-prod.yaml': accountYaml('team-prod', 'id: "444444444444"') })).toEqual([]);
+  });
+
+  it('rootEmailsAreOnAllowedDomains', async () => {
+    for (const email of ['attacker@gmail.com', 'x@example.gov.uk.evil.com', 'x@sub.example.gov.uk']) {
+      const problems = await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', `root_email: ${email}`) });
+      expect(problems).toEqual([
+        expect.objectContaining({
+          rule: 'rootEmailsAreOnAllowedDomains',
+          file: 'accounts/team-prod.yaml',
+          line: 13,
+          col: 13,
+          message: `root email ${email} is not on an allowed domain (example.gov.uk); whoever receives it owns the account: use an address on that domain, or ask the platform team to add the domain to organization.root_email_domains`,
+        }),
+      ]);
+    }
+    const widened = SETTINGS.replace('  root_email_template:', '  root_email_domains:\n    - aws.example.gov.uk\n  root_email_template:');
+    const withDomains = await problemsIn({ 'settings.yaml': widened, 'accounts/team-prod.yaml': accountYaml('team-prod', 'root_email: x@aws.example.gov.uk') });
+    // Listed domains replace the template's: team-dev's generated address is now refused.
+    expect(byRule(withDomains, 'rootEmailsAreOnAllowedDomains').map((p) => p.file)).toEqual(['accounts/team-dev.yaml']);
+  });
+
+  it('adopt needs the account id (schema)', async () => {
+    const problems = await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'adopt: true') });
+    expect(problems).toEqual([expect.objectContaining({ file: 'accounts/team-prod.yaml', severity: 'error', message: expect.stringMatching(/id/) })]);
+    expect(await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'id: "444444444444"', 'adopt: true') })).toEqual([]);
+  });
+
   it('rootEmailsAreUnique', async () => {
     const problems = await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'root_email: aws-root+team-dev@example.gov.uk') });
     expect(problems).toEqual([

@@ -142,6 +142,26 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       expect(account?.bootstrap).toBeUndefined();
     });
 
+    it('refuses every change to the management account and the users account (code protected-account)', async () => {
+      const org = await makeOrganization();
+      const before = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === org.managementAccountId);
+      const trustPolicy = bootstrapTrustPolicy(org.usersAccountId, [org.trustedUserName]);
+      for (const id of [org.managementAccountId, org.usersAccountId]) {
+        const attempts = [
+          org.port.tagAccount(id, MANAGED),
+          org.port.untagAccount(id, ['team-name']),
+          org.port.moveAccount(id, org.ouPath),
+          org.port.closeAccount(id),
+          org.port.putBootstrapRole({ accountId: id, roleName: org.bootstrapRoleName, trustPolicy, tags: MANAGED }),
+          org.port.deleteBootstrapRole(id, org.bootstrapRoleName),
+          org.port.putReaderRole({ accountId: id, roleName: 'reader', trustPolicy, policyName: 'read', policy: trustPolicy, tags: MANAGED }),
+        ];
+        for (const attempt of attempts) expect(await codeOf(attempt)).toBe('protected-account');
+      }
+      const after = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === org.managementAccountId);
+      expect(after).toEqual(before);
+    });
+
     it('closes a member account, but never the management account', async () => {
       const org = await makeOrganization();
       const accountId = await createAccount(org, unique('close'));

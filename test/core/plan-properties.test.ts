@@ -111,7 +111,8 @@ function randomLive(r: Random, desired: DesiredState): LiveState {
     ...account,
     status: r.chance(0.15) ? r.pick(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const) : account.status,
     ouPath: r.chance(0.15) ? r.pick(OUS) : account.ouPath,
-    tags: Object.fromEntries(Object.entries(account.tags).filter(() => !r.chance(0.1))),
+    // Drifted tags, but never managed-by: an account that loses it is refused, not planned (plan.test.ts).
+    tags: Object.fromEntries(Object.entries(account.tags).filter(([key]) => key === 'managed-by' || !r.chance(0.1))),
     ...(r.chance(0.1) ? { bootstrap: 'unknown' as const } : {}),
   }));
   return {

@@ -12,6 +12,8 @@ import {
   anEmptyLiveState,
   accountIdFor,
   aUser,
+  MANAGEMENT_ACCOUNT_ID,
+  USERS_ACCOUNT_ID,
   someSettings,
   withLiveAccount,
   withLiveUser,
@@ -393,17 +395,19 @@ const cases: Case[] = [
     notes: [/old is closed in its file and was never created/],
   },
   {
-    name: 'an account found by root email is adopted, never created twice',
-    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    name: 'an account the project did not create is adopted only with adopt: true and its id, as an access change',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { id: accountIdFor('Service (old name)'), adopt: true })] }),
     live: (d) => {
       const live = settled(aDesiredState({ settings: d.settings, users: [ada] }));
-      const handMade = aLiveAccount('Service (old name)', { email: 'AWS-ROOT+svc@example.gov.uk', ouPath: '/Workloads/Production' });
+      const handMade = aLiveAccount('Service (old name)', { email: 'someone@example.gov.uk', ouPath: '/Workloads/Production' });
       return { ...live, organization: { ...live.organization, accounts: [handMade] } };
     },
-    changes: ['access put-bootstrap-role svc', 'routine update-account svc'],
-    notes: [/svc \(\d{12}\) exists \(found by root email\) without the managed-by tag: it is adopted/],
+    changes: ['access put-bootstrap-role svc', 'access update-account svc'],
     check: (plan) => {
-      expect(only(plan, 'update-account').setTags).toEqual(accountTags(anAccount('svc')));
+      expect(only(plan, 'update-account')).toMatchObject({ adopt: { bootstrapRole: true }, setTags: accountTags(anAccount('svc')) });
+      expect(plan.changes.find((c) => c.change.kind === 'update-account')?.summary).toMatch(
+        /^adopt account svc \(\d{12}\), which this project did not create \(adopt: true in its file\); a bootstrap administrator role will be created in an account this project did not create: /,
+      );
       expect(only(plan, 'put-bootstrap-role').accountId).toBe(accountIdFor('Service (old name)'));
     },
   },
@@ -593,6 +597,77 @@ const cases: Case[] = [
     notes: [/closes 2 accounts, more than settings.yaml allows in one run \(limits.max_closures_per_run: 1\)/],
   },
 ];
+
+describe('computePlan refuses what only a person can settle', () => {
+  const withAccounts = (live: LiveState, accounts: LiveState['organization']['accounts']): LiveState => ({
+    ...live,
+    organization: { ...live.organization, accounts: [...live.organization.accounts, ...accounts] },
+  });
+  const refusal = (desired: DesiredState, live: LiveState): string => {
+    try {
+      computePlan(desired, live);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'plan-refused', fault: 'user' });
+      return (error as Error).message;
+    }
+    throw new Error('computePlan did not refuse');
+  };
+
+  it('an unmanaged account is never adopted because its root email or name matches a file', () => {
+    const desired = aDesiredState({ users: [ada], accounts: [anAccount('svc'), anAccount('web')] });
+    const live = withAccounts(settled(aDesiredState({ settings: desired.settings, users: [ada] })), [
+      aLiveAccount('Service (old name)', { email: 'AWS-ROOT+svc@example.gov.uk' }),
+      aLiveAccount('web', { email: 'web-team@example.gov.uk' }),
+    ]);
+    const message = refusal(desired, live);
+    expect(message).toContain(`accounts/svc.yaml has the root email of account ${accountIdFor('Service (old name)')}, which this project did not create`);
+    expect(message).toContain(`add id: "${accountIdFor('Service (old name)')}" and adopt: true`);
+    expect(message).toContain(`accounts/web.yaml has the name of account ${accountIdFor('web')}, which this project did not create`);
+  });
+
+  it('an id naming an unmanaged account without adopt: true is refused', () => {
+    const id = accountIdFor('hand-made');
+    const desired = aDesiredState({ accounts: [anAccount('svc', { id, bootstrap: { state: 'removed', users: [] } })] });
+    const live = withAccounts(settled(aDesiredState({ settings: desired.settings })), [aLiveAccount('hand-made')]);
+    expect(refusal(desired, live)).toContain(`accounts/svc.yaml names account ${id} (hand-made), which this project did not create (no managed-by tag). To take it over, add adopt: true`);
+  });
+
+  it.each([
+    ['the management account, by id', { id: MANAGEMENT_ACCOUNT_ID }, 'management', 'by id, which is the management account'],
+    ['the management account, by name', {}, 'svc', 'has the name of account 222222222222, which is the management account'],
+    ['the users account, by root email', { root_email: 'users-root@example.gov.uk' }, 'users', 'has the root email of account 111111111111, which is the users account'],
+    ['a protected account, even tagged managed-by', {}, 'svc', 'by name, which is listed in settings.yaml protected_accounts'],
+  ] as const)('an account file never reaches %s', (_what, fields, liveName, expected) => {
+    const settings = someSettings({ protected_accounts: ['333333333333'] });
+    const desired = aDesiredState({ settings, accounts: [anAccount('svc', { ...fields, bootstrap: { state: 'removed', users: [] } }, settings)] });
+    const ids: Record<string, string> = { management: MANAGEMENT_ACCOUNT_ID, users: USERS_ACCOUNT_ID };
+    const own = aLiveAccount(liveName, {
+      id: ids[liveName] ?? (expected.includes('protected_accounts') ? '333333333333' : MANAGEMENT_ACCOUNT_ID),
+      email: liveName === 'users' ? 'users-root@example.gov.uk' : 'mgmt@example.gov.uk',
+      ...(expected.includes('protected_accounts') ? { tags: MANAGED } : {}),
+    });
+    const message = refusal(desired, withAccounts(settled(aDesiredState({ settings })), [own]));
+    expect(message).toContain(expected);
+    expect(message).toContain('[accountFilesAvoidProtectedAccounts]');
+  });
+
+  it('two live accounts with the same name or root email are an error listing both, never "No changes"', () => {
+    const desired = aDesiredState({ accounts: [anAccount('svc', { bootstrap: { state: 'removed', users: [] } })] });
+    const live = settled(desired);
+    const twin = { ...aLiveAccount('svc', { id: '944444444444', tags: MANAGED }) };
+    const message = refusal(desired, withAccounts(live, [twin]));
+    expect(message).toMatch(/two live accounts have the same name svc: \d{12} \(svc, aws-root\+svc@example.gov.uk, managed\) and 944444444444 \(svc, aws-root\+svc@example.gov.uk, managed\)/);
+    expect(message).toContain('two live accounts have the same root email aws-root+svc@example.gov.uk');
+  });
+
+  it('adopt: true naming an id the organization does not have is refused (and only noted against a git baseline)', () => {
+    const desired = aDesiredState({ accounts: [anAccount('svc', { id: '955555555555', adopt: true, bootstrap: { state: 'removed', users: [] } })] });
+    expect(refusal(desired, settled(aDesiredState({ settings: desired.settings })))).toContain('adopts account 955555555555, but the organization has no account with that id');
+    const git = computePlan(desired, { ...settled(aDesiredState({ settings: desired.settings })), baseline: { kind: 'git', ref: 'main' } });
+    expect(git.changes).toEqual([]);
+    expect(git.notes).toContain('svc: adopts the existing account 955555555555 (compared with AWS only when applied).');
+  });
+});
 
 describe('computePlan', () => {
   it.each(cases)('$name', ({ desired, live, changes, notes, unmanaged, check }) => {

@@ -144,7 +144,10 @@ describe('a. from nothing: plan, apply, plan', () => {
   it('plans every creation and exits 2 with --detailed-exitcode', async () => {
     const result = await plan('--detailed-exitcode');
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain(`Compared against: AWS (users account ${USERS_ACCOUNT}, management account 123456789012)`);
+    // The ids and principals STS confirmed, not merely the settings.
+    expect(result.stdout).toContain(
+      `Compared against: AWS (users account ${USERS_ACCOUNT} as arn:aws:sts::${USERS_ACCOUNT}:assumed-role/reconciler/aws-access-as-code, management account 123456789012 as arn:aws:sts::123456789012:user/moto)`,
+    );
     for (const user of ALL_USERS) expect(result.stdout).toContain(`+ create user ${user} `);
     expect(result.stdout).toContain('+ create account govuk-platform-production in /Workloads/Production');
     expect(result.stdout).toContain('+ create account notify-staging in /Workloads/Non-production');

@@ -72,6 +72,7 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
+import { isApplyLockUser } from './apply-lock.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
@@ -427,7 +428,8 @@ export function createAwsUsersAccount(
       const [details, passwordPolicy] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy()]);
       const groupDetail = details.groups.find((g) => g.GroupName === group);
       return {
-        users: details.users.map(toLiveUser),
+        // The apply lock is an IAM user too (apply-lock.ts), never a person to manage.
+        users: details.users.filter((user) => !isApplyLockUser(user.UserName, user.Path)).map(toLiveUser),
         ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
         ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),
       };

@@ -12,6 +12,7 @@ import {
   OrganizationsClient,
   TagResourceCommand,
   UntagResourceCommand,
+  paginateListAccounts,
   paginateListAccountsForParent,
   paginateListCreateAccountStatus,
   paginateListOrganizationalUnitsForParent,
@@ -60,7 +61,8 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import { isSamePolicy } from '../../core/plan.ts';
-import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
+import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-accounts.ts';
+import type { BootstrapRoleInput, CreateAccountInput, FoundAccount, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
@@ -81,10 +83,17 @@ const RECENT_CREATIONS_MS = 7 * 24 * 60 * 60 * 1000;
 const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** ConcurrentModificationException is not retried by the SDK; these are our own waits before retrying. */
 const CONCURRENT_MODIFICATION_BACKOFF_MS = [1000, 2000, 4000] as const;
+/** After a failed CreateAccount: further looks for the request it may have made (see recoverCreation). */
+const RECOVERY_WAITS_MS = [2000, 5000] as const;
 
 export interface AwsOrganizationOptions {
   /** A ready client (tests); otherwise built from `env` and settings. */
   organizations?: OrganizationsClient;
+  /**
+   * The client CreateAccount is sent with (tests); otherwise one like `organizations` but with no
+   * SDK retries (see startAccountCreation). Defaults to `organizations` when that is given.
+   */
+  createAccountClient?: OrganizationsClient;
   /**
    * IAM client acting in a member account as `roleName` (tests); otherwise assumes that role there:
    * the access role to write, the reader role (when settings name one) to read.
@@ -118,6 +127,13 @@ export function createAwsOrganization(
     env,
   });
   const org = options.organizations ?? withEndpointInErrors(new OrganizationsClient(orgConfig));
+  // CreateAccount is not idempotent: an SDK retry after a reset connection (the request processed,
+  // the answer lost) would create a second account. This client makes one attempt only; whatever
+  // goes wrong is followed by a look for the request (startAccountCreation).
+  const createAccountClient =
+    options.createAccountClient ??
+    options.organizations ??
+    withEndpointInErrors(new OrganizationsClient({ ...orgConfig, maxAttempts: 1 }));
   const accessRoleName = settings.organization.access_role_name;
   const access = options.access ?? 'write';
   const ownsIamClients = options.iamForAccount === undefined;
@@ -137,6 +153,8 @@ export function createAwsOrganization(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const usersAccountId = settings.users_account.id;
   const ouIds = new Map<string, string>();
+  // The project's own accounts: refused here too, whatever asks (defence in depth behind the planner).
+  const protectedIds = protectedAccounts(settings);
 
   /** One Organizations call, retried on ConcurrentModificationException, translated on failure. */
   async function call<T>(context: string, fn: () => Promise<T>): Promise<T> {
@@ -422,6 +440,54 @@ export function createAwsOrganization(
     return out.sort((a, b) => b.requested - a.requested).map((c) => c.creation);
   }
 
+  async function findAccounts(query: { name: string; email: string }): Promise<FoundAccount[]> {
+    const found: FoundAccount[] = [];
+    await call('listing the accounts of the Organization', async () => {
+      for await (const page of paginateListAccounts({ client: org }, {})) {
+        for (const account of page.Accounts ?? []) {
+          if (account.Name !== query.name && (account.Email ?? '').toLowerCase() !== query.email.toLowerCase()) continue;
+          found.push({ id: account.Id ?? '', name: account.Name ?? '', email: account.Email ?? '', state: accountState(account) ?? 'UNKNOWN', managed: false });
+        }
+      }
+    });
+    for (const account of found) account.managed = isManaged(await call(`reading the tags of account ${account.id}`, () => listTags(account.id)));
+    return found;
+  }
+
+  /**
+   * After CreateAccount failed or its answer was lost: the request AWS may have accepted anyway
+   * (in progress or succeeded, same name), else an account with that name or root email. Looked for
+   * a few times, since a fresh request can take a moment to be listed. Never asks again itself.
+   */
+  async function recoverCreation(input: CreateAccountInput, failure: AppError): Promise<string> {
+    for (const wait of [0, ...RECOVERY_WAITS_MS]) {
+      if (wait > 0) await sleep(wait);
+      let creations: LiveAccountCreation[];
+      let accounts: FoundAccount[];
+      try {
+        creations = await call('listing account creation requests', listCreations);
+        accounts = await findAccounts({ name: input.accountName, email: input.email });
+      } catch {
+        continue; // AWS unreachable for now: look again, then report the original failure
+      }
+      const request = creations.find((c) => c.accountName === input.accountName && c.state !== 'FAILED');
+      if (request !== undefined) return request.requestId;
+      const existing = accounts.find((a) => a.state === 'ACTIVE');
+      if (existing !== undefined) {
+        throw new AppError(
+          'account-exists',
+          `${failure.message} The Organization already has account ${existing.id} (${existing.name}, ${existing.email}), so CreateAccount was not asked again.`,
+          { fault: 'user', hint: 'Run plan again: it shows how that account pairs with the file (or why it cannot).', cause: failure.cause ?? failure },
+        );
+      }
+    }
+    throw new AppError(failure.code, `${failure.message} No creation request or account named "${input.accountName}" (root email ${input.email}) was found afterwards, so it was not asked again in this run.`, {
+      fault: failure.fault,
+      hint: failure.hint ?? 'Run apply again: the next plan looks for the request or the account before asking for a new one.',
+      cause: failure.cause ?? failure,
+    });
+  }
+
   return {
     async readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization> {
       const limit = pLimit(CONCURRENCY);
@@ -478,8 +544,12 @@ export function createAwsOrganization(
     },
 
     async startAccountCreation(input: CreateAccountInput): Promise<string> {
-      const response = await call(`creating account "${input.accountName}"`, () =>
-        org.send(
+      const context = `creating account "${input.accountName}"`;
+      let id: string | undefined;
+      let failure: AppError | undefined;
+      try {
+        // Sent once, never through call(): not even ConcurrentModificationException is retried blindly.
+        const response = await createAccountClient.send(
           new CreateAccountCommand({
             Email: input.email,
             AccountName: input.accountName,
@@ -487,16 +557,18 @@ export function createAwsOrganization(
             IamUserAccessToBilling: 'ALLOW',
             Tags: toOrgTags(withManagedBy(input.tags)),
           }),
-        ),
-      );
-      const id = response.CreateAccountStatus?.Id;
-      if (id === undefined) {
-        throw new AppError('aws-error', `creating account "${input.accountName}": AWS returned no request id.`, {
-          hint: 'Run again: the next run finds the request among the in-progress creations if it was made.',
-        });
+        );
+        id = response.CreateAccountStatus?.Id;
+        if (id === undefined) failure = new AppError('aws-error', `${context}: AWS returned no request id.`);
+      } catch (error) {
+        failure = translateOrganizationsError(error, context);
       }
-      return id;
+      if (failure === undefined && id !== undefined) return id;
+      // The request may have been made (a reset connection, a timeout): look before anyone asks again.
+      return recoverCreation(input, failure ?? new AppError('aws-error', `${context} failed.`));
     },
+
+    findAccounts,
 
     async describeAccountCreation(requestId: string): Promise<LiveAccountCreation> {
       const response = await call(`reading account creation request ${requestId}`, () =>
@@ -509,6 +581,7 @@ export function createAwsOrganization(
     },
 
     async moveAccount(accountId: string, ouPath: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'move');
       const destination = await resolveOuPath(ouPath);
       const source = await call(`finding the current OU of account ${accountId}`, async () => {
         for await (const page of paginateListParents({ client: org }, { ChildId: accountId })) {
@@ -537,6 +610,7 @@ export function createAwsOrganization(
     },
 
     async tagAccount(accountId: string, tags: Tags): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'tag');
       if (Object.keys(tags).length === 0) return;
       await call(`tagging account ${accountId}`, () =>
         org.send(new TagResourceCommand({ ResourceId: accountId, Tags: toOrgTags(tags) })),
@@ -544,6 +618,7 @@ export function createAwsOrganization(
     },
 
     async untagAccount(accountId: string, keys: readonly string[]): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'untag');
       if (keys.length === 0) return;
       await call(`untagging account ${accountId}`, () =>
         org.send(new UntagResourceCommand({ ResourceId: accountId, TagKeys: [...keys] })),
@@ -551,6 +626,7 @@ export function createAwsOrganization(
     },
 
     async closeAccount(accountId: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'close');
       // Only what the project owns, as for bootstrap roles: the planner never asks to close an
       // unmanaged account, and this keeps it so whoever calls the port (the apply role's
       // CloseOnlyManagedAccounts statement says the same to AWS).
@@ -581,6 +657,7 @@ export function createAwsOrganization(
     },
 
     async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
+      refuseProtectedAccount(protectedIds, input.accountId, 'put a bootstrap role in');
       const { accountId, roleName } = input;
       const context = `putting role ${roleName} in account ${accountId}`;
       const document = JSON.stringify(input.trustPolicy);
@@ -611,6 +688,7 @@ export function createAwsOrganization(
     },
 
     async putReaderRole(input: ReaderRoleInput): Promise<void> {
+      refuseProtectedAccount(protectedIds, input.accountId, 'put a reader role in');
       const { accountId, roleName } = input;
       const context = `putting role ${roleName} in account ${accountId}`;
       const trust = JSON.stringify(input.trustPolicy);
@@ -658,6 +736,7 @@ export function createAwsOrganization(
     },
 
     async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, 'delete the bootstrap role in');
       const context = `deleting role ${roleName} in account ${accountId}`;
       await withMemberIam(accountId, async (iam) => {
         try {

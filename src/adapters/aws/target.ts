@@ -6,6 +6,7 @@ import type { SettingsFile } from '../../core/model.ts';
 import type { Target } from '../../ports/target.ts';
 import type { AwsAccess, Env } from './clients.ts';
 import { createAwsUsersAccount } from './iam-users-account.ts';
+import { verifyIdentities } from './identity.ts';
 import { createAwsOrganization } from './organization.ts';
 import { createSesMailer } from './ses-mailer.ts';
 
@@ -28,5 +29,24 @@ export function createAwsTarget(settings: SettingsFile, env: Env, { access }: Aw
     usersAccount: createAwsUsersAccount(settings, env, { access }),
     organization: createAwsOrganization(settings, env, { access }),
     mailer: createSesMailer(settings, env, { access }),
+  };
+}
+
+/**
+ * The AWS target, after STS has confirmed that each principal belongs to the account settings.yaml
+ * names (see identity.ts); throws `wrong-account` before anything is read otherwise. The baseline
+ * then carries the verified account ids and principal ARNs, which plan and apply headers show.
+ */
+export async function connectAwsTarget(settings: SettingsFile, env: Env, options: AwsTargetOptions): Promise<Target> {
+  const verified = await verifyIdentities(settings, env, options.access);
+  return {
+    ...createAwsTarget(settings, env, options),
+    baseline: {
+      kind: 'aws',
+      usersAccountId: verified.usersAccount.accountId,
+      managementAccountId: verified.management.accountId,
+      usersPrincipalArn: verified.usersAccount.arn,
+      managementPrincipalArn: verified.management.arn,
+    },
   };
 }

@@ -17,6 +17,7 @@
  * reach may write.
  */
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
+import { applyLockUserArn } from '../aws/apply-lock.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const OIDC_AUDIENCE = 'sts.amazonaws.com';
@@ -320,6 +321,14 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Resource: `arn:aws:iam::${id}:group/*`,
     },
     { Sid: 'SetPasswordPolicy', Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' },
+    {
+      // One apply at a time: the lock is this one IAM user (src/adapters/aws/apply-lock.ts), created
+      // to take it, read to see who holds it, tagged to renew its lease, deleted to release it.
+      Sid: 'ApplyLock',
+      Effect: 'Allow',
+      Action: ['iam:CreateUser', 'iam:GetUser', 'iam:TagUser', 'iam:DeleteUser'],
+      Resource: applyLockUserArn(id),
+    },
     ...(protectedArns.length > 0
       ? [
           {

@@ -15,8 +15,9 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import { closureQuota } from '../../core/plan.ts';
+import { refuseProtectedAccount } from '../../core/protected-accounts.ts';
 import { summarizeTrustPolicy } from '../../core/trust-policy.ts';
-import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
+import type { BootstrapRoleInput, CreateAccountInput, FoundAccount, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
 import type { SandboxAccount, SandboxCreation, SandboxState, SandboxStore } from './state.ts';
 
@@ -47,11 +48,14 @@ export class SandboxOrganization implements OrganizationPort {
   private readonly store: SandboxStore;
   private readonly usersAccountId: string;
   private readonly now: () => Date;
+  /** The project's own accounts (core/protected-accounts.ts): never changed, whoever asks. */
+  private readonly protectedIds: ReadonlyMap<string, string>;
 
-  constructor(store: SandboxStore, usersAccountId: string, now: () => Date) {
+  constructor(store: SandboxStore, usersAccountId: string, now: () => Date, protectedIds: ReadonlyMap<string, string>) {
     this.store = store;
     this.usersAccountId = usersAccountId;
     this.now = now;
+    this.protectedIds = protectedIds;
   }
 
   async readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization> {
@@ -149,6 +153,13 @@ export class SandboxOrganization implements OrganizationPort {
     });
   }
 
+  async findAccounts(query: { name: string; email: string }): Promise<FoundAccount[]> {
+    const state = await this.store.read();
+    return state.organization.accounts
+      .filter((account) => account.name === query.name || account.email.toLowerCase() === query.email.toLowerCase())
+      .map((account) => ({ id: account.id, name: account.name, email: account.email, state: account.status, managed: isManaged(account.tags) }));
+  }
+
   async describeAccountCreation(requestId: string): Promise<LiveAccountCreation> {
     const now = this.now().toISOString();
     return this.store.update((state) => {
@@ -216,6 +227,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async moveAccount(accountId: string, ouPath: string): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, 'move');
     await this.store.update((state) => {
       const account = findAccount(state, accountId);
       if (!state.organization.ouPaths.includes(ouPath)) {
@@ -229,6 +241,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async tagAccount(accountId: string, tags: Tags): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, 'tag');
     await this.store.update((state) => {
       const account = findAccount(state, accountId);
       account.tags = mergeTags(account.tags, tags, false);
@@ -236,6 +249,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async untagAccount(accountId: string, keys: readonly string[]): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, 'untag');
     await this.store.update((state) => {
       const account = findAccount(state, accountId);
       account.tags = removeTags(account.tags, keys, false);
@@ -243,6 +257,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async closeAccount(accountId: string): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, 'close');
     const now = this.now();
     await this.store.update((state) => {
       const org = state.organization;
@@ -270,6 +285,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, input.accountId, 'put a bootstrap role in');
     assertIamName('Role', input.roleName, 64);
     const roleTags = mergeTags({}, input.tags, true);
     await this.store.update((state) => {
@@ -303,6 +319,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, 'delete the bootstrap role in');
     await this.store.update((state) => {
       const account = this.activeAccount(state, accountId);
       const role = account.roles.find((candidate) => candidate.name.toLowerCase() === roleName.toLowerCase());
@@ -316,6 +333,7 @@ export class SandboxOrganization implements OrganizationPort {
   }
 
   async putReaderRole(input: ReaderRoleInput): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, input.accountId, 'put a reader role in');
     assertIamName('Role', input.roleName, 64);
     const roleTags = mergeTags({}, input.tags, true);
     await this.store.update((state) => {

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { SettingsFile } from '../../core/model.ts';
+import { protectedAccounts } from '../../core/protected-accounts.ts';
 import type { Target } from '../../ports/target.ts';
 import { OutboxMailer } from './mailer.ts';
 import { SandboxOrganization } from './organization.ts';
@@ -55,7 +56,7 @@ export function createSandboxTarget(options: SandboxOptions): SandboxTarget {
   return {
     baseline: { kind: 'sandbox', path: join(dir, 'state.json') },
     usersAccount: new SandboxUsersAccount(store, usersAccountId, now, settings.protected_users),
-    organization: new SandboxOrganization(store, usersAccountId, now),
+    organization: new SandboxOrganization(store, usersAccountId, now, protectedAccounts(settings)),
     mailer,
     store,
     outbox: mailer.outbox,

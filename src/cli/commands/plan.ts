@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
-import { createAwsTarget } from '../../adapters/aws/target.ts';
+import { connectAwsTarget } from '../../adapters/aws/target.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
 import { accountsRemovedSinceBase, liveStateFromDesired } from '../../core/base-ref.ts';
@@ -26,6 +26,7 @@ import { renderPlanText } from '../../render/plan-text.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { escapeData, renderProblemsText } from '../../render/problems.ts';
 import type { CliContext, Command } from '../context.ts';
+import { lockStoreFor, takeApplyLock } from './lock.ts';
 
 type TargetKind = 'sandbox' | 'aws';
 
@@ -100,15 +101,18 @@ function targetKind(value: unknown, help: string): TargetKind {
   throw usageError(`--target must be sandbox or aws, not "${String(value)}"`, help);
 }
 
-/** `access`: plan reads (through the read roles settings name), apply writes. */
-function makeTarget(
+/**
+ * `access`: plan reads (through the read roles settings name), apply writes. On AWS, STS confirms
+ * first that each principal is in the account settings.yaml names.
+ */
+async function makeTarget(
   kind: TargetKind,
   desired: DesiredState,
   ctx: CliContext,
   sandboxDir: unknown,
   access: 'read' | 'write',
-): Target {
-  if (kind === 'aws') return createAwsTarget(desired.settings, ctx.env, { access });
+): Promise<Target> {
+  if (kind === 'aws') return connectAwsTarget(desired.settings, ctx.env, { access });
   const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
   // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
   const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
@@ -178,7 +182,7 @@ export const plan: Command = async (ctx) => {
     live = await baselineFromGit(ctx, desired, values['base']);
     if (!live) return 1;
   } else {
-    live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
+    live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
   }
   const computed = computePlan(desired, live);
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx);
@@ -201,7 +205,23 @@ export const apply: Command = async (ctx) => {
   const kind = targetKind(values['target'], APPLY_HELP);
   const desired = await loadValidated(ctx);
   if (!desired) return 1;
-  const target = makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
+  const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
+  // One apply at a time: held from before the first read until this command returns.
+  const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);
+  try {
+    return await applyLocked(ctx, desired, target, values, format);
+  } finally {
+    await lock.release();
+  }
+};
+
+async function applyLocked(
+  ctx: CliContext,
+  desired: DesiredState,
+  target: Target,
+  values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined },
+  format: string,
+): Promise<number> {
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
   ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
@@ -229,4 +249,4 @@ export const apply: Command = async (ctx) => {
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
-};
+}

@@ -16,6 +16,7 @@ import {
   GetLoginProfileCommand,
   GetUserCommand,
   IAMClient,
+  IAMServiceException,
   ListVirtualMFADevicesCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -171,6 +172,7 @@ describe('access granted outside the group', () => {
     const organization: OrganizationPort = {
       readOrganization: async () => ({ accounts: [], ouPaths: ['/'], creations: [], closedInLast30Days: 0, memberAccountCount: 0 }),
       startAccountCreation: refuse,
+      findAccounts: refuse,
       describeAccountCreation: refuse,
       moveAccount: refuse,
       tagAccount: refuse,
@@ -333,5 +335,69 @@ describe('password policy and group policies', () => {
   it('reads only the configured group', async () => {
     await iam.send(new CreateGroupCommand({ GroupName: 'Other' }));
     expect((await account.readUsersAccount('CrossAccountAccess')).group).toBeUndefined();
+  });
+});
+
+describe('credentials cannot loop', () => {
+  /**
+   * moto does not evaluate IAM policies, so the denied iam:TagUser is a client-level fake: a
+   * middleware on a real moto client answers TagUser with the AccessDenied error AWS returns; every
+   * other call reaches moto.
+   */
+  function clientDenyingTagUser(): IAMClient {
+    const client = motoClient(IAMClient, moto.url);
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TagUserCommand') {
+          throw new IAMServiceException({
+            name: 'AccessDenied',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 403 },
+            message: 'User: arn:aws:sts::123456789012:assumed-role/apply/ci is not authorized to perform: iam:TagUser',
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'denyTagUser' },
+    );
+    return client;
+  }
+
+  it('a denied TagUser stops before any password change or email, on every run', async () => {
+    const denied = createAwsUsersAccount(settings, motoEnv(moto.url), { client: clientDenyingTagUser(), sleep: noSleep });
+    // A user an earlier run created, whose welcome email never went out.
+    await account.createGroup('CrossAccountAccess');
+    await account.createUser('ada@example.gov.uk', MANAGED);
+    await account.addUserToGroup('ada@example.gov.uk', 'CrossAccountAccess');
+    const sent: string[] = [];
+    const target: Target = {
+      baseline: { kind: 'aws', usersAccountId: settings.users_account.id, managementAccountId: settings.organization.management_account_id },
+      usersAccount: denied,
+      organization: {
+        readOrganization: async () => ({ accounts: [], ouPaths: ['/'], creations: [], closedInLast30Days: 0, memberAccountCount: 0 }),
+      } as unknown as OrganizationPort,
+      mailer: { send: async (message) => void sent.push(...message.to) },
+    };
+    const desired = aDesiredState({ settings, users: [aUser('ada@example.gov.uk')] });
+    for (let run = 0; run < 2; run += 1) {
+      const plan = computePlan(desired, await readLiveState(target, settings));
+      expect(plan.changes.map((c) => c.change.kind)).toContain('reset-password');
+      const report = await applyPlan(plan, {
+        target,
+        settings,
+        generatePassword: () => 'Generated-Temporary-Password-1!',
+        onSecret: () => {},
+        log: () => {},
+        sleep: noSleep,
+        now: () => new Date('2026-11-28T10:00:00Z'),
+        allowMassDeletion: false,
+      });
+      const reset = report.results.find((r) => r.kind === 'reset-password');
+      expect(reset).toMatchObject({ status: 'failed', error: { code: 'access-denied' } });
+      expect(reset?.error?.message).toContain('TagUser');
+    }
+    // No password was ever set, and nobody was emailed.
+    await expect(iam.send(new GetLoginProfileCommand({ UserName: 'ada@example.gov.uk' }))).rejects.toMatchObject({ name: expect.stringMatching(/NoSuchEntity/) });
+    expect(sent).toEqual([]);
   });
 });

@@ -26,6 +26,7 @@ import {
   DescribeOrganizationCommand,
   DuplicateAccountException,
   FinalizingOrganizationException,
+  ListAccountsCommand,
   ListAccountsForParentCommand,
   ListCreateAccountStatusCommand,
   ListOrganizationalUnitsForParentCommand,
@@ -203,6 +204,43 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       expect(failure.message).toContain('creating account "team-a"');
       expect(failure.hint).toMatch(hint);
       expect(failure.cause).toBe(error);
+    });
+  });
+
+  describe('account creation exactly once', () => {
+    const input = { accountName: 'team-a', email: 'aws-root+team-a@example.gov.uk', tags: {}, accessRoleName: 'OrganizationAccountAccessRole' };
+    const lost = (): Error => Object.assign(new Error('read ECONNRESET'), { name: 'TimeoutError', code: 'ECONNRESET' });
+
+    it('after a lost answer, finds the request AWS accepted and returns it instead of asking again', async () => {
+      org.on(CreateAccountCommand).rejects(lost());
+      org.on(ListCreateAccountStatusCommand).resolves({
+        CreateAccountStatuses: [{ Id: 'car-accepted', AccountName: 'team-a', State: 'IN_PROGRESS', RequestedTimestamp: new Date() }],
+      });
+      org.on(ListAccountsCommand).resolves({ Accounts: [] });
+      expect(await port().startAccountCreation(input)).toBe('car-accepted');
+      expect(org.commandCalls(CreateAccountCommand)).toHaveLength(1);
+    });
+
+    it('after an error, an account with that root email already there is reported, not asked for again', async () => {
+      org.on(CreateAccountCommand).rejects(new ConcurrentModificationException({ ...metadata, message: 'busy' }));
+      org.on(ListCreateAccountStatusCommand).resolves({ CreateAccountStatuses: [] });
+      org.on(ListAccountsCommand).resolves({ Accounts: [{ Id: READY, Name: 'hand-made', Email: 'AWS-ROOT+team-a@example.gov.uk', State: 'ACTIVE' }] });
+      org.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+      const failure = await rejectionOf(port().startAccountCreation(input));
+      expect(failure.code).toBe('account-exists');
+      expect(failure.message).toContain(`The Organization already has account ${READY} (hand-made, AWS-ROOT+team-a@example.gov.uk), so CreateAccount was not asked again.`);
+      // ConcurrentModificationException is retried for every other call, never for CreateAccount.
+      expect(org.commandCalls(CreateAccountCommand)).toHaveLength(1);
+    });
+
+    it('when nothing was made, reports the original error after looking a few times, and does not ask again', async () => {
+      org.on(CreateAccountCommand).rejects(lost());
+      org.on(ListCreateAccountStatusCommand).resolves({ CreateAccountStatuses: [] });
+      org.on(ListAccountsCommand).resolves({ Accounts: [] });
+      const failure = await rejectionOf(port().startAccountCreation(input));
+      expect(failure.message).toContain('No creation request or account named "team-a" (root email aws-root+team-a@example.gov.uk) was found afterwards, so it was not asked again in this run.');
+      expect(org.commandCalls(CreateAccountCommand)).toHaveLength(1);
+      expect(sleeps).toEqual([2000, 5000]);
     });
   });
 

@@ -253,7 +253,7 @@ describe('sandbox organization', () => {
     const { target, settings } = await sandbox();
     const org = target.organization;
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
-    expect(await codeOf(org.closeAccount(settings.organization.management_account_id))).toBe('management-account');
+    expect(await codeOf(org.closeAccount(settings.organization.management_account_id))).toBe('protected-account');
     const unmanaged = await org.describeAccountCreation(await org.startAccountCreation({ ...input('team-b'), tags: {} }));
     expect(await codeOf(org.closeAccount(unmanaged.accountId!))).toBe('not-managed');
     await org.closeAccount(accountId!);

@@ -1,0 +1,167 @@
+/**
+ * The apply lock's rules (src/apply/apply-lock.ts) with a fake clock and process table, on both
+ * stores: the sandbox's file and the IAM user on moto. Real processes racing for it:
+ * test/cli/apply-lock-processes.test.ts.
+ */
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { APPLY_LOCK_USER_NAME, awsLockStore } from '../../src/adapters/aws/apply-lock.ts';
+import { createAwsUsersAccount } from '../../src/adapters/aws/iam-users-account.ts';
+import { sandboxLockStore } from '../../src/adapters/sandbox/lock.ts';
+import { acquireApplyLock, forceUnlock, LEASE_MS, RENEW_EVERY_MS, type ApplyLockDeps } from '../../src/apply/apply-lock.ts';
+import type { ApplyLockStore } from '../../src/ports/apply-lock.ts';
+import { awsSettings, motoClient, useMoto } from '../support/aws.ts';
+import { motoEnv } from '../support/moto.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const moto = useMoto({ reset: true });
+
+const stores: [string, () => Promise<ApplyLockStore>][] = [
+  [
+    'sandbox file',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'aac-lock-'));
+      dirs.push(dir);
+      return sandboxLockStore(join(dir, '.sandbox'));
+    },
+  ],
+  ['IAM user on moto', async () => awsLockStore(awsSettings(), motoEnv(moto.url))],
+];
+
+/** A fake world: a clock, the processes running here, and the renewal timer, all by hand. */
+function world(store: ApplyLockStore, host: string, pid: number, running: Set<number>) {
+  let now = Date.parse('2026-11-28T10:00:00Z');
+  let ids = 0;
+  const ticks: (() => Promise<void>)[] = [];
+  const logs: string[] = [];
+  const deps = (): ApplyLockDeps => ({
+    store,
+    host,
+    pid,
+    run: 'run-7',
+    now: () => new Date(now),
+    isRunning: (p) => running.has(p),
+    newId: () => `${host}-${pid}-${(ids += 1)}`,
+    log: (line) => logs.push(line),
+    every: (_ms, tick) => {
+      ticks.push(tick);
+      return () => ticks.splice(ticks.indexOf(tick), 1);
+    },
+  });
+  return {
+    deps,
+    logs,
+    advance: (ms: number) => void (now += ms),
+    renew: () => Promise.all(ticks.map((tick) => tick())),
+  };
+}
+
+describe.each(stores)('apply lock on the %s', (_name, makeStore) => {
+  it('a second apply is refused, naming the holder and since when; release frees it', async () => {
+    const store = await makeStore();
+    const running = new Set([100, 200]);
+    const first = world(store, 'laptop', 100, running);
+    const held = await acquireApplyLock(first.deps());
+    const second = world(store, 'laptop', 200, running);
+    await expect(acquireApplyLock(second.deps())).rejects.toMatchObject({
+      code: 'apply-locked',
+      message: 'an apply is already running (held by pid 100 on host laptop, run run-7, since 2026-11-28T10:00:00.000Z). Nothing was read or changed.',
+    });
+    await held.release();
+    expect(await store.read()).toBeUndefined();
+    await (await acquireApplyLock(second.deps())).release();
+  });
+
+  it('on the same machine, a holder whose process no longer runs is stale at once', async () => {
+    const store = await makeStore();
+    const running = new Set([100, 200]);
+    await acquireApplyLock(world(store, 'laptop', 100, running).deps());
+    running.delete(100); // kill -9
+    const next = world(store, 'laptop', 200, running);
+    const held = await acquireApplyLock(next.deps());
+    expect(next.logs).toEqual([
+      'Taking over a stale apply lock held by pid 100 on host laptop, run run-7 since 2026-11-28T10:00:00.000Z: process 100 no longer runs on this machine.',
+    ]);
+    expect((await store.read())?.id).toBe(held.record.id);
+  });
+
+  it('from another machine, the lease decides: renewed while the holder runs, expired within two minutes of its death', async () => {
+    const store = await makeStore();
+    const runner = world(store, 'ci-runner-1', 100, new Set([100]));
+    await acquireApplyLock(runner.deps());
+    const other = world(store, 'ci-runner-2', 100, new Set([100]));
+    // The holder renews every RENEW_EVERY_MS: however long it runs, the lock stays held.
+    for (let i = 0; i < 5; i += 1) {
+      runner.advance(RENEW_EVERY_MS);
+      other.advance(RENEW_EVERY_MS);
+      await runner.renew();
+      await expect(acquireApplyLock(other.deps())).rejects.toMatchObject({ code: 'apply-locked' });
+    }
+    // The holder dies (no more renewals): stale once its lease ends, which is under two minutes.
+    expect(LEASE_MS).toBeLessThan(120_000);
+    other.advance(LEASE_MS - 1);
+    await expect(acquireApplyLock(other.deps())).rejects.toMatchObject({ code: 'apply-locked' });
+    other.advance(1);
+    const held = await acquireApplyLock(other.deps());
+    expect(other.logs.at(-1)).toMatch(/^Taking over a stale apply lock held by pid 100 on host ci-runner-1, run run-7 since .*: its lease ended at /);
+    // The old holder's next renewal notices it lost the lock, and renews nothing.
+    await runner.renew();
+    expect(runner.logs.at(-1)).toMatch(/^WARNING: the apply lock .* is no longer this run's: pid 100 on host ci-runner-2/);
+    expect((await store.read())?.id).toBe(held.record.id);
+  });
+
+  it('release removes only its own lock', async () => {
+    const store = await makeStore();
+    const first = world(store, 'laptop', 100, new Set());
+    const held = await acquireApplyLock(first.deps());
+    const second = await acquireApplyLock(world(store, 'laptop', 200, new Set([200])).deps()); // 100 is dead: taken over
+    await held.release();
+    expect((await store.read())?.id).toBe(second.record.id);
+  });
+
+  it('force-unlock tells who holds the lock, and releases it only given its id', async () => {
+    const store = await makeStore();
+    expect(await forceUnlock(store, undefined)).toEqual({ released: false, message: `No apply lock is held (${store.where}).` });
+    const held = await acquireApplyLock(world(store, 'ci-runner-1', 100, new Set([100])).deps());
+    await expect(forceUnlock(store, undefined)).rejects.toMatchObject({ code: 'usage', hint: `If no apply runs, release it with: npm run cli -- force-unlock ${held.record.id}` });
+    await expect(forceUnlock(store, 'another-id')).rejects.toMatchObject({ code: 'lock-id-mismatch' });
+    expect((await forceUnlock(store, held.record.id)).released).toBe(true);
+    expect(await store.read()).toBeUndefined();
+  });
+});
+
+describe('apply lock on AWS', () => {
+  it('is an IAM user the project owns, which the users the planner sees never include', async () => {
+    const settings = awsSettings();
+    const held = await acquireApplyLock(world(awsLockStore(settings, motoEnv(moto.url)), 'laptop', 1, new Set([1])).deps());
+    const iam = motoClient(IAMClient, moto.url);
+    const users = (await iam.send(new ListUsersCommand({}))).Users ?? [];
+    expect(users.map((u) => [u.UserName, u.Path])).toEqual([[APPLY_LOCK_USER_NAME, '/aws-access-as-code/']]);
+    const live = await createAwsUsersAccount(settings, motoEnv(moto.url)).readUsersAccount(settings.users_account.group);
+    expect(live.users).toEqual([]);
+    await held.release();
+    expect((await iam.send(new ListUsersCommand({}))).Users ?? []).toEqual([]);
+  });
+});
+
+describe('apply lock in the sandbox', () => {
+  it('leaves no temporary files behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aac-lock-'));
+    dirs.push(dir);
+    const store = sandboxLockStore(dir);
+    const w = world(store, 'laptop', 1, new Set([1]));
+    const held = await acquireApplyLock(w.deps());
+    await expect(acquireApplyLock(world(store, 'laptop', 2, new Set([1, 2])).deps())).rejects.toMatchObject({ code: 'apply-locked' });
+    await w.renew();
+    expect(await readdir(dir)).toEqual(['apply.lock']);
+    await held.release();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

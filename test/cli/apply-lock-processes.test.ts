@@ -1,0 +1,172 @@
+/**
+ * One apply at a time, with real processes: the CLI spawned as separate processes racing for the
+ * lock, a holder killed with SIGKILL, and force-unlock, in the sandbox and on AWS (moto). What
+ * follows a race (the next apply, a plan) runs in-process, to keep the suite quick.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listUserNames, prepareRepo, removeRepo, runCommand, usersAccountIam } from '../e2e/support.ts';
+import { useAwsE2e } from '../support/e2e.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+// node itself with tsx's loader (not the tsx binary, which runs node as a child): the pid we kill
+// is then the process that holds the lock.
+const NODE = [process.execPath, '--import', pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href];
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+const HOLDER = join(ROOT, 'test', 'support', 'hold-apply-lock.ts');
+
+/** The child's environment: no real AWS credentials or CI variables leak in. */
+function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
+}
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCliProcess(repo: string, env: Record<string, string>, ...args: string[]): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE[0] ?? 'node', [...NODE.slice(1), MAIN, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const holders: ChildProcess[] = [];
+afterAll(() => {
+  for (const holder of holders) if (holder.exitCode === null) holder.kill('SIGKILL');
+});
+
+/** Starts a process that takes the lock and holds it; resolves once it does. */
+function holdLock(repo: string, kind: 'sandbox' | 'aws', env: Record<string, string>): Promise<{ child: ChildProcess; id: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE[0] ?? 'node', [...NODE.slice(1), HOLDER, repo, kind], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    holders.push(child);
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => void (err += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const id = /^held (\S+)$/m.exec(out)?.[1];
+      if (id !== undefined) resolve({ child, id });
+    });
+    child.on('exit', (code) => reject(new Error(`the lock holder exited (${code}): ${err}`)));
+  });
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+const HELD = /error: an apply is already running \(held by pid (\d+) on host (\S+), since (\S+)\)\. Nothing was read or changed\./;
+
+describe('the sandbox: one apply at a time', () => {
+  it('a second apply, in another process, exits 1 naming the holder and changes nothing; after kill -9 of the holder the next apply proceeds', async () => {
+    const repo = await prepareRepo();
+    try {
+      const holder = await holdLock(repo, 'sandbox', childEnv());
+      const refused = await runCliProcess(repo, childEnv(), 'apply');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(HELD);
+      expect(HELD.exec(refused.stderr)?.slice(1, 3)).toEqual([String(holder.child.pid), hostname()]);
+      expect(refused.stdout).toBe('');
+      // Nothing was changed: no state, no mail; only the holder's lock.
+      expect(await readdir(join(repo, '.sandbox'))).toEqual(['apply.lock']);
+
+      await killHard(holder.child);
+      const next = await runCommand(repo, {}, 'apply');
+      expect(next.stderr).toContain(`Taking over a stale apply lock held by pid ${holder.child.pid} on host ${hostname()}`);
+      expect(next.stderr).toContain(`process ${holder.child.pid} no longer runs on this machine`);
+      expect(next.code).toBe(0);
+      expect(await readdir(join(repo, '.sandbox'))).not.toContain('apply.lock');
+    } finally {
+      await removeRepo(repo);
+    }
+  }, 120_000);
+
+  it('two applies started together: one applies, the other refuses or finds nothing to do; every user is emailed once', async () => {
+    const repo = await prepareRepo();
+    try {
+      const [a, b] = await Promise.all([runCliProcess(repo, childEnv(), 'apply'), runCliProcess(repo, childEnv(), 'apply')]);
+      const outcomes = [a, b].map((run) => (run.code === 1 && HELD.test(run.stderr) ? 'refused' : run.code === 0 && /Nothing to apply/.test(run.stdout) ? 'nothing' : run.code === 0 ? 'applied' : `failed: ${run.stderr}`));
+      expect(outcomes.sort()).toEqual(expect.arrayContaining(['applied']));
+      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+      const mails = await readdir(join(repo, '.sandbox', 'outbox'));
+      const welcomes = new Map<string, number>();
+      for (const mail of mails) {
+        const text = await readFile(join(repo, '.sandbox', 'outbox', mail), 'utf8');
+        if (!/Temporary password:/.test(text)) continue;
+        const to = /^To: (.*)$/m.exec(text)?.[1] ?? '?';
+        welcomes.set(to, (welcomes.get(to) ?? 0) + 1);
+      }
+      expect(welcomes.size).toBeGreaterThan(0);
+      expect([...welcomes.values()].every((n) => n === 1)).toBe(true);
+      const plan = await runCommand(repo, {}, 'plan');
+      expect(plan.stdout).toContain('No changes. The target matches the files.');
+    } finally {
+      await removeRepo(repo);
+    }
+  }, 120_000);
+
+  it('a lock from another machine blocks until its lease ends, or until force-unlock with its id', async () => {
+    const repo = await prepareRepo();
+    try {
+      await mkdir(join(repo, '.sandbox'), { recursive: true });
+      const far = new Date(Date.now() + 60_000).toISOString();
+      const record = { id: 'lock-from-elsewhere', host: 'another-machine', pid: 4242, run: '99', since: '2026-11-30T01:00:00.000Z', expires: far };
+      await writeFile(join(repo, '.sandbox', 'apply.lock'), JSON.stringify(record));
+      const refused = await runCommand(repo, {}, 'apply');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('error: an apply is already running (held by pid 4242 on host another-machine, run 99, since 2026-11-30T01:00:00.000Z).');
+      expect(refused.stderr).toContain('npm run cli -- force-unlock lock-from-elsewhere');
+      const asked = await runCommand(repo, {}, 'force-unlock');
+      expect(asked.code).toBe(1);
+      expect(asked.stderr).toContain('its id is lock-from-elsewhere');
+      const released = await runCommand(repo, {}, 'force-unlock', 'lock-from-elsewhere');
+      expect(released.code).toBe(0);
+      expect(released.stdout).toMatch(/^Released the apply lock \(in the file .*apply\.lock\) held by pid 4242 on host another-machine, run 99/);
+      expect((await runCommand(repo, {}, 'apply')).code).toBe(0);
+    } finally {
+      await removeRepo(repo);
+    }
+  }, 120_000);
+});
+
+describe('AWS (moto): one apply at a time', () => {
+  const e2e = useAwsE2e();
+
+  it('apply --target aws in another process is refused while the IAM lock is held, and proceeds after kill -9 of the holder', async () => {
+    const env = childEnv(e2e.env);
+    const holder = await holdLock(e2e.repo, 'aws', env);
+    const refused = await runCliProcess(e2e.repo, env, 'apply', '--target', 'aws');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(HELD);
+    expect(refused.stderr).toContain('The lock is the IAM user /aws-access-as-code/aws-access-as-code-apply-lock in the users account 111111111111');
+    // Nothing was changed: the users account holds only the lock.
+    const iam = await usersAccountIam(e2e.moto.url);
+    expect(await listUserNames(iam)).toEqual(['aws-access-as-code-apply-lock']);
+    // Plans take no lock.
+    expect((await runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws')).code).toBe(0);
+
+    await killHard(holder.child);
+    const next = await runCommand(e2e.repo, e2e.env, 'apply', '--target', 'aws');
+    expect(next.stderr).toContain(`process ${holder.child.pid} no longer runs on this machine`);
+    expect(next.code).toBe(0);
+    const users = await listUserNames(iam);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users).not.toContain('aws-access-as-code-apply-lock');
+  }, 180_000);
+});
