@@ -32,6 +32,10 @@ export interface UserFile {
    */
   password_reset?: string;
   /**
+   * true when this file takes over an IAM user that exists already without the managed-by tag (npm run import writes it): the user is tagged and joins the group, keeping its password, access keys, MFA devices and creation date, and gets no email; access outside the group is removed in the same run. Without it an existing unmanaged user is never touched; with it, a user that does not exist is not created (a typo cannot create or adopt someone else). Ignored once the user is managed.
+   */
+  adopt?: boolean;
+  /**
    * The person's GitHub username. Optional, informational.
    */
   github?: string;
@@ -57,6 +61,10 @@ export interface AccountFile {
    * The 12-digit AWS account id, once known. Optional: accounts are matched by name and root email. Must be quoted, or YAML reads it as a number.
    */
   id?: string;
+  /**
+   * true when this file takes over an existing account of the Organization that the project does not manage yet (npm run import writes it); requires id, the account it means.
+   */
+  adopt?: boolean;
   /**
    * The account's root user email. Optional: by default it is generated from organization.root_email_template in settings.yaml. At most 64 characters (AWS limit) and unique across AWS.
    */
@@ -251,6 +259,10 @@ export interface SettingsFile {
    * Blast-radius limits for one run.
    */
   limits: {
+    /**
+     * The most existing IAM users one run may adopt (user files with adopt: true naming a user without the managed-by tag). Default 10. A plan with more refuses to apply: raise it for a migration, in the pull request that adds the imported files, and lower it again afterwards.
+     */
+    max_adoptions_per_run?: number;
     /**
      * The most users one run may delete. A plan with more refuses to apply unless the run is explicitly allowed (--allow-mass-deletion).
      */

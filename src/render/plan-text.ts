@@ -80,6 +80,8 @@ export function changeDetails(change: Change): string[] {
     case 'close-account':
       return [`notice to: ${change.recipients.join(', ')}`];
     case 'reset-password':
+    case 'adopt-user':
+    case 'set-account-alias':
     case 'delete-user':
     case 'delete-bootstrap-role':
     case 'send-account-email':

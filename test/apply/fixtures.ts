@@ -92,6 +92,8 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'create-user': 'access',
   'update-user': 'routine',
   'reset-password': 'access',
+  'adopt-user': 'access',
+  'set-account-alias': 'routine',
   'delete-user': 'destructive',
   'update-password-policy': 'access',
   'update-group': 'access',
@@ -109,8 +111,11 @@ function summaryOf(change: Change): string {
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'adopt-user':
     case 'delete-user':
       return `${change.kind} ${change.userName}`;
+    case 'set-account-alias':
+      return `set account alias ${change.to}`;
     case 'update-password-policy':
       return 'update password policy';
     case 'update-group':

@@ -72,8 +72,10 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
+import { createAccountAlias, readAccountAliases } from './account-alias.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
+import { readCredentialReport } from './credential-report.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
 /**
@@ -422,14 +424,19 @@ export function createAwsUsersAccount(
 
   return {
     async readUsersAccount(group: string): Promise<LiveUsersAccount> {
-      const [details, passwordPolicy] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy()]);
+      const [details, passwordPolicy, aliases] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy(), readAccountAliases(client)]);
       const groupDetail = details.groups.find((g) => g.GroupName === group);
       return {
         users: details.users.map(toLiveUser),
+        aliases,
         ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
         ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),
       };
     },
+
+    readCredentialReport: () => readCredentialReport(client, sleep),
+
+    setAccountAlias: (alias: string) => createAccountAlias(client, alias),
 
     userArn(userName: string): string {
       return `arn:${partition}:iam::${accountId}:user/${userName}`;
