@@ -125,7 +125,7 @@ const cases: Case[] = [
     },
     changes: [],
     unmanaged: ['Ada@Example.gov.uk'],
-    notes: [/Ada@Example.gov.uk exists .* not managed; adopt it by tagging it managed-by=aws-access-as-code/],
+    notes: [/Ada@Example.gov.uk exists in the users account without the managed-by tag.*add adopt: true to the file/],
   },
   {
     name: 'tag drift on keys the project owns is put right; other keys are left alone',
@@ -400,7 +400,7 @@ const cases: Case[] = [
       const handMade = aLiveAccount('Service (old name)', { email: 'AWS-ROOT+svc@example.gov.uk', ouPath: '/Workloads/Production' });
       return { ...live, organization: { ...live.organization, accounts: [handMade] } };
     },
-    changes: ['access put-bootstrap-role svc', 'routine update-account svc'],
+    changes: ['access put-bootstrap-role svc', 'routine update-account svc', 'routine send-account-email svc'],
     notes: [/svc \(\d{12}\) exists \(found by root email\) without the managed-by tag: it is adopted/],
     check: (plan) => {
       expect(only(plan, 'update-account').setTags).toEqual(accountTags(anAccount('svc')));
