@@ -3,7 +3,7 @@
  * Document API, so values are quoted only where YAML would misread them, e.g. a 12-digit id), and
  * the summary a person reads before opening the pull request.
  */
-import { Document } from 'yaml';
+import { Document, isNode } from 'yaml';
 import type { ImportedFile, ImportResult } from '../core/import.ts';
 
 /** The file's text: schema line, header comments, then the fields with their comments. */
@@ -12,9 +12,7 @@ export function renderImportedFile(file: ImportedFile<object>): string {
   doc.commentBefore = [` yaml-language-server: $schema=../schema/${file.schema}`, ...file.header.map((line) => ` ${line}`)].join('\n');
   for (const [path, comment] of Object.entries(file.comments)) {
     const node = doc.getIn(path.split('.'), true);
-    if (node !== undefined && node !== null && typeof node === 'object' && 'comment' in node) {
-      (node as { comment?: string | null }).comment = ` ${comment}`;
-    }
+    if (isNode(node)) node.comment = ` ${comment}`;
   }
   return doc.toString({ lineWidth: 0 });
 }
