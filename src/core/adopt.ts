@@ -25,8 +25,11 @@ import {
 /** The credentials-sent value of an adopted user: it had a password before the project knew it. */
 export const ADOPTED_CREDENTIALS = 'adopted';
 
-/** How many users one run may adopt when settings.yaml does not say (limits.max_adoptions_per_run). */
-export const DEFAULT_MAX_ADOPTIONS_PER_RUN = 10;
+/**
+ * How many users one run may adopt when settings.yaml does not say (limits.max_adoptions_per_run):
+ * none. Adoption is a migration window that settings open explicitly, and close again.
+ */
+export const DEFAULT_MAX_ADOPTIONS_PER_RUN = 0;
 
 export function maxAdoptionsPerRun(settings: SettingsFile): number {
   return settings.limits.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN;

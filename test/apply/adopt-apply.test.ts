@@ -64,7 +64,7 @@ async function planFor(sandbox: TempSandbox, desired: DesiredState): Promise<Pla
 
 describe('adoption through apply (sandbox)', () => {
   it('keeps the password, keys, MFA and creation date, sends nothing, removes the extra access, and settles', async () => {
-    s = await aSandbox();
+    s = await aSandbox({ settings: aSettings({ limits: { max_deletions_per_run: 5, max_closures_per_run: 1, max_adoptions_per_run: 1 } }) });
     const settings = s.settings;
     const desired = aDesiredState({ settings, users: [aUser(ADA, { adopt: true, requested_by: ADA })] });
     // The baseline first (group, password policy), as a project already running would have it.

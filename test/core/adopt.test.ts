@@ -86,12 +86,12 @@ describe('adopting users', () => {
     expect(computePlan(desired, anAppliedLiveState(desired)).changes).toEqual([]);
   });
 
-  it('more adoptions than limits.max_adoptions_per_run (default 10) are noted', () => {
+  it('more adoptions than limits.max_adoptions_per_run (default 0: adoption off) are noted', () => {
     const users = Array.from({ length: 11 }, (_, i) => aUser(`user${i}@example.gov.uk`, { adopt: true }));
     const desired = aDesiredState({ users });
     const plan = computePlan(desired, liveWith(desired, users.map((u) => aLiveUser(u.userName))));
     expect(plan.changes).toHaveLength(11);
-    expect(plan.notes.join('\n')).toMatch(/adopts 11 existing users, more than .* \(limits.max_adoptions_per_run: 10\)/);
+    expect(plan.notes.join('\n')).toMatch(/adopts 11 existing users, more than .* \(limits.max_adoptions_per_run: 0\)/);
     const raised = aDesiredState({ users, settings: someSettings({ limits: { max_deletions_per_run: 5, max_closures_per_run: 1, max_adoptions_per_run: 11 } }) });
     expect(computePlan(raised, liveWith(raised, users.map((u) => aLiveUser(u.userName)))).notes).toEqual([]);
   });

@@ -16,7 +16,8 @@
  * `users_account.read_role_to_assume` when IAM calls go through a role. So no role the plan role can
  * reach may write.
  */
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
+import { ADOPTED_CREDENTIALS, DEFAULT_MAX_ADOPTIONS_PER_RUN } from '../../core/adopt.ts';
+import { CREDENTIALS_SENT_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const OIDC_AUDIENCE = 'sts.amazonaws.com';
@@ -36,7 +37,10 @@ export interface PolicyDocument {
 }
 
 /** The parts of settings.yaml the policies depend on. */
-export type SetupSettings = Pick<SettingsFile, 'users_account' | 'organization' | 'email' | 'protected_users'>;
+export type SetupSettings = Pick<SettingsFile, 'users_account' | 'organization' | 'email' | 'protected_users'> & {
+  /** Only max_adoptions_per_run matters here: above 0, apply may tag unmanaged users to adopt them. */
+  limits?: SettingsFile['limits'];
+};
 
 export interface SetupInput {
   settings: SetupSettings;
@@ -191,7 +195,16 @@ export function buildApplyRoleTrust(input: SetupInput): PolicyDocument {
 
 // --- permissions ---------------------------------------------------------------------------------
 
-const IAM_READ_ACCOUNT = ['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy', 'iam:ListUsers'];
+// GenerateCredentialReport creates no resource (it asks IAM to build the account's credential
+// report, which import reads); ListAccountAliases is how plan compares the alias.
+const IAM_READ_ACCOUNT = [
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetAccountPasswordPolicy',
+  'iam:ListUsers',
+  'iam:ListAccountAliases',
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+];
 const IAM_READ_USER = [
   'iam:GetUser',
   'iam:ListUserTags',
@@ -320,6 +333,24 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Resource: `arn:aws:iam::${id}:group/*`,
     },
     { Sid: 'SetPasswordPolicy', Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' },
+    { Sid: 'SetAccountAlias', Effect: 'Allow', Action: 'iam:CreateAccountAlias', Resource: '*' },
+    ...((settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN) > 0
+      ? [
+          {
+            // Only while settings.yaml opens a migration window (limits.max_adoptions_per_run above
+            // 0): adopting a user tags an existing, unmanaged user managed-by, which then lets
+            // ChangeOnlyManagedUsers change it. Set the limit back to 0 after the migration and
+            // re-print the policies to take this away again.
+            Sid: 'AdoptUsersDuringMigration',
+            Effect: 'Allow' as const,
+            Action: 'iam:TagUser',
+            Resource: users,
+            Condition: {
+              StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE, [`aws:RequestTag/${CREDENTIALS_SENT_TAG}`]: ADOPTED_CREDENTIALS },
+            },
+          },
+        ]
+      : []),
     ...(protectedArns.length > 0
       ? [
           {
