@@ -88,6 +88,20 @@ describe('import on the sandbox', () => {
     const refused = await run('apply');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/one run may adopt at most 0/);
+
+    const settings = join(repo, 'settings.yaml');
+    await writeFile(settings, (await readFile(settings, 'utf8')).replace(/^limits:\n/m, 'limits:\n  max_adoptions_per_run: 1\n'));
+    const outbox = join(repo, '.sandbox', 'outbox');
+    const mailBefore = await readdir(outbox);
+    const applied = await run('apply');
+    expect(applied.code, applied.stdout).toBe(0);
+    expect(applied.stdout).toMatch(/4 done, 0 failed, 0 skipped/);
+    const mail = (await readdir(outbox)).filter((name) => !mailBefore.includes(name));
+    expect(mail).toHaveLength(1);
+    const notice = await readFile(join(outbox, mail[0] ?? ''), 'utf8');
+    expect(notice).toContain('is now managed from its file');
+    expect(notice).not.toContain(LEGACY);
+    expect((await run('plan')).stdout).toContain('No changes.');
   });
 
   it('refuses bad options and invalid files before reading anything', async () => {
