@@ -12,12 +12,15 @@ import { AppError } from '../../core/errors.ts';
 import type { LiveUserCredentials } from '../../core/model.ts';
 import { isAwsError, translateAwsError, type Sleep } from './errors.ts';
 
-/** Generation usually takes seconds; bounded so import never hangs. */
-const POLL_ATTEMPTS = 30;
-const POLL_DELAY_MS = 2_000;
+/** Generation usually takes seconds: poll from half a second, doubling to 4 s, for at most a minute. */
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 4_000;
+const MAX_WAIT_MS = 60_000;
 
 export async function readCredentialReport(client: IAMClient, sleep: Sleep): Promise<LiveUserCredentials[]> {
-  for (let attempt = 1; ; attempt++) {
+  let delay = FIRST_DELAY_MS;
+  let waited = 0;
+  for (;;) {
     let state: string | undefined;
     try {
       state = (await client.send(new GenerateCredentialReportCommand({}))).State;
@@ -25,10 +28,12 @@ export async function readCredentialReport(client: IAMClient, sleep: Sleep): Pro
       throw translateAwsError(error, 'IAM GenerateCredentialReport');
     }
     if (state === 'COMPLETE') break;
-    if (attempt >= POLL_ATTEMPTS) {
+    if (waited >= MAX_WAIT_MS) {
       throw new AppError('credential-report-timeout', 'IAM is still generating the credential report.', { hint: 'Run import again in a minute.' });
     }
-    await sleep(POLL_DELAY_MS);
+    await sleep(delay);
+    waited += delay;
+    delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
   let content: Uint8Array | undefined;
   try {
