@@ -32,13 +32,13 @@ export interface UserFile {
    */
   password_reset?: string;
   /**
-   * true when this file takes over an IAM user that exists already without the managed-by tag (npm run import writes it): the user is tagged and joins the group, keeping its password, access keys, MFA devices and creation date, and gets no email; access outside the group is removed in the same run. Without it an existing unmanaged user is never touched; with it, a user that does not exist is not created (a typo cannot create or adopt someone else). Ignored once the user is managed.
-   */
-  adopt?: boolean;
-  /**
    * The person's GitHub username. Optional, informational.
    */
   github?: string;
+  /**
+   * true when this file takes over an IAM user that exists already without the managed-by tag (npm run import writes it): the user is tagged and joins the group, keeping its password, access keys, MFA devices and creation date, and gets no email; access outside the group is removed in the same run. Without it an existing unmanaged user is never touched; with it, a user that does not exist is not created (a typo cannot create or adopt someone else). Ignored once the user is managed.
+   */
+  adopt?: boolean;
 }
 
 /**
@@ -260,7 +260,7 @@ export interface SettingsFile {
    */
   limits: {
     /**
-     * The most existing IAM users one run may adopt (user files with adopt: true naming a user without the managed-by tag). Default 10. A plan with more refuses to apply: raise it for a migration, in the pull request that adds the imported files, and lower it again afterwards.
+     * The most existing IAM users one run may adopt (user files with adopt: true naming a user without the managed-by tag). Default 0: adoption is off. A plan with more refuses to apply. Raise it for a migration, in the pull request that adds the imported files (re-print the policies: the apply role may then tag unmanaged users), and set it back to 0 afterwards.
      */
     max_adoptions_per_run?: number;
     /**
