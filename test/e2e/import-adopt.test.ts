@@ -27,6 +27,10 @@ import {
   GenerateCredentialReportCommand,
   GetCredentialReportCommand,
   GetLoginProfileCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
   PutGroupPolicyCommand,
   PutUserPolicyCommand,
   UpdateAccountPasswordPolicyCommand,
@@ -380,5 +384,21 @@ describe('taking over an estate: import, validate, plan, apply, plan', () => {
     );
     expect(after).toEqual(profileDates);
     expect(profileDates.size).toBeGreaterThan(250);
+  });
+
+  it('removed the access adopted users had outside the group, in the adopting run, and tagged them', async () => {
+    for (const p of [people[8], people[11], people[13], people[88]]) {
+      const UserName = p?.name ?? '';
+      expect((await iam.send(new ListGroupsForUserCommand({ UserName }))).Groups?.map((g) => g.GroupName), UserName).toEqual([GROUP]);
+      expect((await iam.send(new ListUserPoliciesCommand({ UserName }))).PolicyNames, UserName).toEqual([]);
+      expect((await iam.send(new ListAttachedUserPoliciesCommand({ UserName }))).AttachedPolicies, UserName).toEqual([]);
+      const tags = Object.fromEntries(((await iam.send(new ListUserTagsCommand({ UserName }))).Tags ?? []).map((t) => [t.Key, t.Value]));
+      expect(tags).toMatchObject({ 'managed-by': 'aws-access-as-code', 'credentials-sent': 'adopted' });
+    }
+    // The users that were listed, not written, are as they were: never tagged.
+    for (const UserName of [...SERVICE_USERS, PROTECTED, 'someone@gmail.com', people[7]?.name ?? '']) {
+      const tags = (await iam.send(new ListUserTagsCommand({ UserName }))).Tags ?? [];
+      expect(tags.map((t) => t.Key), UserName).not.toContain('managed-by');
+    }
   });
 });
