@@ -616,6 +616,13 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
     );
   }
   notes.push(...readerNotes(input));
+  const adoptions = settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN;
+  if (adoptions > 0) {
+    notes.push(
+      `Migration window open: limits.max_adoptions_per_run is ${adoptions}, so the role that writes IAM may tag unmanaged users ` +
+        'managed-by to adopt them (AdoptUsersDuringMigration). Set it back to 0 after the migration and update the policy.',
+    );
+  }
   notes.push(
     `Trade-off: IAM authorises AddUserToGroup and RemoveUserFromGroup against the group only, so the role that writes IAM ` +
       `can add any user of account ${settings.users_account.id} (unmanaged or protected ones too) to ${settings.users_account.group}, ` +

@@ -163,6 +163,9 @@ describe('permissions, one account for users and Organizations', () => {
       Condition: { StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code', 'aws:RequestTag/credentials-sent': 'adopted' } },
     });
     expect(statement(open, 'NeverTouchProtectedUsers')?.Action).toContain('iam:TagUser');
+    const windowNote = /^Migration window open: limits.max_adoptions_per_run is 400/;
+    expect(buildSetupPolicies({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 400 } } }).notes).toContainEqual(expect.stringMatching(windowNote));
+    expect(buildSetupPolicies(input).notes).not.toContainEqual(expect.stringMatching(windowNote));
   });
 });
 
