@@ -12,8 +12,11 @@
  *   and nowhere else: never to `log`, never into the report (error text is scrubbed as well).
  */
 import pLimit from 'p-limit';
+import { maxAdoptionsPerRun } from '../core/adopt.ts';
+import { SENDS_SIGN_IN_URL } from '../core/alias.ts';
 import {
   assertNever,
+  type AdoptUser,
   type Change,
   type ChangeKind,
   type CloseAccount,
@@ -43,6 +46,7 @@ import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
 import type { EmailMessage } from '../ports/mailer.ts';
 import type { Target } from '../ports/target.ts';
 import {
+  accountAdoptedEmail,
   accountClosedEmail,
   accountCreatedEmail,
   passwordResetEmail,
@@ -132,10 +136,13 @@ export function phaseOf(kind: ChangeKind): Phase {
   switch (kind) {
     case 'update-password-policy':
     case 'update-group':
+    // Before any email: the sign-in URL they carry works only once the alias is set.
+    case 'set-account-alias':
       return 1;
     case 'create-user':
     case 'update-user':
     case 'reset-password':
+    case 'adopt-user':
       return 2;
     case 'create-account':
     case 'update-account':
@@ -185,6 +192,7 @@ function userNameOf(change: Change): string | undefined {
     case 'update-user':
     case 'reset-password':
     case 'notify-requester':
+    case 'adopt-user':
     case 'delete-user':
       return change.userName;
     default:
@@ -211,6 +219,17 @@ async function checkPlanMayRun(plan: Plan, deps: ApplyDeps): Promise<void> {
       fault: 'user',
       hint: 'Protected users are never changed. Remove them from protected_users first if that is really meant.',
     });
+  }
+
+  // Adoptions have their own limit, and no flag lifts it: raising it is a reviewed change to settings.yaml.
+  const adoptions = plan.changes.filter(({ change }) => change.kind === 'adopt-user').length;
+  const maxAdoptions = maxAdoptionsPerRun(settings);
+  if (adoptions > maxAdoptions) {
+    throw new AppError(
+      'too-many-adoptions',
+      `The plan adopts ${adoptions} existing users; one run may adopt at most ${maxAdoptions} (settings.limits.max_adoptions_per_run). Nothing was changed.`,
+      { fault: 'user', hint: 'Raise limits.max_adoptions_per_run for the migration (a reviewed change), or adopt fewer users per pull request.' },
+    );
   }
 
   // Bootstrap roles count too: deleting one takes administrator access away from a team.
@@ -267,6 +286,8 @@ class Run {
   private readonly stillTrusted = new Map<string, string>();
   private readonly failedAccounts = new Set<string>();
   private readonly failedUsers = new Set<string>();
+  /** Set when the alias change failed: emails would carry a sign-in URL that does not work. */
+  private aliasFailed = false;
 
   constructor(plan: Plan, deps: ApplyDeps) {
     this.plan = plan;
@@ -328,6 +349,9 @@ class Run {
     if (change.kind === 'notify-requester' && this.failedUsers.has(change.userName.toLowerCase())) {
       return `a change to ${change.userName} failed, so the notice would announce credentials that may not have been sent; it is sent on a later run`;
     }
+    if (this.aliasFailed && (SENDS_SIGN_IN_URL as readonly string[]).includes(change.kind)) {
+      return 'setting the account alias failed, so the sign-in URL in its email would not work; it waits for a run where that succeeds';
+    }
     if (change.kind === 'send-account-email' && this.failedAccounts.has(change.accountName)) {
       return `a change to ${change.accountName} failed, so its email would describe a role that may not be there; it is sent on a later run`;
     }
@@ -335,6 +359,7 @@ class Run {
   }
 
   private noteFailedTrust(change: Change): void {
+    if (change.kind === 'set-account-alias') this.aliasFailed = true;
     if ('accountName' in change) this.failedAccounts.add(change.accountName);
     if ('userName' in change) this.failedUsers.add(change.userName.toLowerCase());
     if (change.kind === 'put-bootstrap-role') {
@@ -359,6 +384,10 @@ class Run {
         return this.updateUser(change);
       case 'reset-password':
         return this.resetPassword(change);
+      case 'adopt-user':
+        return this.adoptUser(change);
+      case 'set-account-alias':
+        return usersAccount.setAccountAlias(change.to);
       case 'delete-user':
         return usersAccount.deleteUser(change.userName);
       case 'create-account':
@@ -374,6 +403,7 @@ class Run {
       case 'put-reader-role':
         return this.putReaderRole(change.accountName, change.accountId, change.trustedRoleArns);
       case 'send-account-email':
+        if (change.adopted) return this.sendAdoptedNotice(change.accountName, change.accountId, change.recipients);
         return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
       case 'notify-requester':
         return this.notifyRequester(change.userName, change.fullName, change.requestedBy);
@@ -455,6 +485,19 @@ class Run {
     if (change.removeTags.length > 0) await usersAccount.untagUser(change.userName, change.removeTags);
     for (const group of change.addGroups) await usersAccount.addUserToGroup(change.userName, group);
     // Access the user has outside the configured group goes after it has joined that group.
+    for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
+    for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
+    for (const name of change.deletePolicies) await usersAccount.deleteUserPolicy(change.userName, name);
+  }
+
+  /**
+   * Tags first: the removals below refuse users without the managed-by tag. Never a login profile
+   * call, never an email: the user keeps the password, keys and MFA devices it has.
+   */
+  private async adoptUser(change: AdoptUser): Promise<void> {
+    const { usersAccount } = this.deps.target;
+    await usersAccount.tagUser(change.userName, change.tags);
+    for (const group of change.addGroups) await usersAccount.addUserToGroup(change.userName, group);
     for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
     for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
     for (const name of change.deletePolicies) await usersAccount.deleteUserPolicy(change.userName, name);
@@ -615,6 +658,12 @@ class Run {
   private async sendAccountEmail(accountName: string, accountId: string, recipients: readonly string[], hasBootstrapRole: boolean): Promise<void> {
     const { organization, mailer } = this.deps.target;
     await mailer.send(accountCreatedEmail({ settings: this.deps.settings, accountName, accountId, recipients, hasBootstrapRole }));
+    await organization.tagAccount(accountId, { [ACCOUNT_NOTIFIED_TAG]: 'true' });
+  }
+
+  private async sendAdoptedNotice(accountName: string, accountId: string, recipients: readonly string[]): Promise<void> {
+    const { organization, mailer } = this.deps.target;
+    await mailer.send(accountAdoptedEmail({ settings: this.deps.settings, accountName, accountId, recipients }));
     await organization.tagAccount(accountId, { [ACCOUNT_NOTIFIED_TAG]: 'true' });
   }
 

@@ -228,3 +228,24 @@ export function accountClosedEmail({ settings, accountName, accountId, recipient
     ].join('\n'),
   };
 }
+
+/**
+ * To the team contact and requester of an account that existed before its file: from now on its
+ * file manages it. Short on purpose: nothing about the account changed for the people using it.
+ */
+export function accountAdoptedEmail({ settings, accountName, accountId, recipients }: AccountClosedEmailInput): EmailMessage {
+  return {
+    to: [...recipients],
+    subject: `AWS account ${accountName} is now managed from its file (${accountId})`,
+    body: [
+      'Hello,',
+      '',
+      `The AWS account ${accountName} (${accountId}) existed before, and from now on accounts/${accountName}.yaml`,
+      'manages it: its organizational unit and tags follow the file, and changes to who may use it are',
+      'made by pull request. Nothing about how you sign in or which roles you use has changed.',
+      '',
+      `Sign-in URL for the users account: ${signInUrl(settings)}`,
+      footer(settings),
+    ].join('\n'),
+  };
+}

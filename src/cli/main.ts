@@ -10,11 +10,13 @@ import { validate } from './commands/validate.ts';
 import { applyReport, driftReport, prComment } from './commands/github.ts';
 import { policies } from './commands/policies.ts';
 import { forceUnlockCommand } from './commands/lock.ts';
+import { importEstate } from './commands/import.ts';
 
 const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   validate: { run: validate, about: 'check every data file against the schemas and cross-file rules' },
   plan: { run: plan, about: 'show what apply would change (local sandbox unless --target aws or --base REF)' },
   apply: { run: apply, about: 'make the target match the files (local sandbox unless --target aws)' },
+  import: { run: importEstate, about: 'write files for the live users and accounts no file names yet (to adopt an estate)' },
   policies: { run: policies, about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml' },
   'force-unlock': { run: forceUnlockCommand, about: 'release the apply lock by hand when a dead apply left it (like terraform force-unlock)' },
   'pr-comment': { run: prComment, about: '(CI) create or update the sticky plan comment on a pull request' },

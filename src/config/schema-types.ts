@@ -35,6 +35,10 @@ export interface UserFile {
    * The person's GitHub username. Optional, informational.
    */
   github?: string;
+  /**
+   * true when this file takes over an IAM user that exists already without the managed-by tag (npm run import writes it): the user is tagged and joins the group, keeping its password, access keys, MFA devices and creation date, and gets no email; access outside the group is removed in the same run. Without it an existing unmanaged user is never touched; with it, a user that does not exist is not created (a typo cannot create or adopt someone else). Ignored once the user is managed.
+   */
+  adopt?: boolean;
 }
 
 /**
@@ -58,7 +62,7 @@ export interface AccountFile {
    */
   id?: string;
   /**
-   * true to take over the existing account with this id, which this project did not create (it has no managed-by tag): apply tags it and creates the bootstrap role in it, an administrator role in an account someone else made. Requires id. Never implicit: an unmanaged account whose name or root email matches a file is refused, not adopted.
+   * true to take over the existing account with this id, which this project did not create (it has no managed-by tag): apply tags it and creates the bootstrap role in it, an administrator role in an account someone else made. Requires id. Never implicit: an unmanaged account whose name or root email matches a file is refused, not adopted. npm run import writes it for the accounts it finds.
    */
   adopt?: boolean;
   /**
@@ -265,6 +269,10 @@ export interface SettingsFile {
    * Blast-radius limits for one run.
    */
   limits: {
+    /**
+     * The most existing IAM users one run may adopt (user files with adopt: true naming a user without the managed-by tag). Default 0: adoption is off. A plan with more refuses to apply. Raise it for a migration, in the pull request that adds the imported files (re-print the policies: the apply role may then tag unmanaged users), and set it back to 0 afterwards.
+     */
+    max_adoptions_per_run?: number;
     /**
      * The most users one run may delete. A plan with more refuses to apply unless the run is explicitly allowed (--allow-mass-deletion).
      */

@@ -90,6 +90,7 @@ export function liveStateFromDesired(desired: DesiredState, ref: string): LiveSt
       users,
       passwordPolicy: desiredPasswordPolicy(settings),
       group: { name: group, policies: desiredGroupPolicies(settings), attachedPolicyArns: [] },
+      aliases: [settings.users_account.alias],
     },
     organization: {
       accounts,

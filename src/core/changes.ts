@@ -54,6 +54,26 @@ export interface NotifyRequester {
   requestedBy: string;
 }
 
+/**
+ * Takes over an IAM user that exists without the managed-by tag (its file says `adopt: true`):
+ * tags it (credentials-sent `adopted`: it has its password already), puts it in the configured
+ * group and removes its access outside the group, in that order. Its password, access keys, MFA
+ * devices and creation date stay as they are; nobody is emailed. See adopt.ts.
+ */
+export interface AdoptUser {
+  kind: 'adopt-user';
+  /** The live name (IAM names ignore case; it may differ in case from the file). */
+  userName: string;
+  /** Every tag the user gets: the file's, managed-by, and credentials-sent `adopted`. */
+  tags: Tags;
+  /** Empty when the user is in the configured group already. */
+  addGroups: readonly string[];
+  /** Access outside the configured group, removed after tagging (as update-user does for managed users). */
+  removeGroups: readonly string[];
+  detachPolicies: readonly string[];
+  deletePolicies: readonly string[];
+}
+
 export interface DeleteUser {
   kind: 'delete-user';
   userName: string;
@@ -146,12 +166,28 @@ export interface PutReaderRole {
 
 export type ReaderRepair = 'trust' | 'permissions';
 
-/** The account email that a previous run did not get to send. */
+/**
+ * The account email that a previous run did not get to send; or, with `adopted`, the short notice
+ * that an existing account is now managed by its file (to the team contact and requester only),
+ * sent in the run that adopts it.
+ */
 export interface SendAccountEmail {
   kind: 'send-account-email';
   accountName: string;
   accountId: string;
   recipients: readonly string[];
+  adopted?: true;
+}
+
+/**
+ * Sets the users account's alias (the sign-in URL's first label) to settings.users_account.alias.
+ * IAM allows one alias per account: the new one replaces the old, and the old URL stops working.
+ */
+export interface SetAccountAlias {
+  kind: 'set-account-alias';
+  /** Absent when the account has no alias. */
+  from?: string;
+  to: string;
 }
 
 export interface CloseAccount {
@@ -163,6 +199,7 @@ export interface CloseAccount {
 
 export type Change =
   | CreateUser
+  | AdoptUser
   | UpdateUser
   | ResetPassword
   | NotifyRequester
@@ -175,6 +212,7 @@ export type Change =
   | DeleteBootstrapRole
   | PutReaderRole
   | SendAccountEmail
+  | SetAccountAlias
   | CloseAccount;
 
 export type ChangeKind = Change['kind'];

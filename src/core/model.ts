@@ -126,6 +126,24 @@ export interface LiveUsersAccount {
   passwordPolicy?: PasswordPolicy;
   /** Absent when the configured group does not exist. */
   group?: LiveGroup;
+  /** The account's aliases (IAM allows one); absent when not read, and then not compared. */
+  aliases?: readonly string[];
+}
+
+/**
+ * One user's row of IAM's credential report, for import: how the user signs in and when it last did.
+ * Dates are ISO 8601 strings; absent when AWS has none (never used, or not recorded).
+ */
+export interface LiveUserCredentials {
+  userName: string;
+  createdAt: string;
+  hasPassword: boolean;
+  passwordLastUsed?: string;
+  passwordLastChanged?: string;
+  mfaActive: boolean;
+  activeAccessKeys: number;
+  /** The latest use of any of the user's access keys. */
+  accessKeyLastUsed?: string;
 }
 
 export type LiveAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';

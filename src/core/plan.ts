@@ -27,6 +27,15 @@ import {
 } from './changes.ts';
 import { AppError } from './errors.ts';
 import { protectedAccounts } from './protected-accounts.ts';
+import {
+  adoptionLimitNote,
+  hasCurrentCredentials,
+  notAdoptedNote,
+  nothingToAdoptNote,
+  planAdoptUser,
+  summarizeAdoptUser,
+} from './adopt.ts';
+import { planAccountAlias, summarizeSetAccountAlias } from './alias.ts';
 import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from './reader-role.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
@@ -56,8 +65,10 @@ export const KIND_ORDER: readonly ChangeKind[] = [
   'delete-bootstrap-role',
   'update-password-policy',
   'update-group',
+  'set-account-alias',
   'create-user',
   'reset-password',
+  'adopt-user',
   'create-account',
   'put-bootstrap-role',
   'put-reader-role',
@@ -84,7 +95,11 @@ export function impactOf(change: Change): Impact {
     case 'create-account':
     case 'update-group':
     case 'update-password-policy':
+    case 'adopt-user':
       return 'access';
+    case 'set-account-alias':
+      // Replacing an alias breaks everyone's sign-in URL: a reviewer should see it early.
+      return change.from === undefined ? 'routine' : 'access';
     case 'put-bootstrap-role': {
       if (change.previouslyTrusted === undefined) return 'access';
       const before = new Set(change.previouslyTrusted);
@@ -118,10 +133,13 @@ export function subjectOf(change: Change): string {
     case 'update-user':
     case 'reset-password':
     case 'notify-requester':
+    case 'adopt-user':
     case 'delete-user':
       return change.userName;
     case 'update-password-policy':
       return 'password policy';
+    case 'set-account-alias':
+      return 'account alias';
     case 'update-group':
       return change.group;
     case 'create-account':
@@ -155,10 +173,12 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
       return 'delete';
     case 'update-user':
     case 'reset-password':
+    case 'adopt-user':
     case 'update-password-policy':
     case 'update-account':
     case 'send-account-email':
     case 'notify-requester':
+    case 'set-account-alias':
       return 'change';
     default:
       return assertNever(change);
@@ -233,6 +253,10 @@ export function summarizeChange(change: Change): string {
         : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
     case 'notify-requester':
       return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
+    case 'adopt-user':
+      return summarizeAdoptUser(change);
+    case 'set-account-alias':
+      return summarizeSetAccountAlias(change);
     case 'delete-user':
       return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships`;
     case 'update-password-policy':
@@ -292,6 +316,7 @@ export function summarizeChange(change: Change): string {
       return `update the reader role in ${where}: ${parts.join('; ')}`;
     }
     case 'send-account-email':
+      if (change.adopted) return `tell ${list(change.recipients)} that accounts/${change.accountName}.yaml now manages ${change.accountName}${showId(change.accountId)}`;
       return `send the account email for ${change.accountName}${showId(change.accountId)} to ${list(change.recipients)}`;
     case 'close-account':
       return `close account ${change.accountName}${showId(change.accountId)}: AWS suspends it, and after 90 days it is gone for good`;
@@ -397,7 +422,9 @@ function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): vo
       continue;
     }
     const liveUser = liveByName.get(lower(name));
-    if (liveUser === undefined) {
+    if (liveUser === undefined && user.data.adopt === true) {
+      out.notes.push(nothingToAdoptNote(user));
+    } else if (liveUser === undefined) {
       out.changes.push({
         kind: 'create-user',
         userName: name,
@@ -408,9 +435,8 @@ function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): vo
         credentialsToken: credentialsToken(user.data),
       });
     } else if (!isManaged(liveUser.tags)) {
-      out.notes.push(
-        `${liveUser.userName} exists in the users account but is not managed; adopt it by tagging it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} (creating it would fail: IAM user names are unique ignoring case).`,
-      );
+      if (user.data.adopt === true) out.changes.push(planAdoptUser(user, liveUser, group));
+      else out.notes.push(notAdoptedNote(user, liveUser));
     } else {
       planManagedUser(user, liveUser, group, out);
     }
@@ -468,7 +494,7 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, o
   }
   const token = credentialsToken(user.data);
   const sent = findTag(liveUser.tags, CREDENTIALS_SENT_TAG)?.value;
-  if (sent !== token) {
+  if (!hasCurrentCredentials(user.data, sent)) {
     out.changes.push({
       kind: 'reset-password',
       userName: liveUser.userName,
@@ -495,6 +521,9 @@ function planBaseline(desired: DesiredState, live: LiveState, out: PlanBuilder):
   } else if (!isSamePasswordPolicy(livePolicy, policy)) {
     out.changes.push({ kind: 'update-password-policy', from: livePolicy, to: policy });
   }
+
+  const alias = planAccountAlias(settings, live.usersAccount);
+  if (alias !== undefined) out.changes.push(alias);
 
   const group = settings.users_account.group;
   const wanted = desiredGroupPolicies(settings);
@@ -661,7 +690,17 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     warnMissingOu(name, account.data.organizational_unit);
     planBootstrapRole(account, liveAccount, bootstrapUsers, out);
     planReaderRole(desired.settings, account, liveAccount, out);
-    if (managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
+    if (!managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
+      // Adopted in this run (update-account tags it): the notice goes out in the same run, so the
+      // next plan has nothing left to do for it.
+      out.changes.push({
+        kind: 'send-account-email',
+        accountName: name,
+        accountId: liveAccount.id,
+        recipients: unique([account.data.team.email, account.data.requested_by]),
+        adopted: true,
+      });
+    } else if (managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
       out.changes.push({
         kind: 'send-account-email',
         accountName: name,
@@ -908,6 +947,8 @@ function noteLimits(desired: DesiredState, live: LiveState, out: PlanBuilder): v
       `This plan closes ${closures} accounts, more than settings.yaml allows in one run (limits.max_closures_per_run: ${limits.max_closures_per_run}): apply refuses unless run with --allow-mass-deletion.`,
     );
   }
+  const adoptions = adoptionLimitNote(desired.settings, out.changes);
+  if (adoptions !== undefined) out.notes.push(adoptions);
   const org = live.organization;
   const quota = closureQuota(org.memberAccountCount);
   if (closures > 0 && org.closedInLast30Days + closures > quota) {

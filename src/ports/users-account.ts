@@ -2,7 +2,7 @@
  * The users account (IAM), as the core needs it. Implemented by the sandbox and the AWS adapter;
  * the same contract tests run against both. Methods throw AppError.
  */
-import type { LiveUsersAccount, PasswordPolicy, PolicyDocument, Tags } from '../core/model.ts';
+import type { LiveUserCredentials, LiveUsersAccount, PasswordPolicy, PolicyDocument, Tags } from '../core/model.ts';
 
 export interface UsersAccountPort {
   /**
@@ -10,6 +10,11 @@ export interface UsersAccountPort {
    * (inline policies and attached policy ARNs), the password policy.
    */
   readUsersAccount(group: string): Promise<LiveUsersAccount>;
+  /**
+   * Every user's sign-in facts (password, MFA, access keys, last use), for import. Read-only: in
+   * AWS, IAM's credential report (one account-wide report instead of three calls per user).
+   */
+  readCredentialReport(): Promise<readonly LiveUserCredentials[]>;
   /** ARN of a user name in this account (no call needed). */
   userArn(userName: string): string;
 
@@ -36,6 +41,9 @@ export interface UsersAccountPort {
    * the user. Refuses (code `not-managed`) a user without the managed-by tag.
    */
   deleteUser(userName: string): Promise<void>;
+
+  /** Sets the account's one alias (replacing any other); `alias-taken` when another AWS account has it. */
+  setAccountAlias(alias: string): Promise<void>;
 
   /** Sets the whole policy, every field as given (AWS resets omitted fields). */
   putPasswordPolicy(policy: PasswordPolicy): Promise<void>;

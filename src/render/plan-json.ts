@@ -12,9 +12,10 @@
  *             | { "kind": "git", "ref": string },
  *   "changes": [            // sorted: destructive, access, routine; then kind; then name
  *     {
- *       "change": { "kind": "create-user" | "update-user" | "reset-password" | "notify-requester" | "delete-user"
- *                         | "update-password-policy" | "update-group" | "create-account"
- *                         | "update-account" | "put-bootstrap-role" | "delete-bootstrap-role"
+ *       "change": { "kind": "create-user" | "adopt-user" | "update-user" | "reset-password" | "notify-requester"
+ *                         | "delete-user" | "update-password-policy" | "update-group" | "set-account-alias"
+ *                         | "create-account" | "update-account" | "put-bootstrap-role" | "delete-bootstrap-role"
+ *                         | "put-reader-role"
  *                         | "send-account-email" | "close-account", ... },  // see src/core/changes.ts
  *       "impact": "destructive" | "access" | "routine",
  *       "summary": string     // one line for people

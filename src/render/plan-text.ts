@@ -84,6 +84,8 @@ export function changeDetails(change: Change): string[] {
       return [`notice to: ${change.recipients.join(', ')}`];
     case 'reset-password':
     case 'notify-requester':
+    case 'adopt-user':
+    case 'set-account-alias':
     case 'delete-user':
     case 'delete-bootstrap-role':
     case 'send-account-email':

@@ -93,6 +93,8 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'update-user': 'routine',
   'reset-password': 'access',
   'notify-requester': 'routine',
+  'adopt-user': 'access',
+  'set-account-alias': 'routine',
   'delete-user': 'destructive',
   'update-password-policy': 'access',
   'update-group': 'access',
@@ -111,8 +113,11 @@ function summaryOf(change: Change): string {
     case 'update-user':
     case 'reset-password':
     case 'notify-requester':
+    case 'adopt-user':
     case 'delete-user':
       return `${change.kind} ${change.userName}`;
+    case 'set-account-alias':
+      return `set account alias ${change.to}`;
     case 'update-password-policy':
       return 'update password policy';
     case 'update-group':

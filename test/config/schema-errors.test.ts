@@ -18,7 +18,7 @@ describe('schema errors', () => {
         line: 6,
         col: 1,
         message:
-          'unknown field "requested_bye" (did you mean "requested_by"?); allowed fields are email, name, team, requested_by, reason, expires, password_reset, github',
+          'unknown field "requested_bye" (did you mean "requested_by"?); allowed fields are email, name, team, requested_by, reason, expires, password_reset, github, adopt',
       }),
       expect.objectContaining({ line: 7, col: 1, message: expect.stringMatching(/^unknown field "colour"; allowed fields are email,/) }),
     ]);

@@ -270,6 +270,29 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       });
     });
 
+    it('sets the account alias; a second one replaces it (IAM allows one)', async () => {
+      const { port } = await makePort();
+      await port.setAccountAlias('contract-users-a');
+      expect((await port.readUsersAccount('contract-group-absent')).aliases).toEqual(['contract-users-a']);
+      await port.setAccountAlias('contract-users-b');
+      expect((await port.readUsersAccount('contract-group-absent')).aliases).toEqual(['contract-users-b']);
+    });
+
+    it("reports each user's sign-in facts in the credential report, without changing anything", async () => {
+      const { port } = await makePort();
+      const withPassword = unique('report');
+      const without = unique('report');
+      await port.createUser(withPassword, MANAGED);
+      await port.createUser(without, MANAGED);
+      await port.setTemporaryPassword(withPassword, PASSWORD);
+      const rows = await port.readCredentialReport();
+      const row = (name: string) => rows.find((candidate) => candidate.userName === name);
+      expect(row(withPassword)).toMatchObject({ hasPassword: true, mfaActive: false, activeAccessKeys: 0 });
+      expect(row(without)).toMatchObject({ hasPassword: false, mfaActive: false, activeAccessKeys: 0 });
+      expect(Number.isNaN(Date.parse(row(without)?.createdAt ?? ''))).toBe(false);
+      expect(row(without)?.passwordLastUsed).toBeUndefined();
+    });
+
     it('refuses to delete a user without the managed-by tag (code not-managed)', async () => {
       const { port } = await makePort();
       const userName = unique('unmanaged');

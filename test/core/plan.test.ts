@@ -127,7 +127,7 @@ const cases: Case[] = [
     },
     changes: [],
     unmanaged: ['Ada@Example.gov.uk'],
-    notes: [/Ada@Example.gov.uk exists .* not managed; adopt it by tagging it managed-by=aws-access-as-code/],
+    notes: [/Ada@Example.gov.uk exists in the users account without the managed-by tag.*add adopt: true to the file/],
   },
   {
     name: 'tag drift on keys the project owns is put right; other keys are left alone',
@@ -402,7 +402,7 @@ const cases: Case[] = [
       const handMade = aLiveAccount('Service (old name)', { email: 'someone@example.gov.uk', ouPath: '/Workloads/Production' });
       return { ...live, organization: { ...live.organization, accounts: [handMade] } };
     },
-    changes: ['access put-bootstrap-role svc', 'access update-account svc'],
+    changes: ['access put-bootstrap-role svc', 'access update-account svc', 'routine send-account-email svc'],
     check: (plan) => {
       expect(only(plan, 'update-account')).toMatchObject({ adopt: { bootstrapRole: true }, setTags: accountTags(anAccount('svc')) });
       expect(plan.changes.find((c) => c.change.kind === 'update-account')?.summary).toMatch(

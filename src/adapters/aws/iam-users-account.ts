@@ -75,6 +75,8 @@ import type { UsersAccountPort } from '../../ports/users-account.ts';
 import { isApplyLockUser } from './apply-lock.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
+import { createAccountAlias, readAccountAliases } from './account-alias.ts';
+import { readCredentialReport } from './credential-report.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
 /**
@@ -425,15 +427,20 @@ export function createAwsUsersAccount(
 
   return {
     async readUsersAccount(group: string): Promise<LiveUsersAccount> {
-      const [details, passwordPolicy] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy()]);
+      const [details, passwordPolicy, aliases] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy(), readAccountAliases(client)]);
       const groupDetail = details.groups.find((g) => g.GroupName === group);
       return {
         // The apply lock is an IAM user too (apply-lock.ts), never a person to manage.
         users: details.users.filter((user) => !isApplyLockUser(user.UserName, user.Path)).map(toLiveUser),
+        aliases,
         ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
         ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),
       };
     },
+
+    readCredentialReport: () => readCredentialReport(client, sleep),
+
+    setAccountAlias: (alias: string) => createAccountAlias(client, alias),
 
     userArn(userName: string): string {
       return `arn:${partition}:iam::${accountId}:user/${userName}`;

@@ -16,8 +16,9 @@
  * `users_account.read_role_to_assume` when IAM calls go through a role. So no role the plan role can
  * reach may write.
  */
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
 import { applyLockUserArn } from '../aws/apply-lock.ts';
+import { ADOPTED_CREDENTIALS, DEFAULT_MAX_ADOPTIONS_PER_RUN } from '../../core/adopt.ts';
+import { CREDENTIALS_SENT_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const OIDC_AUDIENCE = 'sts.amazonaws.com';
@@ -37,7 +38,10 @@ export interface PolicyDocument {
 }
 
 /** The parts of settings.yaml the policies depend on. */
-export type SetupSettings = Pick<SettingsFile, 'users_account' | 'organization' | 'email' | 'protected_users'>;
+export type SetupSettings = Pick<SettingsFile, 'users_account' | 'organization' | 'email' | 'protected_users'> & {
+  /** Only max_adoptions_per_run matters here: above 0, apply may tag unmanaged users to adopt them. */
+  limits?: SettingsFile['limits'];
+};
 
 export interface SetupInput {
   settings: SetupSettings;
@@ -192,7 +196,16 @@ export function buildApplyRoleTrust(input: SetupInput): PolicyDocument {
 
 // --- permissions ---------------------------------------------------------------------------------
 
-const IAM_READ_ACCOUNT = ['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy', 'iam:ListUsers'];
+// GenerateCredentialReport creates no resource (it asks IAM to build the account's credential
+// report, which import reads); ListAccountAliases is how plan compares the alias.
+const IAM_READ_ACCOUNT = [
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetAccountPasswordPolicy',
+  'iam:ListUsers',
+  'iam:ListAccountAliases',
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+];
 const IAM_READ_USER = [
   'iam:GetUser',
   'iam:ListUserTags',
@@ -329,6 +342,24 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Action: ['iam:CreateUser', 'iam:GetUser', 'iam:TagUser', 'iam:DeleteUser'],
       Resource: applyLockUserArn(id),
     },
+    { Sid: 'SetAccountAlias', Effect: 'Allow', Action: 'iam:CreateAccountAlias', Resource: '*' },
+    ...((settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN) > 0
+      ? [
+          {
+            // Only while settings.yaml opens a migration window (limits.max_adoptions_per_run above
+            // 0): adopting a user tags an existing, unmanaged user managed-by, which then lets
+            // ChangeOnlyManagedUsers change it. Set the limit back to 0 after the migration and
+            // re-print the policies to take this away again.
+            Sid: 'AdoptUsersDuringMigration',
+            Effect: 'Allow' as const,
+            Action: 'iam:TagUser',
+            Resource: users,
+            Condition: {
+              StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE, [`aws:RequestTag/${CREDENTIALS_SENT_TAG}`]: ADOPTED_CREDENTIALS },
+            },
+          },
+        ]
+      : []),
     ...(protectedArns.length > 0
       ? [
           {
@@ -594,6 +625,13 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
     );
   }
   notes.push(...readerNotes(input));
+  const adoptions = settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN;
+  if (adoptions > 0) {
+    notes.push(
+      `Migration window open: limits.max_adoptions_per_run is ${adoptions}, so the role that writes IAM may tag unmanaged users ` +
+        'managed-by to adopt them (AdoptUsersDuringMigration). Set it back to 0 after the migration and update the policy.',
+    );
+  }
   notes.push(
     `Trade-off: IAM authorises AddUserToGroup and RemoveUserFromGroup against the group only, so the role that writes IAM ` +
       `can add any user of account ${settings.users_account.id} (unmanaged or protected ones too) to ${settings.users_account.group}, ` +

@@ -50,6 +50,8 @@ export function createSandboxTarget(options: SandboxOptions): SandboxTarget {
     () => emptySandboxState(usersAccountId, settings.organization.management_account_id),
     (state) => {
       for (const path of ouPaths) if (!state.organization.ouPaths.includes(path)) state.organization.ouPaths.push(path);
+      // Like the OUs, the alias people sign in with was set up by hand before the project ran.
+      state.usersAccount.aliases ??= [settings.users_account.alias];
     },
   );
   const mailer = new OutboxMailer(dir, settings.email.sender, now);

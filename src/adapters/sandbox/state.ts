@@ -90,6 +90,8 @@ export interface SandboxState {
     passwordPolicy?: PasswordPolicy;
     /** Virtual MFA devices of the account; one assigned to a user is also in its `mfaDevices`. */
     virtualMfaDevices: string[];
+    /** The account alias (IAM allows one); absent in state files written before it was modelled. */
+    aliases?: string[];
   };
   organization: {
     managementAccountId: string;

@@ -4,6 +4,7 @@ import {
   MANAGED_BY_TAG,
   isManaged,
   MANAGED_BY_VALUE,
+  type LiveUserCredentials,
   type LiveUsersAccount,
   type PasswordPolicy,
   type PolicyDocument,
@@ -61,7 +62,7 @@ export class SandboxUsersAccount implements UsersAccountPort {
 
   async readUsersAccount(group: string): Promise<LiveUsersAccount> {
     const state = await this.store.read();
-    const { users, groups, passwordPolicy } = state.usersAccount;
+    const { users, groups, passwordPolicy, aliases } = state.usersAccount;
     const found = groups.find((candidate) => sameName(candidate.name, group));
     return {
       users: [...users]
@@ -75,11 +76,31 @@ export class SandboxUsersAccount implements UsersAccountPort {
           inlinePolicyNames: Object.keys(user.inlinePolicies ?? {}).sort(),
           attachedPolicyArns: [...(user.attachedPolicies ?? [])],
         })),
+      aliases: [...(aliases ?? [])],
       ...(passwordPolicy === undefined ? {} : { passwordPolicy: { ...passwordPolicy, hardExpiry: passwordPolicy.hardExpiry ?? false } }),
       ...(found === undefined
         ? {}
         : { group: { name: found.name, policies: found.policies, attachedPolicyArns: [...(found.attachedPolicies ?? [])] } }),
     };
+  }
+
+  /** The sandbox records no sign-ins, so no last-use dates. */
+  async readCredentialReport(): Promise<readonly LiveUserCredentials[]> {
+    const state = await this.store.read();
+    return state.usersAccount.users.map((user) => ({
+      userName: user.userName,
+      createdAt: user.createdAt,
+      hasPassword: user.loginProfile !== undefined,
+      ...(user.loginProfile === undefined ? {} : { passwordLastChanged: user.loginProfile.createdAt }),
+      mfaActive: user.mfaDevices.length > 0,
+      activeAccessKeys: user.accessKeys.filter((key) => key.status === 'Active').length,
+    }));
+  }
+
+  async setAccountAlias(alias: string): Promise<void> {
+    await this.store.update((state) => {
+      state.usersAccount.aliases = [alias];
+    });
   }
 
   userArn(userName: string): string {

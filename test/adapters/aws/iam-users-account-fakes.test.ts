@@ -16,6 +16,7 @@ import {
   GetAccountPasswordPolicyCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListAccountAliasesCommand,
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
   ListMFADevicesCommand,
@@ -283,6 +284,7 @@ describe('readUsersAccount', () => {
     iam.on(GetAccountPasswordPolicyCommand).rejects(
       new NoSuchEntityException({ message: 'The Password Policy with domain name 123456789012 cannot be found.', $metadata: {} }),
     );
+    iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: ['test-users'] });
 
     const live = await account().readUsersAccount('CrossAccountAccess');
 
@@ -296,7 +298,8 @@ describe('readUsersAccount', () => {
       { Filter: ['User', 'Group'], MaxItems: 1000, Marker: 'm2' },
     ]);
     // No per-user calls while reading.
-    expect(new Set(commandNames())).toEqual(new Set(['GetAccountAuthorizationDetails', 'GetAccountPasswordPolicy']));
+    expect(new Set(commandNames())).toEqual(new Set(['GetAccountAuthorizationDetails', 'GetAccountPasswordPolicy', 'ListAccountAliases']));
+    expect(live.aliases).toEqual(['test-users']);
   });
 
   it('translates throttling that outlasted the SDK retries', async () => {
@@ -304,6 +307,7 @@ describe('readUsersAccount', () => {
       Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }),
     );
     iam.on(GetAccountPasswordPolicyCommand).resolves({});
+    iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: [] });
 
     const error = await rejectionOf(account().readUsersAccount('CrossAccountAccess'));
 

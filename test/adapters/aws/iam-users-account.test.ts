@@ -72,7 +72,7 @@ describe('readUsersAccount', () => {
 
   it('has no group when the configured group does not exist', async () => {
     const live = await account.readUsersAccount('CrossAccountAccess');
-    expect(live).toEqual({ users: [] });
+    expect(live).toEqual({ users: [], aliases: [] });
   });
 });
 

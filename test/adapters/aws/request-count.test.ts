@@ -3,7 +3,14 @@
  * account-level rate quota cannot be raised (aws-facts §1), and a per-user read of 1,000 users would
  * be 5,000+ calls.
  */
-import { CreateUserCommand, GetAccountAuthorizationDetailsCommand, GetAccountPasswordPolicyCommand, IAMClient, type UserDetail } from '@aws-sdk/client-iam';
+import {
+  CreateUserCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
+  IAMClient,
+  ListAccountAliasesCommand,
+  type UserDetail,
+} from '@aws-sdk/client-iam';
 import type { HttpRequest } from '@smithy/types';
 import pLimit from 'p-limit';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,13 +83,14 @@ describe('pages against AWS (client-level fake, as moto never paginates)', () =>
         : { UserDetailList: users.slice(start), IsTruncated: false };
     });
     iam.on(GetAccountPasswordPolicyCommand).resolves({ PasswordPolicy: { MinimumPasswordLength: 16 } });
+    iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: ['test-users'] });
 
     const live = await createAwsUsersAccount(awsSettings(), {}, { client }).readUsersAccount('CrossAccountAccess');
 
     expect(live.users).toHaveLength(count);
     const pages = iam.commandCalls(GetAccountAuthorizationDetailsCommand).length;
     expect(pages).toBe(Math.ceil(count / 1000));
-    console.log(`readUsersAccount: ${count} users in ${pages} GAAD pages + 1 GetAccountPasswordPolicy (fake AWS)`);
-    expect(iam.calls()).toHaveLength(pages + 1);
+    console.log(`readUsersAccount: ${count} users in ${pages} GAAD pages + 1 GetAccountPasswordPolicy + 1 ListAccountAliases (fake AWS)`);
+    expect(iam.calls()).toHaveLength(pages + 2);
   });
 });

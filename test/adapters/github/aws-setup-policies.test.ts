@@ -108,8 +108,12 @@ describe('permissions, one account for users and Organizations', () => {
 
   it('plan only reads', () => {
     const plan = buildPlanRolePermissions(input);
-    const writes = actions(plan).filter((a) => !/^(iam|organizations):(Get|List|Describe)/.test(a) && a !== 'sts:AssumeRole');
+    // GenerateCredentialReport (for import) builds IAM's report and creates no resource.
+    const writes = actions(plan).filter(
+      (a) => !/^(iam|organizations):(Get|List|Describe)/.test(a) && a !== 'sts:AssumeRole' && a !== 'iam:GenerateCredentialReport',
+    );
     expect(writes).toEqual([]);
+    expect(actions(plan)).toEqual(expect.arrayContaining(['iam:ListAccountAliases', 'iam:GetCredentialReport']));
     expect(actions(plan)).toEqual(
       expect.arrayContaining(['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy', 'organizations:ListAccounts']),
     );
@@ -143,6 +147,25 @@ describe('permissions, one account for users and Organizations', () => {
     );
     expect(actions(apply)).not.toContain('iam:*');
     expect(actions(apply).some((a) => a.endsWith(':*'))).toBe(false);
+    expect(actions(apply)).toContain('iam:CreateAccountAlias');
+  });
+
+  it('apply may tag unmanaged users (to adopt them) only while limits.max_adoptions_per_run opens a migration window', () => {
+    expect(statement(buildApplyRolePermissions(input), 'AdoptUsersDuringMigration')).toBeUndefined();
+    const limits = { max_deletions_per_run: 5, max_closures_per_run: 1 };
+    expect(statement(buildApplyRolePermissions({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 0 } } }), 'AdoptUsersDuringMigration')).toBeUndefined();
+    const open = buildApplyRolePermissions({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 400 } } });
+    expect(statement(open, 'AdoptUsersDuringMigration')).toEqual({
+      Sid: 'AdoptUsersDuringMigration',
+      Effect: 'Allow',
+      Action: 'iam:TagUser',
+      Resource: `arn:aws:iam::${USERS}:user/*`,
+      Condition: { StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code', 'aws:RequestTag/credentials-sent': 'adopted' } },
+    });
+    expect(statement(open, 'NeverTouchProtectedUsers')?.Action).toContain('iam:TagUser');
+    const windowNote = /^Migration window open: limits.max_adoptions_per_run is 400/;
+    expect(buildSetupPolicies({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 400 } } }).notes).toContainEqual(expect.stringMatching(windowNote));
+    expect(buildSetupPolicies(input).notes).not.toContainEqual(expect.stringMatching(windowNote));
   });
 });
 
@@ -184,7 +207,8 @@ describe('permissions, management account elsewhere', () => {
     expect(buildUsersRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: apply });
     expect(buildUsersReadRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: plan });
     expect(buildOrganizationReadRoleTrust(input)?.Statement[0]?.Principal).toEqual({ AWS: plan });
-    expect(actions(buildUsersReadRolePermissions(input)).every((a) => /^iam:(Get|List)/.test(a))).toBe(true);
+    // GenerateCredentialReport (for import) creates no resource.
+    expect(actions(buildUsersReadRolePermissions(input)).every((a) => /^iam:(Get|List)/.test(a) || a === 'iam:GenerateCredentialReport')).toBe(true);
     const all = buildSetupPolicies(input);
     expect(all.notes.filter((n) => n.startsWith('PROBLEM'))).toEqual([]);
     expect(all.usersReadRole?.arn).toBe(`arn:aws:iam::${USERS}:role/users-reader`);
