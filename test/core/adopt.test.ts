@@ -124,7 +124,7 @@ describe('adopting accounts', () => {
     const live = anAppliedLiveState(aDesiredState({ settings: desired.settings }));
     const handMade = aLiveAccount('svc', { id: '123456789012', ouPath: '/Workloads/Production' });
     const plan = computePlan(desired, { ...live, organization: { ...live.organization, accounts: [handMade] } });
-    expect(lines(plan)).toEqual(['routine update-account svc', 'routine send-account-email svc']);
+    expect(lines(plan)).toEqual(['access update-account svc', 'routine send-account-email svc']);
     expect(plan.changes[1]?.change).toEqual({
       kind: 'send-account-email',
       accountName: 'svc',
