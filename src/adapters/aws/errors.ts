@@ -2,10 +2,10 @@
  * AWS SDK exceptions, translated into the project's error vocabulary at the edge. Also the bounded
  * retry the SDK does not do for us: IAM's transient conflicts (409s), which the SDK treats as final.
  */
-import { AppError, type ErrorFault } from '../../core/errors.ts';
+import { AppError, type ErrorCode, type ErrorFault } from '../../core/errors.ts';
 
 interface Translation {
-  code: string;
+  code: ErrorCode;
   fault: ErrorFault;
   hint?: string;
 }
