@@ -9,12 +9,14 @@ import { apply, plan } from './commands/plan.ts';
 import { validate } from './commands/validate.ts';
 import { applyReport, driftReport, prComment } from './commands/github.ts';
 import { policies } from './commands/policies.ts';
+import { profiles } from './commands/profiles.ts';
 
 const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   validate: { run: validate, about: 'check every data file against the schemas and cross-file rules' },
   plan: { run: plan, about: 'show what apply would change (local sandbox unless --target aws or --base REF)' },
   apply: { run: apply, about: 'make the target match the files (local sandbox unless --target aws)' },
   policies: { run: policies, about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml' },
+  profiles: { run: profiles, about: "print a person's ~/.aws/config profiles: --user <email> (sandbox unless --target aws)" },
   'pr-comment': { run: prComment, about: '(CI) create or update the sticky plan comment on a pull request' },
   'apply-report': { run: applyReport, about: "(CI) report an apply's outcome on the merged pull request" },
   'drift-report': { run: driftReport, about: '(CI) open, update or close the drift issue from a plan' },

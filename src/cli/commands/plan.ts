@@ -101,7 +101,7 @@ function targetKind(value: unknown, help: string): TargetKind {
 }
 
 /** `access`: plan reads (through the read roles settings name), apply writes. */
-function makeTarget(
+export function makeTarget(
   kind: TargetKind,
   desired: DesiredState,
   ctx: CliContext,
@@ -124,7 +124,7 @@ function useColor(ctx: CliContext): boolean {
 }
 
 /** Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid. */
-async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
+export async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
   const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
   reportProblems(ctx, problems);
   if (!desired || hasErrors(problems)) {
