@@ -23,13 +23,13 @@ import {
   type CreateAccount,
   type CreateUser,
   type Plan,
-  type PutBootstrapRole,
   type ResetPassword,
   type UpdateAccount,
   type UpdateGroup,
   type UpdateUser,
 } from '../core/changes.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_PENDING_TAG,
@@ -38,13 +38,15 @@ import {
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   type Baseline,
+  type LiveRole,
   type SettingsFile,
 } from '../core/model.ts';
-import { closureQuota } from '../core/plan.ts';
-import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from '../core/reader-role.ts';
-import { bootstrapTrustPolicy } from '../core/trust-policy.ts';
+import { closureAllowance } from '../core/quota.ts';
+import { trustedPrincipals } from '../core/roles.ts';
+import { userArn } from '../core/trust-policy.ts';
 import type { EmailMessage } from '../ports/mailer.ts';
 import type { Target } from '../ports/target.ts';
+import { summarizeChange } from '../render/change-summary.ts';
 import {
   accountAdoptedEmail,
   accountClosedEmail,
@@ -91,8 +93,8 @@ export interface ApplyTiming {
   notReadyMaxWaitMs: number;
 }
 
-// Account creation usually takes a few minutes (aws-facts §2); a new account can refuse AssumeRole
-// for a few minutes after it exists (§3). Both bounded, so a run never hangs.
+// Account creation usually takes a few minutes, and a new account may not be usable for a few minutes
+// more (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html). Both bounded, so a run never hangs.
 const DEFAULT_TIMING: ApplyTiming = {
   creationFirstDelayMs: 2_000,
   creationMaxDelayMs: 30_000,
@@ -102,7 +104,7 @@ const DEFAULT_TIMING: ApplyTiming = {
   notReadyMaxWaitMs: 10 * 60_000,
 };
 
-/** AWS: at most 5 member-account creations in progress at once (aws-facts §2). */
+/** AWS: at most 5 member-account creations in progress at once (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html). */
 const MAX_CREATIONS_IN_FLIGHT = 5;
 
 export type ApplyStatus = 'done' | 'failed' | 'skipped';
@@ -146,9 +148,8 @@ export function phaseOf(kind: ChangeKind): Phase {
       return 2;
     case 'create-account':
     case 'update-account':
-    case 'put-bootstrap-role':
-    case 'delete-bootstrap-role':
-    case 'put-reader-role':
+    case 'put-role':
+    case 'delete-role':
       return 3;
     case 'send-account-email':
     case 'notify-requester':
@@ -164,7 +165,7 @@ export function phaseOf(kind: ChangeKind): Phase {
 
 /** How many more accounts AWS lets us close in the current 30-day window. */
 export function awsClosureAllowance(figures: ClosureQuotaFigures): number {
-  return Math.max(0, closureQuota(figures.memberAccountCount) - figures.closedInLast30Days);
+  return closureAllowance(figures);
 }
 
 function sameBaseline(a: Baseline, b: Baseline): boolean {
@@ -232,30 +233,18 @@ async function checkPlanMayRun(plan: Plan, deps: ApplyDeps): Promise<void> {
     );
   }
 
-  // Bootstrap roles count too: deleting one takes administrator access away from a team.
-  const deletions = plan.changes.filter(({ change }) => change.kind === 'delete-user' || change.kind === 'delete-bootstrap-role').length;
-  const maxDeletions = settings.limits.max_deletions_per_run;
-  if (deletions > maxDeletions && !deps.allowMassDeletion) {
-    throw new AppError(
-      'too-many-deletions',
-      `The plan deletes ${deletions} users and bootstrap roles; one run may delete at most ${maxDeletions} (settings.limits.max_deletions_per_run). Nothing was changed.`,
-      { fault: 'user', hint: 'If every deletion is intended, run apply again with --allow-mass-deletion.' },
-    );
+  // The same count as the plan's note (core/blast-radius.ts), so a plan that is refused said so.
+  const radius = measureBlastRadius(plan.changes.map(({ change }) => change));
+  const exceeded = limitsExceeded(radius, settings.limits);
+  if (exceeded.length > 0 && !deps.allowMassDeletion) {
+    throw new AppError('too-many-deletions', `${exceeded.join(' ')} Nothing was changed.`, {
+      fault: 'user',
+      hint: 'If every deletion and closure is intended, run apply again with --allow-mass-deletion.',
+    });
   }
-
-  const closures = plan.changes.filter(({ change }) => change.kind === 'close-account').length;
+  const closures = radius.closures;
   if (closures === 0) return;
-  const maxClosures = settings.limits.max_closures_per_run;
-  if (closures > maxClosures && !deps.allowMassDeletion) {
-    throw new AppError(
-      'too-many-deletions',
-      `The plan closes ${closures} accounts; one run may close at most ${maxClosures} (settings.limits.max_closures_per_run). Nothing was changed.`,
-      { fault: 'user', hint: 'If every closure is intended, run apply again with --allow-mass-deletion.' },
-    );
-  }
-  const figures =
-    deps.closureQuota ??
-    (await target.organization.readOrganization(settings.organization.bootstrap_role_name, settings.organization.reader_role_name));
+  const figures = deps.closureQuota ?? (await target.organization.readOrganization());
   const allowance = awsClosureAllowance(figures);
   if (closures > allowance) {
     throw new AppError(
@@ -307,7 +296,7 @@ class Run {
     const results = this.results.map((result, index) => {
       if (result !== undefined) return result;
       const planned = this.plan.changes[index];
-      throw new Error(`no result for change ${index} (${planned?.summary ?? '?'})`);
+      throw new Error(`no result for change ${index} (${planned === undefined ? '?' : summarizeChange(planned.change)})`);
     });
     return { baseline: this.deps.target.baseline, startedAt, finishedAt: this.deps.now().toISOString(), results };
   }
@@ -315,7 +304,8 @@ class Run {
   private async runOne(index: number): Promise<void> {
     const planned = this.plan.changes[index];
     if (planned === undefined) return;
-    const { change, summary } = planned;
+    const { change } = planned;
+    const summary = summarizeChange(change);
     const base = { kind: change.kind, summary };
 
     const blocked = this.blockedBy(change);
@@ -344,7 +334,7 @@ class Run {
   private blockedBy(change: Change): string | undefined {
     if (change.kind === 'delete-user') {
       const because = this.stillTrusted.get(change.userName.toLowerCase());
-      if (because !== undefined) return `still named in the bootstrap role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
+      if (because !== undefined) return `still named in a role of ${because}, whose update failed; deleting waits for a run where that succeeds`;
     }
     if (change.kind === 'notify-requester' && this.failedUsers.has(change.userName.toLowerCase())) {
       return `a change to ${change.userName} failed, so the notice would announce credentials that may not have been sent; it is sent on a later run`;
@@ -360,15 +350,22 @@ class Run {
 
   private noteFailedTrust(change: Change): void {
     if (change.kind === 'set-account-alias') this.aliasFailed = true;
-    if ('accountName' in change) this.failedAccounts.add(change.accountName);
     if ('userName' in change) this.failedUsers.add(change.userName.toLowerCase());
-    if (change.kind === 'put-bootstrap-role') {
-      for (const name of [...change.trustedUsers, ...(change.previouslyTrusted ?? [])]) {
-        this.stillTrusted.set(name.toLowerCase(), change.accountName);
-      }
-    } else if (change.kind === 'create-account') {
-      for (const name of change.bootstrapUsers) this.stillTrusted.set(name.toLowerCase(), change.accountName);
+    if (!('accountName' in change)) return;
+    this.failedAccounts.add(change.accountName);
+    const roles: LiveRole[] =
+      change.kind === 'put-role' ? [change.after, ...(change.before === undefined ? [] : [change.before])] : change.kind === 'create-account' ? [...change.roles] : [];
+    for (const role of roles) {
+      for (const name of this.trustedUserNames(role)) this.stillTrusted.set(name, change.accountName);
     }
+  }
+
+  /** Lower-case names of the users of the users account a role trusts. */
+  private trustedUserNames(role: LiveRole): string[] {
+    const prefix = userArn(this.deps.settings.users_account.id, '');
+    return trustedPrincipals(role.trustPolicy)
+      .filter((principal) => principal.startsWith(prefix))
+      .map((principal) => (principal.slice(prefix.length).split('/').pop() ?? '').toLowerCase());
   }
 
   private async perform(change: Change, warnings: string[]): Promise<void> {
@@ -394,14 +391,10 @@ class Run {
         return this.creations(() => this.createAccount(change));
       case 'update-account':
         return this.updateAccount(change);
-      case 'put-bootstrap-role':
-        return this.putBootstrapRole(change);
-      case 'delete-bootstrap-role':
-        return this.whenAccountReady(`${change.accountName}`, () =>
-          organization.deleteBootstrapRole(change.accountId, this.deps.settings.organization.bootstrap_role_name),
-        );
-      case 'put-reader-role':
-        return this.putReaderRole(change.accountName, change.accountId, change.trustedRoleArns);
+      case 'put-role':
+        return this.whenAccountReady(change.accountName, () => organization.putRole(change.accountId, change.after));
+      case 'delete-role':
+        return this.whenAccountReady(change.accountName, () => organization.deleteRole(change.accountId, change.before.name));
       case 'send-account-email':
         if (change.adopted) return this.sendAdoptedNotice(change.accountName, change.accountId, change.recipients);
         return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
@@ -537,19 +530,8 @@ class Run {
     this.log(`${change.accountName}: created as ${accountId}`);
     if (change.ouPath !== '/') await organization.moveAccount(accountId, change.ouPath);
     const hasBootstrapRole = change.bootstrapUsers.length > 0;
-    if (hasBootstrapRole) {
-      await this.whenAccountReady(change.accountName, () =>
-        organization.putBootstrapRole({
-          accountId,
-          roleName: settings.organization.bootstrap_role_name,
-          trustPolicy: bootstrapTrustPolicy(settings.users_account.id, change.bootstrapUsers),
-          tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-        }),
-      );
-    }
-    // Right after the bootstrap role, so the next plan can read it without the access role.
-    const reader = readerRoleSettings(settings);
-    if (reader !== undefined) await this.putReaderRole(change.accountName, accountId, reader.trustedRoleArns);
+    // In the plan's order: the bootstrap role, then the reader role the next plan reads it through.
+    for (const role of change.roles) await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role));
     await this.sendAccountEmail(change.accountName, accountId, change.recipients, hasBootstrapRole);
   }
 
@@ -617,42 +599,12 @@ class Run {
     if (change.removeTags.length > 0) await organization.untagAccount(change.accountId, change.removeTags);
   }
 
-  private async putBootstrapRole(change: PutBootstrapRole): Promise<void> {
-    const { settings } = this.deps;
-    await this.whenAccountReady(change.accountName, () =>
-      this.deps.target.organization.putBootstrapRole({
-        accountId: change.accountId,
-        roleName: settings.organization.bootstrap_role_name,
-        trustPolicy: bootstrapTrustPolicy(settings.users_account.id, change.trustedUsers),
-        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-      }),
-    );
-  }
-
-  private async putReaderRole(accountName: string, accountId: string, trustedRoleArns: readonly string[]): Promise<void> {
-    const reader = readerRoleSettings(this.deps.settings);
-    if (reader === undefined) {
-      throw new AppError('no-reader-role', `The plan creates a reader role in ${accountName}, but settings.yaml names none (organization.reader_role_name).`, {
-        fault: 'user',
-        hint: 'Compute the plan again with the settings you apply it with.',
-      });
-    }
-    const { organization } = this.deps.target;
-    await this.whenAccountReady(accountName, () =>
-      organization.putReaderRole({
-        accountId,
-        roleName: reader.roleName,
-        trustPolicy: readerTrustPolicy(trustedRoleArns),
-        policyName: READER_POLICY_NAME,
-        policy: readerPermissions(reader.roleName, reader.bootstrapRoleName),
-        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-      }),
-    );
-  }
-
   /** The change does not say; the role is there unless this plan removes it. */
   private hasBootstrapRole(accountId: string): boolean {
-    return !this.plan.changes.some(({ change }) => change.kind === 'delete-bootstrap-role' && change.accountId === accountId);
+    const name = this.deps.settings.organization.bootstrap_role_name.toLowerCase();
+    return !this.plan.changes.some(
+      ({ change }) => change.kind === 'delete-role' && change.accountId === accountId && change.before.name.toLowerCase() === name,
+    );
   }
 
   private async sendAccountEmail(accountName: string, accountId: string, recipients: readonly string[], hasBootstrapRole: boolean): Promise<void> {

@@ -56,6 +56,11 @@ function commandLine(settings: SettingsFile, userName: string): string {
     '',
     '   Then run, for example: aws sts get-caller-identity --profile <account name>',
     '   (mfa_serial is the ARN of your MFA device, shown under Security credentials).',
+    '',
+    'Rather than writing those profiles by hand, print every role you can assume, ready to paste, from',
+    `the repository that manages AWS access: npm run profiles -- --user ${userName} --target aws`,
+    '(add --format aws-vault or --format granted for those tools). If you use gds-cli, as the GDS Way',
+    'recommends, run gds aws to list the roles it knows and gds aws <role> to use one.',
   ].join('\n');
 }
 
@@ -176,6 +181,10 @@ export function accountCreatedEmail(input: AccountEmailInput): EmailMessage {
         `  role_arn = arn:aws:iam::${accountId}:role/${role}`,
         `  source_profile = ${alias}`,
         `  mfa_serial = arn:aws:iam::${settings.users_account.id}:mfa/<your user name>-<device>`,
+        '',
+        'Or print every profile you can use, ready to paste, from the repository that manages AWS access:',
+        '  npm run profiles -- --user <your email> --target aws   (--format aws-vault or granted for those tools)',
+        'If you use gds-cli, as the GDS Way recommends: gds aws lists the roles, gds aws <role> uses one.',
         '',
         `Use the ${role} role to set the account up the way your team works (for example with`,
         'Terraform), including an admin role with the permissions your people need. Then remove the',

@@ -11,6 +11,7 @@ import { applyReport, driftReport, prComment } from './commands/github.ts';
 import { policies } from './commands/policies.ts';
 import { forceUnlockCommand } from './commands/lock.ts';
 import { importEstate } from './commands/import.ts';
+import { profiles } from './commands/profiles.ts';
 
 const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   validate: { run: validate, about: 'check every data file against the schemas and cross-file rules' },
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   import: { run: importEstate, about: 'write files for the live users and accounts no file names yet (to adopt an estate)' },
   policies: { run: policies, about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml' },
   'force-unlock': { run: forceUnlockCommand, about: 'release the apply lock by hand when a dead apply left it (like terraform force-unlock)' },
+  profiles: { run: profiles, about: "print a person's ~/.aws/config profiles: --user <email> (sandbox unless --target aws)" },
   'pr-comment': { run: prComment, about: '(CI) create or update the sticky plan comment on a pull request' },
   'apply-report': { run: applyReport, about: "(CI) report an apply's outcome on the merged pull request" },
   'drift-report': { run: driftReport, about: '(CI) open, update or close the drift issue from a plan' },

@@ -282,4 +282,14 @@ export interface SettingsFile {
      */
     max_closures_per_run: number;
   };
+  /**
+   * Optional named conditions that roles people assume can require on top of MFA, for example trusted source IP ranges. Each is an IAM condition block (operator, then condition key, then a value or values), added to the role's trust policy; account files name them (roles[].conditions). See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+   */
+  role_conditions?: {
+    [k: string]: {
+      [k: string]: {
+        [k: string]: string | [string, ...string[]];
+      };
+    };
+  };
 }

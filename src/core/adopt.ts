@@ -77,18 +77,6 @@ export function nothingToAdoptNote(user: DesiredUser): string {
   );
 }
 
-/** The user is named in the plan's summary for an adoption: what it keeps, what it gets, what goes. */
-export function summarizeAdoptUser(change: AdoptUser): string {
-  const parts = [`tag it ${Object.keys(change.tags).join(', ')}`];
-  if (change.addGroups.length > 0) parts.push(`add to group ${change.addGroups.join(', ')}`);
-  const removed: string[] = [];
-  if (change.removeGroups.length > 0) removed.push(`group ${change.removeGroups.join(', ')}`);
-  if (change.detachPolicies.length > 0) removed.push(`managed policy ${change.detachPolicies.join(', ')}`);
-  if (change.deletePolicies.length > 0) removed.push(`inline policy ${change.deletePolicies.join(', ')}`);
-  if (removed.length > 0) parts.push(`remove access outside the group: ${removed.join('; ')}`);
-  return `adopt user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.tags['requested-by'] ?? '?'}), keeping its password, access keys and MFA devices, no email: ${parts.join('; ')}`;
-}
-
 /** The plan's note when it adopts more users than one run may. */
 export function adoptionLimitNote(settings: SettingsFile, changes: readonly Change[]): string | undefined {
   const adoptions = changes.filter((change) => change.kind === 'adopt-user').length;

@@ -17,12 +17,5 @@ export function planAccountAlias(settings: SettingsFile, live: LiveUsersAccount)
   return { kind: 'set-account-alias', ...(current === undefined ? {} : { from: current }), to: wanted };
 }
 
-export function summarizeSetAccountAlias(change: SetAccountAlias): string {
-  const url = `https://${change.to}.signin.aws.amazon.com/console`;
-  return change.from === undefined
-    ? `set the users account alias to ${change.to} (there is none), so the sign-in URL ${url} in the emails works`
-    : `change the users account alias ${change.from} → ${change.to}: the sign-in URL becomes ${url} and the old one stops working`;
-}
-
 /** Changes whose email carries the sign-in URL: they wait for the alias. */
 export const SENDS_SIGN_IN_URL = ['create-user', 'reset-password', 'create-account', 'send-account-email'] as const;

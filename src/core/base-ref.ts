@@ -11,11 +11,13 @@ import {
   type DesiredAccount,
   type DesiredState,
   type LiveAccount,
+  type LiveRole,
   type LiveState,
   type LiveUser,
+  type SettingsFile,
 } from './model.ts';
 import { anError, START_OF_FILE, type Problem } from './problems.ts';
-import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy, type ReaderRoleSettings } from './reader-role.ts';
+import { wantedRoles } from './role-sources.ts';
 import { userArn } from './trust-policy.ts';
 
 /** Every ancestor of an OU path, itself included: `/A/B` gives `/`, `/A`, `/A/B`. */
@@ -24,12 +26,12 @@ function ouAncestors(path: string): string[] {
   return ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
 }
 
-function accountAsApplied(account: DesiredAccount, ref: string, reader: ReaderRoleSettings | undefined): LiveAccount {
+function accountAsApplied(account: DesiredAccount, ref: string, settings: SettingsFile): LiveAccount {
   const data = account.data;
   const active = data.state === 'active';
-  const bootstrap = data.bootstrap;
-  const users = bootstrap === undefined || (bootstrap.state ?? 'present') === 'removed' ? [] : bootstrap.users;
-  const live: LiveAccount = {
+  // Every role as its spec says (the description aside: reads do not return it).
+  const roles: LiveRole[] = wantedRoles({ settings, account }).wanted.map(({ spec: { description: _description, ...role } }) => role);
+  return {
     // A placeholder, not an account number: renderers show only 12-digit ids.
     id: data.id ?? `(${account.name} at ${ref})`,
     name: account.name,
@@ -38,35 +40,15 @@ function accountAsApplied(account: DesiredAccount, ref: string, reader: ReaderRo
     status: active ? 'ACTIVE' : 'SUSPENDED',
     ouPath: data.organizational_unit,
     tags: { ...accountTags(account), [ACCOUNT_NOTIFIED_TAG]: 'true' },
+    roles: active ? roles : 'unknown',
   };
-  if (reader !== undefined) {
-    live.reader = active
-      ? {
-          managed: true,
-          trustPolicy: readerTrustPolicy(reader.trustedRoleArns),
-          policies: { [READER_POLICY_NAME]: readerPermissions(reader.roleName, reader.bootstrapRoleName) },
-          attachedPolicyArns: [],
-        }
-      : 'unknown';
-  }
-  if (!active) {
-    live.bootstrap = 'unknown';
-  } else if (users.length > 0) {
-    live.bootstrap = {
-      managed: true,
-      trustedUsers: [...new Set(users.map((u) => u.toLowerCase()))].sort(),
-      requiresMfa: true,
-      hasAdministratorAccess: true,
-    };
-  }
-  return live;
 }
 
 /**
  * The live state the files at `ref` describe, once applied: every user managed, tagged, in the
  * group (and in no other, with no policies of its own) and with its credentials sent; the baseline
  * in place (no managed policies on the group); accounts ACTIVE (or SUSPENDED when closed) in their
- * OU with their tags and bootstrap role. Planning a state against its own `liveStateFromDesired`
+ * OU with their tags and every role the files want. Planning a state against its own `liveStateFromDesired`
  * gives no changes.
  */
 export function liveStateFromDesired(desired: DesiredState, ref: string): LiveState {
@@ -80,8 +62,7 @@ export function liveStateFromDesired(desired: DesiredState, ref: string): LiveSt
     inlinePolicyNames: [],
     attachedPolicyArns: [],
   }));
-  const reader = readerRoleSettings(settings);
-  const accounts = [...desired.accounts.values()].map((account) => accountAsApplied(account, ref, reader));
+  const accounts = [...desired.accounts.values()].map((account) => accountAsApplied(account, ref, settings));
   const ouPaths = new Set<string>();
   for (const account of desired.accounts.values()) for (const path of ouAncestors(account.data.organizational_unit)) ouPaths.add(path);
   return {

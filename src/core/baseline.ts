@@ -78,7 +78,7 @@ export function desiredGroupPolicies(settings: SettingsFile): Record<string, Pol
   const ownMfaDevices = `arn:aws:iam::${accountId}:mfa/\${aws:username}*`;
   return {
     // `Bool`, not `BoolIfExists`: the key is absent for long-term access keys, and an Allow with
-    // BoolIfExists would let those through (aws-facts §3).
+    // BoolIfExists would let those through (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
     'assume-roles-with-mfa': {
       Version: '2012-10-17',
       Statement: [
@@ -86,7 +86,7 @@ export function desiredGroupPolicies(settings: SettingsFile): Record<string, Pol
       ],
     },
     // A Deny with `BoolIfExists ... false` also matches requests signed with long-term access keys,
-    // where the key is missing; `Bool` would silently let them through (aws-facts §3).
+    // where the key is missing; `Bool` would silently let them through (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
     'deny-without-mfa': {
       Version: '2012-10-17',
       Statement: [

@@ -3,7 +3,8 @@
  * the renderers show them, `applyPlan` executes the very same objects. Every change is plain
  * JSON (no functions, no Maps) so the plan can be printed and stored as a value.
  */
-import type { Baseline, PasswordPolicy, PolicyDocument, Tags } from './model.ts';
+import type { Baseline, LiveRole, PasswordPolicy, PolicyDocument, Tags } from './model.ts';
+import type { RoleSpec } from './roles.ts';
 
 export interface CreateUser {
   kind: 'create-user';
@@ -108,6 +109,8 @@ export interface CreateAccount {
   bootstrapUsers: readonly string[];
   /** Who gets the account email: team contact, bootstrap users, requester (deduplicated). */
   recipients: readonly string[];
+  /** The roles put in the new account once it exists, in this order (bootstrap role first). */
+  roles: readonly RoleSpec[];
   /** Set when AWS is already working on this account: carry on polling instead of asking again. */
   resumeRequestId?: string;
 }
@@ -127,44 +130,29 @@ export interface UpdateAccount {
   removeTags: readonly string[];
 }
 
-/** Creates the bootstrap role, or rewrites its trust policy to name exactly these users. */
-export interface PutBootstrapRole {
-  kind: 'put-bootstrap-role';
-  accountName: string;
-  accountId: string;
-  trustedUsers: readonly string[];
-  /** Absent when the role does not exist yet. */
-  previouslyTrusted?: readonly string[];
-  /**
-   * For an existing role: what else is wrong with it and gets fixed (absent or empty when only the
-   * trusted users change). `attach-administrator-access` widens access, so it ranks as `access`.
-   */
-  repairs?: readonly BootstrapRepair[];
-}
-
-export type BootstrapRepair = 'require-mfa' | 'attach-administrator-access';
-
-export interface DeleteBootstrapRole {
-  kind: 'delete-bootstrap-role';
-  accountName: string;
-  accountId: string;
-}
-
 /**
- * Creates the read-only reader role (settings.organization.reader_role_name), or rewrites its trust
- * and permissions to what settings describe (reader-role.ts). It grants no write access: routine.
+ * Makes a role in a member account exactly its spec: creates it, or rewrites what differs. Its
+ * impact is derived from the difference (roles.ts, roleChangeImpact).
  */
-export interface PutReaderRole {
-  kind: 'put-reader-role';
+export interface PutRole {
+  kind: 'put-role';
   accountName: string;
   accountId: string;
-  /** The only principals the role trusts (settings.organization.reader_trusted_role_arns). */
-  trustedRoleArns: readonly string[];
-  /** Absent or empty: the role is missing (or cannot be assumed) and is created. */
-  repairs?: readonly ReaderRepair[];
+  /** How summaries name it, e.g. `the bootstrap role`. */
+  label: string;
+  /** The managed role as it is; absent when it does not exist (or could not be read). */
+  before?: LiveRole;
+  after: RoleSpec;
 }
 
-export type ReaderRepair = 'trust' | 'permissions';
+/** Deletes a managed role no file or setting wants any more, with its policies. */
+export interface DeleteRole {
+  kind: 'delete-role';
+  accountName: string;
+  accountId: string;
+  label: string;
+  before: LiveRole;
+}
 
 /**
  * The account email that a previous run did not get to send; or, with `adopted`, the short notice
@@ -208,9 +196,8 @@ export type Change =
   | UpdateGroup
   | CreateAccount
   | UpdateAccount
-  | PutBootstrapRole
-  | DeleteBootstrapRole
-  | PutReaderRole
+  | PutRole
+  | DeleteRole
   | SendAccountEmail
   | SetAccountAlias
   | CloseAccount;
@@ -227,11 +214,10 @@ export type Impact = 'destructive' | 'access' | 'routine';
 
 export const IMPACT_ORDER: readonly Impact[] = ['destructive', 'access', 'routine'];
 
+/** A change with its rank. The words a reviewer reads are the renderers' (render/change-summary.ts). */
 export interface PlannedChange {
   change: Change;
   impact: Impact;
-  /** One line a reviewer reads, e.g. `create user ada@x.gov.uk`. Never contains a secret. */
-  summary: string;
 }
 
 export interface Plan {

@@ -8,8 +8,9 @@
  * Values AWS cannot know (who asked, why, a team without a tag, a contractor's end date) are filled
  * with values that validate and say so in a comment on the line, and are listed in the summary.
  */
-import { MANAGED_BY_TAG, findTag, isManaged, type AccountFile, type LiveAccount, type LiveState, type LiveUser, type LiveUserCredentials, type SettingsFile, type UserFile } from './model.ts';
+import { MANAGED_BY_TAG, findTag, isManaged, type AccountFile, type LiveAccount, type LiveRole, type LiveState, type LiveUser, type LiveUserCredentials, type SettingsFile, type UserFile } from './model.ts';
 import { maxAdoptionsPerRun } from './adopt.ts';
+import { trustedPrincipals } from './roles.ts';
 
 export interface ImportOptions {
   /** Only users, only accounts, or both (undefined). */
@@ -268,12 +269,15 @@ function importAccount(account: LiveAccount, name: string, input: ImportInput, t
   if (email !== templated && EMAIL.test(email) && email.length <= 64) data.root_email = email;
 
   const header = [`Imported on ${options.today} from AWS Organizations: account ${account.id}, created before this file.`];
-  const role = account.bootstrap;
-  if (role !== undefined && role !== 'unknown') {
-    const trusted = role.trustedUsers.length === 0 ? 'nobody by name' : role.trustedUsers.join(', ');
+  const roleName = settings.organization.bootstrap_role_name.toLowerCase();
+  const role = Array.isArray(account.roles) ? account.roles.find((candidate: LiveRole) => candidate.name.toLowerCase() === roleName) : undefined;
+  if (role !== undefined) {
+    const managed = isManaged(role.tags);
+    const users = trustedPrincipals(role.trustPolicy).map((principal) => /:user\/(?:.*\/)?([^/]+)$/.exec(principal)?.[1] ?? principal);
+    const trusted = users.length === 0 ? 'nobody by name' : users.join(', ');
     header.push(
-      `A role named ${settings.organization.bootstrap_role_name} exists in it${role.managed ? '' : ' without the managed-by tag'}, trusting ${trusted}.`,
-      role.managed
+      `A role named ${settings.organization.bootstrap_role_name} exists in it${managed ? '' : ' without the managed-by tag'}, trusting ${trusted}.`,
+      managed
         ? 'It is managed: add a bootstrap block naming its users, or it is deleted.'
         : 'The project leaves it alone; see the README migration guide before adding a bootstrap block.',
     );

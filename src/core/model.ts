@@ -148,26 +148,29 @@ export interface LiveUserCredentials {
 
 export type LiveAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
 
-export interface LiveBootstrapRole {
-  managed: boolean;
-  /** User names (emails) the trust policy names. */
-  trustedUsers: readonly string[];
-  /** Whether every statement requires MFA. */
-  requiresMfa: boolean;
-  hasAdministratorAccess: boolean;
+/**
+ * An IAM role in a member account as read back (raw documents, already decoded), or as the core
+ * wants it (see RoleSpec in roles.ts). Whatever the role is for, it is compared by one diff.
+ */
+export interface LiveRole {
+  name: string;
+  /** IAM path, `/` for most roles. A role's path cannot be changed once it exists. */
+  path: string;
+  trustPolicy: PolicyDocument;
+  /** Inline policies by name. */
+  inlinePolicies: Readonly<Record<string, PolicyDocument>>;
+  /** ARNs of attached managed policies, sorted. */
+  attachedPolicyArns: readonly string[];
+  tags: Tags;
 }
 
 /**
- * The read-only role (settings.organization.reader_role_name) as read back, for comparing with what
- * settings describe (see reader-role.ts).
+ * The roles of a member account: every role it has (managed or not), `unknown` when the account
+ * could not be looked into (suspended, the management account, not reachable yet), `denied` when
+ * the role that reads it (settings.organization.reader_role_name) refused: missing, or without the
+ * permission to read. The planner then puts that reader role and compares nothing else.
  */
-export interface LiveReaderRole {
-  managed: boolean;
-  trustPolicy: PolicyDocument;
-  /** Inline policies by name. */
-  policies: Readonly<Record<string, PolicyDocument>>;
-  attachedPolicyArns: readonly string[];
-}
+export type LiveRoles = readonly LiveRole[] | 'unknown' | 'denied';
 
 export interface LiveAccount {
   id: string;
@@ -177,14 +180,8 @@ export interface LiveAccount {
   /** OU path from the root, e.g. `/Workloads/Production`; `/` for the root. */
   ouPath: string;
   tags: Tags;
-  /** Absent when the role does not exist; `unknown` when the account could not be read (e.g. suspended). */
-  bootstrap?: LiveBootstrapRole | 'unknown';
-  /**
-   * Only read when settings name a reader role. Absent when it does not exist or cannot be assumed
-   * (from outside the two look the same: AssumeRole answers AccessDenied); `unknown` when the
-   * account could not be looked into at all (e.g. suspended).
-   */
-  reader?: LiveReaderRole | 'unknown';
+  /** Absent: the account has no roles the readers saw (as a freshly created account). */
+  roles?: LiveRoles;
 }
 
 /** A CreateAccount request AWS is still working on (or finished since the last run). */

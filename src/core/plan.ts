@@ -12,10 +12,11 @@ import {
   recordedAccountTagKeys,
   userTags,
 } from './baseline.ts';
+import { measureBlastRadius, limitsExceeded } from './blast-radius.ts';
+import { wantedBootstrapUsers } from './bootstrap-role.ts';
 import {
   IMPACT_ORDER,
   assertNever,
-  type BootstrapRepair,
   type Change,
   type ChangeKind,
   type CloseAccount,
@@ -23,20 +24,11 @@ import {
   type Impact,
   type Plan,
   type PlannedChange,
-  type ReaderRepair,
 } from './changes.ts';
 import { AppError } from './errors.ts';
 import { protectedAccounts } from './protected-accounts.ts';
-import {
-  adoptionLimitNote,
-  hasCurrentCredentials,
-  notAdoptedNote,
-  nothingToAdoptNote,
-  planAdoptUser,
-  summarizeAdoptUser,
-} from './adopt.ts';
-import { planAccountAlias, summarizeSetAccountAlias } from './alias.ts';
-import { READER_POLICY_NAME, readerPermissions, readerRoleSettings, readerTrustPolicy } from './reader-role.ts';
+import { adoptionLimitNote, hasCurrentCredentials, notAdoptedNote, nothingToAdoptNote, planAdoptUser } from './adopt.ts';
+import { planAccountAlias } from './alias.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
@@ -55,28 +47,34 @@ import {
   type LiveUser,
   type PasswordPolicy,
   type PolicyDocument,
-  type Tags,
 } from './model.ts';
+import { compareText, isAccountId, lower, showId, sortedEntries, unique } from './plan-helpers.ts';
+import { planAccountRoles } from './plan-roles.ts';
+import { isSamePolicy } from './policy-compare.ts';
+import { closureQuota } from './quota.ts';
+import { wantedRoles } from './role-sources.ts';
+import { roleChangeImpact } from './roles.ts';
 
-/** Within one impact, changes are listed in this order (then by name). */
-export const KIND_ORDER: readonly ChangeKind[] = [
-  'close-account',
-  'delete-user',
-  'delete-bootstrap-role',
-  'update-password-policy',
-  'update-group',
-  'set-account-alias',
-  'create-user',
-  'reset-password',
-  'adopt-user',
-  'create-account',
-  'put-bootstrap-role',
-  'put-reader-role',
-  'update-user',
-  'update-account',
-  'send-account-email',
-  'notify-requester',
-];
+/** Within one impact, changes are listed in this order (then by name). Every kind has a rank. */
+const KIND_RANK: Readonly<Record<ChangeKind, number>> = {
+  'close-account': 0,
+  'delete-user': 1,
+  'delete-role': 2,
+  'update-password-policy': 3,
+  'update-group': 4,
+  'set-account-alias': 5,
+  'create-user': 6,
+  'reset-password': 7,
+  'adopt-user': 8,
+  'create-account': 9,
+  'put-role': 10,
+  'update-user': 11,
+  'update-account': 12,
+  'send-account-email': 13,
+  'notify-requester': 14,
+};
+
+export const KIND_ORDER: readonly ChangeKind[] = (Object.keys(KIND_RANK) as ChangeKind[]).sort((a, b) => KIND_RANK[a] - KIND_RANK[b]);
 
 /**
  * How much a change matters to a reviewer. Destructive: cannot simply be put back. Access: grants
@@ -88,7 +86,7 @@ export function impactOf(change: Change): Impact {
   switch (change.kind) {
     case 'close-account':
     case 'delete-user':
-    case 'delete-bootstrap-role':
+    case 'delete-role':
       return 'destructive';
     case 'create-user':
     case 'reset-password':
@@ -100,12 +98,8 @@ export function impactOf(change: Change): Impact {
     case 'set-account-alias':
       // Replacing an alias breaks everyone's sign-in URL: a reviewer should see it early.
       return change.from === undefined ? 'routine' : 'access';
-    case 'put-bootstrap-role': {
-      if (change.previouslyTrusted === undefined) return 'access';
-      const before = new Set(change.previouslyTrusted);
-      const adds = change.trustedUsers.some((user) => !before.has(user));
-      return adds || (change.repairs ?? []).includes('attach-administrator-access') ? 'access' : 'routine';
-    }
+    case 'put-role':
+      return roleChangeImpact(change.before, change.after);
     case 'update-user':
       // Joining the group widens access (it grants sts:AssumeRole with MFA); leaving other groups and
       // losing the user's own policies removes access someone granted by hand. Both are for a
@@ -117,7 +111,6 @@ export function impactOf(change: Change): Impact {
       // Taking over an account someone else made: the project will own it (and may put an
       // administrator role in it), so a reviewer must see it among the access changes.
       return change.adopt === undefined ? 'routine' : 'access';
-    case 'put-reader-role':
     case 'send-account-email':
     case 'notify-requester':
       return 'routine';
@@ -144,9 +137,8 @@ export function subjectOf(change: Change): string {
       return change.group;
     case 'create-account':
     case 'update-account':
-    case 'put-bootstrap-role':
-    case 'delete-bootstrap-role':
-    case 'put-reader-role':
+    case 'put-role':
+    case 'delete-role':
     case 'send-account-email':
     case 'close-account':
       return change.accountName;
@@ -163,12 +155,10 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
       return 'create';
     case 'update-group':
       return change.create ? 'create' : 'change';
-    case 'put-bootstrap-role':
-      return change.previouslyTrusted === undefined ? 'create' : 'change';
-    case 'put-reader-role':
-      return (change.repairs ?? []).length === 0 ? 'create' : 'change';
+    case 'put-role':
+      return change.before === undefined ? 'create' : 'change';
     case 'delete-user':
-    case 'delete-bootstrap-role':
+    case 'delete-role':
     case 'close-account':
       return 'delete';
     case 'update-user':
@@ -185,148 +175,22 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
   }
 }
 
-const PASSWORD_POLICY_FIELDS: readonly [keyof PasswordPolicy, string][] = [
-  ['minimumLength', 'minimum length'],
-  ['requireSymbols', 'require symbols'],
-  ['requireNumbers', 'require numbers'],
-  ['requireUppercase', 'require upper case'],
-  ['requireLowercase', 'require lower case'],
-  ['allowUsersToChangePassword', 'users may change their password'],
-  ['maxAgeDays', 'maximum age (days)'],
-  ['reusePrevention', 'remembered passwords'],
-  ['hardExpiry', 'expired passwords need an administrator (hard expiry)'],
+/** The password policy fields the plan compares; render/change-summary.ts names them. */
+export const PASSWORD_POLICY_FIELDS: readonly (keyof PasswordPolicy)[] = [
+  'minimumLength',
+  'requireSymbols',
+  'requireNumbers',
+  'requireUppercase',
+  'requireLowercase',
+  'allowUsersToChangePassword',
+  'maxAgeDays',
+  'reusePrevention',
+  'hardExpiry',
 ];
 
-function showPolicyValue(value: number | boolean | undefined): string {
-  if (value === undefined || value === 0) return 'none';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return String(value);
-}
-
-/** `minimum length: 8 → 16` for each field that differs (every field when there is no policy yet). */
-export function describePasswordPolicyChange(from: PasswordPolicy | undefined, to: PasswordPolicy): string[] {
-  const lines: string[] = [];
-  for (const [field, label] of PASSWORD_POLICY_FIELDS) {
-    const after = showPolicyValue(to[field]);
-    if (from === undefined) {
-      lines.push(`${label}: ${after}`);
-      continue;
-    }
-    const before = showPolicyValue(from[field]);
-    if (before !== after) lines.push(`${label}: ${before} → ${after}`);
-  }
-  return lines;
-}
-
-/** Ids from a git baseline are placeholders, not account numbers (see base-ref.ts). */
-function isAccountId(id: string): boolean {
-  return /^\d{12}$/.test(id);
-}
-
-function showId(id: string): string {
-  return isAccountId(id) ? ` (${id})` : '';
-}
-
-function list(items: readonly string[]): string {
-  return items.length === 0 ? 'nobody' : items.join(', ');
-}
-
-/** One line a reviewer reads. Built only from names, paths and tag keys: never a secret. */
-export function summarizeChange(change: Change): string {
-  switch (change.kind) {
-    case 'create-user':
-      return `create user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.requestedBy}), add to group ${change.group}, email a temporary password`;
-    case 'update-user': {
-      const parts: string[] = [];
-      if (change.addGroups.length > 0) parts.push(`add to group ${change.addGroups.join(', ')}`);
-      if (change.removeGroups.length > 0) parts.push(`remove from group ${change.removeGroups.join(', ')}`);
-      if (change.detachPolicies.length > 0) parts.push(`detach managed policy ${change.detachPolicies.join(', ')}`);
-      if (change.deletePolicies.length > 0) parts.push(`delete inline policy ${change.deletePolicies.join(', ')}`);
-      const set = Object.keys(change.setTags);
-      if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
-      if (change.removeTags.length > 0) parts.push(`remove tags ${change.removeTags.join(', ')}`);
-      return `update user ${change.userName}: ${parts.join('; ')}`;
-    }
-    case 'reset-password':
-      return change.why === 'password-reset-requested'
-        ? `reset the password of ${change.userName} (password_reset is now ${change.credentialsToken}) and email a new temporary password`
-        : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
-    case 'notify-requester':
-      return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
-    case 'adopt-user':
-      return summarizeAdoptUser(change);
-    case 'set-account-alias':
-      return summarizeSetAccountAlias(change);
-    case 'delete-user':
-      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships`;
-    case 'update-password-policy':
-      return change.from === undefined
-        ? 'set the account password policy (there is none)'
-        : `update the account password policy: ${describePasswordPolicyChange(change.from, change.to).join('; ')}`;
-    case 'update-group': {
-      if (change.create) return `create group ${change.group} with policies ${Object.keys(change.putPolicies).join(', ')}`;
-      const parts: string[] = [];
-      const put = Object.keys(change.putPolicies);
-      if (put.length > 0) parts.push(`write policies ${put.join(', ')}`);
-      if (change.deletePolicies.length > 0) parts.push(`delete policies ${change.deletePolicies.join(', ')}`);
-      if (change.detachPolicies.length > 0) parts.push(`detach managed policies ${change.detachPolicies.join(', ')}`);
-      return `update group ${change.group}: ${parts.join('; ')}`;
-    }
-    case 'create-account': {
-      const resume = change.resumeRequestId === undefined ? '' : `, resuming request ${change.resumeRequestId}`;
-      const bootstrap = change.bootstrapUsers.length === 0 ? 'no bootstrap role' : `bootstrap role for ${list(change.bootstrapUsers)}`;
-      return `create account ${change.accountName} in ${change.ouPath} (root email ${change.email}; ${bootstrap})${resume}`;
-    }
-    case 'update-account': {
-      const parts: string[] = [];
-      if (change.move) parts.push(`move ${change.move.from} → ${change.move.to}`);
-      const set = Object.keys(change.setTags);
-      if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
-      if (change.removeTags.length > 0) parts.push(`remove tags ${change.removeTags.join(', ')}`);
-      if (change.adopt !== undefined) {
-        const role = change.adopt.bootstrapRole ? '; a bootstrap administrator role will be created in an account this project did not create' : '';
-        return `adopt account ${change.accountName}${showId(change.accountId)}, which this project did not create (adopt: true in its file)${role}: ${parts.join('; ')}`;
-      }
-      return `update account ${change.accountName}${showId(change.accountId)}: ${parts.join('; ')}`;
-    }
-    case 'put-bootstrap-role': {
-      const where = `${change.accountName}${showId(change.accountId)}`;
-      if (change.previouslyTrusted === undefined) {
-        return `create the bootstrap role (administrator) in ${where}, trusting ${list(change.trustedUsers)} with MFA`;
-      }
-      const before = new Set(change.previouslyTrusted);
-      const after = new Set(change.trustedUsers);
-      const parts: string[] = [];
-      const added = change.trustedUsers.filter((u) => !before.has(u));
-      const removed = change.previouslyTrusted.filter((u) => !after.has(u));
-      if (added.length > 0) parts.push(`trust ${added.join(', ')}`);
-      if (removed.length > 0) parts.push(`stop trusting ${removed.join(', ')}`);
-      for (const repair of change.repairs ?? []) {
-        parts.push(repair === 'require-mfa' ? 'require MFA' : 'attach AdministratorAccess');
-      }
-      return `update the bootstrap role in ${where}: ${parts.join('; ')}`;
-    }
-    case 'delete-bootstrap-role':
-      return `delete the bootstrap role in ${change.accountName}${showId(change.accountId)}`;
-    case 'put-reader-role': {
-      const where = `${change.accountName}${showId(change.accountId)}`;
-      const repairs = change.repairs ?? [];
-      if (repairs.length === 0) return `create the read-only reader role in ${where}, trusting ${list(change.trustedRoleArns)}`;
-      const parts = repairs.map((repair) => (repair === 'trust' ? `trust only ${list(change.trustedRoleArns)}` : 'reset its permissions to read-only'));
-      return `update the reader role in ${where}: ${parts.join('; ')}`;
-    }
-    case 'send-account-email':
-      if (change.adopted) return `tell ${list(change.recipients)} that accounts/${change.accountName}.yaml now manages ${change.accountName}${showId(change.accountId)}`;
-      return `send the account email for ${change.accountName}${showId(change.accountId)} to ${list(change.recipients)}`;
-    case 'close-account':
-      return `close account ${change.accountName}${showId(change.accountId)}: AWS suspends it, and after 90 days it is gone for good`;
-    default:
-      return assertNever(change);
-  }
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** A policy value as compared: 0 and absent both mean "no rule" for the age and reuse fields. */
+export function normalPolicyValue(value: number | boolean | undefined): number | boolean | undefined {
+  return value === 0 ? undefined : value;
 }
 
 /** Destructive first, then access, then routine; within one impact by KIND_ORDER, then by name. */
@@ -340,59 +204,14 @@ export function comparePlannedChanges(a: PlannedChange, b: PlannedChange): numbe
 }
 
 export function toPlannedChange(change: Change): PlannedChange {
-  return { change, impact: impactOf(change), summary: summarizeChange(change) };
+  return { change, impact: impactOf(change) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for comparing live and desired values
 
-const lower = (value: string): string => value.toLowerCase();
-
-/**
- * IAM tag keys are case-insensitive (adding `team` replaces `Team`, aws-facts §1), so a user's tag
- * is looked up ignoring case; returns the live spelling of the key too.
- */
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A canonical form for comparing policy documents as IAM evaluates them: key order ignored,
- * string lists ignored in order, `["x"]` the same as `"x"`, `true` the same as `"true"`.
- */
-function canonical(value: unknown): unknown {
-  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (Array.isArray(value)) {
-    const items = value.map(canonical);
-    if (items.length === 1) return items[0];
-    if (items.every((item) => typeof item === 'string')) return [...new Set(items as string[])].sort();
-    return items;
-  }
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = canonical(value[key]);
-    return out;
-  }
-  return value;
-}
-
-/** Whether two policy documents say the same thing (deep, ignoring key and list order). */
-export function isSamePolicy(a: PolicyDocument, b: PolicyDocument): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
 function isSamePasswordPolicy(a: PasswordPolicy, b: PasswordPolicy): boolean {
-  // 0 and absent both mean "no rule" for the age and reuse fields.
-  return PASSWORD_POLICY_FIELDS.every(([field]) => showPolicyValue(a[field]) === showPolicyValue(b[field]));
-}
-
-function unique(items: readonly string[]): string[] {
-  return [...new Set(items)];
-}
-
-function sortedEntries<T>(map: ReadonlyMap<string, T>): [string, T][] {
-  return [...map.entries()].sort(([a], [b]) => compareText(a, b));
+  return PASSWORD_POLICY_FIELDS.every((field) => normalPolicyValue(a[field]) === normalPolicyValue(b[field]));
 }
 
 interface PlanBuilder {
@@ -559,14 +378,6 @@ function planBaseline(desired: DesiredState, live: LiveState, out: PlanBuilder):
 // ---------------------------------------------------------------------------------------------
 // Accounts
 
-/** The users the file wants the bootstrap role to trust; undefined when it wants no role. */
-function wantedBootstrapUsers(account: DesiredAccount): readonly string[] | undefined {
-  const bootstrap = account.data.bootstrap;
-  // No bootstrap block means the same as `state: removed`: the file declares no role.
-  if (bootstrap === undefined || (bootstrap.state ?? 'present') === 'removed') return undefined;
-  return unique(bootstrap.users.map(lower)).sort();
-}
-
 function accountRecipients(account: DesiredAccount, bootstrapUsers: readonly string[]): string[] {
   return unique([account.data.team.email, ...bootstrapUsers, account.data.requested_by]);
 }
@@ -646,7 +457,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       continue;
     }
     if (match === undefined) {
-      planMissingAccount(account, bootstrapUsers ?? [], org.creations, out);
+      planMissingAccount(desired, account, bootstrapUsers ?? [], org.creations, out);
       if (account.data.state === 'active') warnMissingOu(name, account.data.organizational_unit);
       continue;
     }
@@ -688,8 +499,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     }
     planAccountSettings(account, liveAccount, out, !managed && bootstrapUsers !== undefined);
     warnMissingOu(name, account.data.organizational_unit);
-    planBootstrapRole(account, liveAccount, bootstrapUsers, out);
-    planReaderRole(desired.settings, account, liveAccount, out);
+    planAccountRoles(desired.settings, account, liveAccount, out);
     if (!managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
       // Adopted in this run (update-account tags it): the notice goes out in the same run, so the
       // next plan has nothing left to do for it.
@@ -725,6 +535,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
 }
 
 function planMissingAccount(
+  desired: DesiredState,
   account: DesiredAccount,
   bootstrapUsers: readonly string[],
   creations: readonly LiveAccountCreation[],
@@ -754,6 +565,7 @@ function planMissingAccount(
     tags: accountTags(account),
     bootstrapUsers,
     recipients: accountRecipients(account, bootstrapUsers),
+    roles: wantedRoles({ settings: desired.settings, account }).wanted.map((role) => role.spec),
   };
   if (pending !== undefined) create.resumeRequestId = pending.requestId;
   out.changes.push(create);
@@ -836,117 +648,13 @@ function planAccountSettings(account: DesiredAccount, liveAccount: LiveAccount, 
   });
 }
 
-function planBootstrapRole(
-  account: DesiredAccount,
-  liveAccount: LiveAccount,
-  wanted: readonly string[] | undefined,
-  out: PlanBuilder,
-): void {
-  const role = liveAccount.bootstrap;
-  const name = account.name;
-  if (role === 'unknown') {
-    out.notes.push(`${name}: the bootstrap role could not be read, so it is not compared this time.`);
-    return;
-  }
-  if (wanted === undefined) {
-    if (role === undefined) return;
-    if (role.managed) {
-      out.changes.push({ kind: 'delete-bootstrap-role', accountName: name, accountId: liveAccount.id });
-    } else if (account.data.bootstrap?.state === 'removed') {
-      out.notes.push(`${name}: a bootstrap role exists but is not managed by this project; it is left alone.`);
-    }
-    return;
-  }
-  if (wanted.length === 0) {
-    // AWS refuses a trust policy without principals; validation should catch this first.
-    out.notes.push(`${name}: bootstrap.users is empty, so no bootstrap role can be created or updated; list users or set bootstrap.state: removed.`);
-    return;
-  }
-  if (role === undefined) {
-    out.changes.push({ kind: 'put-bootstrap-role', accountName: name, accountId: liveAccount.id, trustedUsers: wanted });
-    return;
-  }
-  if (!role.managed) {
-    out.notes.push(`${name}: a role with the bootstrap role's name exists but is not managed by this project; it is left alone (tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to adopt it).`);
-    return;
-  }
-  const previouslyTrusted = unique(role.trustedUsers.map(lower)).sort();
-  const sameUsers = previouslyTrusted.length === wanted.length && previouslyTrusted.every((user, i) => user === wanted[i]);
-  const repairs: BootstrapRepair[] = [];
-  if (!role.requiresMfa) repairs.push('require-mfa');
-  if (!role.hasAdministratorAccess) repairs.push('attach-administrator-access');
-  if (sameUsers && repairs.length === 0) return;
-  out.changes.push({
-    kind: 'put-bootstrap-role',
-    accountName: name,
-    accountId: liveAccount.id,
-    trustedUsers: wanted,
-    previouslyTrusted,
-    ...(repairs.length === 0 ? {} : { repairs }),
-  });
-}
-
-function planReaderRole(settings: DesiredState['settings'], account: DesiredAccount, liveAccount: LiveAccount, out: PlanBuilder): void {
-  const wanted = readerRoleSettings(settings);
-  if (wanted === undefined) return;
-  const name = account.name;
-  const role = liveAccount.reader;
-  if (role === 'unknown') {
-    out.notes.push(`${name}: the reader role could not be read, so it is not compared this time.`);
-    return;
-  }
-  const change = {
-    kind: 'put-reader-role',
-    accountName: name,
-    accountId: liveAccount.id,
-    trustedRoleArns: wanted.trustedRoleArns,
-  } as const;
-  if (role === undefined) {
-    out.changes.push(change);
-    return;
-  }
-  if (!role.managed) {
-    out.notes.push(
-      `${name}: a role named ${wanted.roleName} exists but is not managed by this project; it is left alone (rename reader_role_name, or tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to adopt it).`,
-    );
-    return;
-  }
-  const repairs: ReaderRepair[] = [];
-  if (!isSamePolicy(role.trustPolicy, readerTrustPolicy(wanted.trustedRoleArns))) repairs.push('trust');
-  const permissions = readerPermissions(wanted.roleName, wanted.bootstrapRoleName);
-  const policyNames = Object.keys(role.policies);
-  const current = role.policies[READER_POLICY_NAME];
-  const samePermissions =
-    role.attachedPolicyArns.length === 0 &&
-    policyNames.length === 1 &&
-    current !== undefined &&
-    isSamePolicy(current, permissions);
-  if (!samePermissions) repairs.push('permissions');
-  if (repairs.length > 0) out.changes.push({ ...change, repairs });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Blast radius
 
-/** AWS lets an organisation close 10% of its member accounts (at least 10, at most 1000) in 30 days. */
-export function closureQuota(memberAccountCount: number): number {
-  return Math.min(1000, Math.max(10, Math.floor(memberAccountCount / 10)));
-}
-
 function noteLimits(desired: DesiredState, live: LiveState, out: PlanBuilder): void {
-  const limits = desired.settings.limits;
-  const deletions = out.changes.filter((c) => c.kind === 'delete-user').length;
-  const closures = out.changes.filter((c) => c.kind === 'close-account').length;
-  if (deletions > limits.max_deletions_per_run) {
-    out.notes.push(
-      `This plan deletes ${deletions} users, more than settings.yaml allows in one run (limits.max_deletions_per_run: ${limits.max_deletions_per_run}): apply refuses unless run with --allow-mass-deletion.`,
-    );
-  }
-  if (closures > limits.max_closures_per_run) {
-    out.notes.push(
-      `This plan closes ${closures} accounts, more than settings.yaml allows in one run (limits.max_closures_per_run: ${limits.max_closures_per_run}): apply refuses unless run with --allow-mass-deletion.`,
-    );
-  }
+  const radius = measureBlastRadius(out.changes);
+  out.notes.push(...limitsExceeded(radius, desired.settings.limits));
+  const closures = radius.closures;
   const adoptions = adoptionLimitNote(desired.settings, out.changes);
   if (adoptions !== undefined) out.notes.push(adoptions);
   const org = live.organization;

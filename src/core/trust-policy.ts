@@ -10,20 +10,29 @@ export function userArn(usersAccountId: string, userName: string): string {
   return `arn:aws:iam::${usersAccountId}:user/${userName}`;
 }
 
+/** An IAM condition block: operator → condition key → value(s), as in a policy's `Condition`. */
+export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
 /**
  * One statement: the listed users (by ARN, never the account root, which would delegate to the
- * whole account) may call sts:AssumeRole, only with MFA. `Bool` rather than `BoolIfExists`: the key
- * is absent for long-term access keys, and `BoolIfExists` would let those through (aws-facts §3).
+ * whole account) may call sts:AssumeRole, only with MFA, and only under `conditions` as well (e.g.
+ * a source IP range). `Bool` rather than `BoolIfExists`: the key is absent for requests signed with
+ * long-term access keys, and `BoolIfExists` would let those through
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
  * Principals are sorted and deduplicated so the same users always give the same document.
  */
-export function bootstrapTrustPolicy(usersAccountId: string, userNames: readonly string[]): PolicyDocument {
+export function usersTrustPolicy(usersAccountId: string, userNames: readonly string[], conditions: readonly ConditionBlock[] = []): PolicyDocument {
   const names = [...new Set(userNames.map((name) => name.toLowerCase()))].sort();
   if (names.length === 0) {
     // AWS rejects a statement without principals (MalformedPolicyDocument); say why instead.
-    throw new AppError('no-bootstrap-users', 'A bootstrap role must trust at least one user.', {
+    throw new AppError('no-trusted-users', 'A role for people must trust at least one user.', {
       fault: 'user',
-      hint: 'List users under bootstrap.users, or set bootstrap.state: removed.',
+      hint: 'List the users who may assume it, or remove the role from the file.',
     });
+  }
+  const condition: Record<string, Record<string, string | readonly string[]>> = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+  for (const block of conditions) {
+    for (const [operator, keys] of Object.entries(block)) condition[operator] = { ...condition[operator], ...keys };
   }
   return {
     Version: '2012-10-17',
@@ -32,10 +41,21 @@ export function bootstrapTrustPolicy(usersAccountId: string, userNames: readonly
         Effect: 'Allow',
         Principal: { AWS: names.map((name) => userArn(usersAccountId, name)) },
         Action: 'sts:AssumeRole',
-        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        Condition: condition,
       },
     ],
   };
+}
+
+/** The bootstrap role's trust: exactly these users, with MFA. */
+export function bootstrapTrustPolicy(usersAccountId: string, userNames: readonly string[]): PolicyDocument {
+  if (userNames.length === 0) {
+    throw new AppError('no-bootstrap-users', 'A bootstrap role must trust at least one user.', {
+      fault: 'user',
+      hint: 'List users under bootstrap.users, or set bootstrap.state: removed.',
+    });
+  }
+  return usersTrustPolicy(usersAccountId, userNames);
 }
 
 /** What a trust policy grants, read back: who, and whether every Allow requires MFA. */

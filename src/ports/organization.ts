@@ -1,8 +1,9 @@
 /**
- * The AWS Organization and the member accounts' bootstrap roles, as the core needs them.
+ * The AWS Organization and the roles in its member accounts, as the core needs them.
  * Implemented by the sandbox and the AWS adapter. Methods throw AppError.
  */
-import type { LiveAccountCreation, LiveOrganization, PolicyDocument, Tags } from '../core/model.ts';
+import type { LiveAccountCreation, LiveOrganization, LiveRoles, Tags } from '../core/model.ts';
+import type { RoleSpec } from '../core/roles.ts';
 
 export interface CreateAccountInput {
   accountName: string;
@@ -21,30 +22,9 @@ export interface FoundAccount {
   managed: boolean;
 }
 
-export interface BootstrapRoleInput {
-  accountId: string;
-  roleName: string;
-  trustPolicy: PolicyDocument;
-  tags: Tags;
-}
-
-/** The read-only reader role: exactly this trust, this one inline policy, nothing attached. */
-export interface ReaderRoleInput {
-  accountId: string;
-  roleName: string;
-  trustPolicy: PolicyDocument;
-  policyName: string;
-  policy: PolicyDocument;
-  tags: Tags;
-}
-
 export interface OrganizationPort {
-  /**
-   * Accounts with OU paths and tags, OU paths, creation requests, closure-quota figures. With a
-   * reader role name, each member account's bootstrap role is read through that role (never the
-   * access role), and the reader role itself is read back.
-   */
-  readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization>;
+  /** Accounts with OU paths and tags (not their roles), OU paths, creation requests, closure-quota figures. */
+  readOrganization(): Promise<LiveOrganization>;
 
   /**
    * Asks for a new account, exactly once; returns the request id (`car-…`). The request is never
@@ -62,14 +42,20 @@ export interface OrganizationPort {
   untagAccount(accountId: string, keys: readonly string[]): Promise<void>;
   closeAccount(accountId: string): Promise<void>;
 
-  /** Creates the role (with AdministratorAccess) or updates its trust policy. Refuses an unmanaged role. */
-  putBootstrapRole(input: BootstrapRoleInput): Promise<void>;
-  /** Detaches its policies and deletes it. Refuses an unmanaged role. */
-  deleteBootstrapRole(accountId: string, roleName: string): Promise<void>;
-
   /**
-   * Creates the reader role or makes it exactly `input` (trust, the one inline policy; other inline
-   * policies deleted, managed policies detached). Refuses an unmanaged role.
+   * Every role in an active member account, raw documents decoded, read in one paginated
+   * GetAccountAuthorizationDetails (Filter Role) so the cost does not grow with the number of roles.
+   * With a reader role name it reads through that role (never the access role): `denied` when that
+   * role refuses (missing, or without the permission). `unknown` when the account cannot be looked
+   * into at all (not reachable yet, suspended).
    */
-  putReaderRole(input: ReaderRoleInput): Promise<void>;
+  readRoles(accountId: string, readerRoleName?: string): Promise<LiveRoles>;
+  /**
+   * Makes the role exactly `spec`: creates it, or rewrites its trust policy, description and tags,
+   * writes and deletes inline policies and attaches and detaches managed policies until they are the
+   * spec's. Tags the spec does not name are kept. Refuses a role without the managed-by tag.
+   */
+  putRole(accountId: string, spec: RoleSpec): Promise<void>;
+  /** Detaches and deletes its policies, leaves its instance profiles, deletes it. Refuses an unmanaged role; a missing one is done. */
+  deleteRole(accountId: string, roleName: string): Promise<void>;
 }

@@ -14,8 +14,7 @@
  *     {
  *       "change": { "kind": "create-user" | "adopt-user" | "update-user" | "reset-password" | "notify-requester"
  *                         | "delete-user" | "update-password-policy" | "update-group" | "set-account-alias"
- *                         | "create-account" | "update-account" | "put-bootstrap-role" | "delete-bootstrap-role"
- *                         | "put-reader-role"
+ *                         | "create-account" | "update-account" | "put-role" | "delete-role"
  *                         | "send-account-email" | "close-account", ... },  // see src/core/changes.ts
  *       "impact": "destructive" | "access" | "routine",
  *       "summary": string     // one line for people
@@ -30,6 +29,7 @@
  * No change carries a secret: temporary passwords are generated and emailed during apply only.
  */
 import type { Plan } from '../core/changes.ts';
+import { summarizeChange } from './change-summary.ts';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -46,5 +46,6 @@ function sortKeys(value: unknown): unknown {
 
 /** The plan as stable, indented JSON with `version: 1`, ending with a newline. */
 export function renderPlanJson(plan: Plan): string {
-  return `${JSON.stringify(sortKeys({ ...plan, version: 1 }), null, 2)}\n`;
+  const changes = plan.changes.map((planned) => ({ ...planned, summary: summarizeChange(planned.change) }));
+  return `${JSON.stringify(sortKeys({ ...plan, changes, version: 1 }), null, 2)}\n`;
 }

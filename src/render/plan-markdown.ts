@@ -6,6 +6,7 @@
  * says how many were left out and where to see them all.
  */
 import { KIND_ORDER } from '../core/plan.ts';
+import { summarizeChange } from './change-summary.ts';
 import type { Impact, Plan } from '../core/changes.ts';
 import { changeDetails, changeSymbol, changesByImpact, describeBaseline, IMPACT_TITLES, planTotalsLine } from './plan-text.ts';
 
@@ -114,8 +115,8 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
       continue;
     }
     const callout = CALLOUTS[impact];
-    const items = changes.map(({ change, summary }) =>
-      [`- \`${changeSymbol(change)}\` ${escapeMarkdown(summary)}`, ...changeDetails(change).map((detail) => `  - ${escapeMarkdown(detail)}`)].join('\n'),
+    const items = changes.map(({ change }) =>
+      [`- \`${changeSymbol(change)}\` ${escapeMarkdown(summarizeChange(change))}`, ...changeDetails(change).map((detail) => `  - ${escapeMarkdown(detail)}`)].join('\n'),
     );
     omittedChanges += addList(
       {

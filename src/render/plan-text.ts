@@ -5,7 +5,9 @@
  */
 import { IMPACT_ORDER, assertNever, type Change, type Impact, type Plan, type PlannedChange } from '../core/changes.ts';
 import type { Baseline, Tags } from '../core/model.ts';
-import { actionOf, describePasswordPolicyChange } from '../core/plan.ts';
+import { actionOf } from '../core/plan.ts';
+import { diffRole, trustedPrincipals } from '../core/roles.ts';
+import { describePasswordPolicyChange, summarizeChange } from './change-summary.ts';
 import { createPalette, type Palette } from './color.ts';
 
 const as = (arn: string | undefined): string => (arn === undefined ? '' : ` as ${arn}`);
@@ -73,21 +75,26 @@ export function changeDetails(change: Change): string[] {
         ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
         ...change.removeTags.map((key) => `remove tag ${key}`),
       ];
-    case 'put-bootstrap-role':
-      return [
-        `trusted (with MFA): ${change.trustedUsers.join(', ') || 'nobody'}`,
-        ...(change.previouslyTrusted === undefined ? [] : [`previously: ${change.previouslyTrusted.join(', ') || 'nobody'}`]),
-      ];
-    case 'put-reader-role':
-      return [`trusted: ${change.trustedRoleArns.join(', ')}`, 'may read the bootstrap role only (iam:GetRole, iam:ListAttachedRolePolicies, iam:ListRoleTags)'];
+    case 'put-role': {
+      const after = change.after;
+      const lines = [`role ${after.name} (path ${after.path}): trusted: ${trustedPrincipals(after.trustPolicy).join(', ') || 'nobody'}`];
+      if (change.before !== undefined) lines.push(`previously trusted: ${trustedPrincipals(change.before.trustPolicy).join(', ') || 'nobody'}`);
+      const diff = diffRole(change.before, after);
+      if (diff.trustWidens || diff.permissionsWiden || diff.attach.length > 0) lines.push('grants access it did not have');
+      if (diff.trustNarrows || diff.permissionsNarrow || diff.detach.length > 0) lines.push('removes access it had');
+      lines.push(`managed policies: ${after.attachedPolicyArns.join(', ') || 'none'}`);
+      lines.push(`inline policies: ${Object.keys(after.inlinePolicies).join(', ') || 'none'}`);
+      return lines;
+    }
     case 'close-account':
       return [`notice to: ${change.recipients.join(', ')}`];
+    case 'delete-role':
+      return [`role ${change.before.name}, trusted: ${trustedPrincipals(change.before.trustPolicy).join(', ') || 'nobody'}`];
     case 'reset-password':
     case 'notify-requester':
     case 'adopt-user':
     case 'set-account-alias':
     case 'delete-user':
-    case 'delete-bootstrap-role':
     case 'send-account-email':
       return [];
     default:
@@ -139,8 +146,8 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     const title = `${IMPACT_TITLES[impact]} (${changes.length})`;
     lines.push('', impact === 'destructive' ? p.bold(p.red(title)) : impact === 'access' ? p.bold(p.yellow(title)) : p.bold(title));
     if (impact === 'destructive') lines.push(p.red('  These cannot simply be undone. Review them first.'));
-    for (const { change, summary } of changes) {
-      lines.push(`  ${paintSymbol(p, changeSymbol(change))} ${summary}`);
+    for (const { change } of changes) {
+      lines.push(`  ${paintSymbol(p, changeSymbol(change))} ${summarizeChange(change)}`);
       for (const detail of changeDetails(change)) lines.push(p.dim(`      ${detail}`));
     }
   }

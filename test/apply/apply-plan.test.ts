@@ -17,8 +17,8 @@ import { computePlan } from '../../src/core/plan.ts';
 import { bootstrapTrustPolicy } from '../../src/core/trust-policy.ts';
 import { readLiveState, type Target } from '../../src/ports/target.ts';
 import type { UsersAccountPort } from '../../src/ports/users-account.ts';
-import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
-import { aPlan, aSandbox, MANAGED, type TempSandbox } from './fixtures.ts';
+import { aDesiredState, anAccount, asLiveRole, aUser, someSettings, summaryOf } from '../support/builders.ts';
+import { aPlan, aSandbox, bootstrapSpec, MANAGED, putBootstrap, type TempSandbox } from './fixtures.ts';
 
 const settings = someSettings();
 const ADA = 'ada@example.gov.uk';
@@ -249,7 +249,7 @@ describe('applyPlan on the sandbox', () => {
     const first = await applyPlan(await planFor(noNotices, desired), depsFor(noNotices).deps);
     expect(first.results.find((r) => r.kind === 'create-user')?.warnings).toEqual([expect.stringContaining(`the notice to ${requestedBy} was not sent (it is sent on the next run)`)]);
     const second = await planFor(s.target, desired);
-    expect(second.changes.map((c) => c.summary)).toEqual([`tell ${requestedBy} that ${ADA} now has a user (the notice was never sent)`]);
+    expect(second.changes.map((c) => summaryOf(c))).toEqual([`tell ${requestedBy} that ${ADA} now has a user (the notice was never sent)`]);
     await applyPlan(second, depsFor(s.target).deps);
     expect((await s.outbox()).filter((m) => m.text.includes(`To: ${requestedBy}`))).toHaveLength(1);
     expect((await planFor(s.target, desired)).changes).toEqual([]);
@@ -281,7 +281,7 @@ describe('applyPlan on the sandbox', () => {
     });
 
     const plan = await planFor(s.target, desired);
-    expect(plan.changes.map((c) => `${c.impact} ${c.summary}`)).toEqual([
+    expect(plan.changes.map((c) => `${c.impact} ${summaryOf(c)}`)).toEqual([
       'access update group CrossAccountAccess: detach managed policies arn:aws:iam::aws:policy/PowerUserAccess',
       `access update user ${ADA}: remove from group Admins; detach managed policy arn:aws:iam::aws:policy/AdministratorAccess; delete inline policy own`,
     ]);
@@ -366,15 +366,16 @@ describe('applyPlan on the sandbox', () => {
         tags: MANAGED,
         bootstrapUsers: [],
         recipients: [ADA],
+        roles: [],
       },
     ];
     const captured = depsFor(s.target);
     const report = await applyPlan(aPlan(s.target, changes), captured.deps);
     expect(statusOf(report)).toEqual({
-      'update group CrossAccountAccess': 'done',
-      [`create-user ${ADA}`]: 'failed',
-      [`create-user ${BEN}`]: 'done',
-      'create-account taken': 'failed',
+      'create group CrossAccountAccess with policies ': 'done',
+      [`create user ${ADA} (team ?, requested by ${ADA}), add to group CrossAccountAccess, email a temporary password`]: 'failed',
+      [`create user ${BEN} (team ?, requested by ${ADA}), add to group CrossAccountAccess, email a temporary password`]: 'done',
+      'create account taken in / (root email management@sandbox.invalid; no bootstrap role)': 'failed',
     });
     const ada = report.results[1]!;
     expect(ada.error?.code).toBe('user-exists');
@@ -385,8 +386,8 @@ describe('applyPlan on the sandbox', () => {
     const text = renderApplyReport(report);
     expect(text).toContain('2 done, 2 failed, 0 skipped');
     expect(text).toContain('account-email-taken');
-    expect(renderApplyReportMarkdown(report)).toContain('| ❌ failed | create-account taken |');
-    expect(captured.logs.some((line) => line.startsWith('FAILED: create-account taken'))).toBe(true);
+    expect(renderApplyReportMarkdown(report)).toContain('| ❌ failed | create account taken in / ');
+    expect(captured.logs.some((line) => line.startsWith('FAILED: create account taken'))).toBe(true);
   });
 
   it('skips deleting a user that a failed trust change still names', async () => {
@@ -404,7 +405,7 @@ describe('applyPlan on the sandbox', () => {
     });
     const account = (await s.target.store.read()).organization.accounts.find((a) => a.name === 'team-production')!;
     const plan = aPlan(s.target, [
-      { kind: 'put-bootstrap-role', accountName: 'team-production', accountId: account.id, trustedUsers: [ADA], previouslyTrusted: [ADA, BEN] },
+      putBootstrap('team-production', account.id, [ADA], [ADA, BEN], settings),
       { kind: 'delete-user', userName: BEN },
     ]);
     const report = await applyPlan(plan, depsFor(s.target).deps);
@@ -413,7 +414,7 @@ describe('applyPlan on the sandbox', () => {
       ['skipped', 'dependency-failed'],
     ]);
     expect((await s.target.store.read()).usersAccount.users.map((u) => u.userName)).toContain(BEN);
-    expect(renderApplyReport(report)).toContain('skipped  delete-user ben@example.gov.uk');
+    expect(renderApplyReport(report)).toContain('skipped  delete user ben@example.gov.uk');
   });
 
   it('holds back an account email while a change to that account failed', async () => {
@@ -428,26 +429,27 @@ describe('applyPlan on the sandbox', () => {
     const mailsBefore = (await s.outbox()).length;
     const plan = aPlan(s.target, [
       { kind: 'send-account-email', accountName: 'team-production', accountId: account.id, recipients: [ADA] },
-      { kind: 'put-bootstrap-role', accountName: 'team-production', accountId: account.id, trustedUsers: [ADA, BEN], previouslyTrusted: [ADA] },
+      putBootstrap('team-production', account.id, [ADA, BEN], [ADA], settings),
     ]);
     const report = await applyPlan(plan, depsFor(s.target).deps);
     expect(report.results.map((r) => [r.kind, r.status])).toEqual([
       ['send-account-email', 'skipped'],
-      ['put-bootstrap-role', 'failed'],
+      ['put-role', 'failed'],
     ]);
     expect((await s.outbox()).length).toBe(mailsBefore);
   });
 
-  it('counts bootstrap role deletions against the deletion limit', async () => {
+  it('counts role deletions against the deletion limit, as the plan note does', async () => {
     const s = await sandbox();
     const small = { ...settings, limits: { ...settings.limits, max_deletions_per_run: 1 } };
+    const before = asLiveRole(bootstrapSpec([ADA], settings));
     const plan = aPlan(s.target, [
-      { kind: 'delete-bootstrap-role', accountName: 'a-production', accountId: '100000000001' },
-      { kind: 'delete-bootstrap-role', accountName: 'b-production', accountId: '100000000002' },
+      { kind: 'delete-role', accountName: 'a-production', accountId: '100000000001', label: 'the bootstrap role', before },
+      { kind: 'delete-role', accountName: 'b-production', accountId: '100000000002', label: 'the bootstrap role', before },
     ]);
     const error = await applyPlan(plan, { ...depsFor(s.target).deps, settings: small }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'too-many-deletions' });
-    expect((error as AppError).message).toContain('deletes 2 users and bootstrap roles');
+    expect((error as AppError).message).toContain('This plan deletes 2 users and roles, more than settings.yaml allows in one run');
   });
 
   it('never lets a password through an error message', async () => {
@@ -485,6 +487,7 @@ describe('account creation', () => {
     tags: MANAGED,
     bootstrapUsers: [],
     recipients: [LEAD],
+    roles: [],
     ...extra,
   });
 
@@ -580,16 +583,16 @@ describe('account creation', () => {
     await s.target.usersAccount.createUser(ADA, MANAGED);
     let refusals = 2;
     const target = withOrganization(s, {
-      putBootstrapRole: async (input) => {
+      putRole: async (accountId, spec) => {
         if (refusals > 0) {
           refusals -= 1;
           throw new AppError('account-not-ready', 'AssumeRole refused');
         }
-        return s.target.organization.putBootstrapRole(input);
+        return s.target.organization.putRole(accountId, spec);
       },
     });
     const captured = depsFor(target);
-    const report = await applyPlan(aPlan(s.target, [createChange('fresh', { bootstrapUsers: [ADA] })]), captured.deps);
+    const report = await applyPlan(aPlan(s.target, [createChange('fresh', { bootstrapUsers: [ADA], roles: [bootstrapSpec([ADA], settings)] })]), captured.deps);
     expect(report.results[0]?.status).toBe('done');
     expect(captured.sleeps).toEqual([5000, 10000]);
     expect((await s.outbox()).some((m) => m.text.includes('Subject: AWS account fresh is ready'))).toBe(true);

@@ -10,7 +10,7 @@ import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
 import type { AccountFile, DesiredAccount, DesiredState, DesiredUser } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
 import { readLiveState } from '../../src/ports/target.ts';
-import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
+import { aDesiredState, anAccount, aUser, someSettings, summaryOf } from '../support/builders.ts';
 import { aSandbox, type TempSandbox } from './fixtures.ts';
 import { seededRandom } from '../support/random.ts';
 
@@ -96,7 +96,7 @@ describe('apply, then plan again', () => {
       const failed = report.results.filter((r) => r.status !== 'done');
       expect(failed, `seed ${seed} step ${step}`).toEqual([]);
       const again = computePlan(desired, await readLiveState(s.target, settings));
-      expect(again.changes.map((c) => c.summary), `seed ${seed} step ${step}`).toEqual([]);
+      expect(again.changes.map((c) => summaryOf(c)), `seed ${seed} step ${step}`).toEqual([]);
       const visible = logs.join('\n') + JSON.stringify(report) + (await s.stateText());
       for (const secret of secrets) expect(visible.includes(secret)).toBe(false);
     }
@@ -108,9 +108,9 @@ describe('apply, then plan again', () => {
         'close-account',
         'create-account',
         'create-user',
-        'delete-bootstrap-role',
+        'delete-role',
         'delete-user',
-        'put-bootstrap-role',
+        'put-role',
         'reset-password',
         'update-account',
         'update-user',

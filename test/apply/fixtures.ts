@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandboxTarget, type SandboxTarget } from '../../src/adapters/sandbox/sandbox-target.ts';
 import type { Change, Impact, Plan, PlannedChange } from '../../src/core/changes.ts';
+import { bootstrapRole } from '../../src/core/bootstrap-role.ts';
 import type { SettingsFile } from '../../src/core/model.ts';
+import type { RoleSpec } from '../../src/core/roles.ts';
+import { anAccount, asLiveRole, someSettings } from '../support/builders.ts';
 
 export function aSettings(overrides: Partial<SettingsFile> = {}): SettingsFile {
   return {
@@ -100,36 +103,36 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'update-group': 'access',
   'create-account': 'access',
   'update-account': 'routine',
-  'put-bootstrap-role': 'access',
-  'delete-bootstrap-role': 'destructive',
-  'put-reader-role': 'routine',
+  'put-role': 'access',
+  'delete-role': 'destructive',
   'send-account-email': 'routine',
   'close-account': 'destructive',
 };
 
-function summaryOf(change: Change): string {
-  switch (change.kind) {
-    case 'create-user':
-    case 'update-user':
-    case 'reset-password':
-    case 'notify-requester':
-    case 'adopt-user':
-    case 'delete-user':
-      return `${change.kind} ${change.userName}`;
-    case 'set-account-alias':
-      return `set account alias ${change.to}`;
-    case 'update-password-policy':
-      return 'update password policy';
-    case 'update-group':
-      return `update group ${change.group}`;
-    default:
-      return `${change.kind} ${change.accountName}`;
-  }
+/** A put-role change for the bootstrap role trusting `users` (previously `before`, when given). */
+export function putBootstrap(accountName: string, accountId: string, users: readonly string[], before?: readonly string[], settings = someSettings()): Change {
+  const spec = { ...bootstrapSpec(users, settings) };
+  return {
+    kind: 'put-role',
+    accountName,
+    accountId,
+    label: 'the bootstrap role',
+    ...(before === undefined ? {} : { before: asLiveRole(bootstrapSpec(before, settings)) }),
+    after: spec,
+  };
+}
+
+/** The bootstrap role's spec for `users`. */
+export function bootstrapSpec(users: readonly string[], settings = someSettings()): RoleSpec {
+  const account = anAccount('any', { bootstrap: { users: [...users] } }, settings);
+  const wanted = bootstrapRole.rolesFor({ settings, account }).wanted[0];
+  if (wanted === undefined) throw new Error('no bootstrap spec');
+  return wanted.spec;
 }
 
 /** A plan by hand, for tests that do not need the planner. */
 export function aPlan(target: SandboxTarget, changes: readonly Change[]): Plan {
-  const planned: PlannedChange[] = changes.map((change) => ({ change, impact: IMPACT[change.kind], summary: summaryOf(change) }));
+  const planned: PlannedChange[] = changes.map((change) => ({ change, impact: IMPACT[change.kind] }));
   return { version: 1, baseline: target.baseline, changes: planned, unmanagedUsers: [], notes: [] };
 }
 

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../src/core/model.ts';
-import { bootstrapTrustPolicy } from '../../src/core/trust-policy.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveRole, type PolicyDocument } from '../../src/core/model.ts';
+import type { RoleSpec } from '../../src/core/roles.ts';
+import { usersTrustPolicy } from '../../src/core/trust-policy.ts';
 import type { OrganizationPort } from '../../src/ports/organization.ts';
 
 export interface OrganizationUnderTest {
@@ -19,6 +20,10 @@ export interface OrganizationUnderTest {
   trustedUserName: string;
   accessRoleName: string;
   bootstrapRoleName: string;
+  /** A second user that exists in the users account. */
+  otherUserName: string;
+  /** Makes a role without the managed-by tag in a member account, as a team's own Terraform would. */
+  createUnmanagedRole(accountId: string, roleName: string, trustPolicy: PolicyDocument): Promise<void>;
 }
 
 const MANAGED = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
@@ -59,11 +64,10 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       const accountName = unique('create');
       const accountId = await createAccount(org, accountName);
       expect(accountId).toMatch(/^\d{12}$/);
-      const live = await org.port.readOrganization(org.bootstrapRoleName);
+      const live = await org.port.readOrganization();
       const account = live.accounts.find((candidate) => candidate.id === accountId);
       expect(account).toMatchObject({ name: accountName, status: 'ACTIVE', ouPath: '/' });
       expect(account?.tags).toMatchObject(MANAGED);
-      expect(account?.bootstrap).toBeUndefined();
       expect(live.ouPaths).toContain(org.ouPath);
       expect(live.creations.some((creation) => creation.accountName === accountName)).toBe(true);
     });
@@ -74,7 +78,7 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       await org.port.moveAccount(accountId, org.ouPath);
       await org.port.tagAccount(accountId, { 'cost-centre': '10023', 'account-email-sent': 'true' });
       await org.port.untagAccount(accountId, ['cost-centre']);
-      const account = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId);
+      const account = (await org.port.readOrganization()).accounts.find((a) => a.id === accountId);
       expect(account?.ouPath).toBe(org.ouPath);
       expect(account?.tags).toEqual({ ...MANAGED, 'account-email-sent': 'true' });
     });
@@ -82,7 +86,7 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
     it('tagAccount sets a tag, or replaces its value, and readOrganization shows it', async () => {
       const org = await makeOrganization();
       const accountId = await createAccount(org, unique('tag'));
-      const tagsOf = async () => (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId)?.tags;
+      const tagsOf = async () => (await org.port.readOrganization()).accounts.find((a) => a.id === accountId)?.tags;
       await org.port.tagAccount(accountId, { 'cost-centre': '10023' });
       expect(await tagsOf()).toEqual({ ...MANAGED, 'cost-centre': '10023' });
       await org.port.tagAccount(accountId, { 'cost-centre': '20046' });
@@ -95,70 +99,97 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       expect(await codeOf(org.port.moveAccount(accountId, '/Does/Not/Exist'))).toBe('ou-not-found');
     });
 
-    it('puts, rewrites and deletes the bootstrap role', async () => {
+    const spec = (org: OrganizationUnderTest, name: string, users: string[], extra: Partial<RoleSpec> = {}): RoleSpec => ({
+      name,
+      path: '/',
+      description: 'A contract role.',
+      trustPolicy: usersTrustPolicy(org.usersAccountId, users),
+      inlinePolicies: { 'read-roles': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetAccountAuthorizationDetails', Resource: '*' }] } },
+      attachedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      tags: MANAGED,
+      ...extra,
+    });
+    const rolesOf = async (org: OrganizationUnderTest, accountId: string): Promise<readonly LiveRole[]> => {
+      const roles = await org.port.readRoles(accountId);
+      if (!Array.isArray(roles)) throw new Error(`roles of ${accountId} not readable: ${String(roles)}`);
+      return roles;
+    };
+    const roleIn = async (org: OrganizationUnderTest, accountId: string, name: string): Promise<LiveRole | undefined> =>
+      (await rolesOf(org, accountId)).find((role) => role.name === name);
+    const asRead = ({ description: _d, ...role }: RoleSpec): LiveRole => role;
+
+    it('reads every role of an account, the access role Organizations made included', async () => {
       const org = await makeOrganization();
-      const accountId = await createAccount(org, unique('bootstrap'));
-      const input = {
-        accountId,
-        roleName: org.bootstrapRoleName,
-        trustPolicy: bootstrapTrustPolicy(org.usersAccountId, [org.trustedUserName]),
-        tags: MANAGED,
-      };
-      await org.port.putBootstrapRole(input);
-      await org.port.putBootstrapRole(input);
-      const read = async () => (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId);
-      expect((await read())?.bootstrap).toEqual({
-        managed: true,
-        trustedUsers: [org.trustedUserName],
-        requiresMfa: true,
-        hasAdministratorAccess: true,
-      });
-      await org.port.deleteBootstrapRole(accountId, org.bootstrapRoleName);
-      expect((await read())?.bootstrap).toBeUndefined();
+      const accountId = await createAccount(org, unique('roles'));
+      expect((await rolesOf(org, accountId)).map((role) => role.name)).toContain(org.accessRoleName);
     });
 
-    it('puts the bootstrap role a second time with the same input without changing anything', async () => {
+    it('puts a role exactly as its spec says, and reads back the same documents', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('put'));
+      const wanted = spec(org, org.bootstrapRoleName, [org.trustedUserName]);
+      await org.port.putRole(accountId, wanted);
+      expect(await roleIn(org, accountId, wanted.name)).toEqual(asRead(wanted));
+    });
+
+    it('puts the same spec a second time without changing anything', async () => {
       const org = await makeOrganization();
       const accountId = await createAccount(org, unique('again'));
-      const input = {
-        accountId,
-        roleName: org.bootstrapRoleName,
-        trustPolicy: bootstrapTrustPolicy(org.usersAccountId, [org.trustedUserName]),
-        tags: MANAGED,
-      };
-      const read = async () => (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId);
-      await org.port.putBootstrapRole(input);
-      const first = await read();
-      await org.port.putBootstrapRole(input);
-      expect(await read()).toEqual(first);
-      expect(first?.bootstrap).toMatchObject({ managed: true, trustedUsers: [org.trustedUserName] });
+      const wanted = spec(org, 'team-admin', [org.trustedUserName]);
+      await org.port.putRole(accountId, wanted);
+      const first = await rolesOf(org, accountId);
+      await org.port.putRole(accountId, wanted);
+      expect(await rolesOf(org, accountId)).toEqual(first);
     });
 
-    it('deletes a bootstrap role that does not exist without complaint', async () => {
+    it('rewrites a role to a new spec: trust, inline policies written and deleted, policies attached and detached', async () => {
       const org = await makeOrganization();
-      const accountId = await createAccount(org, unique('no-role'));
-      await org.port.deleteBootstrapRole(accountId, org.bootstrapRoleName);
-      const account = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === accountId);
-      expect(account?.bootstrap).toBeUndefined();
+      const accountId = await createAccount(org, unique('rewrite'));
+      await org.port.putRole(accountId, spec(org, 'team-admin', [org.trustedUserName]));
+      const changed = spec(org, 'team-admin', [org.trustedUserName, org.otherUserName], {
+        inlinePolicies: { 'deny-secrets': { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ssm:DescribeParameters', Resource: '*' }] } },
+        attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+      });
+      await org.port.putRole(accountId, changed);
+      expect(await roleIn(org, accountId, 'team-admin')).toEqual(asRead(changed));
+    });
+
+    it('deletes a managed role, and a role that does not exist without complaint', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('delete'));
+      await org.port.putRole(accountId, spec(org, org.bootstrapRoleName, [org.trustedUserName]));
+      await org.port.deleteRole(accountId, org.bootstrapRoleName);
+      expect(await roleIn(org, accountId, org.bootstrapRoleName)).toBeUndefined();
+      await org.port.deleteRole(accountId, org.bootstrapRoleName);
+    });
+
+    it('lists a role without the managed-by tag but never changes or deletes it (code not-managed)', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('unmanaged'));
+      const trust = usersTrustPolicy(org.usersAccountId, [org.trustedUserName]);
+      await org.createUnmanagedRole(accountId, 'terraform-admin', trust);
+      const before = await roleIn(org, accountId, 'terraform-admin');
+      expect(before).toMatchObject({ name: 'terraform-admin', trustPolicy: trust, tags: {} });
+      expect(await codeOf(org.port.putRole(accountId, spec(org, 'terraform-admin', [org.otherUserName])))).toBe('not-managed');
+      expect(await codeOf(org.port.deleteRole(accountId, 'terraform-admin'))).toBe('not-managed');
+      expect(await roleIn(org, accountId, 'terraform-admin')).toEqual(before);
     });
 
     it('refuses every change to the management account and the users account (code protected-account)', async () => {
       const org = await makeOrganization();
-      const before = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === org.managementAccountId);
-      const trustPolicy = bootstrapTrustPolicy(org.usersAccountId, [org.trustedUserName]);
+      const before = (await org.port.readOrganization()).accounts.find((a) => a.id === org.managementAccountId);
       for (const id of [org.managementAccountId, org.usersAccountId]) {
         const attempts = [
           org.port.tagAccount(id, MANAGED),
           org.port.untagAccount(id, ['team-name']),
           org.port.moveAccount(id, org.ouPath),
           org.port.closeAccount(id),
-          org.port.putBootstrapRole({ accountId: id, roleName: org.bootstrapRoleName, trustPolicy, tags: MANAGED }),
-          org.port.deleteBootstrapRole(id, org.bootstrapRoleName),
-          org.port.putReaderRole({ accountId: id, roleName: 'reader', trustPolicy, policyName: 'read', policy: trustPolicy, tags: MANAGED }),
+          org.port.putRole(id, spec(org, org.bootstrapRoleName, [org.trustedUserName])),
+          org.port.deleteRole(id, org.bootstrapRoleName),
         ];
         for (const attempt of attempts) expect(await codeOf(attempt)).toBe('protected-account');
       }
-      const after = (await org.port.readOrganization(org.bootstrapRoleName)).accounts.find((a) => a.id === org.managementAccountId);
+      const after = (await org.port.readOrganization()).accounts.find((a) => a.id === org.managementAccountId);
       expect(after).toEqual(before);
     });
 
@@ -167,11 +198,10 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       const accountId = await createAccount(org, unique('close'));
       expect(await codeOf(org.port.closeAccount(org.managementAccountId))).toBeDefined();
       await org.port.closeAccount(accountId);
-      const live = await org.port.readOrganization(org.bootstrapRoleName);
+      const live = await org.port.readOrganization();
       const closed = live.accounts.find((a) => a.id === accountId);
       expect(closed?.status).not.toBe('ACTIVE');
-      // A closed account cannot be looked into, and keeps counting as a member.
-      expect(closed?.bootstrap).toBe('unknown');
+      // A closed account keeps counting as a member (readLiveState does not look into it).
       expect(live.closedInLast30Days).toBeGreaterThanOrEqual(1);
       expect(live.memberAccountCount).toBeGreaterThanOrEqual(1);
     });

@@ -3,7 +3,7 @@ import { userTags } from '../../src/core/baseline.ts';
 import type { Plan } from '../../src/core/changes.ts';
 import type { LiveState } from '../../src/core/model.ts';
 import { computePlan, subjectOf } from '../../src/core/plan.ts';
-import { aDesiredState, aLiveAccount, aLiveUser, anAccount, anAppliedLiveState, aUser, someSettings, withLiveUser } from '../support/builders.ts';
+import { aDesiredState, aLiveAccount, aLiveUser, anAccount, anAppliedLiveState, aUser, someSettings, summaryOf, withLiveUser } from '../support/builders.ts';
 
 const lines = (plan: Plan): string[] => plan.changes.map(({ impact, change }) => `${impact} ${change.kind} ${subjectOf(change)}`);
 
@@ -35,7 +35,7 @@ describe('adopting users', () => {
       detachPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
       deletePolicies: ['s3-write'],
     });
-    const summary = plan.changes[0]?.summary ?? '';
+    const summary = summaryOf(plan.changes[0]) ?? '';
     expect(summary).toMatch(/keeping its password, access keys and MFA devices, no email/);
     expect(summary).toMatch(/remove access outside the group: group Admins; managed policy arn:aws:iam::aws:policy\/AdministratorAccess; inline policy s3-write/);
     expect(plan.unmanagedUsers).toEqual(['Ada@Example.gov.uk']);
@@ -111,7 +111,7 @@ describe('the account alias', () => {
     ]);
     const changed = computePlan(desired, withAliases(['old-users']));
     expect(changed.changes.map((c) => [c.impact, c.change])).toEqual([['access', { kind: 'set-account-alias', from: 'old-users', to: 'test-users' }]]);
-    expect(changed.changes[0]?.summary).toMatch(/old-users → test-users: the sign-in URL becomes https:\/\/test-users.signin.aws.amazon.com\/console and the old one stops working/);
+    expect(summaryOf(changed.changes[0])).toMatch(/old-users → test-users: the sign-in URL becomes https:\/\/test-users.signin.aws.amazon.com\/console and the old one stops working/);
     expect(computePlan(desired, withAliases(['test-users'])).changes).toEqual([]);
     expect(computePlan(desired, withAliases(undefined)).changes).toEqual([]);
   });
@@ -132,6 +132,6 @@ describe('adopting accounts', () => {
       recipients: ['platform@example.gov.uk', 'lead@example.gov.uk'],
       adopted: true,
     });
-    expect(plan.changes[1]?.summary).toBe('tell platform@example.gov.uk, lead@example.gov.uk that accounts/svc.yaml now manages svc (123456789012)');
+    expect(summaryOf(plan.changes[1])).toBe('tell platform@example.gov.uk, lead@example.gov.uk that accounts/svc.yaml now manages svc (123456789012)');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accountsRemovedSinceBase, liveStateFromDesired } from '../../src/core/base-ref.ts';
 import type { Plan } from '../../src/core/changes.ts';
 import { computePlan, subjectOf } from '../../src/core/plan.ts';
-import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
+import { aDesiredState, aLiveBootstrapRole, anAccount, aUser, someSettings } from '../support/builders.ts';
 
 const ada = aUser('ada@example.gov.uk');
 const bob = aUser('bob@example.gov.uk');
@@ -40,14 +40,9 @@ describe('liveStateFromDesired', () => {
 
   it('has closed accounts suspended and placeholder ids that are not account numbers', () => {
     const old = live.organization.accounts.find((a) => a.name === 'old');
-    expect(old).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
+    expect(old).toMatchObject({ status: 'SUSPENDED', roles: 'unknown' });
     expect(old?.id).not.toMatch(/^\d{12}$/);
-    expect(live.organization.accounts.find((a) => a.name === 'svc')?.bootstrap).toEqual({
-      managed: true,
-      trustedUsers: ['ada@example.gov.uk'],
-      requiresMfa: true,
-      hasAdministratorAccess: true,
-    });
+    expect(live.organization.accounts.find((a) => a.name === 'svc')?.roles).toEqual([aLiveBootstrapRole(['ada@example.gov.uk'])]);
   });
 
   it('planned against itself, gives no changes', () => {
@@ -89,7 +84,11 @@ describe('a pull request, planned against its base', () => {
     });
     const changes = computePlan(head2, liveStateFromDesired(base, 'origin/main')).changes.map((c) => c.change);
     expect(changes).toEqual([
-      expect.objectContaining({ kind: 'put-bootstrap-role', trustedUsers: ['ada@example.gov.uk', 'bob@example.gov.uk'], previouslyTrusted: ['ada@example.gov.uk'] }),
+      expect.objectContaining({
+        kind: 'put-role',
+        before: aLiveBootstrapRole(['ada@example.gov.uk']),
+        after: expect.objectContaining(aLiveBootstrapRole(['ada@example.gov.uk', 'bob@example.gov.uk'])),
+      }),
       expect.objectContaining({ kind: 'update-account', setTags: { 'managed-tag-keys': 'tier' }, removeTags: ['service name'] }),
     ]);
   });

@@ -130,7 +130,18 @@ describe('planImport: which accounts get a file', () => {
   });
 
   it('describes an unmanaged bootstrap-like role in the header and leaves it out of the file', () => {
-    const account = aLiveAccount('team-prod', { bootstrap: { managed: false, trustedUsers: ['ann@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true } });
+    const account = aLiveAccount('team-prod', {
+      roles: [
+        {
+          name: 'bootstrap',
+          path: '/',
+          trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:user/ann@example.gov.uk' }, Action: 'sts:AssumeRole' }] },
+          inlinePolicies: {},
+          attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+          tags: {},
+        },
+      ],
+    });
     const [file] = planImport(anInput({ accounts: [account] })).accounts;
     expect(file?.data.bootstrap).toBeUndefined();
     expect(file?.header.join('\n')).toMatch(/A role named bootstrap exists in it without the managed-by tag, trusting ann@example.gov.uk/);

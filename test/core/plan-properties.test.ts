@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { liveStateFromDesired } from '../../src/core/base-ref.ts';
 import { IMPACT_ORDER, type Change } from '../../src/core/changes.ts';
 import type { AccountFile, DesiredState, LiveAccount, LiveState, LiveUser } from '../../src/core/model.ts';
+import { trustedPrincipals } from '../../src/core/roles.ts';
 import { computePlan, subjectOf } from '../../src/core/plan.ts';
 import { aDesiredState, aLiveUser, anAccount, aUser, someSettings } from '../support/builders.ts';
 import { seededRandom } from '../support/random.ts';
@@ -113,7 +114,7 @@ function randomLive(r: Random, desired: DesiredState): LiveState {
     ouPath: r.chance(0.15) ? r.pick(OUS) : account.ouPath,
     // Drifted tags, but never managed-by: an account that loses it is refused, not planned (plan.test.ts).
     tags: Object.fromEntries(Object.entries(account.tags).filter(([key]) => key === 'managed-by' || !r.chance(0.1))),
-    ...(r.chance(0.1) ? { bootstrap: 'unknown' as const } : {}),
+    ...(r.chance(0.1) ? { roles: 'unknown' as const } : {}),
   }));
   return {
     ...live,
@@ -135,8 +136,8 @@ function userNamesIn(change: Change): string[] {
     case 'reset-password':
     case 'delete-user':
       return [change.userName];
-    case 'put-bootstrap-role':
-      return [...change.trustedUsers, ...(change.previouslyTrusted ?? [])];
+    case 'put-role':
+      return trustedPrincipals(change.after.trustPolicy);
     default:
       return [];
   }
@@ -160,7 +161,7 @@ describe('computePlan properties', () => {
       const unmanaged = new Set(plan.unmanagedUsers.map((name) => name.toLowerCase()));
       expect(unmanaged.has('legacy-admin'), `seed ${seed}`).toBe(true);
       for (const { change } of plan.changes) {
-        if (change.kind === 'put-bootstrap-role') continue;
+        if (change.kind === 'put-role') continue;
         for (const name of userNamesIn(change)) expect(unmanaged.has(name.toLowerCase()), `seed ${seed}: ${change.kind} ${name}`).toBe(false);
       }
     }
@@ -172,7 +173,7 @@ describe('computePlan properties', () => {
       const desired = randomDesired(r);
       const plan = computePlan(desired, randomLive(r, desired));
       for (const { change } of plan.changes) {
-        if (change.kind === 'put-bootstrap-role') continue;
+        if (change.kind === 'put-role') continue;
         for (const name of userNamesIn(change)) expect(PROTECTED, `seed ${seed}`).not.toContain(name.toLowerCase());
       }
     }

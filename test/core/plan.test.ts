@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNT_TAG_KEYS_TAG, accountTags, desiredGroupPolicies, userTags } from '../../src/core/baseline.ts';
 import type { Change, Plan } from '../../src/core/changes.ts';
 import type { DesiredState, LiveState } from '../../src/core/model.ts';
-import { closureQuota, computePlan, impactOf, isSamePolicy, subjectOf } from '../../src/core/plan.ts';
+import { computePlan, impactOf, subjectOf } from '../../src/core/plan.ts';
+import { isSamePolicy } from '../../src/core/policy-compare.ts';
+import { closureQuota } from '../../src/core/quota.ts';
 import {
   aDesiredState,
   aLiveAccount,
@@ -17,6 +19,8 @@ import {
   someSettings,
   withLiveAccount,
   withLiveUser,
+  summaryOf,
+  aLiveBootstrapRole,
 } from '../support/builders.ts';
 
 const ada = aUser('ada@example.gov.uk');
@@ -170,7 +174,7 @@ const cases: Case[] = [
     changes: ['access update-user ada@example.gov.uk'],
     check: (plan) => {
       expect(only(plan, 'update-user')).toMatchObject({ addGroups: ['CrossAccountAccess'], removeGroups: ['Other'] });
-      expect(plan.changes[0]?.summary).toBe('update user ada@example.gov.uk: add to group CrossAccountAccess; remove from group Other');
+      expect(summaryOf(plan.changes[0])).toBe('update user ada@example.gov.uk: add to group CrossAccountAccess; remove from group Other');
     },
   },
   {
@@ -195,7 +199,7 @@ const cases: Case[] = [
         detachPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/PowerUserAccess'],
         deletePolicies: ['billing', 's3-full'],
       });
-      expect(plan.changes[0]?.summary).toBe(
+      expect(summaryOf(plan.changes[0])).toBe(
         'update user ada@example.gov.uk: remove from group Admins, Zeta; ' +
           'detach managed policy arn:aws:iam::aws:policy/AdministratorAccess, arn:aws:iam::aws:policy/PowerUserAccess; ' +
           'delete inline policy billing, s3-full',
@@ -271,7 +275,7 @@ const cases: Case[] = [
       return { ...live, usersAccount: { ...live.usersAccount, passwordPolicy: { ...policy, minimumLength: 8 } } };
     },
     changes: ['access update-password-policy password policy'],
-    check: (plan) => expect(plan.changes[0]?.summary).toContain('minimum length: 8 → 16'),
+    check: (plan) => expect(summaryOf(plan.changes[0])).toContain('minimum length: 8 → 16'),
   },
   {
     name: 'a max age of 0 means the same as none',
@@ -325,7 +329,7 @@ const cases: Case[] = [
         deletePolicies: [],
         detachPolicies: ['arn:aws:iam::111111111111:policy/hand-made', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
       });
-      expect(plan.changes[0]?.summary).toBe(
+      expect(summaryOf(plan.changes[0])).toBe(
         'update group CrossAccountAccess: detach managed policies arn:aws:iam::111111111111:policy/hand-made, arn:aws:iam::aws:policy/ReadOnlyAccess',
       );
     },
@@ -342,7 +346,7 @@ const cases: Case[] = [
     changes: ['access update-password-policy password policy'],
     check: (plan) => {
       expect(only(plan, 'update-password-policy').to.hardExpiry).toBe(false);
-      expect(plan.changes[0]?.summary).toBe('update the account password policy: expired passwords need an administrator (hard expiry): yes → no');
+      expect(summaryOf(plan.changes[0])).toBe('update the account password policy: expired passwords need an administrator (hard expiry): yes → no');
     },
   },
 
@@ -361,6 +365,7 @@ const cases: Case[] = [
         tags: accountTags(anAccount('svc', { requested_by: 'ada@example.gov.uk' })),
         bootstrapUsers: ['ada@example.gov.uk'],
         recipients: ['platform@example.gov.uk', 'ada@example.gov.uk'],
+        roles: [{ ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' }],
       }),
   },
   {
@@ -402,13 +407,13 @@ const cases: Case[] = [
       const handMade = aLiveAccount('Service (old name)', { email: 'someone@example.gov.uk', ouPath: '/Workloads/Production' });
       return { ...live, organization: { ...live.organization, accounts: [handMade] } };
     },
-    changes: ['access put-bootstrap-role svc', 'access update-account svc', 'routine send-account-email svc'],
+    changes: ['access put-role svc', 'access update-account svc', 'routine send-account-email svc'],
     check: (plan) => {
       expect(only(plan, 'update-account')).toMatchObject({ adopt: { bootstrapRole: true }, setTags: accountTags(anAccount('svc')) });
-      expect(plan.changes.find((c) => c.change.kind === 'update-account')?.summary).toMatch(
+      expect(summaryOf(plan.changes.find((c) => c.change.kind === 'update-account'))).toMatch(
         /^adopt account svc \(\d{12}\), which this project did not create \(adopt: true in its file\); a bootstrap administrator role will be created in an account this project did not create: /,
       );
-      expect(only(plan, 'put-bootstrap-role').accountId).toBe(accountIdFor('Service (old name)'));
+      expect(only(plan, 'put-role').accountId).toBe(accountIdFor('Service (old name)'));
     },
   },
   {
@@ -421,7 +426,7 @@ const cases: Case[] = [
   {
     name: 'state: closed closes an active account and tells the team and the requester',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { state: 'closed' })] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'ACTIVE', bootstrap: { managed: true, trustedUsers: [], requiresMfa: false, hasAdministratorAccess: false }, tags: { 'managed-by': 'aws-access-as-code' } })),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'ACTIVE', roles: [aLiveBootstrapRole(['ada@example.gov.uk'], { mfa: false, admin: false })], tags: { 'managed-by': 'aws-access-as-code' } })),
     changes: ['destructive close-account svc'],
     check: (plan) =>
       expect(only(plan, 'close-account')).toEqual({
@@ -441,7 +446,7 @@ const cases: Case[] = [
   {
     name: 'a suspended account cannot be reopened: a note, no change',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'SUSPENDED', bootstrap: 'unknown' })),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, status: 'SUSPENDED', roles: 'unknown' })),
     changes: [],
     notes: [/svc \(\d{12}\) is SUSPENDED and cannot be reopened through the API: AWS Support can reopen it within 90 days/],
   },
@@ -487,68 +492,99 @@ const cases: Case[] = [
     check: (plan) => expect(only(plan, 'update-account')).toMatchObject({ setTags: {}, removeTags: [ACCOUNT_TAG_KEYS_TAG, 'tier'] }),
   },
   {
-    name: 'a missing bootstrap role is created (access)',
+    name: 'a missing bootstrap role is created (access), exactly as its spec says',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', ({ bootstrap: _b, ...a }) => a),
-    changes: ['access put-bootstrap-role svc'],
-    check: (plan) => expect(only(plan, 'put-bootstrap-role')).toEqual({ kind: 'put-bootstrap-role', accountName: 'svc', accountId: accountIdFor('svc'), trustedUsers: ['ada@example.gov.uk'] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', ({ roles: _r, ...a }) => a),
+    changes: ['access put-role svc'],
+    check: (plan) => {
+      expect(only(plan, 'put-role')).toEqual({
+        kind: 'put-role',
+        accountName: 'svc',
+        accountId: accountIdFor('svc'),
+        label: 'the bootstrap role',
+        after: { ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' },
+      });
+      expect(summaryOf(plan.changes[0])).toMatch(/^create the bootstrap role in svc \(\d{12}\), trusting ada@example.gov.uk with MFA; AdministratorAccess$/);
+    },
   },
   {
     name: 'trusting one more user widens access',
     desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc', { bootstrap: { users: ['bob@example.gov.uk', 'ada@example.gov.uk'] } })] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true } })),
-    changes: ['access put-bootstrap-role svc'],
-    check: (plan) => expect(only(plan, 'put-bootstrap-role')).toMatchObject({ trustedUsers: ['ada@example.gov.uk', 'bob@example.gov.uk'], previouslyTrusted: ['ada@example.gov.uk'] }),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'])] })),
+    changes: ['access put-role svc'],
+    check: (plan) => {
+      expect(only(plan, 'put-role').before).toEqual(aLiveBootstrapRole(['ada@example.gov.uk']));
+      expect(summaryOf(plan.changes[0])).toMatch(/^update the bootstrap role in svc \(\d{12}\): trust bob@example.gov.uk$/);
+    },
   },
   {
-    name: 'trusting one user fewer narrows access: routine, still shown',
+    name: 'trusting one user fewer removes access: an access change, and the summary says who goes',
     desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc')] }),
-    live: (d) =>
-      withLiveAccount(settled(d), 'svc', (a) => ({
-        ...a,
-        bootstrap: { managed: true, trustedUsers: ['bob@example.gov.uk', 'ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true },
-      })),
-    changes: ['routine put-bootstrap-role svc'],
-    check: (plan) => expect(plan.changes[0]?.summary).toContain('stop trusting bob@example.gov.uk'),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['bob@example.gov.uk', 'ada@example.gov.uk'])] })),
+    changes: ['access put-role svc'],
+    check: (plan) => expect(summaryOf(plan.changes[0])).toContain('stop trusting bob@example.gov.uk'),
   },
   {
-    name: 'a trust without MFA is repaired',
+    name: 'a trust without MFA is repaired: the summary says the conditions tighten',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: false, hasAdministratorAccess: true } })),
-    changes: ['routine put-bootstrap-role svc'],
-    check: (plan) => expect(only(plan, 'put-bootstrap-role').repairs).toEqual(['require-mfa']),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'], { mfa: false })] })),
+    changes: ['access put-role svc'],
+    check: (plan) => expect(summaryOf(plan.changes[0])).toMatch(/: tighten its trust conditions$/),
   },
   {
     name: 'a bootstrap role without AdministratorAccess gets it back (access)',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: false } })),
-    changes: ['access put-bootstrap-role svc'],
-    check: (plan) => expect(only(plan, 'put-bootstrap-role').repairs).toEqual(['attach-administrator-access']),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'], { admin: false })] })),
+    changes: ['access put-role svc'],
+    check: (plan) => expect(summaryOf(plan.changes[0])).toMatch(/: attach AdministratorAccess$/),
+  },
+  {
+    name: 'a tag missing from a managed role is routine',
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) =>
+      withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [{ ...aLiveBootstrapRole(['ada@example.gov.uk']), tags: { 'Managed-By': 'aws-access-as-code', extra: 'kept' } }] })),
+    changes: [],
   },
   {
     name: 'an unmanaged role with the bootstrap name is left alone',
     desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc')] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: false, trustedUsers: ['bob@example.gov.uk'], requiresMfa: false, hasAdministratorAccess: true } })),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['bob@example.gov.uk'], { managed: false, mfa: false })] })),
     changes: [],
     notes: [/svc: a role with the bootstrap role's name exists but is not managed/],
   },
   {
     name: 'bootstrap state: removed deletes the managed role',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { bootstrap: { state: 'removed', users: [] } })] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true } })),
-    changes: ['destructive delete-bootstrap-role svc'],
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'])] })),
+    changes: ['destructive delete-role svc'],
+    check: (plan) => expect(summaryOf(plan.changes[0])).toMatch(/^delete the bootstrap role in svc \(\d{12}\)$/),
   },
   {
     name: 'bootstrap state: removed leaves an unmanaged role alone',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { bootstrap: { state: 'removed', users: [] } })] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: { managed: false, trustedUsers: [], requiresMfa: true, hasAdministratorAccess: true } })),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'], { managed: false })] })),
     changes: [],
     notes: [/not managed by this project; it is left alone/],
   },
   {
+    name: "other unmanaged roles that people may assume are listed, never touched; the access role is not listed",
+    desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
+    live: (d) =>
+      withLiveAccount(settled(d), 'svc', (a) => ({
+        ...a,
+        roles: [
+          ...(Array.isArray(a.roles) ? a.roles : []),
+          { ...aLiveBootstrapRole(['ada@example.gov.uk'], { managed: false }), name: 'terraform-admin' },
+          { name: 'OrganizationAccountAccessRole', path: '/', trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'sts:AssumeRole' }] }, inlinePolicies: {}, attachedPolicyArns: [], tags: {} },
+        ],
+      })),
+    changes: [],
+    notes: [/svc \(\d{12}\): roles people of the users account may assume that this project does not manage \(no managed-by tag\), left alone: terraform-admin\.$/],
+  },
+  {
     name: 'a bootstrap role that could not be read is not compared',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
-    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, bootstrap: 'unknown' })),
+    live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: 'unknown' })),
     changes: [],
     notes: [/could not be read/],
   },
@@ -584,7 +620,7 @@ const cases: Case[] = [
       return { ...live, usersAccount: { ...live.usersAccount, users } };
     },
     changes: Array.from({ length: 6 }, (_, i) => `destructive delete-user gone${i}@example.gov.uk`),
-    notes: [/deletes 6 users, more than settings.yaml allows in one run \(limits.max_deletions_per_run: 5\)/],
+    notes: [/deletes 6 users and roles, more than settings.yaml allows in one run \(limits.max_deletions_per_run: 5\)/],
   },
   {
     name: 'more closures than the limit are noted',
@@ -727,9 +763,10 @@ describe('impactOf', () => {
   it.each<[Change, string]>([
     [{ kind: 'close-account', accountName: 'a', accountId: '1', recipients: [] }, 'destructive'],
     [{ kind: 'delete-user', userName: 'u' }, 'destructive'],
-    [{ kind: 'delete-bootstrap-role', accountName: 'a', accountId: '1' }, 'destructive'],
-    [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'] }, 'access'],
-    [{ kind: 'put-bootstrap-role', accountName: 'a', accountId: '1', trustedUsers: ['x'], previouslyTrusted: ['x', 'y'] }, 'routine'],
+    [{ kind: 'delete-role', accountName: 'a', accountId: '1', label: 'the bootstrap role', before: aLiveBootstrapRole(['x@example.gov.uk']) }, 'destructive'],
+    [{ kind: 'put-role', accountName: 'a', accountId: '1', label: 'r', after: { ...aLiveBootstrapRole(['x@example.gov.uk']), description: 'd' } }, 'access'],
+    [{ kind: 'put-role', accountName: 'a', accountId: '1', label: 'r', before: aLiveBootstrapRole(['x@example.gov.uk', 'y@example.gov.uk']), after: { ...aLiveBootstrapRole(['x@example.gov.uk']), description: 'd' } }, 'access'],
+    [{ kind: 'put-role', accountName: 'a', accountId: '1', label: 'r', before: { ...aLiveBootstrapRole(['x@example.gov.uk']), tags: {} }, after: { ...aLiveBootstrapRole(['x@example.gov.uk']), description: 'd' } }, 'routine'],
     [{ kind: 'update-user', userName: 'u', setTags: { team: 'x' }, removeTags: [], addGroups: [], removeGroups: [], detachPolicies: [], deletePolicies: [] }, 'routine'],
     [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: [], removeGroups: ['Admins'], detachPolicies: ['arn:x'], deletePolicies: ['own'] }, 'access'],
     [{ kind: 'update-user', userName: 'u', setTags: {}, removeTags: [], addGroups: ['G'], removeGroups: ['Admins'], detachPolicies: [], deletePolicies: [] }, 'access'],

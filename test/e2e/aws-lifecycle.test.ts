@@ -315,7 +315,7 @@ describe('c. a user removed from an account’s bootstrap.users', () => {
   it('plans only the trust policy rewrite for that account, applies it, then plans no changes', async () => {
     await editFile(e2e.repo, 'accounts/govuk-platform-production.yaml', (text) => replaceOnce(text, /^    - ben\.hughes@digital\.cabinet-office\.gov\.uk\n/m, ''));
 
-    expect(await planChanges()).toEqual([['put-bootstrap-role', 'govuk-platform-production']]);
+    expect(await planChanges()).toEqual([['put-role', 'govuk-platform-production']]);
     const text = await plan('--detailed-exitcode');
     expect(text.code).toBe(2);
 
@@ -406,7 +406,7 @@ describe('f. more deletions than limits.max_deletions_per_run', () => {
 
     const refused = await apply();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/The plan deletes 3 users\b.*; one run may delete at most 2 \(settings\.limits\.max_deletions_per_run\)\. Nothing was changed\./);
+    expect(refused.stderr).toMatch(/This plan deletes 3 users and roles, more than settings\.yaml allows in one run \(limits\.max_deletions_per_run: 2\).*Nothing was changed\./);
     expect(refused.stderr).toContain('--allow-mass-deletion');
     expect(await listUserNames(iam)).toEqual(before);
     for (const user of leaving) expect((await iam.send(new GetUserCommand({ UserName: user }))).User?.UserName).toBe(user);

@@ -15,7 +15,7 @@ describe('renderPlanMarkdown', () => {
     expect(markdown).toContain('Compared against: **local sandbox (.sandbox/state.json)**');
     expect(markdown).toContain('**Plan: 3 to create, 7 to change, 3 to delete/close.**');
     expect(markdown).toContain('| close account | 1 |');
-    expect(markdown).toContain('| put bootstrap role | 2 |');
+    expect(markdown).toContain('| put role | 2 |');
   });
 
   it('puts destructive changes first, under a caution callout', () => {

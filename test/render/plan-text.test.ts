@@ -18,8 +18,8 @@ describe('renderPlanText', () => {
 
   it('shows destructive changes first under a banner, then access, then routine', () => {
     const destructive = text.indexOf('⚠ Destructive changes (3)');
-    const access = text.indexOf('Access changes (7)');
-    const routine = text.indexOf('Routine changes (3)');
+    const access = text.indexOf('Access changes (8)');
+    const routine = text.indexOf('Routine changes (2)');
     expect(destructive).toBeGreaterThan(0);
     expect(access).toBeGreaterThan(destructive);
     expect(routine).toBeGreaterThan(access);
@@ -30,7 +30,7 @@ describe('renderPlanText', () => {
     expect(text).toContain('  + create user new@example.gov.uk');
     expect(text).toContain('  - delete user gone@example.gov.uk');
     expect(text).toContain('  ~ update user ada_l@example.gov.uk');
-    expect(text).toContain('  + create the bootstrap role (administrator) in brand-old (900000000002)');
+    expect(text).toContain('  + create the bootstrap role in brand-old (900000000002), trusting ada_l@example.gov.uk with MFA; AdministratorAccess');
     expect(text).toContain('      minimum length: 8 → 16');
   });
 

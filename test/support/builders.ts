@@ -2,6 +2,12 @@
  * Small builders of core values for tests: valid by default, overridable where a test cares.
  */
 import { liveStateFromDesired } from '../../src/core/base-ref.ts';
+import { ADMINISTRATOR_ACCESS } from '../../src/core/bootstrap-role.ts';
+import type { PlannedChange } from '../../src/core/changes.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../src/core/model.ts';
+import type { RoleSpec } from '../../src/core/roles.ts';
+import { bootstrapTrustPolicy } from '../../src/core/trust-policy.ts';
+import { summarizeChange } from '../../src/render/change-summary.ts';
 import type {
   AccountFile,
   Baseline,
@@ -9,6 +15,7 @@ import type {
   DesiredState,
   DesiredUser,
   LiveAccount,
+  LiveRole,
   LiveState,
   LiveUser,
   SettingsFile,
@@ -145,4 +152,41 @@ export function withLiveAccount(live: LiveState, name: string, change: (account:
     ...live,
     organization: { ...live.organization, accounts: live.organization.accounts.map((a) => (a.name === name ? change(a) : a)) },
   };
+}
+
+/**
+ * A bootstrap role as read back: trusting `users` (with MFA unless `mfa: false`), with
+ * AdministratorAccess unless `admin: false`, managed unless `managed: false`.
+ */
+export function aLiveBootstrapRole(
+  users: readonly string[],
+  options: { managed?: boolean; mfa?: boolean; admin?: boolean; settings?: SettingsFile } = {},
+): LiveRole {
+  const settings = options.settings ?? someSettings();
+  const trust = bootstrapTrustPolicy(settings.users_account.id, users);
+  const statement = (trust['Statement'] as Record<string, unknown>[])[0] ?? {};
+  return {
+    name: settings.organization.bootstrap_role_name,
+    path: '/',
+    trustPolicy: options.mfa === false ? { ...trust, Statement: [Object.fromEntries(Object.entries(statement).filter(([key]) => key !== 'Condition'))] } : trust,
+    inlinePolicies: {},
+    attachedPolicyArns: options.admin === false ? [] : [ADMINISTRATOR_ACCESS],
+    tags: options.managed === false ? {} : { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+  };
+}
+
+/** A spec as an adapter reads it back (reads do not return the description). */
+export function asLiveRole({ description: _description, ...role }: RoleSpec): LiveRole {
+  return role;
+}
+
+/** The one line a reviewer reads for a planned change (render/change-summary.ts). */
+export function summaryOf(planned: PlannedChange | undefined): string | undefined {
+  return planned === undefined ? undefined : summarizeChange(planned.change);
+}
+
+/** The role named `roleName` in a live account (`undefined` when absent or the roles are not known). */
+export function liveRoleOf(account: LiveAccount | undefined, roleName: string): LiveRole | undefined {
+  const roles = account?.roles;
+  return Array.isArray(roles) ? roles.find((role: LiveRole) => role.name.toLowerCase() === roleName.toLowerCase()) : undefined;
 }

@@ -3,10 +3,10 @@
  * retry the SDK does not do for us: IAM's transient conflicts (409s), which the SDK treats as final.
  */
 import type { MiddlewareStack, Pluggable } from '@smithy/types';
-import { AppError, type ErrorFault } from '../../core/errors.ts';
+import { AppError, type ErrorCode, type ErrorFault } from '../../core/errors.ts';
 
 interface Translation {
-  code: string;
+  code: ErrorCode;
   fault: ErrorFault;
   hint?: string;
 }

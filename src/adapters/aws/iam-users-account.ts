@@ -4,7 +4,7 @@
  * ## How it is tested, and what is faked
  *
  * The happy paths run against moto server (real wire protocol). moto is lenient where AWS is strict
- * (shared/reference/aws-facts.md §8), so these behaviours are covered with client-level fakes
+ * (moto's IAM implementation, http://docs.getmoto.org/en/latest/docs/services/iam.html), so these behaviours are covered with client-level fakes
  * (aws-sdk-client-mock) of the exact AWS errors instead:
  *
  * - `DeleteConflict` then success on DeleteUser: moto's DeleteUser ignores login profiles, keys, MFA
@@ -284,7 +284,7 @@ export function createAwsUsersAccount(
       });
       return credentials.flatMap((c) => (c.ServiceSpecificCredentialId ? [c.ServiceSpecificCredentialId] : []));
     } catch (error) {
-      // moto does not implement this operation (aws-facts §8); there it cannot hold any credential.
+      // moto does not implement this operation (http://docs.getmoto.org/en/latest/docs/services/iam.html); there it cannot hold any credential.
       if (isMotoNotImplemented(error)) return [];
       throw translateAwsError(error, `IAM ListServiceSpecificCredentials ${userName}`);
     }

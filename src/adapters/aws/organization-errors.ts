@@ -4,7 +4,7 @@
  * carries the real cause in `Reason`, so it gets its own table; anything else (credentials, IAM in
  * member accounts) goes to the shared translateAwsError.
  */
-import { AppError, isAppError } from '../../core/errors.ts';
+import { AppError, isAppError, type ErrorCode } from '../../core/errors.ts';
 import { translateAwsError } from './errors.ts';
 
 /** The exception name the SDK gives a service error (`error.name`), if any. */
@@ -32,7 +32,7 @@ export function translateOrganizationsError(error: unknown, context: string): Ap
   if (isAppError(error)) return error;
   const name = errorName(error) ?? 'Error';
   const detail = messageOf(error);
-  const make = (code: string, what: string, hint: string, fault: 'user' | 'system' = 'system'): AppError =>
+  const make = (code: ErrorCode, what: string, hint: string, fault: 'user' | 'system' = 'system'): AppError =>
     new AppError(code, `${context}: ${what}`, { fault, hint, cause: error });
 
   switch (name) {
@@ -98,7 +98,7 @@ export function translateOrganizationsError(error: unknown, context: string): Ap
 function translateConstraint(
   reason: string | undefined,
   detail: string,
-  make: (code: string, what: string, hint: string, fault?: 'user' | 'system') => AppError,
+  make: (code: ErrorCode, what: string, hint: string, fault?: 'user' | 'system') => AppError,
 ): AppError {
   switch (reason) {
     case 'ACCOUNT_NUMBER_LIMIT_EXCEEDED':

@@ -36,12 +36,14 @@ import {
   RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+  paginateGetAccountAuthorizationDetails,
   paginateListAttachedRolePolicies,
   paginateListInstanceProfilesForRole,
   paginateListRolePolicies,
   type Role,
+  type RoleDetail,
 } from '@aws-sdk/client-iam';
-import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
 import { AppError, isAppError } from '../../core/errors.ts';
 import {
@@ -53,26 +55,25 @@ import {
   type LiveAccount,
   type LiveAccountCreation,
   type LiveAccountStatus,
-  type LiveBootstrapRole,
   type LiveOrganization,
-  type LiveReaderRole,
+  type LiveRole,
+  type LiveRoles,
   type PolicyDocument,
   type SettingsFile,
   type Tags,
 } from '../../core/model.ts';
-import { isSamePolicy } from '../../core/plan.ts';
+import { isSamePolicy } from '../../core/policy-compare.ts';
+import type { RoleSpec } from '../../core/roles.ts';
 import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-accounts.ts';
-import type { BootstrapRoleInput, CreateAccountInput, FoundAccount, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
+import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
-import { readTrustPolicy } from './organization-trust.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
-/** The Organizations API lives in us-east-1 (aws-facts §2); IAM is global. */
+/** The Organizations API lives in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/ao.html); IAM is global. */
 const REGION = 'us-east-1';
-const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
-/** Per-account reads (tags, bootstrap role) in flight at once: Organizations allows few requests per second. */
+/** Per-account reads (tags) in flight at once: Organizations allows few requests per second. */
 const CONCURRENCY = 5;
 // CLOSURE_REQUESTED_TAG (core) is written on an account just before CloseAccount, with the date
 // (YYYY-MM-DD). AWS records no closure date, and a closed account stays listed for 90 days, so
@@ -151,7 +152,6 @@ export function createAwsOrganization(
         ),
       ));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const usersAccountId = settings.users_account.id;
   const ouIds = new Map<string, string>();
   // The project's own accounts: refused here too, whatever asks (defence in depth behind the planner).
   const protectedIds = protectedAccounts(settings);
@@ -174,7 +174,7 @@ export function createAwsOrganization(
 
   /**
    * Runs `fn` with IAM in the member account. Credentials are resolved first, so a failed AssumeRole
-   * (a brand-new account answers AccessDenied for a few minutes, aws-facts §3) is told apart from an
+   * (a brand-new account answers AccessDenied for a few minutes, https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html) is told apart from an
    * IAM error and becomes `account-not-ready`, which the apply engine retries with back-off.
    */
   async function withMemberIam<T>(
@@ -295,109 +295,23 @@ export function createAwsOrganization(
     return arns;
   }
 
-  async function readBootstrapRole(
-    accountId: string,
-    roleName: string,
-  ): Promise<LiveBootstrapRole | 'unknown' | undefined> {
-    try {
-      return await withMemberIam(accountId, (iam) => bootstrapRoleIn(iam, accountId, roleName));
-    } catch (error) {
-      // The account cannot be looked into: report it as such rather than fail the whole read.
-      if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return 'unknown';
-      throw error;
-    }
-  }
-
   /**
-   * The reader role itself, then the bootstrap role. Plans (read access) go through the reader role:
-   * one that cannot be assumed (missing, or not trusting us: AWS answers AccessDenied either way) is
-   * reported absent, so the plan puts it, and the bootstrap role unknown; the access role is not the
-   * fallback. Apply (write access) reads both through the access role it writes with anyway, so a
-   * missing or broken reader role never hides a bootstrap change (a user to stop trusting).
+   * Every role of the account in one paginated GetAccountAuthorizationDetails with the Role filter:
+   * trust policy, inline policies, attached policies and tags come in the same answer, so the cost
+   * does not grow with the number of roles (moto never truncates; AWS may, hence the paginator).
    */
-  async function readThroughReader(
-    accountId: string,
-    readerRoleName: string,
-    bootstrapRoleName: string,
-  ): Promise<{ reader?: LiveReaderRole; bootstrap?: LiveBootstrapRole | 'unknown' }> {
-    try {
-      return await withMemberIam(
-        accountId,
-        async (iam) => {
-          const reader = await readerRoleIn(iam, accountId, readerRoleName);
-          let bootstrap: LiveBootstrapRole | 'unknown' | undefined;
-          try {
-            bootstrap = await bootstrapRoleIn(iam, accountId, bootstrapRoleName);
-          } catch (error) {
-            if (!(isAppError(error) && error.code === 'access-denied')) throw error;
-            bootstrap = 'unknown';
-          }
-          return { ...(reader === undefined ? {} : { reader }), ...(bootstrap === undefined ? {} : { bootstrap }) };
-        },
-        access === 'read' ? readerRoleName : accessRoleName,
-      );
-    } catch (error) {
-      if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return { bootstrap: 'unknown' };
-      throw error;
+  async function rolesIn(iam: IAMClient, accountId: string): Promise<LiveRole[]> {
+    const roles: LiveRole[] = [];
+    for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000 }, { Filter: ['Role'] })) {
+      for (const detail of page.RoleDetailList ?? []) roles.push(toLiveRole(detail, accountId));
     }
+    return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /**
-   * The reader role as it is. One it may not read itself (permissions changed by hand) is reported
-   * absent: the plan then puts it, which rewrites it (and refuses an unmanaged one).
-   */
-  async function readerRoleIn(iam: IAMClient, accountId: string, roleName: string): Promise<LiveReaderRole | undefined> {
-    const context = `reading role ${roleName} in account ${accountId}`;
-    try {
-      const role = await getRole(iam, roleName, context);
-      if (role === undefined) return undefined;
-      const policies: Record<string, PolicyDocument> = {};
-      for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
-        for (const name of page.PolicyNames ?? []) {
-          const got = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-          policies[name] = decodePolicyDocument(got.PolicyDocument ?? '{}', `policy ${name} of role ${roleName} in account ${accountId}`);
-        }
-      }
-      return {
-        managed: isManaged(roleTags(role)),
-        trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of role ${roleName} in account ${accountId}`),
-        policies,
-        attachedPolicyArns: await attachedPolicyArns(iam, roleName),
-      };
-    } catch (error) {
-      if (isAwsError(error, 'AccessDenied') || (isAppError(error) && error.code === 'access-denied')) return undefined;
-      if (isAppError(error)) throw error;
-      throw translateAwsError(error, context);
-    }
-  }
-
-  async function bootstrapRoleIn(iam: IAMClient, accountId: string, roleName: string): Promise<LiveBootstrapRole | undefined> {
-    const context = `reading role ${roleName} in account ${accountId}`;
-    // GetRole returns the role's tags (at most 50, all of them), so no ListRoleTags call.
-    const role = await getRole(iam, roleName, context);
-    if (role === undefined) return undefined;
-    const trust = readTrustPolicy(role.AssumeRolePolicyDocument ?? '{}', usersAccountId);
-    let arns: string[];
-    try {
-      arns = await attachedPolicyArns(iam, roleName);
-    } catch (error) {
-      throw translateAwsError(error, context);
-    }
-    return {
-      managed: isManaged(roleTags(role)),
-      trustedUsers: trust.trusted,
-      requiresMfa: trust.requiresMfa,
-      hasAdministratorAccess: arns.includes(ADMINISTRATOR_ACCESS),
-    };
-  }
-
-  /** One member account, or the management account (whose bootstrap role is not read). */
+  /** One account: its place, tags and state (its roles are read by readRoles). */
   async function readAccount(
     account: Account,
     ouPath: string,
-    managementIds: ReadonlySet<string>,
-    bootstrapRoleName: string,
-    readerRoleName: string | undefined,
   ): Promise<{ live: LiveAccount; closing: boolean; closureRequested?: string }> {
     const id = account.Id ?? '';
     const allTags = await call(`reading the tags of account ${id}`, () => listTags(id));
@@ -405,22 +319,6 @@ export function createAwsOrganization(
     const state = accountState(account);
     const status = toLiveStatus(state);
     const live: LiveAccount = { id, name: account.Name ?? '', email: account.Email ?? '', status, ouPath, tags };
-    if (!managementIds.has(id)) {
-      if (status !== 'ACTIVE') {
-        live.bootstrap = 'unknown';
-        if (readerRoleName !== undefined) live.reader = 'unknown';
-      } else if (readerRoleName === undefined) {
-        const bootstrap = await readBootstrapRole(id, bootstrapRoleName);
-        if (bootstrap !== undefined) live.bootstrap = bootstrap;
-      } else {
-        const { reader, bootstrap } = await readThroughReader(id, readerRoleName, bootstrapRoleName);
-        if (reader !== undefined) live.reader = reader;
-        if (bootstrap !== undefined) live.bootstrap = bootstrap;
-      }
-    } else if (readerRoleName !== undefined) {
-      // The management account gets no reader role; its roles are not read.
-      live.reader = 'unknown';
-    }
     // A closed (or closing) account, or one this adapter asked to close whatever state AWS now reports.
     const closing = CLOSURE_STATES.has(state ?? '') || (status !== 'ACTIVE' && closureRequested !== undefined);
     return closureRequested === undefined ? { live, closing } : { live, closing, closureRequested };
@@ -489,7 +387,7 @@ export function createAwsOrganization(
   }
 
   return {
-    async readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization> {
+    async readOrganization(): Promise<LiveOrganization> {
       const limit = pLimit(CONCURRENCY);
       const description = await call('reading the Organization', () =>
         org.send(new DescribeOrganizationCommand({})),
@@ -523,7 +421,7 @@ export function createAwsOrganization(
       const [read, creations] = await Promise.all([
         Promise.all(
           placed.map(({ account, ouPath }) =>
-            limit(() => readAccount(account, ouPath, managementIds, bootstrapRoleName, readerRoleName)),
+            limit(() => readAccount(account, ouPath)),
           ),
         ),
         call('listing account creation requests', listCreations),
@@ -656,77 +554,79 @@ export function createAwsOrganization(
       }
     },
 
-    async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
-      refuseProtectedAccount(protectedIds, input.accountId, 'put a bootstrap role in');
-      const { accountId, roleName } = input;
-      const context = `putting role ${roleName} in account ${accountId}`;
-      const document = JSON.stringify(input.trustPolicy);
-      await withMemberIam(accountId, async (iam) => {
-        try {
-          const role = await getRole(iam, roleName, context);
-          if (role === undefined) {
-            await createManagedRole(iam, roleName, document, input.tags, 'Administrator role for the account bootstrap users (aws-access-as-code).');
-            await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
-            return;
-          }
-          const tags = roleTags(role);
-          if (!isManaged(tags)) throw notManaged(roleName, accountId);
-          // Write only what differs, so a re-run changes nothing (and leaves nothing in CloudTrail).
-          const current = role.AssumeRolePolicyDocument === undefined ? undefined : decodePolicyDocument(role.AssumeRolePolicyDocument, `trust policy of role ${roleName} in account ${accountId}`);
-          if (!isDeepStrictEqual(current, input.trustPolicy)) {
-            await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: document }));
-          }
-          await tagRoleWhereDifferent(iam, roleName, tags, input.tags);
-          // A run stopped between CreateRole and AttachRolePolicy leaves the role without it.
-          if (!(await attachedPolicyArns(iam, roleName)).includes(ADMINISTRATOR_ACCESS)) {
-            await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: ADMINISTRATOR_ACCESS }));
-          }
-        } catch (error) {
-          throw translateAwsError(error, context);
-        }
-      });
+    async readRoles(accountId: string, readerRoleName?: string): Promise<LiveRoles> {
+      // Plans read through the reader role when settings name one; apply reads with the role it writes with.
+      const through = access === 'read' && readerRoleName !== undefined ? readerRoleName : accessRoleName;
+      const refused: LiveRoles = through === accessRoleName ? 'unknown' : 'denied';
+      try {
+        return await withMemberIam(
+          accountId,
+          async (iam) => {
+            try {
+              return await rolesIn(iam, accountId);
+            } catch (error) {
+              throw translateAwsError(error, `reading the roles of account ${accountId} as ${through}`);
+            }
+          },
+          through,
+        );
+      } catch (error) {
+        // The account cannot be looked into: say so rather than fail the whole read.
+        if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return refused;
+        throw error;
+      }
     },
 
-    async putReaderRole(input: ReaderRoleInput): Promise<void> {
-      refuseProtectedAccount(protectedIds, input.accountId, 'put a reader role in');
-      const { accountId, roleName } = input;
+    async putRole(accountId: string, spec: RoleSpec): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, `put role ${spec.name} in`);
+      const roleName = spec.name;
       const context = `putting role ${roleName} in account ${accountId}`;
-      const trust = JSON.stringify(input.trustPolicy);
-      const policy = JSON.stringify(input.policy);
-      // Written with the access role: the reader role may not change anything, itself included.
+      const where = `role ${roleName} in account ${accountId}`;
+      const trust = JSON.stringify(spec.trustPolicy);
+      // Written with the access role: a reader role may not change anything, itself included.
       await withMemberIam(accountId, async (iam) => {
         try {
           const role = await getRole(iam, roleName, context);
           if (role === undefined) {
-            await createManagedRole(iam, roleName, trust, input.tags, 'Read-only: lets aws-access-as-code plans read the bootstrap role.');
-            await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: input.policyName, PolicyDocument: policy }));
-            return;
+            await createManagedRole(iam, spec, trust);
+          } else {
+            const tags = roleTags(role);
+            if (!isManaged(tags)) throw notManaged(roleName, accountId);
+            // Write only what differs, so a re-run changes nothing (and leaves nothing in CloudTrail).
+            const current = decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of ${where}`);
+            if (!isSamePolicy(current, spec.trustPolicy)) {
+              await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }));
+            }
+            if ((role.Description ?? '') !== spec.description) {
+              await iam.send(new UpdateRoleCommand({ RoleName: roleName, Description: spec.description }));
+            }
+            await tagRoleWhereDifferent(iam, roleName, tags, spec.tags);
           }
-          const tags = roleTags(role);
-          if (!isManaged(tags)) throw notManaged(roleName, accountId, 'reader_role_name');
-          // Write only what differs, so a re-run changes nothing.
-          const where = `role ${roleName} in account ${accountId}`;
-          const current = decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of ${where}`);
-          if (!isSamePolicy(current, input.trustPolicy)) {
-            await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }));
-          }
-          await tagRoleWhereDifferent(iam, roleName, tags, input.tags);
-          let hasPolicy = false;
-          for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
-            for (const name of page.PolicyNames ?? []) {
-              if (name !== input.policyName) {
-                await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-                continue;
+          const written = new Set<string>();
+          if (role !== undefined) {
+            for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
+              for (const name of page.PolicyNames ?? []) {
+                const wanted = spec.inlinePolicies[name];
+                if (wanted === undefined) {
+                  await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+                  continue;
+                }
+                const got = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
+                if (isSamePolicy(decodePolicyDocument(got.PolicyDocument ?? '{}', `policy ${name} of ${where}`), wanted)) written.add(name);
               }
-              const got = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-              hasPolicy = isSamePolicy(decodePolicyDocument(got.PolicyDocument ?? '{}', `policy ${name} of ${where}`), input.policy);
             }
           }
-          if (!hasPolicy) {
-            await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: input.policyName, PolicyDocument: policy }));
+          for (const [name, document] of Object.entries(spec.inlinePolicies)) {
+            if (written.has(name)) continue;
+            await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: name, PolicyDocument: JSON.stringify(document) }));
           }
-          for (const arn of await attachedPolicyArns(iam, roleName)) {
-            await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+          const attached = role === undefined ? [] : await attachedPolicyArns(iam, roleName);
+          for (const arn of attached) {
+            if (!spec.attachedPolicyArns.includes(arn)) await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+          }
+          // A run stopped between CreateRole and here leaves the role without them: attached on the next put.
+          for (const arn of spec.attachedPolicyArns) {
+            if (!attached.includes(arn)) await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
           }
         } catch (error) {
           if (isAppError(error)) throw error;
@@ -735,15 +635,16 @@ export function createAwsOrganization(
       });
     },
 
-    async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
-      refuseProtectedAccount(protectedIds, accountId, 'delete the bootstrap role in');
+    async deleteRole(accountId: string, roleName: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, `delete role ${roleName} in`);
       const context = `deleting role ${roleName} in account ${accountId}`;
       await withMemberIam(accountId, async (iam) => {
         try {
           const role = await getRole(iam, roleName, context);
           if (role === undefined) return;
           if (!isManaged(roleTags(role))) throw notManaged(roleName, accountId);
-          // DeleteRole fails with DeleteConflict while anything below remains attached.
+          // DeleteRole fails with DeleteConflict while anything below remains attached
+          // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html).
           for (const arn of await attachedPolicyArns(iam, roleName)) {
             await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
           }
@@ -765,6 +666,7 @@ export function createAwsOrganization(
           }
           await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
         } catch (error) {
+          if (isAppError(error)) throw error;
           // Deleted by someone else meanwhile: the goal is reached.
           if (isAwsError(error, 'NoSuchEntity')) return;
           throw translateAwsError(error, context);
@@ -821,7 +723,7 @@ function toCreation(status: CreateAccountStatus): LiveAccountCreation {
     accountName: status.AccountName ?? '',
     state,
     ...(status.AccountId ? { accountId: status.AccountId } : {}),
-    // Kept raw: AWS keeps adding reasons (aws-facts §2); the apply engine turns known ones into advice.
+    // Kept raw: AWS keeps adding reasons (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccountStatus.html); the apply engine turns known ones into advice.
     ...(status.FailureReason ? { failureReason: status.FailureReason } : {}),
   };
 }
@@ -833,13 +735,13 @@ function roleTags(role: Role): Tags {
   return tags;
 }
 
-function notManaged(roleName: string, accountId: string, setting = 'bootstrap_role_name'): AppError {
+function notManaged(roleName: string, accountId: string): AppError {
   return new AppError(
     'not-managed',
     `Role ${roleName} in account ${accountId} exists but was not created by this tool (no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag); it is left untouched.`,
     {
       fault: 'user',
-      hint: `If the tool should own it, tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} in that account; otherwise choose another ${setting}.`,
+      hint: `If the tool should own it, tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} in that account; otherwise give the role another name in the settings or the account file.`,
     },
   );
 }
@@ -856,17 +758,42 @@ function toIamTags(tags: Tags): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-/** A role tagged managed-by, with a one-hour session limit (role chaining caps sessions at one hour). */
-async function createManagedRole(iam: IAMClient, roleName: string, trustPolicy: string, tags: Tags, description: string): Promise<void> {
+/**
+ * A role tagged managed-by, with a one-hour session limit: role chaining caps sessions at one hour
+ * anyway (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session).
+ */
+async function createManagedRole(iam: IAMClient, spec: RoleSpec, trustPolicy: string): Promise<void> {
   await iam.send(
     new CreateRoleCommand({
-      RoleName: roleName,
+      RoleName: spec.name,
+      Path: spec.path,
       AssumeRolePolicyDocument: trustPolicy,
       MaxSessionDuration: 3600,
-      Description: description,
-      Tags: toIamTags(withManagedBy(tags)),
+      Description: spec.description,
+      Tags: toIamTags(withManagedBy(spec.tags)),
     }),
   );
+}
+
+/** A role as GetAccountAuthorizationDetails returns it, its URL-encoded documents decoded. */
+function toLiveRole(detail: RoleDetail, accountId: string): LiveRole {
+  const name = detail.RoleName ?? '';
+  const where = `role ${name} in account ${accountId}`;
+  const inlinePolicies: Record<string, PolicyDocument> = {};
+  for (const policy of detail.RolePolicyList ?? []) {
+    if (policy.PolicyName === undefined) continue;
+    inlinePolicies[policy.PolicyName] = decodePolicyDocument(policy.PolicyDocument ?? '{}', `policy ${policy.PolicyName} of ${where}`);
+  }
+  const tags: Record<string, string> = {};
+  for (const tag of detail.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+  return {
+    name,
+    path: detail.Path ?? '/',
+    trustPolicy: decodePolicyDocument(detail.AssumeRolePolicyDocument ?? '{}', `trust policy of ${where}`),
+    inlinePolicies,
+    attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn])).sort(),
+    tags,
+  };
 }
 
 /** Writes only the tags whose value differs (keys compared ignoring case, as IAM does for roles). */

@@ -1,7 +1,7 @@
 /**
  * Policy documents as IAM returns them. GetAccountAuthorizationDetails, GetRole and the other reads
  * give the JSON URL-encoded (RFC 3986), and the AWS SDK for JavaScript v3 does not decode it
- * (aws-facts §1; aws/aws-sdk-js-v3#1945). One decoder for every AWS adapter, so a document IAM
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html; aws/aws-sdk-js-v3#1945). One decoder for every AWS adapter, so a document IAM
  * garbles is reported the same way wherever it is read.
  */
 import { AppError } from '../../core/errors.ts';

@@ -9,7 +9,7 @@ import { AppError } from '../../core/errors.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE, secureOutbox } from './private-files.ts';
 import type { EmailMessage, MailerPort } from '../../ports/mailer.ts';
 
-const MAX_RECIPIENTS = 50; // SES: 50 recipients per message (aws-facts §4).
+const MAX_RECIPIENTS = 50; // SES: 50 recipients per message (https://docs.aws.amazon.com/ses/latest/dg/quotas.html).
 const ADDRESS = /^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$/;
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -12,19 +12,21 @@ import {
   type LiveAccount,
   type LiveAccountCreation,
   type LiveOrganization,
+  type LiveRoles,
   type Tags,
 } from '../../core/model.ts';
-import { closureQuota } from '../../core/plan.ts';
 import { refuseProtectedAccount } from '../../core/protected-accounts.ts';
-import { summarizeTrustPolicy } from '../../core/trust-policy.ts';
-import type { BootstrapRoleInput, CreateAccountInput, FoundAccount, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
+import { grantsOf } from '../../core/policy-compare.ts';
+import { closureQuota } from '../../core/quota.ts';
+import type { RoleSpec } from '../../core/roles.ts';
+import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
 import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
 import type { SandboxAccount, SandboxCreation, SandboxState, SandboxStore } from './state.ts';
 
 export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const MAX_CREATIONS_IN_FLIGHT = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
-// Organizations' CreateAccount email rules (aws-facts §2): 6-64 ASCII characters, one @, a dot in the domain.
+// Organizations' CreateAccount email rules (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html): 6-64 ASCII characters, one @, a dot in the domain.
 const ACCOUNT_EMAIL = /^[^@\s.][^@\s]*@[^@\s]+\.[^@\s]+$/;
 
 
@@ -58,66 +60,27 @@ export class SandboxOrganization implements OrganizationPort {
     this.protectedIds = protectedIds;
   }
 
-  async readOrganization(bootstrapRoleName: string, readerRoleName?: string): Promise<LiveOrganization> {
+  async readOrganization(): Promise<LiveOrganization> {
     const now = this.now();
     return this.store.update((state) => {
       const org = state.organization;
       // A closure goes PENDING_CLOSURE -> SUSPENDED; the sandbox finishes it on the next look.
       for (const account of org.accounts) if (account.status === 'PENDING_CLOSURE') account.status = 'SUSPENDED';
-      const accounts: LiveAccount[] = org.accounts.map((account) => {
-        let bootstrap: LiveAccount['bootstrap'];
-        let reader: LiveAccount['reader'];
-        const readerRole =
-          readerRoleName === undefined || account.id === org.managementAccountId
-            ? undefined
-            : account.roles.find((candidate) => candidate.name.toLowerCase() === readerRoleName.toLowerCase());
-        // The management account gets no reader role (the AWS adapter does not look into it either).
-        if (readerRoleName !== undefined && (account.status !== 'ACTIVE' || account.id === org.managementAccountId)) reader = 'unknown';
-        if (account.status !== 'ACTIVE') {
-          // A suspended account cannot be signed in to: its roles cannot be read.
-          bootstrap = 'unknown';
-        } else if (readerRoleName !== undefined && account.id !== org.managementAccountId && readerRole === undefined) {
-          // As on AWS: without the reader role there is nothing to assume, so the bootstrap role
-          // cannot be read (the access role is never used for reading when a reader role is named).
-          bootstrap = 'unknown';
-        } else {
-          if (readerRole !== undefined) {
-            reader = {
-              managed: isManaged(readerRole.tags),
-              trustPolicy: structuredClone(readerRole.trustPolicy),
-              policies: structuredClone(readerRole.policies ?? {}),
-              attachedPolicyArns: [...readerRole.attachedPolicies],
-            };
-          }
-          const role = account.roles.find((candidate) => candidate.name.toLowerCase() === bootstrapRoleName.toLowerCase());
-          if (role !== undefined) {
-            const trust = summarizeTrustPolicy(this.usersAccountId, role.trustPolicy);
-            bootstrap = {
-              managed: isManaged(role.tags),
-              trustedUsers: trust.trusted,
-              requiresMfa: trust.requiresMfa,
-              hasAdministratorAccess: role.attachedPolicies.includes(ADMINISTRATOR_ACCESS_ARN),
-            };
-          }
-        }
-        return {
-          id: account.id,
-          name: account.name,
-          email: account.email,
-          status: account.status,
-          ouPath: account.ouPath,
-          tags: { ...account.tags },
-          ...(bootstrap === undefined ? {} : { bootstrap }),
-          ...(reader === undefined ? {} : { reader }),
-        };
-      });
+      const accounts: LiveAccount[] = org.accounts.map((account) => ({
+        id: account.id,
+        name: account.name,
+        email: account.email,
+        status: account.status,
+        ouPath: account.ouPath,
+        tags: { ...account.tags },
+      }));
       const since = now.getTime() - 30 * DAY_MS;
       return {
         accounts,
         ouPaths: [...org.ouPaths].sort(),
         creations: org.creations.map(toLiveCreation),
         closedInLast30Days: org.closures.filter((closure) => Date.parse(closure.closedAt) >= since).length,
-        // Closed accounts keep counting until they are permanently closed (aws-facts §2).
+        // Closed accounts keep counting until they are permanently closed (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
         memberAccountCount: org.accounts.filter((account) => account.id !== org.managementAccountId).length,
       };
     });
@@ -194,7 +157,7 @@ export class SandboxOrganization implements OrganizationPort {
       tags: { ...creation.tags },
       roles: [
         {
-          // Organizations' access role: administrator, trusting the management account (aws-facts §2).
+          // Organizations' access role: administrator, trusting the management account (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html).
           name: creation.accessRoleName,
           trustPolicy: {
             Version: '2012-10-17',
@@ -284,15 +247,39 @@ export class SandboxOrganization implements OrganizationPort {
     });
   }
 
-  async putBootstrapRole(input: BootstrapRoleInput): Promise<void> {
-    refuseProtectedAccount(this.protectedIds, input.accountId, 'put a bootstrap role in');
-    assertIamName('Role', input.roleName, 64);
-    const roleTags = mergeTags({}, input.tags, true);
+  async readRoles(accountId: string, readerRoleName?: string): Promise<LiveRoles> {
+    const state = await this.store.read();
+    {
+      const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
+      // A suspended account cannot be signed in to, and one not there yet cannot be reached.
+      if (account === undefined || account.status !== 'ACTIVE' || account.id === state.organization.managementAccountId) return 'unknown';
+      if (readerRoleName !== undefined) {
+        // As on AWS: the reader role must exist and be allowed GetAccountAuthorizationDetails.
+        const reader = account.roles.find((candidate) => candidate.name.toLowerCase() === readerRoleName.toLowerCase());
+        const grants = Object.values(reader?.policies ?? {}).flatMap((document) => grantsOf(document));
+        const mayRead = grants.some((g) => g.effect === 'Allow' && ['iam:GetAccountAuthorizationDetails', 'iam:*', '*'].includes(g.action));
+        if (!mayRead) return 'denied';
+      }
+      return account.roles.map((role) => ({
+        name: role.name,
+        path: role.path ?? '/',
+        trustPolicy: structuredClone(role.trustPolicy),
+        inlinePolicies: structuredClone(role.policies ?? {}),
+        attachedPolicyArns: [...role.attachedPolicies].sort(),
+        tags: { ...role.tags },
+      }));
+    }
+  }
+
+  async putRole(accountId: string, spec: RoleSpec): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, `put role ${spec.name} in`);
+    assertIamName('Role', spec.name, 64);
+    const roleTags = mergeTags({}, spec.tags, true);
     await this.store.update((state) => {
-      const account = this.activeAccount(state, input.accountId);
+      const account = this.activeAccount(state, accountId);
       const users = state.usersAccount.users;
       // IAM rejects a trust policy naming a user that does not exist ("Invalid principal in policy").
-      for (const principal of principalsOf(input.trustPolicy)) {
+      for (const principal of principalsOf(spec.trustPolicy)) {
         const prefix = `arn:aws:iam::${this.usersAccountId}:user/`;
         if (principal.startsWith(prefix)) {
           const name = principal.slice(prefix.length);
@@ -301,55 +288,39 @@ export class SandboxOrganization implements OrganizationPort {
           }
         }
       }
-      const role = account.roles.find((candidate) => candidate.name.toLowerCase() === input.roleName.toLowerCase());
+      const trustPolicy = structuredClone(spec.trustPolicy) as Record<string, unknown>;
+      const policies = structuredClone(spec.inlinePolicies) as Record<string, Record<string, unknown>>;
+      const role = account.roles.find((candidate) => candidate.name.toLowerCase() === spec.name.toLowerCase());
       if (role === undefined) {
         account.roles.push({
-          name: input.roleName,
-          trustPolicy: structuredClone(input.trustPolicy) as Record<string, unknown>,
+          name: spec.name,
+          path: spec.path,
+          description: spec.description,
+          trustPolicy,
           tags: roleTags,
-          attachedPolicies: [ADMINISTRATOR_ACCESS_ARN],
+          attachedPolicies: [...spec.attachedPolicyArns],
+          policies,
         });
         return;
       }
       if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
-      role.trustPolicy = structuredClone(input.trustPolicy) as Record<string, unknown>;
-      role.tags = mergeTags(role.tags, input.tags, true);
-      if (!role.attachedPolicies.includes(ADMINISTRATOR_ACCESS_ARN)) role.attachedPolicies.push(ADMINISTRATOR_ACCESS_ARN);
+      role.trustPolicy = trustPolicy;
+      role.description = spec.description;
+      role.tags = mergeTags(role.tags, spec.tags, true);
+      role.attachedPolicies = [...spec.attachedPolicyArns];
+      role.policies = policies;
     });
   }
 
-  async deleteBootstrapRole(accountId: string, roleName: string): Promise<void> {
-    refuseProtectedAccount(this.protectedIds, accountId, 'delete the bootstrap role in');
+  async deleteRole(accountId: string, roleName: string): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, `delete role ${roleName} in`);
     await this.store.update((state) => {
       const account = this.activeAccount(state, accountId);
       const role = account.roles.find((candidate) => candidate.name.toLowerCase() === roleName.toLowerCase());
       // As the AWS adapter: a role already gone (a re-run after a crash) is fine.
       if (role === undefined) return;
       if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
-      // Detach policies, then delete the role (IAM refuses DeleteRole while policies are attached).
-      role.attachedPolicies = [];
       account.roles = account.roles.filter((candidate) => candidate !== role);
-    });
-  }
-
-  async putReaderRole(input: ReaderRoleInput): Promise<void> {
-    refuseProtectedAccount(this.protectedIds, input.accountId, 'put a reader role in');
-    assertIamName('Role', input.roleName, 64);
-    const roleTags = mergeTags({}, input.tags, true);
-    await this.store.update((state) => {
-      const account = this.activeAccount(state, input.accountId);
-      const role = account.roles.find((candidate) => candidate.name.toLowerCase() === input.roleName.toLowerCase());
-      const trustPolicy = structuredClone(input.trustPolicy) as Record<string, unknown>;
-      const policies = { [input.policyName]: structuredClone(input.policy) as Record<string, unknown> };
-      if (role === undefined) {
-        account.roles.push({ name: input.roleName, trustPolicy, tags: roleTags, attachedPolicies: [], policies });
-        return;
-      }
-      if (!isManaged(role.tags)) throw unmanagedRole(account, role.name);
-      role.trustPolicy = trustPolicy;
-      role.tags = mergeTags(role.tags, input.tags, true);
-      role.attachedPolicies = [];
-      role.policies = policies;
     });
   }
 
@@ -370,7 +341,7 @@ function unmanagedRole(account: SandboxAccount, roleName: string): AppError {
   return new AppError(
     'not-managed',
     `Role ${roleName} in account ${account.name} (${account.id}) has no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag: it is not ours to change.`,
-    { fault: 'user', hint: 'Rename the bootstrap role in settings.yaml, or tag the existing role if it really is the bootstrap role.' },
+    { fault: 'user', hint: 'Give the role another name in settings.yaml or the account file, or tag the existing role if the project should own it.' },
   );
 }
 

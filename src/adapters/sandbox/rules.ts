@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import type { PasswordPolicy, Tags } from '../../core/model.ts';
 
 export const MAX_TAGS = 50;
-// IAM and Organizations tag alphabet: letters, spaces, numbers and _ . : / = + - @ (aws-facts §1).
+// IAM and Organizations tag alphabet: letters, spaces, numbers and _ . : / = + - @ (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html).
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const IAM_NAME = /^[\w+=,.@-]+$/;
 
@@ -33,7 +33,7 @@ export function assertTag(key: string, value: string): void {
 
 /**
  * Merges tags the way AWS does. For IAM, keys are case-insensitive but keep their case: setting
- * `department` replaces `Department` (aws-facts §1). Organizations keys are case-sensitive.
+ * `department` replaces `Department` (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html). Organizations keys are case-sensitive.
  */
 export function mergeTags(current: Record<string, string>, add: Tags, caseInsensitive: boolean): Record<string, string> {
   const next = { ...current };

@@ -50,6 +50,9 @@ export interface SandboxGroup {
 
 export interface SandboxRole {
   name: string;
+  /** Absent in state files written before paths were modelled: `/`. */
+  path?: string;
+  description?: string;
   trustPolicy: PolicyDocument;
   tags: Record<string, string>;
   attachedPolicies: string[];

@@ -32,7 +32,7 @@ function findUser(state: SandboxState, userName: string): SandboxUser {
   return user;
 }
 
-/** Every credential, policy and membership AWS requires gone before DeleteUser (aws-facts §1). */
+/** Every credential, policy and membership AWS requires gone before DeleteUser (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html). */
 function remainingDependencies(user: SandboxUser): string[] {
   const left: string[] = [];
   if (user.loginProfile !== undefined) left.push('login profile');
@@ -201,7 +201,7 @@ export class SandboxUsersAccount implements UsersAccountPort {
     await this.store.update((state) => {
       const user = findUser(state, userName);
       this.assertOwned(user);
-      // The API order (aws-facts §1): credentials first, then MFA (deactivate, then delete the
+      // The API order (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html): credentials first, then MFA (deactivate, then delete the
       // virtual device), policies, group memberships, and only then the user.
       delete user.loginProfile;
       user.accessKeys = [];
@@ -223,7 +223,7 @@ export class SandboxUsersAccount implements UsersAccountPort {
       }
       state.usersAccount.users = state.usersAccount.users.filter((candidate) => candidate !== user);
       // AWS stores trust principals as unique ids: once the user is gone, a role that trusted it
-      // shows the bare id, and a new user with the same name is not trusted (aws-facts §3).
+      // shows the bare id, and a new user with the same name is not trusted (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
       const arn = this.userArn(user.userName);
       for (const account of state.organization.accounts) {
         for (const role of account.roles) role.trustPolicy = replacePrincipal(role.trustPolicy, arn, user.userId);

@@ -105,7 +105,7 @@ function targetKind(value: unknown, help: string): TargetKind {
  * `access`: plan reads (through the read roles settings name), apply writes. On AWS, STS confirms
  * first that each principal is in the account settings.yaml names.
  */
-async function makeTarget(
+export async function makeTarget(
   kind: TargetKind,
   desired: DesiredState,
   ctx: CliContext,
@@ -128,7 +128,7 @@ function useColor(ctx: CliContext): boolean {
 }
 
 /** Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid. */
-async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
+export async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
   const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
   reportProblems(ctx, problems);
   if (!desired || hasErrors(problems)) {

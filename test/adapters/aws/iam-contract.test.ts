@@ -2,7 +2,7 @@
  * The UsersAccountPort contract, run against the AWS IAM adapter on moto server: the same cases
  * the sandbox passes (test/adapters/sandbox). One moto server for the file, never reset between
  * cases: each case uses its own names. No case reads moto's data.json, which answers 500 once a
- * user has been deleted on the server (aws-facts §8).
+ * user has been deleted on the server (moto, http://docs.getmoto.org/en/latest/docs/services/iam.html).
  */
 import { AttachGroupPolicyCommand, AttachUserPolicyCommand, CreatePolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { beforeAll } from 'vitest';

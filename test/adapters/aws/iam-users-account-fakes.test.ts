@@ -1,5 +1,5 @@
 /**
- * The strict AWS behaviours moto does not reproduce (aws-facts §8), as client-level fakes of the
+ * The strict AWS behaviours moto does not reproduce (http://docs.getmoto.org/en/latest/docs/services/iam.html), as client-level fakes of the
  * exact AWS errors. Everything else is tested against moto in iam-users-account.test.ts.
  */
 import {

@@ -26,7 +26,7 @@ import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
 import { computePlan } from '../../../src/core/plan.ts';
 import type { OrganizationPort } from '../../../src/ports/organization.ts';
 import { readLiveState, type Target } from '../../../src/ports/target.ts';
-import { aDesiredState, aUser } from '../../support/builders.ts';
+import { aDesiredState, aUser, summaryOf } from '../../support/builders.ts';
 import { createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
 import type { UsersAccountPort } from '../../../src/ports/users-account.ts';
 import { awsSettings, motoClient, useMoto } from '../../support/aws.ts';
@@ -137,7 +137,7 @@ describe('deleteUser', () => {
     expect(await iam.send(new GetUserCommand({ UserName })).catch((e: Error) => e.name)).toBe('NoSuchEntityException');
     const devices = await iam.send(new ListVirtualMFADevicesCommand({}));
     expect(devices.VirtualMFADevices ?? []).toEqual([]);
-    // moto keeps a deleted user in its groups (aws-facts §8): an empty group shows the membership was removed.
+    // moto keeps a deleted user in its groups (moto's delete_user): an empty group shows the membership was removed.
     const group = await iam.send(new GetGroupCommand({ GroupName: 'CrossAccountAccess' }));
     expect(group.Users ?? []).toEqual([]);
     // Not checked through moto.data(): moto 5.2.1's data.json answers 500 after ANY user deletion
@@ -178,9 +178,9 @@ describe('access granted outside the group', () => {
       tagAccount: refuse,
       untagAccount: refuse,
       closeAccount: refuse,
-      putBootstrapRole: refuse,
-      deleteBootstrapRole: refuse,
-      putReaderRole: refuse,
+      readRoles: refuse,
+      putRole: refuse,
+      deleteRole: refuse,
     };
     return {
       baseline: { kind: 'aws', usersAccountId: settings.users_account.id, managementAccountId: settings.organization.management_account_id },
@@ -203,7 +203,7 @@ describe('access granted outside the group', () => {
       allowMassDeletion: false,
     });
     expect(report.results.filter((result) => result.status !== 'done')).toEqual([]);
-    return plan.changes.map((change) => change.summary);
+    return plan.changes.map((change) => summaryOf(change) ?? '');
   }
 
   it('shows in the plan, and apply removes it: the group is the only source of access again', async () => {

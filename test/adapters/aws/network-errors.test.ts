@@ -107,7 +107,7 @@ describe('AssumeRole failures name the role', () => {
     });
     const settings = awsSettings();
     const org = createAwsOrganization(settings, { ...motoEnv(moto.url), AWS_ENDPOINT_URL_STS: sts.url }, { sleep: noSleep });
-    const error = await rejectionOf(org.deleteBootstrapRole('210987654321', 'bootstrap'));
+    const error = await rejectionOf(org.deleteRole('210987654321', 'bootstrap'));
     expect(error.code).toBe('access-denied');
     expect(error.message).toMatch(/^STS AssumeRole arn:aws:iam::210987654321:role\/OrganizationAccountAccessRole failed: AccessDenied/);
   });

@@ -1,5 +1,5 @@
 /**
- * The strict AWS behaviours moto does not produce (aws-facts §8), faked at the client level with the
+ * The strict AWS behaviours moto does not produce (http://docs.getmoto.org/en/latest/docs/services/organizations.html), faked at the client level with the
  * exact exceptions AWS returns: IN_PROGRESS then FAILED creations, Organizations quotas and
  * throttling, ConcurrentModificationException, DuplicateAccountException, AccessDenied from STS on
  * a brand-new account.
@@ -8,6 +8,7 @@ import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
@@ -15,6 +16,7 @@ import {
   ListRolePoliciesCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import {
   AccountAlreadyClosedException,
@@ -43,6 +45,7 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
 import { CLOSURE_REQUESTED_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
+import type { RoleSpec } from '../../../src/core/roles.ts';
 import { awsSettings, fakeClient } from '../../support/aws.ts';
 import { rejectionOf } from '../../support/errors.ts';
 
@@ -97,11 +100,25 @@ const bootstrapRole = ({
     Path: '/',
     Arn: `arn:aws:iam::${READY}:role/bootstrap`,
     RoleId: 'AROA1',
+    Description: 'Administrator role for the account bootstrap users (aws-access-as-code).',
     CreateDate: new Date(),
     // IAM returns policy documents URL-encoded.
     ...(trustPolicy === undefined ? {} : { AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trustPolicy)) }),
     Tags: tags,
   },
+});
+
+const DESCRIPTION = 'Administrator role for the account bootstrap users (aws-access-as-code).';
+
+/** The bootstrap role's spec with this trust policy and tags. */
+const bootstrapSpec = (trustPolicy: Record<string, unknown>, tags: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE }): RoleSpec => ({
+  name: 'bootstrap',
+  path: '/',
+  description: DESCRIPTION,
+  trustPolicy,
+  inlinePolicies: {},
+  attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+  tags,
 });
 
 const ADMINISTRATOR_ACCESS_ATTACHED = {
@@ -314,12 +331,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
   describe('the bootstrap role in a brand-new account', () => {
     it('answers account-not-ready when STS refuses AssumeRole', async () => {
       const failure = await rejectionOf(
-        port(() => deniedIam()).putBootstrapRole({
-          accountId: FRESH,
-          roleName: 'bootstrap',
-          trustPolicy: { Version: '2012-10-17', Statement: [] },
-          tags: {},
-        }),
+        port(() => deniedIam()).putRole(FRESH, bootstrapSpec({ Version: '2012-10-17', Statement: [] })),
       );
       expect(failure.code).toBe('account-not-ready');
       expect(failure.message).toContain(FRESH);
@@ -336,7 +348,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
           });
         },
       });
-      const failure = await rejectionOf(port(() => expired).deleteBootstrapRole(FRESH, 'bootstrap'));
+      const failure = await rejectionOf(port(() => expired).deleteRole(FRESH, 'bootstrap'));
       expect(failure.code).toBe('no-credentials');
     });
 
@@ -345,9 +357,11 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       iam.on(CreateRoleCommand).resolves({});
       iam.on(AttachRolePolicyCommand).resolves({});
       const trustPolicy = { Version: '2012-10-17', Statement: [] };
-      await port().putBootstrapRole({ accountId: READY, roleName: 'bootstrap', trustPolicy, tags: { team: 'a' } });
+      await port().putRole(READY, bootstrapSpec(trustPolicy, { team: 'a' }));
       expect(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input).toMatchObject({
         RoleName: 'bootstrap',
+        Path: '/',
+        Description: DESCRIPTION,
         AssumeRolePolicyDocument: JSON.stringify(trustPolicy),
         MaxSessionDuration: 3600,
         Tags: [
@@ -366,12 +380,8 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       iam.on(UpdateAssumeRolePolicyCommand).resolves({});
       iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
       iam.on(AttachRolePolicyCommand).resolves({});
-      await port().putBootstrapRole({
-        accountId: READY,
-        roleName: 'bootstrap',
-        trustPolicy: { Version: '2012-10-17', Statement: [] },
-        tags: {},
-      });
+      iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+      await port().putRole(READY, bootstrapSpec({ Version: '2012-10-17', Statement: [] }));
       expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(1);
       expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(1);
     });
@@ -383,13 +393,10 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       iam.on(ListAttachedRolePoliciesCommand).resolves(ADMINISTRATOR_ACCESS_ATTACHED);
       // Key order differs from what IAM returns: documents are compared as JSON, not as text.
       const reordered = { Statement: ALICE_TRUST.Statement, Version: '2012-10-17' };
-      await port().putBootstrapRole({
-        accountId: READY,
-        roleName: 'bootstrap',
-        trustPolicy: reordered,
-        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-      });
+      iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+      await port().putRole(READY, bootstrapSpec(reordered));
       expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)).toHaveLength(0);
+      expect(iam.commandCalls(UpdateRoleCommand)).toHaveLength(0);
       expect(iam.commandCalls(TagRoleCommand)).toHaveLength(0);
       expect(iam.commandCalls(AttachRolePolicyCommand)).toHaveLength(0);
     });
@@ -399,12 +406,8 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       iam.on(ListAttachedRolePoliciesCommand).resolves(ADMINISTRATOR_ACCESS_ATTACHED);
       iam.on(UpdateAssumeRolePolicyCommand).resolves({});
       iam.on(TagRoleCommand).resolves({});
-      await port().putBootstrapRole({
-        accountId: READY,
-        roleName: 'bootstrap',
-        trustPolicy: ALICE_TRUST,
-        tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, team: 'a' },
-      });
+      iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
+      await port().putRole(READY, bootstrapSpec(ALICE_TRUST, { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, team: 'a' }));
       expect(iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input).toEqual({
         RoleName: 'bootstrap',
         PolicyDocument: JSON.stringify(ALICE_TRUST),
@@ -418,13 +421,13 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [] });
       iam.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [] });
       iam.on(DeleteRoleCommand).resolves({});
-      await port().deleteBootstrapRole(READY, 'bootstrap');
+      await port().deleteRole(READY, 'bootstrap');
       expect(iam.commandCalls(DeleteRoleCommand)).toHaveLength(1);
     });
 
     it('refuses a role whose managed-by tag has another value', async () => {
       iam.on(GetRoleCommand).resolves(bootstrapRole({ tags: [{ Key: MANAGED_BY_TAG, Value: 'someone-else' }], trustPolicy: ALICE_TRUST }));
-      expect((await rejectionOf(port().deleteBootstrapRole(READY, 'bootstrap'))).code).toBe('not-managed');
+      expect((await rejectionOf(port().deleteRole(READY, 'bootstrap'))).code).toBe('not-managed');
       expect(iam.commandCalls(DeleteRoleCommand)).toHaveLength(0);
     });
   });
@@ -478,13 +481,23 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
           },
         ],
       });
-      iam.on(GetRoleCommand).resolves(bootstrapRole({ trustPolicy: ALICE_TRUST }));
-      iam.on(ListAttachedRolePoliciesCommand).resolves(ADMINISTRATOR_ACCESS_ATTACHED);
+      iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+        RoleDetailList: [
+          {
+            RoleName: 'bootstrap',
+            Path: '/',
+            AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(ALICE_TRUST)),
+            AttachedManagedPolicies: ADMINISTRATOR_ACCESS_ATTACHED.AttachedPolicies,
+            RolePolicyList: [{ PolicyName: 'own', PolicyDocument: encodeURIComponent(JSON.stringify({ Statement: [] })) }],
+            Tags: [{ Key: MANAGED_BY_TAG, Value: MANAGED_BY_VALUE }],
+          },
+        ],
+        IsTruncated: false,
+      });
     });
 
-    it('reads creations, OU paths, bootstrap roles, and an account it cannot enter yet as unknown', async () => {
-      const iamFor = (id: string): IAMClient => (id === FRESH ? deniedIam() : iamClient);
-      const live = await port(iamFor).readOrganization('bootstrap');
+    it('reads creations, OU paths and accounts, never their roles', async () => {
+      const live = await port().readOrganization();
 
       expect(live.ouPaths).toEqual(['/', '/Workloads']);
       expect(live.creations).toEqual([
@@ -493,8 +506,6 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       ]);
       const byName = new Map(live.accounts.map((a) => [a.name, a]));
       expect(byName.get('management')).toMatchObject({ ouPath: '/' });
-      expect(byName.get('management')?.bootstrap).toBeUndefined();
-      expect(byName.get('fresh')).toMatchObject({ ouPath: '/Workloads', bootstrap: 'unknown' });
       expect(byName.get('ready')).toEqual({
         id: READY,
         name: 'ready',
@@ -502,18 +513,50 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
         status: 'ACTIVE',
         ouPath: '/Workloads',
         tags: { team: 'r' },
-        bootstrap: { managed: true, trustedUsers: ['alice@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true },
       });
-      expect(byName.get('closed-recently')).toMatchObject({ status: 'SUSPENDED', tags: {}, bootstrap: 'unknown' });
+      expect(byName.get('closed-recently')).toMatchObject({ status: 'SUSPENDED', tags: {} });
       // Closed 3 days ago (tag) and closed at an unknown date (no tag) count; 45 days ago does not.
       expect(live.closedInLast30Days).toBe(2);
       expect(live.memberAccountCount).toBe(5);
-      // Suspended and closing accounts are not looked into.
-      expect(iam.commandCalls(GetRoleCommand)).toHaveLength(1);
+      expect(iam.calls()).toHaveLength(0);
+    });
+
+    it('reads every role of an account in one GetAccountAuthorizationDetails (Filter Role), documents decoded', async () => {
+      expect(await port().readRoles(READY)).toEqual([
+        {
+          name: 'bootstrap',
+          path: '/',
+          trustPolicy: ALICE_TRUST,
+          inlinePolicies: { own: { Statement: [] } },
+          attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+          tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+        },
+      ]);
+      expect(iam.calls()).toHaveLength(1);
+      expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)[0]?.args[0].input).toMatchObject({ Filter: ['Role'] });
+    });
+
+    it('follows GetAccountAuthorizationDetails pages until IsTruncated is false', async () => {
+      const page = (name: string) => ({ RoleName: name, Path: '/', AssumeRolePolicyDocument: encodeURIComponent('{}') });
+      iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (input: { Marker?: string }) =>
+        input.Marker === undefined ? { RoleDetailList: [page('a')], IsTruncated: true, Marker: 'm1' } : { RoleDetailList: [page('b')], IsTruncated: false },
+      );
+      const roles = await port().readRoles(READY);
+      expect(Array.isArray(roles) && roles.map((role) => role.name)).toEqual(['a', 'b']);
+      expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(2);
+    });
+
+    it('an account it cannot enter yet is unknown through the access role, denied through a reader role', async () => {
+      expect(await port(() => deniedIam()).readRoles(FRESH)).toBe('unknown');
+      const reading = createAwsOrganization(settings, {}, { organizations: orgClient, iamForAccount: () => deniedIam(), access: 'read' });
+      expect(await reading.readRoles(FRESH, 'reader')).toBe('denied');
+      iam.on(GetAccountAuthorizationDetailsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+      const readingReady = createAwsOrganization(settings, {}, { organizations: orgClient, iamForAccount: () => iamClient, access: 'read' });
+      expect(await readingReady.readRoles(READY, 'reader')).toBe('denied');
     });
 
     it('makes one Organizations call per account beyond a fixed few per OU', async () => {
-      await port().readOrganization('bootstrap');
+      await port().readOrganization();
       const accounts = 6;
       const parents = 2; // root + one OU
       // DescribeOrganization + ListRoots + ListCreateAccountStatus, then per parent OUs + accounts, per account tags.
@@ -533,8 +576,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
         org.on(ListTagsForResourceCommand, { ResourceId: id }).resolves({ Tags: [{ Key: CLOSURE_REQUESTED_TAG, Value: day }] });
       }
       org.on(ListCreateAccountStatusCommand).resolves({ CreateAccountStatuses: [] });
-      iam.on(GetRoleCommand).rejects(Object.assign(new Error('no role'), { name: 'NoSuchEntityException' }));
-      const live = await port().readOrganization('bootstrap');
+      const live = await port().readOrganization();
       return { live, byName: new Map(live.accounts.map((a) => [a.name, a])) };
     };
 
@@ -544,8 +586,8 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
         { Id: '100000000002', Name: 'closing', State: 'PENDING_CLOSURE' },
         { Id: '100000000003', Name: 'old-api', Status: 'ACTIVE' },
       ]);
-      expect(byName.get('closed')).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
-      expect(byName.get('closing')).toMatchObject({ status: 'PENDING_CLOSURE', bootstrap: 'unknown' });
+      expect(byName.get('closed')).toMatchObject({ status: 'SUSPENDED' });
+      expect(byName.get('closing')).toMatchObject({ status: 'PENDING_CLOSURE' });
       expect(byName.get('old-api')?.status).toBe('ACTIVE');
       expect(live.closedInLast30Days).toBe(2);
     });
@@ -562,9 +604,8 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
         { '100000000003': recently },
       );
       for (const name of ['signing-up', 'future', 'closed-by-us', 'no-state']) {
-        expect(byName.get(name)).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
+        expect(byName.get(name)).toMatchObject({ status: 'SUSPENDED' });
       }
-      expect(iam.commandCalls(GetRoleCommand)).toHaveLength(0);
       // Only the account this adapter asked to close counts against the closure quota.
       expect(live.closedInLast30Days).toBe(1);
     });

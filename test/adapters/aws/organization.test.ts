@@ -7,7 +7,8 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
 import { isAppError } from '../../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveAccount, type SettingsFile } from '../../../src/core/model.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveAccount, type LiveRole, type SettingsFile } from '../../../src/core/model.ts';
+import type { RoleSpec } from '../../../src/core/roles.ts';
 import type { OrganizationPort } from '../../../src/ports/organization.ts';
 import { awsSettings, createMotoOrganization, MOTO_ACCOUNT_ID, motoClient, useMoto } from '../../support/aws.ts';
 import { codeOf } from '../../support/errors.ts';
@@ -44,8 +45,13 @@ describe('AWS Organizations adapter (moto)', () => {
   let port: OrganizationPort;
   let accountId = '';
 
+  const roleNames = async (): Promise<string[]> => {
+    const roles = await port.readRoles(accountId);
+    return Array.isArray(roles) ? roles.map((role: LiveRole) => role.name) : [];
+  };
+
   const accountNamed = async (name: string): Promise<LiveAccount> => {
-    const org = await port.readOrganization('bootstrap');
+    const org = await port.readOrganization();
     const account = org.accounts.find((a) => a.name === name);
     if (account === undefined) throw new Error(`no account ${name} in ${JSON.stringify(org.accounts)}`);
     return account;
@@ -58,12 +64,10 @@ describe('AWS Organizations adapter (moto)', () => {
   });
 
   it('reads OU paths and the management account at the root', async () => {
-    const org = await port.readOrganization('bootstrap');
+    const org = await port.readOrganization();
     expect(org.ouPaths).toEqual(['/', '/Sandbox', '/Workloads', '/Workloads/Production']);
     expect(org.accounts).toHaveLength(1);
     expect(org.accounts[0]).toMatchObject({ id: MANAGEMENT, status: 'ACTIVE', ouPath: '/' });
-    // The management account's own roles are not the tool's business.
-    expect(org.accounts[0]?.bootstrap).toBeUndefined();
     expect(org.memberAccountCount).toBe(0);
     expect(org.closedInLast30Days).toBe(0);
   });
@@ -81,14 +85,14 @@ describe('AWS Organizations adapter (moto)', () => {
     expect(creation.accountId).toMatch(/^\d{12}$/);
     accountId = creation.accountId ?? '';
 
-    const org = await port.readOrganization('bootstrap');
+    const org = await port.readOrganization();
     expect(org.creations).toContainEqual({ requestId, accountName: 'team-a', state: 'SUCCEEDED', accountId });
     expect(org.memberAccountCount).toBe(1);
     const account = org.accounts.find((a) => a.id === accountId);
     expect(account).toMatchObject({ name: 'team-a', email: 'aws-root+team-a@example.gov.uk', ouPath: '/' });
     expect(account?.tags).toEqual({ team: 'a', [MANAGED_BY_TAG]: MANAGED_BY_VALUE });
     // Organizations created the access role, not the bootstrap role.
-    expect(account?.bootstrap).toBeUndefined();
+    expect(await roleNames()).toEqual(['OrganizationAccountAccessRole']);
   });
 
   it('moves the account into a nested OU, and again is a no-op', async () => {
@@ -111,37 +115,32 @@ describe('AWS Organizations adapter (moto)', () => {
     expect((await accountNamed('team-a')).tags).not.toHaveProperty('cost-centre');
   });
 
+  const spec = (users: string[]): RoleSpec => ({
+    name: 'bootstrap',
+    path: '/',
+    description: 'Administrator role for the account bootstrap users (aws-access-as-code).',
+    trustPolicy: trustPolicy(users),
+    inlinePolicies: {},
+    attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
+  });
+  const roleNamed = async (name: string): Promise<LiveRole | undefined> => {
+    const roles = await port.readRoles(accountId);
+    return Array.isArray(roles) ? roles.find((role: LiveRole) => role.name === name) : undefined;
+  };
+
   it('creates the bootstrap role in the member account and reads it back', async () => {
-    await port.putBootstrapRole({
-      accountId,
-      roleName: 'bootstrap',
-      trustPolicy: trustPolicy(['alice@example.gov.uk', 'bob@example.gov.uk']),
-      tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-    });
-    expect((await accountNamed('team-a')).bootstrap).toEqual({
-      managed: true,
-      trustedUsers: ['alice@example.gov.uk', 'bob@example.gov.uk'],
-      requiresMfa: true,
-      hasAdministratorAccess: true,
-    });
+    await port.putRole(accountId, spec(['alice@example.gov.uk', 'bob@example.gov.uk']));
+    const { description: _d, ...read } = spec(['alice@example.gov.uk', 'bob@example.gov.uk']);
+    expect(await roleNamed('bootstrap')).toEqual(read);
   });
 
   it('updates the trust policy of a managed role', async () => {
-    await port.putBootstrapRole({
-      accountId,
-      roleName: 'bootstrap',
-      trustPolicy: trustPolicy(['bob@example.gov.uk']),
-      tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-    });
-    expect((await accountNamed('team-a')).bootstrap).toEqual({
-      managed: true,
-      trustedUsers: ['bob@example.gov.uk'],
-      requiresMfa: true,
-      hasAdministratorAccess: true,
-    });
+    await port.putRole(accountId, spec(['bob@example.gov.uk']));
+    expect((await roleNamed('bootstrap'))?.trustPolicy).toEqual(trustPolicy(['bob@example.gov.uk']));
   });
 
-  it('refuses to touch a role it does not own', async () => {
+  it('refuses to touch a role it does not own, and reads it as it is', async () => {
     const iam = motoClient(IAMClient, moto.url, { roleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole` });
     await iam.send(
       new CreateRoleCommand({
@@ -150,22 +149,15 @@ describe('AWS Organizations adapter (moto)', () => {
       }),
     );
     iam.destroy();
-    const input = { accountId, roleName: 'hand-made', trustPolicy: trustPolicy(['bob@example.gov.uk']), tags: {} };
-    expect(await codeOf(port.putBootstrapRole(input))).toBe('not-managed');
-    expect(await codeOf(port.deleteBootstrapRole(accountId, 'hand-made'))).toBe('not-managed');
-    const org = await port.readOrganization('hand-made');
-    expect(org.accounts.find((a) => a.id === accountId)?.bootstrap).toMatchObject({
-      managed: false,
-      trustedUsers: ['mallory@example.gov.uk'],
-      requiresMfa: true,
-      hasAdministratorAccess: false,
-    });
+    expect(await codeOf(port.putRole(accountId, { ...spec(['bob@example.gov.uk']), name: 'hand-made', tags: {} }))).toBe('not-managed');
+    expect(await codeOf(port.deleteRole(accountId, 'hand-made'))).toBe('not-managed');
+    expect(await roleNamed('hand-made')).toMatchObject({ tags: {}, trustPolicy: trustPolicy(['mallory@example.gov.uk']), attachedPolicyArns: [] });
   });
 
   it('deletes the managed role; deleting it again succeeds', async () => {
-    await port.deleteBootstrapRole(accountId, 'bootstrap');
-    expect((await accountNamed('team-a')).bootstrap).toBeUndefined();
-    await port.deleteBootstrapRole(accountId, 'bootstrap');
+    await port.deleteRole(accountId, 'bootstrap');
+    expect(await roleNamed('bootstrap')).toBeUndefined();
+    await port.deleteRole(accountId, 'bootstrap');
   });
 
   it('works through settings.organization.role_to_assume', async () => {
@@ -173,16 +165,15 @@ describe('AWS Organizations adapter (moto)', () => {
       aSettings({ role_to_assume: `arn:aws:iam::${MANAGEMENT}:role/reconciler` }),
       env,
     );
-    const org = await viaRole.readOrganization('bootstrap');
+    const org = await viaRole.readOrganization();
     expect(org.accounts.map((a) => a.name)).toContain('team-a');
   });
 
   it('closes the account: SUSPENDED, counted against the closure quota, not looked into', async () => {
     await port.closeAccount(accountId);
-    const org = await port.readOrganization('bootstrap');
+    const org = await port.readOrganization();
     const account = org.accounts.find((a) => a.id === accountId);
     expect(account?.status).toBe('SUSPENDED');
-    expect(account?.bootstrap).toBe('unknown');
     // The adapter's own closure-date tag stays out of the planner's view.
     expect(account?.tags).not.toHaveProperty('closure-requested');
     expect(org.closedInLast30Days).toBe(1);

@@ -1,7 +1,7 @@
 /**
  * The reader role through the Organizations adapter against moto: with organization.reader_role_name
- * set, bootstrap roles are read by assuming the reader role (never the access role), and
- * putReaderRole writes it (through the access role) exactly as asked.
+ * set, plans read member accounts' roles by assuming the reader role (never the access role), and
+ * putRole writes it (through the access role) exactly as its spec says.
  */
 import {
   AttachRolePolicyCommand,
@@ -14,10 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig } from '../../../src/adapters/aws/clients.ts';
 import { createAwsOrganization } from '../../../src/adapters/aws/organization.ts';
 import { isAppError } from '../../../src/core/errors.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveAccount, type SettingsFile } from '../../../src/core/model.ts';
-import { isSamePolicy } from '../../../src/core/plan.ts';
-import { READER_POLICY_NAME, readerPermissions, readerTrustPolicy } from '../../../src/core/reader-role.ts';
-import type { OrganizationPort, ReaderRoleInput } from '../../../src/ports/organization.ts';
+import { type LiveRole, type SettingsFile } from '../../../src/core/model.ts';
+import { isSamePolicy } from '../../../src/core/policy-compare.ts';
+import { READER_POLICY_NAME, readerPermissions, readerRole, readerTrustPolicy } from '../../../src/core/reader-role.ts';
+import type { RoleSpec } from '../../../src/core/roles.ts';
+import type { OrganizationPort } from '../../../src/ports/organization.ts';
+import { anAccount } from '../../support/builders.ts';
 import { createMotoOrganization, motoClient } from '../../support/aws.ts';
 import { motoEnv, startMoto, type MotoServer } from '../../support/moto.ts';
 
@@ -63,16 +65,25 @@ describe('reader role through the AWS adapter (moto)', () => {
   let accountId = '';
   /** Every role the adapter assumed in a member account, as `account:role`. */
   const assumed: string[] = [];
-  let input: ReaderRoleInput;
+  const spec: RoleSpec = readerRole.rolesFor({ settings, account: anAccount('team-a', {}, settings) }).wanted[0]!.spec;
+  const bootstrap: RoleSpec = {
+    name: 'bootstrap',
+    path: '/',
+    description: 'Administrator role for the account bootstrap users (aws-access-as-code).',
+    trustPolicy: bootstrapTrust,
+    inlinePolicies: {},
+    attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    tags: { 'managed-by': 'aws-access-as-code' },
+  };
 
   const asAccess = (): IAMClient => motoClient(IAMClient, moto.url, { roleArn: `arn:aws:iam::${accountId}:role/${ACCESS}` });
 
-  const readAccount = async (through: OrganizationPort = port): Promise<LiveAccount> => {
-    const org = await through.readOrganization('bootstrap', READER);
-    const account = org.accounts.find((a) => a.id === accountId);
-    if (account === undefined) throw new Error('account not found');
-    return account;
+  const rolesThrough = async (through: OrganizationPort = port): Promise<readonly LiveRole[]> => {
+    const roles = await through.readRoles(accountId, READER);
+    if (!Array.isArray(roles)) throw new Error(`roles not read: ${String(roles)}`);
+    return roles;
   };
+  const named = (roles: readonly LiveRole[], name: string): LiveRole | undefined => roles.find((role) => role.name === name);
 
   beforeAll(async () => {
     process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
@@ -88,58 +99,38 @@ describe('reader role through the AWS adapter (moto)', () => {
     };
     port = createAwsOrganization(settings, env, { iamForAccount: recordingIam });
     readPort = createAwsOrganization(settings, env, { access: 'read', iamForAccount: recordingIam });
-    input = {
-      accountId,
-      roleName: READER,
-      trustPolicy: readerTrustPolicy([ORG_ROLE]),
-      policyName: READER_POLICY_NAME,
-      policy: readerPermissions(READER, 'bootstrap'),
-      tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE },
-    };
   });
 
   afterAll(async () => {
     await moto?.stop();
   });
 
-  it('plans (read access) read through the reader role only, never the access role, and report a missing reader role as absent', async () => {
-    await port.putBootstrapRole({ accountId, roleName: 'bootstrap', trustPolicy: bootstrapTrust, tags: { [MANAGED_BY_TAG]: MANAGED_BY_VALUE } });
+  it('plans (read access) read through the reader role only, never the access role', async () => {
+    await port.putRole(accountId, bootstrap);
     assumed.length = 0;
-    const account = await readAccount(readPort);
-    expect(account.reader).toBeUndefined();
+    // moto lets any role be assumed (it does not evaluate trust), so the reader role answers even before it exists.
+    const roles = await rolesThrough(readPort);
+    expect(named(roles, READER)).toBeUndefined();
     expect(assumed).toEqual([`${accountId}:${READER}`]);
   });
 
   it('apply (write access) reads through the access role, so a missing reader role never hides the bootstrap role', async () => {
     assumed.length = 0;
-    const account = await readAccount(port);
-    expect(account.reader).toBeUndefined();
-    expect(account.bootstrap).toMatchObject({ managed: true, trustedUsers: ['ada@example.gov.uk'] });
+    const roles = await rolesThrough(port);
+    expect(named(roles, 'bootstrap')?.trustPolicy).toEqual(bootstrapTrust);
     expect(assumed).toEqual([`${accountId}:${ACCESS}`]);
   });
 
-  it('without a reader role name, reads through the access role as before and reports no reader', async () => {
+  it('creates the reader role through the access role and reads it back exactly', async () => {
     assumed.length = 0;
-    const org = await port.readOrganization('bootstrap');
-    const account = org.accounts.find((a) => a.id === accountId);
-    expect(account?.reader).toBeUndefined();
-    expect(account?.bootstrap).toMatchObject({ managed: true, trustedUsers: ['ada@example.gov.uk'], hasAdministratorAccess: true });
+    await port.putRole(accountId, spec);
     expect(assumed).toEqual([`${accountId}:${ACCESS}`]);
-  });
-
-  it('creates the reader role through the access role and reads it (and the bootstrap role) back through it', async () => {
-    assumed.length = 0;
-    await port.putReaderRole?.(input);
-    expect(assumed).toEqual([`${accountId}:${ACCESS}`]);
-    const account = await readAccount();
-    const reader = account.reader;
-    if (reader === undefined || reader === 'unknown') throw new Error(`reader not read: ${String(reader)}`);
-    expect(reader.managed).toBe(true);
-    expect(isSamePolicy(reader.trustPolicy, readerTrustPolicy([ORG_ROLE]))).toBe(true);
-    expect(Object.keys(reader.policies)).toEqual([READER_POLICY_NAME]);
-    expect(isSamePolicy(reader.policies[READER_POLICY_NAME] ?? {}, readerPermissions(READER, 'bootstrap'))).toBe(true);
-    expect(reader.attachedPolicyArns).toEqual([]);
-    expect(account.bootstrap).toMatchObject({ managed: true, trustedUsers: ['ada@example.gov.uk'], requiresMfa: true, hasAdministratorAccess: true });
+    const reader = named(await rolesThrough(readPort), READER);
+    expect(reader?.tags).toEqual({ 'managed-by': 'aws-access-as-code' });
+    expect(isSamePolicy(reader?.trustPolicy ?? {}, readerTrustPolicy([ORG_ROLE]))).toBe(true);
+    expect(Object.keys(reader?.inlinePolicies ?? {})).toEqual([READER_POLICY_NAME]);
+    expect(isSamePolicy(reader?.inlinePolicies[READER_POLICY_NAME] ?? {}, readerPermissions())).toBe(true);
+    expect(reader?.attachedPolicyArns).toEqual([]);
   });
 
   it('puts a drifted reader role back: trust, extra inline policy, attached policy, changed permissions', async () => {
@@ -151,30 +142,20 @@ describe('reader role through the AWS adapter (moto)', () => {
     await iam.send(new AttachRolePolicyCommand({ RoleName: READER, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
     iam.destroy();
 
-    await port.putReaderRole?.(input);
-    const reader = (await readAccount()).reader;
-    if (reader === undefined || reader === 'unknown') throw new Error('reader not read');
-    expect(isSamePolicy(reader.trustPolicy, readerTrustPolicy([ORG_ROLE]))).toBe(true);
-    expect(Object.keys(reader.policies)).toEqual([READER_POLICY_NAME]);
-    expect(isSamePolicy(reader.policies[READER_POLICY_NAME] ?? {}, readerPermissions(READER, 'bootstrap'))).toBe(true);
-    expect(reader.attachedPolicyArns).toEqual([]);
+    await port.putRole(accountId, spec);
+    const { description: _d, ...expected } = spec;
+    expect(named(await rolesThrough(), READER)).toEqual(expected);
     // Again: nothing left to change, no error.
-    await port.putReaderRole?.(input);
+    await port.putRole(accountId, spec);
   });
 
-  it('refuses a role of that name it does not own, and reads it as unmanaged', async () => {
+  it('refuses a role of that name it does not own, and reads it as it is', async () => {
     const iam = asAccess();
     await iam.send(new CreateRoleCommand({ RoleName: 'hand-made-reader', AssumeRolePolicyDocument: JSON.stringify(readerTrustPolicy([ORG_ROLE])) }));
     iam.destroy();
-    const error = await port.putReaderRole?.({ ...input, roleName: 'hand-made-reader' }).catch((e: unknown) => e);
+    const error = await port.putRole(accountId, { ...spec, name: 'hand-made-reader' }).catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('not-managed');
     expect(String((error as Error).message)).toContain('hand-made-reader');
-    const org = await port.readOrganization('bootstrap', 'hand-made-reader');
-    expect(org.accounts.find((a) => a.id === accountId)?.reader).toMatchObject({ managed: false });
-  });
-
-  it('does not look into the management account', async () => {
-    const org = await port.readOrganization('bootstrap', READER);
-    expect(org.accounts.find((a) => a.id === MANAGEMENT)?.reader).toBe('unknown');
+    expect(named(await rolesThrough(), 'hand-made-reader')?.tags).toEqual({});
   });
 });

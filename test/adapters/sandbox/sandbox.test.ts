@@ -4,7 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { passwordMatches } from '../../../src/adapters/sandbox/sandbox-target.ts';
 import type { SandboxState, SandboxUser } from '../../../src/adapters/sandbox/state.ts';
 import { AppError, isAppError } from '../../../src/core/errors.ts';
+import type { LiveRole } from '../../../src/core/model.ts';
+import { readerPermissions } from '../../../src/core/reader-role.ts';
+import { trustedPrincipals, type RoleSpec } from '../../../src/core/roles.ts';
 import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
+import type { someSettings } from '../../support/builders.ts';
 import { aClock, aSandbox, MANAGED, type TempSandbox } from '../../apply/fixtures.ts';
 import { describeOrganizationContract } from '../../contract/organization-contract.ts';
 import { describeUsersAccountContract } from '../../contract/users-account-contract.ts';
@@ -65,6 +69,7 @@ describeOrganizationContract('sandbox', async () => {
   const s = await sandbox({ ouPaths: ['/Workloads/Production'] });
   const trustedUserName = 'trusted@example.gov.uk';
   await s.target.usersAccount.createUser(trustedUserName, MANAGED);
+  await s.target.usersAccount.createUser('other@example.gov.uk', MANAGED);
   return {
     port: s.target.organization,
     usersAccountId: s.settings.users_account.id,
@@ -73,6 +78,13 @@ describeOrganizationContract('sandbox', async () => {
     trustedUserName,
     accessRoleName: s.settings.organization.access_role_name,
     bootstrapRoleName: s.settings.organization.bootstrap_role_name,
+    otherUserName: 'other@example.gov.uk',
+    createUnmanagedRole: (accountId, roleName, trustPolicy) =>
+      s.target.store.update((state) => {
+        const account = state.organization.accounts.find((a) => a.id === accountId);
+        if (account === undefined) throw new Error(`no sandbox account ${accountId}`);
+        account.roles.push({ name: roleName, trustPolicy: structuredClone(trustPolicy) as Record<string, unknown>, tags: {}, attachedPolicies: [] });
+      }),
   };
 });
 
@@ -208,12 +220,12 @@ describe('sandbox organization', () => {
     const { target } = await sandbox();
     const org = target.organization;
     const requestId = await org.startAccountCreation(input('team-a'));
-    const before = await org.readOrganization('bootstrap');
+    const before = await org.readOrganization();
     expect(before.creations).toEqual([{ requestId, accountName: 'team-a', state: 'IN_PROGRESS' }]);
     expect(before.accounts.map((a) => a.name)).toEqual(['management']);
     const status = await org.describeAccountCreation(requestId);
     expect(status).toMatchObject({ state: 'SUCCEEDED', accountId: '100000001111' });
-    const after = await org.readOrganization('bootstrap');
+    const after = await org.readOrganization();
     expect(after.accounts.find((a) => a.name === 'team-a')).toMatchObject({
       id: '100000001111',
       status: 'ACTIVE',
@@ -243,10 +255,10 @@ describe('sandbox organization', () => {
     const { target } = await sandbox({ ouPaths: ['/Workloads/Production'] });
     const org = target.organization;
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
-    expect((await org.readOrganization('bootstrap')).ouPaths).toEqual(['/', '/Workloads', '/Workloads/Production']);
+    expect((await org.readOrganization()).ouPaths).toEqual(['/', '/Workloads', '/Workloads/Production']);
     expect(await codeOf(org.moveAccount(accountId!, '/Nope'))).toBe('ou-not-found');
     await org.moveAccount(accountId!, '/Workloads/Production');
-    expect((await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId)?.ouPath).toBe('/Workloads/Production');
+    expect((await org.readOrganization()).accounts.find((a) => a.id === accountId)?.ouPath).toBe('/Workloads/Production');
   });
 
   it('refuses to close the management account or an unmanaged one; closing twice is done; counts closures', async () => {
@@ -258,8 +270,9 @@ describe('sandbox organization', () => {
     expect(await codeOf(org.closeAccount(unmanaged.accountId!))).toBe('not-managed');
     await org.closeAccount(accountId!);
     await org.closeAccount(accountId!);
-    const live = await org.readOrganization('bootstrap');
-    expect(live.accounts.find((a) => a.id === accountId)).toMatchObject({ status: 'SUSPENDED', bootstrap: 'unknown' });
+    const live = await org.readOrganization();
+    expect(live.accounts.find((a) => a.id === accountId)).toMatchObject({ status: 'SUSPENDED' });
+    expect(await org.readRoles(accountId!)).toBe('unknown');
     expect(live.closedInLast30Days).toBe(1);
   });
 
@@ -275,36 +288,21 @@ describe('sandbox organization', () => {
     expect(await codeOf(org.closeAccount(ids[10]!))).toBe('closure-quota');
   });
 
-  it('creates a managed bootstrap role trusting named users with MFA, and refuses an unmanaged one', async () => {
-    const { target, settings } = await sandbox();
-    const org = target.organization;
-    await target.usersAccount.createUser(ADA, MANAGED);
-    await target.usersAccount.createUser(BEN, MANAGED);
-    const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
-    const trustPolicy = bootstrapTrustPolicy(settings.users_account.id, [BEN, ADA]);
-    await org.putBootstrapRole({ accountId: accountId!, roleName: 'bootstrap', trustPolicy, tags: MANAGED });
-    const account = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId);
-    expect(account?.bootstrap).toEqual({ managed: true, trustedUsers: [ADA, BEN], requiresMfa: true, hasAdministratorAccess: true });
-
-    // Someone else's role of the same name is not ours.
-    await target.store.update((state) => {
-      const role = state.organization.accounts.find((a) => a.id === accountId)!.roles.find((r) => r.name === 'bootstrap')!;
-      role.tags = {};
-    });
-    expect(await codeOf(org.putBootstrapRole({ accountId: accountId!, roleName: 'bootstrap', trustPolicy, tags: MANAGED }))).toBe(
-      'not-managed',
-    );
-    expect(await codeOf(org.deleteBootstrapRole(accountId!, 'bootstrap'))).toBe('not-managed');
+  const role = (settings: ReturnType<typeof someSettings>, users: string[]): RoleSpec => ({
+    name: 'bootstrap',
+    path: '/',
+    description: 'Administrator role.',
+    trustPolicy: bootstrapTrustPolicy(settings.users_account.id, users),
+    inlinePolicies: {},
+    attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    tags: MANAGED,
   });
 
   it('rejects a trust policy naming a user that does not exist, like IAM', async () => {
     const { target, settings } = await sandbox();
     const org = target.organization;
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
-    const trustPolicy = bootstrapTrustPolicy(settings.users_account.id, [ADA]);
-    expect(await codeOf(org.putBootstrapRole({ accountId: accountId!, roleName: 'bootstrap', trustPolicy, tags: MANAGED }))).toBe(
-      'malformed-policy',
-    );
+    expect(await codeOf(org.putRole(accountId!, role(settings, [ADA])))).toBe('malformed-policy');
   });
 
   it('shows a deleted trusted user as its unique id, as AWS does', async () => {
@@ -313,34 +311,31 @@ describe('sandbox organization', () => {
     await target.usersAccount.createUser(ADA, MANAGED);
     await target.usersAccount.createUser(BEN, MANAGED);
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
-    await org.putBootstrapRole({
-      accountId: accountId!,
-      roleName: 'bootstrap',
-      trustPolicy: bootstrapTrustPolicy(settings.users_account.id, [ADA, BEN]),
-      tags: MANAGED,
-    });
+    await org.putRole(accountId!, role(settings, [ADA, BEN]));
     await target.usersAccount.deleteUser(BEN);
-    const role = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId)?.bootstrap;
-    expect(role).toMatchObject({ trustedUsers: [expect.stringMatching(/^AIDA/), ADA] });
+    const roles = await org.readRoles(accountId!);
+    const bootstrap = Array.isArray(roles) ? roles.find((r: LiveRole) => r.name === 'bootstrap') : undefined;
+    const trusted = trustedPrincipals(bootstrap?.trustPolicy ?? {});
+    expect(trusted).toHaveLength(2);
+    expect(trusted).toEqual(expect.arrayContaining([`arn:aws:iam::${settings.users_account.id}:user/${ADA}`, expect.stringMatching(/^AIDA/)]));
   });
 
-  it('deletes a managed bootstrap role and reports the access role as not the bootstrap role', async () => {
+  it('cannot reach an account that does not exist (yet)', async () => {
+    const { target, settings } = await sandbox();
+    expect(await codeOf(target.organization.putRole('999999999999', role(settings, [ADA])))).toBe('account-not-ready');
+  });
+
+  it('reads roles through the reader role only when it may read: denied when it is missing or lacks the permission', async () => {
     const { target, settings } = await sandbox();
     const org = target.organization;
     await target.usersAccount.createUser(ADA, MANAGED);
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
-    await org.putBootstrapRole({
-      accountId: accountId!,
-      roleName: 'bootstrap',
-      trustPolicy: bootstrapTrustPolicy(settings.users_account.id, [ADA]),
-      tags: MANAGED,
-    });
-    await org.deleteBootstrapRole(accountId!, 'bootstrap');
-    const account = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId);
-    expect(account?.bootstrap).toBeUndefined();
-    expect(await codeOf(org.putBootstrapRole({ accountId: '999999999999', roleName: 'bootstrap', trustPolicy: {}, tags: MANAGED }))).toBe(
-      'account-not-ready',
-    );
+    expect(await org.readRoles(accountId!, 'reader')).toBe('denied');
+    const reader: RoleSpec = { ...role(settings, [ADA]), name: 'reader', attachedPolicyArns: [], inlinePolicies: { read: readerPermissions() } };
+    await org.putRole(accountId!, reader);
+    expect(Array.isArray(await org.readRoles(accountId!, 'reader'))).toBe(true);
+    await org.putRole(accountId!, { ...reader, inlinePolicies: { read: { Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] } } });
+    expect(await org.readRoles(accountId!, 'reader')).toBe('denied');
   });
 
   it('tags and untags accounts', async () => {
@@ -349,7 +344,7 @@ describe('sandbox organization', () => {
     const { accountId } = await org.describeAccountCreation(await org.startAccountCreation(input('team-a')));
     await org.tagAccount(accountId!, { 'cost-centre': '10023', 'account-email-sent': 'true' });
     await org.untagAccount(accountId!, ['cost-centre']);
-    const account = (await org.readOrganization('bootstrap')).accounts.find((a) => a.id === accountId);
+    const account = (await org.readOrganization()).accounts.find((a) => a.id === accountId);
     expect(account?.tags).toEqual({ ...MANAGED, 'account-email-sent': 'true' });
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * `profiles --user <email>`: prints the ~/.aws/config profiles of one person: a base profile for
+ * the users account and one per role they can assume, read from the target (the sandbox unless
+ * --target aws), in the shape the AWS CLI, aws-vault or granted expect.
+ */
+import { parseArgs } from 'node:util';
+import { AppError } from '../../core/errors.ts';
+import { profilesFor } from '../../core/profiles.ts';
+import { readLiveState } from '../../ports/target.ts';
+import { PROFILE_FORMATS, renderAwsConfig, type ProfileFormat } from '../../render/aws-config.ts';
+import type { Command } from '../context.ts';
+import { loadValidated, makeTarget } from './plan.ts';
+
+const HELP = `usage: npm run profiles -- --user <email> [options]
+
+Prints ~/.aws/config profiles for one person: a base profile for the users account and one profile
+per role they can assume (bootstrap and team roles), with source_profile, role_arn, mfa_serial and
+region. Read from the local sandbox unless you choose AWS.
+
+options:
+  --user <email>                 whose profiles (their users/<email>.yaml must exist)
+  --target sandbox|aws           where to read the roles (default sandbox; aws assumes settings.yaml's read roles)
+  --format config|aws-vault|granted
+                                 config (default: the AWS CLI's own), aws-vault (keys in aws-vault,
+                                 include_profile), granted (keys in granted, credential_process)
+  --sandbox-dir <dir>            sandbox state folder (default .sandbox)
+`;
+
+const OPTIONS = {
+  user: { type: 'string' },
+  target: { type: 'string' },
+  format: { type: 'string' },
+  'sandbox-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function usageError(message: string): AppError {
+  return new AppError('usage', message, { fault: 'user', hint: HELP.split('\n')[0] ?? '' });
+}
+
+export const profiles: Command = async (ctx) => {
+  let values;
+  try {
+    values = parseArgs({ args: [...ctx.args], options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    ctx.stdout.write(HELP);
+    return 0;
+  }
+  if (values.user === undefined) throw usageError('--user <email> is required');
+  const format = (values.format ?? 'config') as ProfileFormat;
+  if (!PROFILE_FORMATS.includes(format)) throw usageError(`--format must be ${PROFILE_FORMATS.join(', ')}, not "${values.format ?? ''}"`);
+  const target = values.target ?? 'sandbox';
+  if (target !== 'sandbox' && target !== 'aws') throw usageError(`--target must be sandbox or aws, not "${target}"`);
+
+  const desired = await loadValidated(ctx);
+  if (!desired) return 1;
+  const userName = values.user.toLowerCase();
+  if (!desired.users.has(userName)) {
+    ctx.stderr.write(`No user ${values.user}: there is no users/${userName}.yaml. Check the email, or add the user first.\n`);
+    return 1;
+  }
+  const live = await readLiveState(await makeTarget(target, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
+  const set = profilesFor(desired.settings, userName, live.organization.accounts);
+  if (set.roles.length === 0) ctx.stderr.write(`${userName} cannot assume any role in a member account yet.\n`);
+  ctx.stdout.write(renderAwsConfig(set, format));
+  return 0;
+};
