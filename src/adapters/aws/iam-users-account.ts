@@ -72,7 +72,6 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
-import { isApplyLockUser } from './apply-lock.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
@@ -426,8 +425,7 @@ export function createAwsUsersAccount(
       const [details, passwordPolicy] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy()]);
       const groupDetail = details.groups.find((g) => g.GroupName === group);
       return {
-        // The apply lock is an IAM user too (apply-lock.ts), never a person to manage.
-        users: details.users.filter((user) => !isApplyLockUser(user.UserName, user.Path)).map(toLiveUser),
+        users: details.users.map(toLiveUser),
         ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
         ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),
       };
