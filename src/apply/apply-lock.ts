@@ -2,7 +2,7 @@
  * One apply at a time, everywhere: `apply` holds this lock from before it reads the target until it
  * exits, in CI and on a laptop alike. Plans take no lock.
  *
- * - Taking it is one atomic create in the store (an IAM user: CreateUser answers EntityAlreadyExists
+ * - Taking it is one atomic create in the store (an IAM policy: CreatePolicy answers EntityAlreadyExists
  *   when it exists; a file: an exclusive link). A second apply finds it held and stops before it
  *   reads or changes anything.
  * - It records the holder (host, process, CI run) and a lease the holder renews while it runs. A

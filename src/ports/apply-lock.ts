@@ -1,5 +1,5 @@
 /**
- * Where the one-apply-at-a-time lock lives: an IAM user in the users account on AWS, a file in the
+ * Where the one-apply-at-a-time lock lives: a managed IAM policy in the users account on AWS, a file in the
  * sandbox folder. A store only creates (atomically), reads, renews and removes the lock; the rules
  * (who holds it, when it is stale) are in src/apply/apply-lock.ts, the same for both. Throws AppError.
  */
@@ -18,7 +18,7 @@ export interface LockRecord {
 }
 
 export interface ApplyLockStore {
-  /** Where the lock lives, for messages (`IAM user … in account …`, a file path). */
+  /** Where the lock lives, for messages (`the IAM policy … in the users account …`, a file path). */
   readonly where: string;
   /** Creates the lock if none exists, atomically; false when one exists already. */
   create(record: LockRecord): Promise<boolean>;

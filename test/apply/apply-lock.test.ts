@@ -1,14 +1,14 @@
 /**
  * The apply lock's rules (src/apply/apply-lock.ts) with a fake clock and process table, on both
- * stores: the sandbox's file and the IAM user on moto. Real processes racing for it:
+ * stores: the sandbox's file and the IAM policy on moto. Real processes racing for it:
  * test/cli/apply-lock-processes.test.ts.
  */
-import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { GetPolicyCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APPLY_LOCK_USER_NAME, awsLockStore } from '../../src/adapters/aws/apply-lock.ts';
+import { applyLockArn, awsLockStore } from '../../src/adapters/aws/apply-lock.ts';
 import { createAwsUsersAccount } from '../../src/adapters/aws/iam-users-account.ts';
 import { sandboxLockStore } from '../../src/adapters/sandbox/lock.ts';
 import { acquireApplyLock, forceUnlock, LEASE_MS, RENEW_EVERY_MS, type ApplyLockDeps } from '../../src/apply/apply-lock.ts';
@@ -32,7 +32,7 @@ const stores: [string, () => Promise<ApplyLockStore>][] = [
       return sandboxLockStore(join(dir, '.sandbox'));
     },
   ],
-  ['IAM user on moto', async () => awsLockStore(awsSettings(), motoEnv(moto.url))],
+  ['IAM policy on moto', async () => awsLockStore(awsSettings(), motoEnv(moto.url))],
 ];
 
 /** A fake world: a clock, the processes running here, and the renewal timer, all by hand. */
@@ -138,16 +138,20 @@ describe.each(stores)('apply lock on the %s', (_name, makeStore) => {
 });
 
 describe('apply lock on AWS', () => {
-  it('is an IAM user the project owns, which the users the planner sees never include', async () => {
+  it('is an IAM policy the project owns, never attached and never among the users the planner sees', async () => {
     const settings = awsSettings();
     const held = await acquireApplyLock(world(awsLockStore(settings, motoEnv(moto.url)), 'laptop', 1, new Set([1])).deps());
     const iam = motoClient(IAMClient, moto.url);
-    const users = (await iam.send(new ListUsersCommand({}))).Users ?? [];
-    expect(users.map((u) => [u.UserName, u.Path])).toEqual([[APPLY_LOCK_USER_NAME, '/aws-access-as-code/']]);
+    const arn = applyLockArn(settings.users_account.id);
+    expect(arn).toBe('arn:aws:iam::123456789012:policy/aws-access-as-code/aws-access-as-code-apply-lock');
+    const policy = (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+    expect(policy?.AttachmentCount ?? 0).toBe(0);
+    expect(policy?.Tags).toEqual(expect.arrayContaining([{ Key: 'managed-by', Value: 'aws-access-as-code' }, { Key: 'purpose', Value: 'apply-lock' }]));
+    expect((await iam.send(new ListUsersCommand({}))).Users ?? []).toEqual([]);
     const live = await createAwsUsersAccount(settings, motoEnv(moto.url)).readUsersAccount(settings.users_account.group);
     expect(live.users).toEqual([]);
     await held.release();
-    expect((await iam.send(new ListUsersCommand({}))).Users ?? []).toEqual([]);
+    await expect(iam.send(new GetPolicyCommand({ PolicyArn: arn }))).rejects.toMatchObject({ name: expect.stringMatching(/NoSuchEntity/) });
   });
 });
 

@@ -3,6 +3,7 @@
  * lock, a holder killed with SIGKILL, and force-unlock, in the sandbox and on AWS (moto). What
  * follows a race (the next apply, a plan) runs in-process, to keep the suite quick.
  */
+import { GetPolicyCommand } from '@aws-sdk/client-iam';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -154,10 +155,10 @@ describe('AWS (moto): one apply at a time', () => {
     const refused = await runCliProcess(e2e.repo, env, 'apply', '--target', 'aws');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(HELD);
-    expect(refused.stderr).toContain('The lock is the IAM user /aws-access-as-code/aws-access-as-code-apply-lock in the users account 111111111111');
-    // Nothing was changed: the users account holds only the lock.
+    expect(refused.stderr).toContain('The lock is the IAM policy /aws-access-as-code/aws-access-as-code-apply-lock in the users account 111111111111');
+    // Nothing was changed: no user in the users account.
     const iam = await usersAccountIam(e2e.moto.url);
-    expect(await listUserNames(iam)).toEqual(['aws-access-as-code-apply-lock']);
+    expect(await listUserNames(iam)).toEqual([]);
     // Plans take no lock.
     expect((await runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws')).code).toBe(0);
 
@@ -167,6 +168,9 @@ describe('AWS (moto): one apply at a time', () => {
     expect(next.code).toBe(0);
     const users = await listUserNames(iam);
     expect(users.length).toBeGreaterThan(0);
-    expect(users).not.toContain('aws-access-as-code-apply-lock');
+    // Released on exit.
+    await expect(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::111111111111:policy/aws-access-as-code/aws-access-as-code-apply-lock' }))).rejects.toMatchObject({
+      name: expect.stringMatching(/NoSuchEntity/),
+    });
   }, 180_000);
 });

@@ -47,8 +47,7 @@ describe('policies, from the repository settings.yaml', () => {
     const { json } = await run(['apply-role-permissions', '--repo', 'example-org/aws-access']);
     const statements = (json as { Statement: { Sid: string; Effect: string; Action: string | string[]; Condition?: unknown }[] }).Statement;
     const allowingTagUser = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('iam:TagUser'));
-    // ...and the apply lock, which is one IAM user at one exact ARN, never a person.
-    expect(allowingTagUser.map((s) => s.Sid)).toEqual(['ChangeOnlyManagedUsers', 'ApplyLock']);
+    expect(allowingTagUser.map((s) => s.Sid)).toEqual(['ChangeOnlyManagedUsers']);
     expect(allowingTagUser[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/managed-by': 'aws-access-as-code' } });
     // CreateUser itself only with the tag in the request.
     expect(statements.find((s) => s.Sid === 'CreateUsersOnlyTaggedAsManaged')).toMatchObject({
@@ -62,8 +61,8 @@ describe('policies, from the repository settings.yaml', () => {
     expect(apply.Statement.find((s) => s.Sid === 'ApplyLock')).toEqual({
       Sid: 'ApplyLock',
       Effect: 'Allow',
-      Action: ['iam:CreateUser', 'iam:GetUser', 'iam:TagUser', 'iam:DeleteUser'],
-      Resource: 'arn:aws:iam::622626885786:user/aws-access-as-code/aws-access-as-code-apply-lock',
+      Action: ['iam:CreatePolicy', 'iam:GetPolicy', 'iam:TagPolicy', 'iam:DeletePolicy'],
+      Resource: 'arn:aws:iam::622626885786:policy/aws-access-as-code/aws-access-as-code-apply-lock',
     });
     const plan = (await run(['plan-role-permissions', '--repo', 'example-org/aws-access'])).json as { Statement: { Sid: string }[] };
     expect(plan.Statement.map((s) => s.Sid)).not.toContain('ApplyLock');

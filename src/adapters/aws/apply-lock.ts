@@ -1,33 +1,29 @@
 /**
- * The apply lock on AWS: an IAM user in the users account, which needs no new infrastructure.
- * CreateUser is atomic and answers EntityAlreadyExists when the name is taken
- * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html), so creating the user is
- * taking the lock. The holder is recorded in its tags (GetUser returns them), the lease is renewed
- * with TagUser, and DeleteUser releases it.
+ * The apply lock on AWS: a customer managed IAM policy in the users account, which needs no new
+ * infrastructure. CreatePolicy is atomic and answers EntityAlreadyExists when the name is taken
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html), so creating the
+ * policy is taking the lock. The holder is recorded in its tags (GetPolicy returns them), the lease
+ * is renewed with TagPolicy, and DeletePolicy releases it.
  *
- * The user is the project's own (tagged managed-by, and `purpose: apply-lock`), has no password, keys
- * or permissions, lives under its own path, and is left out of the users the planner sees
- * (iam-users-account.ts), so it is never mistaken for a person to manage. The apply role may do
- * exactly CreateUser, GetUser, TagUser and DeleteUser on it (aws-setup-policies.ts, `ApplyLock`).
+ * A policy rather than a user: it is never attached, grants nothing (its one statement denies
+ * creating itself again through a principal it is attached to, which never happens), and IAM users
+ * are what the project manages, so a lock among them could be mistaken for a person. It is the
+ * project's own (tagged managed-by and `purpose: apply-lock`, under its own path). The apply role
+ * may do exactly CreatePolicy, GetPolicy, TagPolicy and DeletePolicy on it (aws-setup-policies.ts,
+ * `ApplyLock`).
  */
-import { CreateUserCommand, DeleteUserCommand, GetUserCommand, IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
-import { AppError } from '../../core/errors.ts';
+import { CreatePolicyCommand, DeletePolicyCommand, GetPolicyCommand, IAMClient, TagPolicyCommand } from '@aws-sdk/client-iam';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
 import type { ApplyLockStore, LockRecord } from '../../ports/apply-lock.ts';
 import { awsClientConfig, roleToAssume, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 
-export const APPLY_LOCK_USER_NAME = 'aws-access-as-code-apply-lock';
-export const APPLY_LOCK_USER_PATH = '/aws-access-as-code/';
+export const APPLY_LOCK_NAME = 'aws-access-as-code-apply-lock';
+export const APPLY_LOCK_PATH = '/aws-access-as-code/';
 
-/** The lock user's ARN in the users account (the apply role's `ApplyLock` statement names it). */
-export function applyLockUserArn(usersAccountId: string): string {
-  return `arn:aws:iam::${usersAccountId}:user${APPLY_LOCK_USER_PATH}${APPLY_LOCK_USER_NAME}`;
-}
-
-/** Whether an IAM user is the apply lock (name and path), not a person. */
-export function isApplyLockUser(userName: string | undefined, path: string | undefined): boolean {
-  return userName === APPLY_LOCK_USER_NAME && path === APPLY_LOCK_USER_PATH;
+/** The lock policy's ARN in the users account (the apply role's `ApplyLock` statement names it). */
+export function applyLockArn(usersAccountId: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${usersAccountId}:policy${APPLY_LOCK_PATH}${APPLY_LOCK_NAME}`;
 }
 
 const TAG = {
@@ -57,47 +53,61 @@ function toTags(record: LockRecord): { Key: string; Value: string }[] {
   ];
 }
 
+/** Grants nothing even if someone attached it: it only denies what the lock itself is. */
+function lockDocument(arn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'ApplyLockGrantsNothing', Effect: 'Deny', Action: 'iam:CreatePolicy', Resource: arn }],
+  });
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
 export interface AwsLockOptions {
   /** A ready client (tests); otherwise the users account's, with the apply (write) role. */
   client?: IAMClient;
 }
 
 export function awsLockStore(settings: SettingsFile, env: Env, options: AwsLockOptions = {}): ApplyLockStore {
+  const { region, id: accountId } = settings.users_account;
   const client =
-    options.client ??
-    new IAMClient(awsClientConfig('IAM', { region: settings.users_account.region, roleArn: roleToAssume(settings.users_account, 'write'), env }));
-  const where = `the IAM user ${APPLY_LOCK_USER_PATH}${APPLY_LOCK_USER_NAME} in the users account ${settings.users_account.id}`;
-  const context = (what: string): string => `IAM ${what} (the apply lock)`;
+    options.client ?? new IAMClient(awsClientConfig('IAM', { region, roleArn: roleToAssume(settings.users_account, 'write'), env }));
+  const arn = applyLockArn(accountId, partitionOf(region));
+  const context = (what: string): string => `IAM ${what} (the apply lock ${arn})`;
 
   return {
-    where,
+    where: `the IAM policy ${APPLY_LOCK_PATH}${APPLY_LOCK_NAME} in the users account ${accountId}`,
 
     async create(record) {
       try {
-        await client.send(new CreateUserCommand({ UserName: APPLY_LOCK_USER_NAME, Path: APPLY_LOCK_USER_PATH, Tags: toTags(record) }));
+        await client.send(
+          new CreatePolicyCommand({
+            PolicyName: APPLY_LOCK_NAME,
+            Path: APPLY_LOCK_PATH,
+            PolicyDocument: lockDocument(arn),
+            Description: 'aws-access-as-code: one apply at a time. Held while this exists; see its tags for the holder.',
+            Tags: toTags(record),
+          }),
+        );
         return true;
       } catch (error) {
         if (isAwsError(error, 'EntityAlreadyExists')) return false;
-        throw translateAwsError(error, context('CreateUser'));
+        throw translateAwsError(error, context('CreatePolicy'));
       }
     },
 
     async read() {
       let tags: Record<string, string>;
       try {
-        const user = (await client.send(new GetUserCommand({ UserName: APPLY_LOCK_USER_NAME }))).User;
-        tags = Object.fromEntries((user?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-        // A user by that name that is not the lock (another path, no lock tags): an old lock with no
-        // lease counts as expired, so it is taken over only if it is ours; otherwise refuse loudly.
-        if (!isApplyLockUser(user?.UserName, user?.Path)) {
-          throw new AppError('lock-name-taken', `An IAM user named ${APPLY_LOCK_USER_NAME} exists at path ${user?.Path ?? '?'} in the users account, and it is not this tool's apply lock.`, {
-            fault: 'user',
-            hint: `Rename or delete that user: the name is reserved for the apply lock (${APPLY_LOCK_USER_PATH}).`,
-          });
-        }
+        const policy = (await client.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+        tags = Object.fromEntries((policy?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
       } catch (error) {
         if (isAwsError(error, 'NoSuchEntity')) return undefined;
-        throw translateAwsError(error, context('GetUser'));
+        throw translateAwsError(error, context('GetPolicy'));
       }
       const pid = Number(tags[TAG.pid]);
       return {
@@ -113,18 +123,18 @@ export function awsLockStore(settings: SettingsFile, env: Env, options: AwsLockO
 
     async renew(record) {
       try {
-        await client.send(new TagUserCommand({ UserName: APPLY_LOCK_USER_NAME, Tags: [{ Key: TAG.expires, Value: record.expires }] }));
+        await client.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: TAG.expires, Value: record.expires }] }));
       } catch (error) {
-        throw translateAwsError(error, context('TagUser'));
+        throw translateAwsError(error, context('TagPolicy'));
       }
     },
 
     async remove() {
       try {
-        await client.send(new DeleteUserCommand({ UserName: APPLY_LOCK_USER_NAME }));
+        await client.send(new DeletePolicyCommand({ PolicyArn: arn }));
       } catch (error) {
         if (isAwsError(error, 'NoSuchEntity')) return;
-        throw translateAwsError(error, context('DeleteUser'));
+        throw translateAwsError(error, context('DeletePolicy'));
       }
     },
   };

@@ -72,7 +72,6 @@ import {
   type Tags,
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
-import { isApplyLockUser } from './apply-lock.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { createAccountAlias, readAccountAliases } from './account-alias.ts';
@@ -430,8 +429,7 @@ export function createAwsUsersAccount(
       const [details, passwordPolicy, aliases] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy(), readAccountAliases(client)]);
       const groupDetail = details.groups.find((g) => g.GroupName === group);
       return {
-        // The apply lock is an IAM user too (apply-lock.ts), never a person to manage.
-        users: details.users.filter((user) => !isApplyLockUser(user.UserName, user.Path)).map(toLiveUser),
+        users: details.users.map(toLiveUser),
         aliases,
         ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
         ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),

@@ -128,13 +128,6 @@ export function createAwsOrganization(
     env,
   });
   const org = options.organizations ?? withEndpointInErrors(new OrganizationsClient(orgConfig));
-  // CreateAccount is not idempotent: an SDK retry after a reset connection (the request processed,
-  // the answer lost) would create a second account. This client makes one attempt only; whatever
-  // goes wrong is followed by a look for the request (startAccountCreation).
-  const createAccountClient =
-    options.createAccountClient ??
-    options.organizations ??
-    withEndpointInErrors(new OrganizationsClient({ ...orgConfig, maxAttempts: 1 }));
   const accessRoleName = settings.organization.access_role_name;
   const access = options.access ?? 'write';
   const ownsIamClients = options.iamForAccount === undefined;
@@ -155,6 +148,13 @@ export function createAwsOrganization(
   const ouIds = new Map<string, string>();
   // The project's own accounts: refused here too, whatever asks (defence in depth behind the planner).
   const protectedIds = protectedAccounts(settings);
+  // CreateAccount is not idempotent: an SDK retry after a reset connection (the request processed,
+  // the answer lost) would create a second account. This client makes one attempt only; whatever
+  // goes wrong is followed by a look for the request (startAccountCreation).
+  const createAccountClient =
+    options.createAccountClient ??
+    options.organizations ??
+    withEndpointInErrors(new OrganizationsClient({ ...orgConfig, maxAttempts: 1 }));
 
   /** One Organizations call, retried on ConcurrentModificationException, translated on failure. */
   async function call<T>(context: string, fn: () => Promise<T>): Promise<T> {

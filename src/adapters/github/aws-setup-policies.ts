@@ -16,9 +16,9 @@
  * `users_account.read_role_to_assume` when IAM calls go through a role. So no role the plan role can
  * reach may write.
  */
-import { applyLockUserArn } from '../aws/apply-lock.ts';
 import { ADOPTED_CREDENTIALS, DEFAULT_MAX_ADOPTIONS_PER_RUN } from '../../core/adopt.ts';
 import { CREDENTIALS_SENT_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
+import { applyLockArn } from '../aws/apply-lock.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const OIDC_AUDIENCE = 'sts.amazonaws.com';
@@ -335,12 +335,13 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     },
     { Sid: 'SetPasswordPolicy', Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' },
     {
-      // One apply at a time: the lock is this one IAM user (src/adapters/aws/apply-lock.ts), created
-      // to take it, read to see who holds it, tagged to renew its lease, deleted to release it.
+      // One apply at a time: the lock is this one managed policy, never attached (src/adapters/aws/
+      // apply-lock.ts): created (with tags, so TagPolicy) to take it, read to see who holds it,
+      // tagged to renew its lease, deleted to release it.
       Sid: 'ApplyLock',
       Effect: 'Allow',
-      Action: ['iam:CreateUser', 'iam:GetUser', 'iam:TagUser', 'iam:DeleteUser'],
-      Resource: applyLockUserArn(id),
+      Action: ['iam:CreatePolicy', 'iam:GetPolicy', 'iam:TagPolicy', 'iam:DeletePolicy'],
+      Resource: applyLockArn(id),
     },
     { Sid: 'SetAccountAlias', Effect: 'Allow', Action: 'iam:CreateAccountAlias', Resource: '*' },
     ...((settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN) > 0

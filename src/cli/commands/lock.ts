@@ -1,5 +1,5 @@
 /**
- * The apply lock as the CLI uses it: which store (sandbox file or IAM user), the holder's identity
+ * The apply lock as the CLI uses it: which store (sandbox file or IAM policy), the holder's identity
  * (host, process, CI run), and `force-unlock`, which releases a lock by hand.
  */
 import { randomUUID } from 'node:crypto';
@@ -59,7 +59,7 @@ A lock whose holder stopped is released by itself: at once on the same machine, 
 lease ends, within two minutes. Without LOCK_ID it only says who holds the lock and its id.
 
 options:
-  --target sandbox|aws   which lock (default sandbox; aws: the IAM user in the users account)
+  --target sandbox|aws   which lock (default sandbox; aws: the IAM policy in the users account)
   --sandbox-dir <dir>    sandbox state folder (default .sandbox)
 `;
 
