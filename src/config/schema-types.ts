@@ -234,7 +234,7 @@ export interface SettingsFile {
      */
     bootstrap_role_name: string;
     /**
-     * Optional read-only role the project creates in each managed active member account, next to the bootstrap role. It may only call iam:GetRole, iam:ListAttachedRolePolicies and iam:ListRoleTags on the bootstrap role (and read its own definition, so a plan can tell it is as configured), and trusts exactly reader_trusted_role_arns. When set, plans read bootstrap roles through it instead of access_role_name, so the plan stage needs no administrator role in member accounts. Requires reader_trusted_role_arns.
+     * Optional read-only role the project creates in each managed active member account, next to the bootstrap role. It may only call iam:GetAccountAuthorizationDetails (which reads the account's roles, itself included, and changes nothing), and trusts exactly reader_trusted_role_arns. When set, plans read member accounts' roles through it instead of access_role_name, so the plan stage needs no administrator role in member accounts. Requires reader_trusted_role_arns.
      */
     reader_role_name?: string;
     /**
