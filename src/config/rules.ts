@@ -8,6 +8,7 @@
 import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
 import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
 import { allowedRootEmailDomains, protectedAccounts } from '../core/protected-accounts.ts';
+import { teamRoleNameProblem } from '../core/team-roles.ts';
 import { anError, aWarning, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { type Codeowners, ownersOf } from './codeowners.ts';
@@ -467,6 +468,87 @@ export function activeBootstrapNeedsUsers(input: RuleInput): Problem[] {
   });
 }
 
+/** Everyone a team role trusts has a file in users/ (so removing a user still trusted is refused). */
+export function everyTeamRoleUserExists(input: RuleInput): Problem[] {
+  const files = new Set(input.files);
+  return input.accounts.flatMap((account) =>
+    (account.data.roles ?? []).flatMap((role, roleIndex) =>
+      role.users.flatMap((email, index) => {
+        const file = `users/${email}.yaml`;
+        if (files.has(file)) return [];
+        return [
+          anError(
+            'everyTeamRoleUserExists',
+            account.file,
+            at(account, ['roles', roleIndex, 'users', index]),
+            `team role ${role.name} trusts ${email}, who has no file ${file}; add the user (in this or an earlier pull request), or remove them from this role`,
+          ),
+        ];
+      }),
+    ),
+  );
+}
+
+/**
+ * Team role names are unique in their account ignoring case (IAM role names are), differ from the
+ * roles settings.yaml names (bootstrap, reader, access), and follow the GDS Way's naming by kind.
+ */
+export function teamRoleNamesAreUniqueAndFollowTheirKind(input: RuleInput): Problem[] {
+  const rule = 'teamRoleNamesAreUniqueAndFollowTheirKind';
+  const org = input.settings?.data.organization;
+  const reserved = new Map<string, string>();
+  if (org !== undefined) {
+    for (const [name, setting] of [
+      [org.bootstrap_role_name, 'organization.bootstrap_role_name'],
+      [org.access_role_name, 'organization.access_role_name'],
+      [org.reader_role_name, 'organization.reader_role_name'],
+    ] as const) {
+      if (name !== undefined) reserved.set(name.toLowerCase(), setting);
+    }
+  }
+  return input.accounts.flatMap((account) => {
+    const seen = new Set<string>();
+    return (account.data.roles ?? []).flatMap((role, index) => {
+      const where = at(account, ['roles', index, 'name']);
+      const key = role.name.toLowerCase();
+      const problems: Problem[] = [];
+      const setting = reserved.get(key);
+      if (setting !== undefined) {
+        problems.push(anError(rule, account.file, where, `team role ${role.name} has the name settings.yaml gives ${setting}; choose another name`));
+      } else if (seen.has(key)) {
+        problems.push(anError(rule, account.file, where, `team role ${role.name} is listed twice in this account (IAM role names ignore case); give each role its own name`));
+      }
+      seen.add(key);
+      const naming = teamRoleNameProblem(role);
+      if (naming !== undefined) problems.push(anError(rule, account.file, where, `team role ${role.name}: ${naming}`));
+      return problems;
+    });
+  });
+}
+
+/** Conditions a team role names are defined in settings.yaml (role_conditions). */
+export function everyRoleConditionIsDefined(input: RuleInput): Problem[] {
+  const settings = input.settings;
+  if (settings === undefined) return [];
+  const defined = settings.data.role_conditions ?? {};
+  return input.accounts.flatMap((account) =>
+    (account.data.roles ?? []).flatMap((role, roleIndex) =>
+      (role.conditions ?? []).flatMap((name, index) =>
+        name in defined
+          ? []
+          : [
+              anError(
+                'everyRoleConditionIsDefined',
+                account.file,
+                at(account, ['roles', roleIndex, 'conditions', index]),
+                `team role ${role.name} names condition ${name}, which settings.yaml does not define under role_conditions; add it there, or fix the name`,
+              ),
+            ],
+      ),
+    ),
+  );
+}
+
 /** Keys the project writes on accounts itself; a file's own tags must not use them. */
 const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG]);
 
@@ -536,6 +618,9 @@ export const crossFileRules: readonly Rule[] = [
   rootEmailsAreOnAllowedDomains,
   everyBootstrapUserExists,
   activeBootstrapNeedsUsers,
+  everyTeamRoleUserExists,
+  teamRoleNamesAreUniqueAndFollowTheirKind,
+  everyRoleConditionIsDefined,
   accountTagsAvoidProjectKeys,
   everyDataFileHasACodeOwner,
 ];

@@ -121,6 +121,38 @@ export interface AccountFile {
     users: string[];
   };
   /**
+   * Optional team roles in this account, for the team's people: each trusts the listed users of the users account, with MFA always required, and optionally the named conditions from settings.yaml (role_conditions). Named and shaped as the GDS Way page 'Working with AWS accounts' describes (admin, trusted-user, read-only), or custom with the managed policies you name. Only roles this project created (managed-by tag) are ever changed; a role removed from this list is deleted; roles your team manages elsewhere (Terraform) are listed in the plan and left alone.
+   *
+   * @maxItems 50
+   */
+  roles?: {
+    /**
+     * The IAM role name: lower-case words joined by '-', ending with its kind (admin, platform-admin, notify-trusted-user, read-only); a custom role's name must not end with one of those kinds. Unique in the account.
+     */
+    name: string;
+    /**
+     * admin: can do everything including IAM administration (AdministratorAccess). trusted-user: most things excluding IAM administration (PowerUserAccess, IAM writes denied). read-only: reads with no side effects, and no parameters or secrets (ReadOnlyAccess, ssm:DescribeParameters and secret reads denied). custom: the managed policies listed under policies.
+     */
+    kind: 'admin' | 'trusted-user' | 'read-only' | 'custom';
+    /**
+     * Emails of the users (each with a file in users/) who may assume the role, always with MFA.
+     *
+     * @minItems 1
+     * @maxItems 50
+     */
+    users: [string, ...string[]];
+    /**
+     * custom roles only: the ARNs of the managed policies attached (AWS managed, or this account's own).
+     *
+     * @minItems 1
+     */
+    policies?: [string, ...string[]];
+    /**
+     * Names of conditions defined in settings.yaml role_conditions (for example trusted source IP ranges), required on top of MFA.
+     */
+    conditions?: string[];
+  }[];
+  /**
    * active, or closed to close the account (AWS suspends it for 90 days, then it is gone). Closing is the only way to remove an account.
    */
   state: 'active' | 'closed';
@@ -210,7 +242,7 @@ export interface SettingsFile {
      */
     bootstrap_role_name: string;
     /**
-     * Optional read-only role the project creates in each managed active member account, next to the bootstrap role. It may only call iam:GetRole, iam:ListAttachedRolePolicies and iam:ListRoleTags on the bootstrap role (and read its own definition, so a plan can tell it is as configured), and trusts exactly reader_trusted_role_arns. When set, plans read bootstrap roles through it instead of access_role_name, so the plan stage needs no administrator role in member accounts. Requires reader_trusted_role_arns.
+     * Optional read-only role the project creates in each managed active member account, next to the bootstrap role. It may only call iam:GetAccountAuthorizationDetails (which reads the account's roles, itself included, and changes nothing), and trusts exactly reader_trusted_role_arns. When set, plans read member accounts' roles through it instead of access_role_name, so the plan stage needs no administrator role in member accounts. Requires reader_trusted_role_arns.
      */
     reader_role_name?: string;
     /**

@@ -138,7 +138,7 @@ export function roleChangeImpact(before: LiveRole | undefined, after: LiveRole):
   return accessChanges ? 'access' : 'routine';
 }
 
-/** Whether a role trusts principals of the users account (people), which makes it a person's role. */
+/** Whether a role trusts users of the users account (people), which makes it a person's role. */
 export function trustsUsersOf(usersAccountId: string, role: LiveRole): boolean {
-  return trustedPrincipals(role.trustPolicy).some((p) => p.startsWith(`arn:aws:iam::${usersAccountId}:`));
+  return trustedPrincipals(role.trustPolicy).some((p) => p.startsWith(`arn:aws:iam::${usersAccountId}:user/`));
 }

@@ -263,6 +263,74 @@ describe('accounts', () => {
   });
 });
 
+describe('team roles', () => {
+  const roles = (...lines: string[]) => accountYaml('team-prod', 'roles:', ...lines);
+
+  it('a valid team role passes', async () => {
+    expect(await problemsIn({ 'accounts/team-prod.yaml': roles('  - name: platform-admin', '    kind: admin', '    users:', '      - ann@example.gov.uk') })).toEqual([]);
+  });
+
+  it('everyTeamRoleUserExists points at the list item: removing a user a team role still trusts is refused', async () => {
+    const content = roles('  - name: platform-admin', '    kind: admin', '    users:', '      - ann@example.gov.uk', '      - zed@example.gov.uk');
+    expect(await problemsIn({ 'accounts/team-prod.yaml': content })).toEqual([
+      expect.objectContaining({
+        rule: 'everyTeamRoleUserExists',
+        file: 'accounts/team-prod.yaml',
+        line: 18,
+        col: 9,
+        message: 'team role platform-admin trusts zed@example.gov.uk, who has no file users/zed@example.gov.uk.yaml; add the user (in this or an earlier pull request), or remove them from this role',
+      }),
+    ]);
+    const trusted = roles('  - name: read-only', '    kind: read-only', '    users: [ann@example.gov.uk]');
+    const removed = await problemsIn({ 'accounts/team-prod.yaml': trusted, 'users/ann@example.gov.uk.yaml': null, 'accounts/team-dev.yaml': null });
+    expect(removed.map((p) => p.rule)).toContain('everyTeamRoleUserExists');
+  });
+
+  it('teamRoleNamesAreUniqueAndFollowTheirKind: the page\'s naming, unique names, never a name settings.yaml gives', async () => {
+    const content = roles(
+      '  - name: notify-admin',
+      '    kind: read-only',
+      '    users: [ann@example.gov.uk]',
+      '  - name: read-only',
+      '    kind: read-only',
+      '    users: [ann@example.gov.uk]',
+      '  - name: read-only',
+      '    kind: read-only',
+      '    users: [ann@example.gov.uk]',
+      '  - name: bootstrap',
+      '    kind: custom',
+      '    policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]',
+      '    users: [ann@example.gov.uk]',
+    );
+    expect((await problemsIn({ 'accounts/team-prod.yaml': content })).map((p) => [p.rule, p.line, p.col, p.message])).toEqual([
+      ['teamRoleNamesAreUniqueAndFollowTheirKind', 14, 11, 'team role notify-admin: a read-only role is named "read-only" or ends with "-read-only" (e.g. "platform-read-only"), as the GDS Way names roles'],
+      ['teamRoleNamesAreUniqueAndFollowTheirKind', 20, 11, 'team role read-only is listed twice in this account (IAM role names ignore case); give each role its own name'],
+      ['teamRoleNamesAreUniqueAndFollowTheirKind', 23, 11, 'team role bootstrap has the name settings.yaml gives organization.bootstrap_role_name; choose another name'],
+    ]);
+  });
+
+  it('everyRoleConditionIsDefined names the condition missing from settings.yaml', async () => {
+    const content = roles('  - name: admin', '    kind: admin', '    users: [ann@example.gov.uk]', '    conditions: [office-ip]');
+    expect(await problemsIn({ 'accounts/team-prod.yaml': content })).toEqual([
+      expect.objectContaining({
+        rule: 'everyRoleConditionIsDefined',
+        line: 17,
+        col: 18,
+        message: 'team role admin names condition office-ip, which settings.yaml does not define under role_conditions; add it there, or fix the name',
+      }),
+    ]);
+    const settings = SETTINGS.replace('limits:', 'role_conditions:\n  office-ip:\n    IpAddress:\n      aws:SourceIp: [203.0.113.0/24]\nlimits:');
+    expect(await problemsIn({ 'accounts/team-prod.yaml': content, 'settings.yaml': settings })).toEqual([]);
+  });
+
+  it('the schema asks policies of a custom role, and only of it', async () => {
+    const custom = roles('  - name: deployer', '    kind: custom', '    users: [ann@example.gov.uk]');
+    expect((await problemsIn({ 'accounts/team-prod.yaml': custom })).map((p) => p.rule)).toContain('fileMatchesSchema');
+    const admin = roles('  - name: admin', '    kind: admin', '    users: [ann@example.gov.uk]', '    policies: [arn:aws:iam::aws:policy/ReadOnlyAccess]');
+    expect((await problemsIn({ 'accounts/team-prod.yaml': admin })).map((p) => p.rule)).toContain('fileMatchesSchema');
+  });
+});
+
 describe('who is emailed', () => {
   it('notifiedAddressesAreOnAllowedDomains', async () => {
     const content = userYaml('bob@example.gov.uk').replace(/requested_by: .*/, 'requested_by: bob@gmail.com');

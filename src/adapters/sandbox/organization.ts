@@ -2,7 +2,7 @@
  * The Organization and its member accounts in the sandbox. Account creation is asynchronous as in
  * AWS (a request that completes when first described), account ids come from a counter, and the
  * rules that shape the apply engine are enforced: 5 creations in flight, unique root emails,
- * existing OUs, no closing the management account, the closure quota, managed bootstrap roles.
+ * existing OUs, no closing the management account, the closure quota, only managed roles changed.
  */
 import { AppError } from '../../core/errors.ts';
 import {
@@ -249,26 +249,24 @@ export class SandboxOrganization implements OrganizationPort {
 
   async readRoles(accountId: string, readerRoleName?: string): Promise<LiveRoles> {
     const state = await this.store.read();
-    {
-      const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
-      // A suspended account cannot be signed in to, and one not there yet cannot be reached.
-      if (account === undefined || account.status !== 'ACTIVE' || account.id === state.organization.managementAccountId) return 'unknown';
-      if (readerRoleName !== undefined) {
-        // As on AWS: the reader role must exist and be allowed GetAccountAuthorizationDetails.
-        const reader = account.roles.find((candidate) => candidate.name.toLowerCase() === readerRoleName.toLowerCase());
-        const grants = Object.values(reader?.policies ?? {}).flatMap((document) => grantsOf(document));
-        const mayRead = grants.some((g) => g.effect === 'Allow' && ['iam:GetAccountAuthorizationDetails', 'iam:*', '*'].includes(g.action));
-        if (!mayRead) return 'denied';
-      }
-      return account.roles.map((role) => ({
-        name: role.name,
-        path: role.path ?? '/',
-        trustPolicy: structuredClone(role.trustPolicy),
-        inlinePolicies: structuredClone(role.policies ?? {}),
-        attachedPolicyArns: [...role.attachedPolicies].sort(),
-        tags: { ...role.tags },
-      }));
+    const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
+    // A suspended account cannot be signed in to, and one not there yet cannot be reached.
+    if (account === undefined || account.status !== 'ACTIVE' || account.id === state.organization.managementAccountId) return 'unknown';
+    if (readerRoleName !== undefined) {
+      // As on AWS: the reader role must exist and be allowed GetAccountAuthorizationDetails.
+      const reader = account.roles.find((candidate) => candidate.name.toLowerCase() === readerRoleName.toLowerCase());
+      const grants = Object.values(reader?.policies ?? {}).flatMap((document) => grantsOf(document));
+      const mayRead = grants.some((g) => g.effect === 'Allow' && ['iam:GetAccountAuthorizationDetails', 'iam:*', '*'].includes(g.action));
+      if (!mayRead) return 'denied';
     }
+    return account.roles.map((role) => ({
+      name: role.name,
+      path: role.path ?? '/',
+      trustPolicy: structuredClone(role.trustPolicy),
+      inlinePolicies: structuredClone(role.policies ?? {}),
+      attachedPolicyArns: [...role.attachedPolicies].sort(),
+      tags: { ...role.tags },
+    }));
   }
 
   async putRole(accountId: string, spec: RoleSpec): Promise<void> {

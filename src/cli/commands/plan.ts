@@ -56,7 +56,7 @@ converges on the next one.
 options:
   --target sandbox|aws     where to apply (default sandbox; aws must be chosen explicitly: it assumes
                            settings.yaml's role_to_assume roles, when named)
-  --allow-mass-deletion    allow this run to delete more users and bootstrap roles, or close more accounts,
+  --allow-mass-deletion    allow this run to delete more users and roles, or close more accounts,
                            than settings.yaml's limits
   --format text|markdown   the outcome report on stdout (default text)
   --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
