@@ -272,7 +272,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The allowed name closest to a mistyped one, if it is close enough to be a likely typo. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

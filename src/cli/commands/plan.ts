@@ -4,7 +4,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
 import { createAwsTarget } from '../../adapters/aws/target.ts';
@@ -25,6 +24,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
 import { renderPlanText } from '../../render/plan-text.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { escapeData, renderProblemsText } from '../../render/problems.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
 
 type TargetKind = 'sandbox' | 'aws';
@@ -87,11 +87,7 @@ const APPLY_OPTIONS = {
 } as const;
 
 function parse<T extends typeof PLAN_OPTIONS | typeof APPLY_OPTIONS>(ctx: CliContext, options: T, help: string) {
-  try {
-    return parseArgs({ args: [...ctx.args], options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error), help);
-  }
+  return parseCommandArgs(ctx, options, help).values;
 }
 
 function targetKind(value: unknown, help: string): TargetKind {
