@@ -95,6 +95,8 @@ export function impactOf(change: Change): Impact {
         ? 'access'
         : 'routine';
     case 'update-account':
+      // Moving an account to another OU changes which service control policies apply to it.
+      return change.move === undefined ? 'routine' : 'access';
     case 'put-reader-role':
     case 'send-account-email':
       return 'routine';

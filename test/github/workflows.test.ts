@@ -166,8 +166,20 @@ describe('drift.yml', () => {
     expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
     const job = workflow.jobs['drift'] as Job;
-    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}');
+    // It runs whenever either variable names a role, as the README says: not only with PR planning on AWS.
+    expect(job.if).toContain("vars.AWS_DRIFT_ROLE_ARN != '' || vars.AWS_PLAN_ROLE_ARN != ''");
     expect(job.steps.some((s) => s.run?.includes('plan -- --target aws --format json'))).toBe(true);
     expect(job.steps.some((s) => s.run?.includes('drift-report --plan-json'))).toBe(true);
+  });
+});
+
+describe('README and drift.yml agree about when the drift check runs', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+
+  it('documents the variable the workflow reads, and never says an unset plan role stops it', () => {
+    expect(readme).toContain('| `AWS_DRIFT_ROLE_ARN` |');
+    expect(readme).toContain('when `AWS_DRIFT_ROLE_ARN` or `AWS_PLAN_ROLE_ARN` is set');
+    expect(readme).not.toMatch(/drift check does not run/);
   });
 });

@@ -155,9 +155,12 @@ export const prComment: Command = async (ctx) => {
   }
   const planMarkdown = await readRequiredFile(ctx, bodyFile);
   const runUrl = runUrlFromEnv(ctx.env);
+  // The head commit, not GITHUB_SHA: on pull_request that is a merge commit nobody pushed.
+  const sha = event?.headSha;
   const body = renderPlanComment(planMarkdown, {
-    ...(event?.headSha ? { sha: event.headSha } : {}),
+    ...(sha ? { sha } : {}),
     ...(runUrl ? { runUrl } : {}),
+    date: ctx.today,
   });
   const result = await github(ctx).upsertMarkedComment(prNumber, PLAN_COMMENT_MARKER, body);
   ctx.stderr.write(`${result.action} the plan comment on pull request #${prNumber}: ${result.url}\n`);

@@ -119,15 +119,18 @@ function useColor(ctx: CliContext): boolean {
   return isColorWanted(ctx.stdout, ctx.env);
 }
 
-/** Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid. */
-async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
+/**
+ * Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid.
+ * The warnings (valid files, worth a look) go into the Markdown and JSON plans too.
+ */
+async function loadValidated(ctx: CliContext): Promise<{ desired: DesiredState; warnings: Problem[] } | undefined> {
   const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
   reportProblems(ctx, problems);
   if (!desired || hasErrors(problems)) {
     ctx.stderr.write('The files are not valid: nothing was read from or changed in any target. Fix the errors above (npm run validate).\n');
     return undefined;
   }
-  return desired;
+  return { desired, warnings: problems.filter((p) => p.severity === 'warning') };
 }
 
 async function baselineFromGit(ctx: CliContext, desired: DesiredState, ref: string): Promise<LiveState | undefined> {
@@ -144,14 +147,14 @@ async function baselineFromGit(ctx: CliContext, desired: DesiredState, ref: stri
   return liveStateFromDesired(base, ref);
 }
 
-function render(plan: Plan, format: unknown, ctx: CliContext): string {
+function render(plan: Plan, format: unknown, ctx: CliContext, warnings: readonly Problem[]): string {
   switch (format ?? 'text') {
     case 'text':
       return renderPlanText(plan, { color: useColor(ctx) });
     case 'markdown':
-      return renderPlanMarkdown(plan, {});
+      return renderPlanMarkdown(plan, { warnings });
     case 'json':
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, { warnings });
     default:
       throw usageError(`--format must be text, markdown or json, not "${String(format)}"`, PLAN_HELP);
   }
@@ -167,8 +170,9 @@ export const plan: Command = async (ctx) => {
     throw usageError('choose either --base (compare with files at a git ref) or --target, not both', PLAN_HELP);
   }
   const kind = targetKind(values['target'], PLAN_HELP);
-  const desired = await loadValidated(ctx);
-  if (!desired) return 1;
+  const loaded = await loadValidated(ctx);
+  if (!loaded) return 1;
+  const { desired, warnings } = loaded;
   let live: LiveState | undefined;
   if (typeof values['base'] === 'string') {
     live = await baselineFromGit(ctx, desired, values['base']);
@@ -177,7 +181,7 @@ export const plan: Command = async (ctx) => {
     live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
   }
   const computed = computePlan(desired, live);
-  const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx);
+  const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx, warnings);
   ctx.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   if (typeof values['out'] === 'string') await writeFile(resolve(ctx.cwd, values['out']), rendered);
   if (!values['detailed-exitcode']) return 0;
@@ -195,8 +199,9 @@ export const apply: Command = async (ctx) => {
     throw usageError(`--format must be text or markdown, not "${String(format)}"`, APPLY_HELP);
   }
   const kind = targetKind(values['target'], APPLY_HELP);
-  const desired = await loadValidated(ctx);
-  if (!desired) return 1;
+  const loaded = await loadValidated(ctx);
+  if (!loaded) return 1;
+  const { desired } = loaded;
   const target = makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
