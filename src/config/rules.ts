@@ -383,6 +383,24 @@ export function rootEmailsAreUnique(input: RuleInput): Problem[] {
   return problems;
 }
 
+/** When settings list the organisation's OUs, every account is placed in one of them. */
+export function organizationalUnitIsListed(input: RuleInput): Problem[] {
+  const listed = input.settings?.data.organization.organizational_units;
+  if (listed === undefined) return [];
+  return input.accounts.flatMap((account) => {
+    const ou = account.data.organizational_unit;
+    if (listed.includes(ou)) return [];
+    return [
+      anError(
+        'organizationalUnitIsListed',
+        account.file,
+        at(account, ['organizational_unit']),
+        `organizational unit ${ou} is not one of the organisation's (organization.organizational_units in settings.yaml): use one of ${listed.join(', ')}, or add it there first`,
+      ),
+    ];
+  });
+}
+
 /** Everyone listed in bootstrap.users has a file in users/. */
 export function everyBootstrapUserExists(input: RuleInput): Problem[] {
   const files = new Set(input.files);
@@ -483,6 +501,7 @@ export const crossFileRules: readonly Rule[] = [
   accountNamesAreUniqueAndWellFormed,
   rootEmailsAreAtMost64Characters,
   rootEmailsAreUnique,
+  organizationalUnitIsListed,
   everyBootstrapUserExists,
   activeBootstrapNeedsUsers,
   accountTagsAvoidProjectKeys,
