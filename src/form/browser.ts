@@ -49,9 +49,9 @@ function answers(): Answers {
   return out;
 }
 
-/** The fields of this page, as answered: on "Me", requested_by is not a question. */
-function askedFields(values: Answers): Field[] {
-  return page.asksWhoFor && values['who-for'] !== 'someone-else' ? page.fields.filter((f) => f.name !== 'requested_by') : page.fields;
+/** On "Me", requested_by is not asked: it is the email, whose own errors already say what is wrong. */
+function isAskedFor(values: Answers, field: string | undefined): boolean {
+  return !(page.asksWhoFor && field === 'requested_by' && values['who-for'] !== 'someone-else');
 }
 
 interface Outcome {
@@ -100,10 +100,9 @@ function evaluate(): Outcome {
     if (page.action === 'delete-file') return { errors, warnings: [], path, shown: `delete ${path}`, link: deleteFileUrl(config.repository, path) };
     return { errors, warnings: [], path, shown: `password_reset: "${today()}"`, link: editFileUrl(config.repository, path) };
   }
-  const fields = askedFields(values);
-  const built = buildFile(page.kind, fields, values, page.fixed);
+  const built = buildFile(page.kind, page.fields, values, page.fixed);
   const problems = loadedSettings === undefined ? [] : validateRequestFile(loadedSettings, built.path, built.text, today());
-  errors.unshift(...problemErrors(problems, built.text, fields), ...built.errors);
+  errors.unshift(...[...problemErrors(problems, built.text, page.fields), ...built.errors].filter((e) => isAskedFor(values, e.field)));
   const warnings = problems.filter((p) => p.severity === 'warning').map((p) => p.message);
   return { errors, warnings, path: built.path, shown: built.text, link: newFileUrl(config.repository, built.path, built.text) };
 }

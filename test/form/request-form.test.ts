@@ -204,6 +204,10 @@ describe('the request form, in Chromium', () => {
     expect(cli.stdout).toContain('missing required field "name"');
     expect(cli.stdout).toContain('team: "GOV.UK Platform" is not in the expected format');
     expect(cli.stdout).toContain('must be lower case; write "zoe.turner@gmail.com"');
+    // "Me": requested_by is the email, in the file though not asked.
+    expect(file.text).toContain('requested_by: Zoe.Turner@gmail.com\n');
+    // Every problem the summary lists in the validator's words is one the CLI reports too.
+    for (const item of items.filter((text) => !/^(Enter|Select) /.test(text))) expect(cli.stdout).toContain(item);
 
     await noAxeViolations(page);
     await screenshot(page, 'user-access-errors');
