@@ -73,7 +73,7 @@ import {
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
-import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
+import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
 /**
@@ -87,10 +87,12 @@ export function createIamClient(
   access: AwsAccess = 'write',
 ): IAMClient {
   const roleArn = roleToAssume(settings.users_account, access);
-  return new IAMClient({
-    ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
-    ...extra,
-  });
+  return withEndpointInErrors(
+    new IAMClient({
+      ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
+      ...extra,
+    }),
+  );
 }
 
 export interface AwsUsersAccountOptions {
