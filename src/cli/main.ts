@@ -29,7 +29,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
-  return `usage: npm run <command> -- [options]   (or: npx tsx src/cli/main.ts <command> [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
+  return `usage: npx aws-access <command> [options]   (or: npm run <command> -- [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
 }
 
 /** Runs one command in-process; tests call this with a fake context. */
@@ -67,7 +67,8 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
+/** Runs the command named in process.argv; the only place that builds a context from the real process. */
+export async function runFromProcess(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const ctx: CliContext = {
     args,
@@ -79,3 +80,5 @@ if (isMain()) {
   };
   process.exitCode = await runCli(name, ctx);
 }
+
+if (isMain()) await runFromProcess();

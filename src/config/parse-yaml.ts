@@ -44,7 +44,7 @@ export interface ParseResult {
 }
 
 /** Parses one data file's bytes. */
-export function parseYamlFile(file: string, bytes: Buffer): ParseResult {
+export function parseYamlFile(file: string, bytes: Uint8Array): ParseResult {
   const fail = (rule: string, at: Position, message: string): ParseResult => ({
     problems: [anError(rule, file, at, message)],
   });
@@ -307,7 +307,7 @@ function toPosition(lineCounter: LineCounter, offset: number): Position {
 }
 
 /** Line and column (in characters) of a byte offset in a buffer whose prefix may be decoded. */
-function positionOfByte(bytes: Buffer, offset: number): Position {
+function positionOfByte(bytes: Uint8Array, offset: number): Position {
   const before = bytes.subarray(0, offset);
   const lineStart = before.lastIndexOf(0x0a) + 1;
   const line = before.filter((b) => b === 0x0a).length + 1;
@@ -320,7 +320,7 @@ function positionOfByte(bytes: Buffer, offset: number): Position {
  * TextDecoder says only whether; a binary search over prefixes (decoded in streaming mode, so a
  * prefix that stops inside a character is not an error) finds where.
  */
-function firstInvalidUtf8Byte(bytes: Buffer): number | undefined {
+function firstInvalidUtf8Byte(bytes: Uint8Array): number | undefined {
   const isValidPrefix = (length: number, final: boolean): boolean => {
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream: !final });

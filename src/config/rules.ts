@@ -433,6 +433,24 @@ export function rootEmailsAreOnAllowedDomains(input: RuleInput): Problem[] {
   });
 }
 
+/** When settings list the organisation's OUs, every account is placed in one of them. */
+export function organizationalUnitIsListed(input: RuleInput): Problem[] {
+  const listed = input.settings?.data.organization.organizational_units;
+  if (listed === undefined) return [];
+  return input.accounts.flatMap((account) => {
+    const ou = account.data.organizational_unit;
+    if (listed.includes(ou)) return [];
+    return [
+      anError(
+        'organizationalUnitIsListed',
+        account.file,
+        at(account, ['organizational_unit']),
+        `organizational unit ${ou} is not one of the organisation's (organization.organizational_units in settings.yaml): use one of ${listed.join(', ')}, or add it there first`,
+      ),
+    ];
+  });
+}
+
 /** Everyone listed in bootstrap.users has a file in users/. */
 export function everyBootstrapUserExists(input: RuleInput): Problem[] {
   const files = new Set(input.files);
@@ -616,6 +634,7 @@ export const crossFileRules: readonly Rule[] = [
   rootEmailsAreUnique,
   accountFilesAvoidProtectedAccounts,
   rootEmailsAreOnAllowedDomains,
+  organizationalUnitIsListed,
   everyBootstrapUserExists,
   activeBootstrapNeedsUsers,
   everyTeamRoleUserExists,

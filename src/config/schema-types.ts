@@ -261,6 +261,13 @@ export interface SettingsFile {
      * @minItems 1
      */
     root_email_domains?: [Domain, ...Domain[]];
+    /**
+     * The organizational units accounts may be placed in, as paths from the root (for example '/Workloads/Production'; '/' is the root itself). Optional: when given, every account's organizational_unit must be one of them, and the request form offers exactly these.
+     *
+     * @minItems 1
+     * @maxItems 1000
+     */
+    organizational_units?: [string, ...string[]];
   };
   /**
    * How emails are sent (Amazon SES).

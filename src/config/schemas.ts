@@ -3,9 +3,12 @@
  * formats, with each ajv error turned into a Problem at the YAML position of the offending value
  * and a message a person filling in the file can act on.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+// Imported, not read from disk: the request form bundles this module for the browser (src/form/).
+import accountSchema from '../../schema/account.schema.json' with { type: 'json' };
+import settingsSchema from '../../schema/settings.schema.json' with { type: 'json' };
+import userSchema from '../../schema/user.schema.json' with { type: 'json' };
 import { anError, type Position, type Problem } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { describeCharacter, findInvisibleCharacter, findNonAsciiCharacter } from './characters.ts';
@@ -34,14 +37,11 @@ const addFormats = addFormatsModule.default;
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
 addFormats(ajv, ['date']);
 
-function loadSchema(file: string): AnySchemaObject {
-  return JSON.parse(readFileSync(new URL(`../../schema/${file}`, import.meta.url), 'utf8')) as AnySchemaObject;
-}
-
-const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = {
-  settings: loadSchema(SCHEMA_FILES.settings),
-  user: loadSchema(SCHEMA_FILES.user),
-  account: loadSchema(SCHEMA_FILES.account),
+/** The JSON Schemas in schema/, by kind. */
+export const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = {
+  settings: settingsSchema as AnySchemaObject,
+  user: userSchema as AnySchemaObject,
+  account: accountSchema as AnySchemaObject,
 };
 
 const validators: { [K in SchemaKind]: ValidateFunction<SchemaTypes[K]> } = {
@@ -341,7 +341,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The allowed name closest to a mistyped one, if it is close enough to be a likely typo. */
-function closest(name: string, candidates: readonly string[]): string | undefined {
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

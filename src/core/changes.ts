@@ -207,8 +207,10 @@ export type ChangeKind = Change['kind'];
 /**
  * How much a change matters to a reviewer, most dangerous first:
  * - `destructive`: removes something that cannot simply be put back (closing, deleting);
- * - `access`: grants or widens access (new users, credentials, trust, admin roles, baseline policies);
- * - `routine`: bookkeeping (tags, moves, emails).
+ * - `access`: grants, widens or otherwise changes access (new users, credentials, trust, admin roles,
+ *   baseline policies, an account moving to another OU); the renderers tell grants from removals
+ *   (src/render/plan-sections.ts);
+ * - `routine`: bookkeeping (tags, emails).
  */
 export type Impact = 'destructive' | 'access' | 'routine';
 

@@ -109,8 +109,9 @@ export function impactOf(change: Change): Impact {
         : 'routine';
     case 'update-account':
       // Taking over an account someone else made: the project will own it (and may put an
-      // administrator role in it), so a reviewer must see it among the access changes.
-      return change.adopt === undefined ? 'routine' : 'access';
+      // administrator role in it), so a reviewer must see it among the access changes. Moving an
+      // account to another OU changes which service control policies apply to it.
+      return change.adopt === undefined && change.move === undefined ? 'routine' : 'access';
     case 'send-account-email':
     case 'notify-requester':
       return 'routine';

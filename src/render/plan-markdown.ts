@@ -1,18 +1,23 @@
 /**
  * The plan as GitHub Markdown, for the sticky PR comment and the step summary: a title, the
- * baseline, the totals and a table of counts, then destructive changes under a caution callout,
- * access changes under a warning, routine changes folded away. GitHub refuses comments over 65,536
- * characters, so the output is cut to `maxLength`, dropping the least dangerous changes first, and
- * says how many were left out and where to see them all.
+ * baseline, what merging does, the totals and a table of counts, validation warnings, then
+ * destructive changes under a caution callout, changes that grant access under a warning, changes
+ * that remove access under their own heading, routine changes folded away (plan-sections.ts).
+ * GitHub refuses comments over 65,536 characters, so the output is cut to `maxLength`, dropping the
+ * least dangerous changes first, and says how many were left out and where to see them all.
  */
 import { KIND_ORDER } from '../core/plan.ts';
 import { summarizeChange } from './change-summary.ts';
-import type { Impact, Plan } from '../core/changes.ts';
-import { changeDetails, changeSymbol, changesByImpact, describeBaseline, IMPACT_TITLES, planTotalsLine } from './plan-text.ts';
+import { assertNever, type Plan } from '../core/changes.ts';
+import type { Problem } from '../core/problems.ts';
+import { planSections, SECTION_TITLES, type PlanSectionId } from './plan-sections.ts';
+import { changeDetails, changeSymbol, describeBaseline, planTotalsLine } from './plan-text.ts';
 
 export interface MarkdownOptions {
   /** Upper bound on the output's length in characters (UTF-16 code units). Default 65,000. */
   maxLength?: number;
+  /** Validation warnings about the files (an expired contractor, say): shown before the changes. */
+  warnings?: readonly Problem[];
 }
 
 export const DEFAULT_MAX_MARKDOWN_LENGTH = 65_000;
@@ -27,15 +32,61 @@ export function escapeMarkdown(text: string): string {
   );
 }
 
-const CALLOUTS: Readonly<Record<Impact, string | undefined>> = {
+const CALLOUTS: Readonly<Record<PlanSectionId, string | undefined>> = {
   destructive: '> [!CAUTION]\n> These remove something that cannot simply be put back: review them first.',
-  access: '> [!WARNING]\n> These grant or widen access: check who gets what.',
+  'grants-access': '> [!WARNING]\n> These grant, widen or change access: check who gets what.',
+  'removes-access': '> [!IMPORTANT]\n> These take access away: check that nobody still needs it.',
   routine: undefined,
 };
 
+/** `3 destructive changes`, `1 change that removes access`. */
+function countSection(section: PlanSectionId, count: number): string {
+  const changes = `change${count === 1 ? '' : 's'}`;
+  const does = (one: string, many: string): string => (count === 1 ? one : many);
+  switch (section) {
+    case 'destructive':
+      return `${count} destructive ${changes}`;
+    case 'grants-access':
+      return `${count} ${changes} that ${does('grants or changes', 'grant or change')} access`;
+    case 'removes-access':
+      return `${count} ${changes} that ${does('removes', 'remove')} access`;
+    case 'routine':
+      return `${count} routine ${changes}`;
+    default:
+      return assertNever(section);
+  }
+}
+
 /** Sections open by default: danger is never folded away; long access lists are. */
-function isOpen(impact: Impact, count: number): boolean {
-  return impact === 'destructive' || (impact === 'access' && count <= 50);
+function isOpen(section: PlanSectionId, count: number): boolean {
+  return section === 'destructive' || (section !== 'routine' && count <= 50);
+}
+
+/**
+ * What merging does, and what a plan against files cannot see. A sandbox plan is local: no line.
+ */
+function mergeLines(plan: Plan): string[] {
+  const baseline = plan.baseline;
+  switch (baseline.kind) {
+    case 'aws':
+      return ['**Merging applies this to AWS:** after the merge, the apply workflow on the default branch makes these changes.'];
+    case 'git':
+      return [
+        '**Merging applies this to AWS:** after the merge, the apply workflow on the default branch makes AWS match the files.',
+        '',
+        '> [!NOTE]',
+        `> Live drift is not visible: this plan compares the files with the files at ${escapeMarkdown(baseline.ref)}, not with AWS. Anything changed by hand in AWS since the last apply is not shown here, and the apply after the merge reverts it.`,
+      ];
+    case 'sandbox':
+      return [];
+    default:
+      return assertNever(baseline);
+  }
+}
+
+/** A file path inside a code span: backticks cannot close it early. */
+function escapeCode(text: string): string {
+  return text.replace(/`/g, "'");
 }
 
 function kindLabel(kind: string): string {
@@ -46,13 +97,18 @@ function kindLabel(kind: string): string {
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_MARKDOWN_LENGTH;
   // The GitHub adapter adds the hidden marker that finds this comment again; the body carries none.
-  const head: string[] = [
-    '## AWS access plan',
-    '',
-    `Compared against: **${escapeMarkdown(describeBaseline(plan.baseline))}**`,
-    '',
-    `**${planTotalsLine(plan)}**`,
-  ];
+  const baseline = plan.baseline;
+  const head: string[] =
+    baseline.kind === 'git'
+      ? [
+          '## AWS access plan: what this pull request changes',
+          '',
+          `Compares the files in this pull request with the files at **${escapeMarkdown(baseline.ref)}**; AWS is not read.`,
+        ]
+      : ['## AWS access plan', '', `Compared against: **${escapeMarkdown(describeBaseline(baseline))}**`];
+  const merge = mergeLines(plan);
+  if (merge.length > 0) head.push('', ...merge);
+  head.push('', `**${planTotalsLine(plan)}**`);
   if (plan.changes.length > 0) {
     head.push('', '| Change | Count |', '| --- | ---: |');
     for (const kind of KIND_ORDER) {
@@ -98,7 +154,20 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   };
 
   let omittedOther = 0;
-  // Notes first: they carry the blast-radius warnings. They may use a fifth of the space.
+  const warnings = options.warnings ?? [];
+  // Validation warnings first (an expired contractor): the reviewer decides on them. A tenth of the space.
+  if (warnings.length > 0) {
+    omittedOther += addList(
+      {
+        heading: `Validation warnings (${warnings.length})`,
+        summary: `${warnings.length} warning${warnings.length === 1 ? '' : 's'} about the files: valid, but worth a look`,
+        open: true,
+        items: warnings.map((w) => `- \`${escapeCode(`${w.file}:${w.line}:${w.col}`)}\` ${escapeMarkdown(w.message)} (${escapeMarkdown(w.rule)})`),
+      },
+      Math.min(budget, length + Math.floor(budget / 10)),
+    );
+  }
+  // Then notes: they carry the blast-radius warnings. They may use a fifth of the space.
   if (plan.notes.length > 0) {
     omittedOther += addList(
       { heading: 'Notes', summary: `${plan.notes.length} note${plan.notes.length === 1 ? '' : 's'}`, open: true, items: plan.notes.map((note) => `- ${escapeMarkdown(note)}`) },
@@ -107,23 +176,23 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   }
 
   let omittedChanges = 0;
-  for (const [impact, changes] of changesByImpact(plan)) {
+  for (const [section, changes] of planSections(plan)) {
     if (changes.length === 0) continue;
     if (omittedChanges > 0) {
       // Once a change is left out, every less important one is too: what is shown is a prefix.
       omittedChanges += changes.length;
       continue;
     }
-    const callout = CALLOUTS[impact];
+    const callout = CALLOUTS[section];
     const items = changes.map(({ change }) =>
       [`- \`${changeSymbol(change)}\` ${escapeMarkdown(summarizeChange(change))}`, ...changeDetails(change).map((detail) => `  - ${escapeMarkdown(detail)}`)].join('\n'),
     );
     omittedChanges += addList(
       {
-        heading: `${IMPACT_TITLES[impact]} (${changes.length})`,
+        heading: `${SECTION_TITLES[section]} (${changes.length})`,
         ...(callout === undefined ? {} : { callout }),
-        summary: `${changes.length} ${impact} change${changes.length === 1 ? '' : 's'}`,
-        open: isOpen(impact, changes.length),
+        summary: countSection(section, changes.length),
+        open: isOpen(section, changes.length),
         items,
       },
       budget,

@@ -1,14 +1,16 @@
 /**
  * The plan as terminal text: what it was compared against, destructive changes first under a
- * banner, then access, then routine; unmanaged users; notes; a one-line total. Also the helpers the
- * Markdown renderer shares (baseline wording, per-change detail lines, totals).
+ * banner, then changes that grant access, then those that remove it, then routine ones (see
+ * plan-sections.ts); unmanaged users; notes; a one-line total. Also the helpers the Markdown
+ * renderer shares (baseline wording, per-change detail lines, totals).
  */
-import { IMPACT_ORDER, assertNever, type Change, type Impact, type Plan, type PlannedChange } from '../core/changes.ts';
+import { assertNever, type Change, type Plan } from '../core/changes.ts';
 import type { Baseline, Tags } from '../core/model.ts';
 import { actionOf } from '../core/plan.ts';
 import { diffRole, trustedPrincipals } from '../core/roles.ts';
 import { describePasswordPolicyChange, summarizeChange } from './change-summary.ts';
 import { createPalette, type Palette } from './color.ts';
+import { planSections, SECTION_TITLES } from './plan-sections.ts';
 
 const as = (arn: string | undefined): string => (arn === undefined ? '' : ` as ${arn}`);
 
@@ -21,17 +23,12 @@ export function describeBaseline(baseline: Baseline): string {
       // The ids and principals STS confirmed before the first read, not merely what settings say.
       return `AWS (users account ${baseline.usersAccountId}${as(baseline.usersPrincipalArn)}, management account ${baseline.managementAccountId}${as(baseline.managementPrincipalArn)})`;
     case 'git':
-      return `desired state at git ref ${baseline.ref}`;
+      // Files compared with files: what a pull request changes, not what AWS holds.
+      return `the files at git ref ${baseline.ref} (what this pull request changes; AWS is not read)`;
     default:
       return assertNever(baseline);
   }
 }
-
-export const IMPACT_TITLES: Readonly<Record<Impact, string>> = {
-  destructive: '⚠ Destructive changes',
-  access: 'Access changes',
-  routine: 'Routine changes',
-};
 
 /** `+` creates, `-` deletes or closes, `~` changes. */
 export function changeSymbol(change: Change): '+' | '-' | '~' {
@@ -70,8 +67,10 @@ export function changeDetails(change: Change): string[] {
     case 'create-account':
       return [`tags: ${showTags(change.tags)}`, `account email to: ${change.recipients.join(', ')}`];
     case 'update-account':
-      // The move is in the summary already.
       return [
+        ...(change.move === undefined
+          ? []
+          : [`organizational unit: ${change.move.from} → ${change.move.to} (policies attached to ${change.move.to} apply instead of those attached to ${change.move.from})`]),
         ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
         ...change.removeTags.map((key) => `remove tag ${key}`),
       ];
@@ -116,15 +115,16 @@ export function countPlan(plan: Plan): PlanTotals {
 
 export const NO_CHANGES = 'No changes. The target matches the files.';
 
-/** `Plan: 1 to create, 2 to change, 0 to delete/close.`, or the no-changes sentence. */
-export function planTotalsLine(plan: Plan): string {
-  if (plan.changes.length === 0) return NO_CHANGES;
-  const totals = countPlan(plan);
-  return `Plan: ${totals.create} to create, ${totals.change} to change, ${totals.delete} to delete/close.`;
+/** The no-changes sentence; a git baseline is files, not a target. */
+export function noChangesLine(baseline: Baseline): string {
+  return baseline.kind === 'git' ? `No changes: the files are the same as at ${baseline.ref}.` : NO_CHANGES;
 }
 
-export function changesByImpact(plan: Plan): [Impact, PlannedChange[]][] {
-  return IMPACT_ORDER.map((impact) => [impact, plan.changes.filter((c) => c.impact === impact)]);
+/** `Plan: 1 to create, 2 to change, 0 to delete/close.`, or the no-changes sentence. */
+export function planTotalsLine(plan: Plan): string {
+  if (plan.changes.length === 0) return noChangesLine(plan.baseline);
+  const totals = countPlan(plan);
+  return `Plan: ${totals.create} to create, ${totals.change} to change, ${totals.delete} to delete/close.`;
 }
 
 function paintSymbol(palette: Palette, symbol: '+' | '-' | '~'): string {
@@ -141,11 +141,12 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   const p = createPalette(options.color);
   const lines: string[] = [`Compared against: ${describeBaseline(plan.baseline)}`];
 
-  for (const [impact, changes] of changesByImpact(plan)) {
+  for (const [section, changes] of planSections(plan)) {
     if (changes.length === 0) continue;
-    const title = `${IMPACT_TITLES[impact]} (${changes.length})`;
-    lines.push('', impact === 'destructive' ? p.bold(p.red(title)) : impact === 'access' ? p.bold(p.yellow(title)) : p.bold(title));
-    if (impact === 'destructive') lines.push(p.red('  These cannot simply be undone. Review them first.'));
+    const title = `${SECTION_TITLES[section]} (${changes.length})`;
+    lines.push('', section === 'destructive' ? p.bold(p.red(title)) : section === 'routine' ? p.bold(title) : p.bold(p.yellow(title)));
+    if (section === 'destructive') lines.push(p.red('  These cannot simply be undone. Review them first.'));
+    if (section === 'removes-access') lines.push(p.yellow('  These take access away: check that nobody still needs it.'));
     for (const { change } of changes) {
       lines.push(`  ${paintSymbol(p, changeSymbol(change))} ${summarizeChange(change)}`);
       for (const detail of changeDetails(change)) lines.push(p.dim(`      ${detail}`));

@@ -60,9 +60,10 @@ describe('pr-comment', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]?.id).toBe(created.id);
     expect(comments[0]?.body).not.toBe(created.body);
-    expect(comments[0]?.body.startsWith(`${PLAN_COMMENT_MARKER}\n## Plan\n\nNo changes.`)).toBe(true);
-    expect(comments[0]?.body).toContain('Plan for `a1b2c3d`');
-    expect(comments[0]?.body).toContain('https://github.com/example-org/aws-access/actions/runs/4242');
+    // Under the title: the head commit, the day and the run, before any change is read.
+    expect(comments[0]?.body).toBe(
+      `${PLAN_COMMENT_MARKER}\n## Plan\n\n<sub>Plan for commit \`a1b2c3d\` on 2026-11-28 · [workflow run](https://github.com/example-org/aws-access/actions/runs/4242) · updated in place on every push</sub>\n\nNo changes.\n`,
+    );
   });
 
   it('takes --pr over the event', async () => {

@@ -128,7 +128,9 @@ describe('plan --base <git ref>', () => {
   it('shows no changes against itself', async () => {
     const result = await run('plan', '--base', 'HEAD', '--detailed-exitcode');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('desired state at git ref HEAD');
+    expect(result.stdout).toContain('the files at git ref HEAD (what this pull request changes; AWS is not read)');
+    expect(result.stdout).toContain('No changes: the files are the same as at HEAD.');
+    expect(result.stdout).not.toContain('The target matches');
   });
 
   it('refuses a deleted account file: accounts are closed, never removed', async () => {

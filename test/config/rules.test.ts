@@ -230,6 +230,23 @@ describe('accounts', () => {
     ]);
   });
 
+  it('organizationalUnitIsListed: only when settings list the OUs, pointing at the OU', async () => {
+    const listed = SETTINGS.replace('  root_email_template:', '  organizational_units:\n    - /Workloads\n    - /Sandbox\n  root_email_template:');
+    const content = accountYaml('team-prod').replace('organizational_unit: /Workloads', 'organizational_unit: /Workloads/Elsewhere');
+    expect(await problemsIn({ 'accounts/team-prod.yaml': content })).toEqual([]);
+    expect(await problemsIn({ 'settings.yaml': listed, 'accounts/team-prod.yaml': content })).toEqual([
+      expect.objectContaining({
+        rule: 'organizationalUnitIsListed',
+        file: 'accounts/team-prod.yaml',
+        line: 4,
+        col: 22,
+        message:
+          "organizational unit /Workloads/Elsewhere is not one of the organisation's (organization.organizational_units in settings.yaml): use one of /Workloads, /Sandbox, or add it there first",
+      }),
+    ]);
+    expect(await problemsIn({ 'settings.yaml': listed })).toEqual([]);
+  });
+
   it('everyBootstrapUserExists points at the list item', async () => {
     const content = accountYaml('team-prod', 'bootstrap:', '  users:', '    - ann@example.gov.uk', '    - zed@example.gov.uk');
     expect(await problemsIn({ 'accounts/team-prod.yaml': content })).toEqual([

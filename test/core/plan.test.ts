@@ -460,7 +460,8 @@ const cases: Case[] = [
     name: 'an account in the wrong OU is moved',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
     live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, ouPath: '/Sandbox' })),
-    changes: ['routine update-account svc'],
+    // Another OU's policies apply to it: an access change, not bookkeeping.
+    changes: ['access update-account svc'],
     check: (plan) => expect(only(plan, 'update-account')).toMatchObject({ move: { from: '/Sandbox', to: '/Workloads/Production' }, setTags: {}, removeTags: [] }),
   },
   {
@@ -470,7 +471,7 @@ const cases: Case[] = [
       const live = withLiveAccount(settled(d), 'svc', (a) => ({ ...a, ouPath: '/Sandbox' }));
       return { ...live, organization: { ...live.organization, ouPaths: ['/', '/Sandbox'] } };
     },
-    changes: ['routine update-account svc'],
+    changes: ['access update-account svc'],
     notes: [/organizational unit \/Nowhere does not exist/],
   },
   {
@@ -721,7 +722,6 @@ describe('computePlan', () => {
       accounts: [anAccount('closing', { state: 'closed' }), anAccount('svc', { tags: { tier: 'gold' } }), anAccount('new-one')],
     });
     let live = settled(aDesiredState({ settings: desired.settings, users: [ada], accounts: [anAccount('closing'), anAccount('svc')] }));
-    live = withLiveAccount(live, 'svc', (a) => ({ ...a, ouPath: '/Sandbox' }));
     live = { ...live, usersAccount: { ...live.usersAccount, users: [...live.usersAccount.users, aLiveUser('old@example.gov.uk', { tags: MANAGED })] } };
     const plan = computePlan(desired, live);
     expect(lines(plan)).toEqual([

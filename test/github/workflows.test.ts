@@ -46,7 +46,7 @@ function permissionsOf(workflow: Workflow, job: Job): Record<string, string> {
 
 describe('every workflow', () => {
   it('exists', () => {
-    expect(files.sort()).toEqual(['apply.yml', 'drift.yml', 'pr.yml']);
+    expect(files.sort()).toEqual(['apply.yml', 'drift.yml', 'form.yml', 'pr.yml']);
   });
 
   it.each(files)('%s passes actionlint with no findings', async (file) => {
@@ -232,8 +232,46 @@ describe('drift.yml', () => {
     expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
     const job = workflow.jobs['drift'] as Job;
-    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}');
+    // It runs whenever either variable names a role, as the README says: not only with PR planning on AWS.
+    expect(job.if).toContain("vars.AWS_DRIFT_ROLE_ARN != '' || vars.AWS_PLAN_ROLE_ARN != ''");
     expect(job.steps.some((s) => s.run?.includes('plan -- --target aws --format json'))).toBe(true);
     expect(job.steps.some((s) => s.run?.includes('drift-report --plan-json'))).toBe(true);
+  });
+});
+
+describe('form.yml', () => {
+  const workflow = load('form.yml');
+
+  it('builds the request form with npm run form and publishes build/form with GitHub Pages, from main only', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    const job = workflow.jobs['publish'] as Job;
+    expect(job.if).toContain('github.event.repository.default_branch');
+    expect(job.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
+    expect(job.steps.some((s) => s.run?.startsWith('npm run form -- --repo "$GITHUB_REPOSITORY"'))).toBe(true);
+    expect(job.steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))?.with?.['path']).toBe('build/form');
+    expect(job.steps.at(-1)?.uses).toMatch(/^actions\/deploy-pages@/);
+  });
+});
+
+describe('README and drift.yml agree about when the drift check runs', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+
+  it('documents the variable the workflow reads, and never says an unset plan role stops it', () => {
+    expect(readme).toContain('| `AWS_DRIFT_ROLE_ARN` |');
+    expect(readme).toContain('when `AWS_DRIFT_ROLE_ARN` or `AWS_PLAN_ROLE_ARN` is set');
+    expect(readme).not.toMatch(/drift check does not run/);
+  });
+});
+
+describe('the pull request template', () => {
+  const template = readFileSync(join(import.meta.dirname, '..', '..', '.github', 'pull_request_template.md'), 'utf8');
+
+  it('gives reviewers the checklist the process implies: right team, allowed to ask, contractor end date', () => {
+    const checks = template.split('\n').filter((line) => line.startsWith('- [ ] '));
+    expect(checks.some((c) => c.includes('**Right team**'))).toBe(true);
+    expect(checks.some((c) => c.includes('**Allowed to ask**') && c.includes('requested_by'))).toBe(true);
+    expect(checks.some((c) => c.includes('**Contractors**') && c.includes('expires'))).toBe(true);
   });
 });

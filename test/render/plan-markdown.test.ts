@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { aWarning } from '../../src/core/problems.ts';
 import { escapeMarkdown, renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { aBigPlan, aPlan, EVERY_KIND } from './sample-plan.ts';
+
+const AWS = { kind: 'aws', usersAccountId: '111111111111', managementAccountId: '222222222222' } as const;
+const GIT = { kind: 'git', ref: 'origin/main' } as const;
+
+/** The text of one `### heading` section, up to the next one. */
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`### ${heading}`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const next = markdown.indexOf('\n### ', start + 1);
+  return markdown.slice(start, next < 0 ? undefined : next);
+}
 
 function balanced(markdown: string): void {
   expect((markdown.match(/<details/g) ?? []).length).toBe((markdown.match(/<\/details>/g) ?? []).length);
@@ -42,6 +54,57 @@ describe('renderPlanMarkdown', () => {
 
   it('says there is nothing to do', () => {
     expect(renderPlanMarkdown(aPlan([]))).toContain('**No changes. The target matches the files.**');
+  });
+
+  it('puts removals of access under their own heading, never under the one that grants access', () => {
+    const grants = section(markdown, 'Grants or changes access (7)');
+    const removes = section(markdown, 'Removes access (2)');
+    expect(grants).toContain('> [!WARNING]\n> These grant, widen or change access');
+    expect(removes).toContain('> [!IMPORTANT]\n> These take access away: check that nobody still needs it.');
+    expect(removes).toContain('stop trusting bob@example.gov.uk');
+    expect(removes).toContain('update user ada\\_l@example.gov.uk: remove from group Admins');
+    expect(grants).not.toContain('stop trusting');
+    expect(grants).not.toContain('remove from group');
+    expect(markdown.indexOf('### Grants or changes access')).toBeLessThan(markdown.indexOf('### Removes access'));
+    expect(markdown.indexOf('### Removes access')).toBeLessThan(markdown.indexOf('### Routine changes'));
+    expect(removes).toContain('<details open><summary>2 changes that remove access</summary>');
+  });
+
+  it('shows an OU move as an access change, with the old and the new path', () => {
+    const grants = section(markdown, 'Grants or changes access (7)');
+    expect(grants).toContain('update account svc (900000000001): move / → /Workloads');
+    expect(grants).toContain('  - organizational unit: / → /Workloads (policies attached to /Workloads apply instead of those attached to /)');
+    expect(section(markdown, 'Routine changes')).not.toContain('move');
+  });
+
+  it('includes validation warnings with file, line and column, before the changes', () => {
+    const warning = aWarning('expiredUsersAreReported', 'users/felix@softwire.com.yaml', { line: 6, col: 10 }, 'access expired on 2026-01-01; remove this file');
+    const rendered = renderPlanMarkdown(plan, { warnings: [warning] });
+    const warnings = section(rendered, 'Validation warnings (1)');
+    expect(warnings).toContain('- `users/felix@softwire.com.yaml:6:10` access expired on 2026-01-01; remove this file (expiredUsersAreReported)');
+    expect(rendered.indexOf('### Validation warnings')).toBeLessThan(rendered.indexOf('### ⚠ Destructive changes'));
+    expect(markdown).not.toContain('Validation warnings');
+  });
+
+  it('says that merging applies the plan to AWS', () => {
+    const aws = renderPlanMarkdown(aPlan(EVERY_KIND, {}, AWS));
+    expect(aws).toContain('Compared against: **AWS (users account 111111111111, management account 222222222222)**');
+    expect(aws).toContain('**Merging applies this to AWS:**');
+    expect(aws).not.toContain('Live drift is not visible');
+    // A local sandbox plan is not about a merge.
+    expect(markdown).not.toContain('Merging applies');
+  });
+
+  it('words a git-ref plan as a comparison of files, and says live drift is not visible', () => {
+    const git = renderPlanMarkdown(aPlan(EVERY_KIND, {}, GIT));
+    expect(git.startsWith('## AWS access plan: what this pull request changes\n')).toBe(true);
+    expect(git).toContain('Compares the files in this pull request with the files at **origin/main**; AWS is not read.');
+    expect(git).toContain('**Merging applies this to AWS:**');
+    expect(git).toContain('> [!NOTE]\n> Live drift is not visible: this plan compares the files with the files at origin/main, not with AWS.');
+    expect(git).toContain('the apply after the merge reverts it');
+    const none = renderPlanMarkdown(aPlan([], {}, GIT));
+    expect(none).toContain('**No changes: the files are the same as at origin/main.**');
+    expect(none).not.toContain('target');
   });
 
   it("stays under GitHub's limit for 5,000 users, dangerous changes first, and says what was left out", () => {

@@ -11,19 +11,35 @@ describe('renderPlanText', () => {
   it.each([
     [{ kind: 'sandbox', path: '.sandbox/state.json' } as const, 'Compared against: local sandbox (.sandbox/state.json)'],
     [{ kind: 'aws', usersAccountId: '111111111111', managementAccountId: '222222222222' } as const, 'Compared against: AWS (users account 111111111111, management account 222222222222)'],
-    [{ kind: 'git', ref: 'origin/main' } as const, 'Compared against: desired state at git ref origin/main'],
+    [{ kind: 'git', ref: 'origin/main' } as const, 'Compared against: the files at git ref origin/main (what this pull request changes; AWS is not read)'],
   ])('names the baseline first (%j)', (baseline, header) => {
     expect(renderPlanText(aPlan([], {}, baseline), { color: false }).split('\n')[0]).toBe(header);
   });
 
-  it('shows destructive changes first under a banner, then access, then routine', () => {
+  it('shows destructive changes first under a banner, then what grants access, what removes it, then routine', () => {
     const destructive = text.indexOf('⚠ Destructive changes (3)');
-    const access = text.indexOf('Access changes (8)');
-    const routine = text.indexOf('Routine changes (2)');
+    const grants = text.indexOf('Grants or changes access (7)');
+    const removes = text.indexOf('Removes access (2)');
+    const routine = text.indexOf('Routine changes (1)');
     expect(destructive).toBeGreaterThan(0);
-    expect(access).toBeGreaterThan(destructive);
-    expect(routine).toBeGreaterThan(access);
-    expect(text.indexOf('close account closing')).toBeLessThan(access);
+    expect(grants).toBeGreaterThan(destructive);
+    expect(removes).toBeGreaterThan(grants);
+    expect(routine).toBeGreaterThan(removes);
+    expect(text.indexOf('close account closing')).toBeLessThan(grants);
+    // Narrowed trust and a user losing hand-made access are removals, never under the grants heading.
+    const removals = text.slice(removes, routine);
+    expect(removals).toContain('These take access away');
+    expect(removals).toContain('update the bootstrap role in svc (900000000001): stop trusting bob@example.gov.uk');
+    expect(removals).toContain('update user ada_l@example.gov.uk: remove from group Admins');
+    // An OU move changes which policies apply: an access change, with the old and new path.
+    const granted = text.slice(grants, removes);
+    expect(granted).toContain('update account svc (900000000001): move / → /Workloads');
+    expect(granted).toContain('organizational unit: / → /Workloads');
+  });
+
+  it('says a git-ref plan compares files, and has no target to match', () => {
+    const git = renderPlanText(aPlan([], {}, { kind: 'git', ref: 'origin/main' }), { color: false });
+    expect(git.trimEnd().split('\n').at(-1)).toBe('No changes: the files are the same as at origin/main.');
   });
 
   it('marks creations, deletions and changes', () => {

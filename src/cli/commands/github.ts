@@ -5,7 +5,6 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createGitHubFromEnv } from '../../adapters/github/octokit.ts';
 import { AppError } from '../../core/errors.ts';
 import { APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../ports/github.ts';
@@ -20,6 +19,7 @@ import { parseApplyReport, parsePlanJson } from '../../render/github-inputs.ts';
 import { runUrlFromEnv } from '../../render/github-markdown.ts';
 import { escapeData, escapeProperty } from '../../render/problems.ts';
 import { renderPlanComment } from '../../render/github-pr-comment.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
 
 type Env = CliContext['env'];
@@ -54,21 +54,12 @@ type Flags = Record<string, { type: 'string' } | { type: 'boolean' }>;
 
 /** Parses flags; `undefined` when --help was asked (usage already printed). */
 function parseFlags(ctx: CliContext, flags: Flags, usage: string): Record<string, string | boolean | undefined> | undefined {
-  try {
-    const { values } = parseArgs({
-      args: [...ctx.args],
-      options: { ...flags, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    });
-    if (values['help'] === true) {
-      ctx.stdout.write(usage);
-      return undefined;
-    }
-    return values as Record<string, string | boolean | undefined>;
-  } catch (error) {
-    throw new AppError('usage', (error as Error).message, { fault: 'user', hint: usage.split('\n')[0] ?? '', cause: error });
+  const { values } = parseCommandArgs(ctx, { ...flags, help: { type: 'boolean', short: 'h' } }, usage);
+  if (values['help'] === true) {
+    ctx.stdout.write(usage);
+    return undefined;
   }
+  return values as Record<string, string | boolean | undefined>;
 }
 
 function requireString(values: Record<string, string | boolean | undefined>, name: string, usage: string): string {
@@ -164,9 +155,12 @@ export const prComment: Command = async (ctx) => {
   }
   const planMarkdown = await readRequiredFile(ctx, bodyFile);
   const runUrl = runUrlFromEnv(ctx.env);
+  // The head commit, not GITHUB_SHA: on pull_request that is a merge commit nobody pushed.
+  const sha = event?.headSha;
   const body = renderPlanComment(planMarkdown, {
-    ...(event?.headSha ? { sha: event.headSha } : {}),
+    ...(sha ? { sha } : {}),
     ...(runUrl ? { runUrl } : {}),
+    date: ctx.today,
   });
   const result = await github(ctx).upsertMarkedComment(prNumber, PLAN_COMMENT_MARKER, body);
   ctx.stderr.write(`${result.action} the plan comment on pull request #${prNumber}: ${result.url}\n`);

@@ -4,7 +4,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
 import { connectAwsTarget } from '../../adapters/aws/target.ts';
@@ -25,6 +24,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
 import { renderPlanText } from '../../render/plan-text.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { escapeData, renderProblemsText } from '../../render/problems.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
 import { lockStoreFor, takeApplyLock } from './lock.ts';
 
@@ -88,11 +88,7 @@ const APPLY_OPTIONS = {
 } as const;
 
 function parse<T extends typeof PLAN_OPTIONS | typeof APPLY_OPTIONS>(ctx: CliContext, options: T, help: string) {
-  try {
-    return parseArgs({ args: [...ctx.args], options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error), help);
-  }
+  return parseCommandArgs(ctx, options, help).values;
 }
 
 function targetKind(value: unknown, help: string): TargetKind {
@@ -127,15 +123,18 @@ function useColor(ctx: CliContext): boolean {
   return isColorWanted(ctx.stdout, ctx.env);
 }
 
-/** Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid. */
-export async function loadValidated(ctx: CliContext): Promise<DesiredState | undefined> {
+/**
+ * Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid.
+ * The warnings (valid files, worth a look) go into the Markdown and JSON plans too.
+ */
+export async function loadValidated(ctx: CliContext): Promise<{ desired: DesiredState; warnings: Problem[] } | undefined> {
   const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
   reportProblems(ctx, problems);
   if (!desired || hasErrors(problems)) {
     ctx.stderr.write('The files are not valid: nothing was read from or changed in any target. Fix the errors above (npm run validate).\n');
     return undefined;
   }
-  return desired;
+  return { desired, warnings: problems.filter((p) => p.severity === 'warning') };
 }
 
 async function baselineFromGit(ctx: CliContext, desired: DesiredState, ref: string): Promise<LiveState | undefined> {
@@ -152,14 +151,14 @@ async function baselineFromGit(ctx: CliContext, desired: DesiredState, ref: stri
   return liveStateFromDesired(base, ref);
 }
 
-function render(plan: Plan, format: unknown, ctx: CliContext): string {
+function render(plan: Plan, format: unknown, ctx: CliContext, warnings: readonly Problem[]): string {
   switch (format ?? 'text') {
     case 'text':
       return renderPlanText(plan, { color: useColor(ctx) });
     case 'markdown':
-      return renderPlanMarkdown(plan, {});
+      return renderPlanMarkdown(plan, { warnings });
     case 'json':
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, { warnings });
     default:
       throw usageError(`--format must be text, markdown or json, not "${String(format)}"`, PLAN_HELP);
   }
@@ -175,8 +174,9 @@ export const plan: Command = async (ctx) => {
     throw usageError('choose either --base (compare with files at a git ref) or --target, not both', PLAN_HELP);
   }
   const kind = targetKind(values['target'], PLAN_HELP);
-  const desired = await loadValidated(ctx);
-  if (!desired) return 1;
+  const loaded = await loadValidated(ctx);
+  if (!loaded) return 1;
+  const { desired, warnings } = loaded;
   let live: LiveState | undefined;
   if (typeof values['base'] === 'string') {
     live = await baselineFromGit(ctx, desired, values['base']);
@@ -185,7 +185,7 @@ export const plan: Command = async (ctx) => {
     live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
   }
   const computed = computePlan(desired, live);
-  const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx);
+  const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx, warnings);
   ctx.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   if (typeof values['out'] === 'string') await writeFile(resolve(ctx.cwd, values['out']), rendered);
   if (!values['detailed-exitcode']) return 0;
@@ -203,8 +203,9 @@ export const apply: Command = async (ctx) => {
     throw usageError(`--format must be text or markdown, not "${String(format)}"`, APPLY_HELP);
   }
   const kind = targetKind(values['target'], APPLY_HELP);
-  const desired = await loadValidated(ctx);
-  if (!desired) return 1;
+  const loaded = await loadValidated(ctx);
+  if (!loaded) return 1;
+  const { desired } = loaded;
   const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
   // One apply at a time: held from before the first read until this command returns.
   const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);

@@ -5,7 +5,6 @@
  * from files that do not validate (the problems go to stderr, exit 1).
  */
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   SetupInputError,
   buildApplyRolePermissions,
@@ -29,6 +28,7 @@ import { AppError } from '../../core/errors.ts';
 import { hasErrors } from '../../core/problems.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { renderProblems } from '../../render/problems.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../context.ts';
 
 const BUILDERS = {
@@ -78,30 +78,25 @@ function usageError(message: string): AppError {
 }
 
 export const policies: Command = async (ctx) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...ctx.args],
-      options: {
-        repo: { type: 'string' },
-        environment: { type: 'string', default: 'production' },
-        'default-branch': { type: 'string', default: 'main' },
-        'subject-prefix': { type: 'string' },
-        account: { type: 'string' },
-        'plan-role-name': { type: 'string' },
-        'apply-role-name': { type: 'string' },
-        'organization-role-name': { type: 'string' },
-        'organization-read-role-name': { type: 'string' },
-        'users-read-role-name': { type: 'string' },
-        settings: { type: 'string', default: 'settings.yaml' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw usageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs(
+    ctx,
+    {
+      repo: { type: 'string' },
+      environment: { type: 'string', default: 'production' },
+      'default-branch': { type: 'string', default: 'main' },
+      'subject-prefix': { type: 'string' },
+      account: { type: 'string' },
+      'plan-role-name': { type: 'string' },
+      'apply-role-name': { type: 'string' },
+      'organization-role-name': { type: 'string' },
+      'organization-read-role-name': { type: 'string' },
+      'users-read-role-name': { type: 'string' },
+      settings: { type: 'string', default: 'settings.yaml' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) {
     ctx.stdout.write(USAGE);

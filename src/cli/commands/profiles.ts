@@ -55,7 +55,7 @@ export const profiles: Command = async (ctx) => {
   const target = values.target ?? 'sandbox';
   if (target !== 'sandbox' && target !== 'aws') throw usageError(`--target must be sandbox or aws, not "${target}"`);
 
-  const desired = await loadValidated(ctx);
+  const desired = (await loadValidated(ctx))?.desired;
   if (!desired) return 1;
   const userName = values.user.toLowerCase();
   if (!desired.users.has(userName)) {

@@ -10,6 +10,7 @@ import { loadDesiredState } from '../../config/load.ts';
 import { hasErrors, type Problem } from '../../core/problems.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { PROBLEM_FORMATS, type ProblemFormat, renderProblems, renderValidationSummary } from '../../render/problems.ts';
+import { refuseNpmMistakes, suggestOption } from '../args.ts';
 import type { Command } from '../context.ts';
 
 export const VALIDATE_USAGE = `usage: npm run validate -- [--format text|github|json] [--json] [--base <git ref>]
@@ -23,7 +24,10 @@ Checks settings.yaml, users/ and accounts/ against the schemas and the cross-fil
 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
 `;
 
+const VALIDATE_OPTIONS = ['format', 'json', 'base', 'help'] as const;
+
 export const validate: Command = async (ctx) => {
+  refuseNpmMistakes(ctx, VALIDATE_OPTIONS, VALIDATE_USAGE);
   const args = parseValidateArgs(ctx.args);
   if ('error' in args) {
     ctx.stderr.write(`validate: ${args.error}\n${VALIDATE_USAGE}`);
@@ -69,7 +73,8 @@ export function parseValidateArgs(args: readonly string[]): ValidateArgs {
       if (!isFormat(value)) return { error: `unknown format "${value}"; use text, github or json` };
       format = value;
     } else {
-      return { error: `unknown argument "${arg}"` };
+      const suggestion = arg.startsWith('-') ? suggestOption(arg, VALIDATE_OPTIONS) : undefined;
+      return { error: `unknown argument "${arg}"${suggestion ? ` (did you mean ${suggestion}?)` : ''}` };
     }
   }
   return base === undefined ? { format, help } : { format, help, base };
