@@ -10,6 +10,7 @@ import { classifyDataPath } from './file-source.ts';
 import { parseYamlFile } from './parse-yaml.ts';
 import {
   accountFileNameEqualsAccountName,
+  accountFilesAvoidProtectedAccounts,
   accountNamesAreUniqueAndWellFormed,
   accountTagsAvoidProjectKeys,
   activeBootstrapNeedsUsers,
@@ -18,6 +19,8 @@ import {
   emailDomainIsAllowed,
   everyBootstrapUserExists,
   everyDataFileHasACodeOwner,
+  everyRoleConditionIsDefined,
+  everyTeamRoleUserExists,
   expiredUsersAreReported,
   fileNameEqualsLowerCaseEmail,
   fileStartsWithSchemaComment,
@@ -28,9 +31,11 @@ import {
   readOnlyPlanningIsConfiguredWhole,
   readRolesDifferFromWriteRoles,
   rootEmailsAreAtMost64Characters,
+  rootEmailsAreOnAllowedDomains,
   rootEmailsAreUnique,
   type Rule,
   type RuleInput,
+  teamRoleNamesAreUniqueAndFollowTheirKind,
   userNamesAreAtMost64Characters,
   userNamesAreUniqueIgnoringCase,
 } from './rules.ts';
@@ -54,6 +59,11 @@ export const SINGLE_FILE_RULES: readonly Rule[] = [
   organizationalUnitIsListed,
   activeBootstrapNeedsUsers,
   accountTagsAvoidProjectKeys,
+  accountFilesAvoidProtectedAccounts,
+  rootEmailsAreOnAllowedDomains,
+  everyRoleConditionIsDefined,
+  // Unique within the one account file, and never a role name settings.yaml uses.
+  teamRoleNamesAreUniqueAndFollowTheirKind,
 ];
 
 /** Rules that need the repository (other files, CODEOWNERS) or are about settings.yaml itself. */
@@ -61,6 +71,7 @@ export const REPOSITORY_RULES: readonly Rule[] = [
   userNamesAreUniqueIgnoringCase,
   rootEmailsAreUnique,
   everyBootstrapUserExists,
+  everyTeamRoleUserExists,
   everyDataFileHasACodeOwner,
   readRolesDifferFromWriteRoles,
   readOnlyPlanningIsConfiguredWhole,

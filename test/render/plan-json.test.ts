@@ -23,7 +23,7 @@ describe('renderPlanJson', () => {
   it('carries every change as planned, with its impact, access effect, section and summary', () => {
     expect(json.changes.map((c) => c.change)).toEqual(plan.changes.map((c) => c.change));
     expect(json.changes.map((c) => c.summary)).toEqual(plan.changes.map((c) => summarizeChange(c.change)));
-    const narrowed = json.changes.find((c) => c.change['kind'] === 'put-bootstrap-role' && c.change['accountName'] === 'svc');
+    const narrowed = json.changes.find((c) => c.change['kind'] === 'put-role' && c.change['accountName'] === 'svc');
     expect(narrowed).toMatchObject({ access: 'removes', section: 'removes-access' });
     const moved = json.changes.find((c) => c.change['kind'] === 'update-account');
     expect(moved).toMatchObject({ impact: 'access', access: 'changes', section: 'grants-access' });
@@ -40,9 +40,9 @@ describe('renderPlanJson', () => {
         'close-account': 1,
         'create-account': 1,
         'create-user': 1,
-        'delete-bootstrap-role': 1,
+        'delete-role': 1,
         'delete-user': 1,
-        'put-bootstrap-role': 2,
+        'put-role': 2,
         'reset-password': 1,
         'send-account-email': 1,
         'update-account': 1,
@@ -50,7 +50,7 @@ describe('renderPlanJson', () => {
         'update-password-policy': 1,
         'update-user': 1,
       },
-      byImpact: { destructive: 3, access: 8, routine: 2 },
+      byImpact: { destructive: 3, access: 9, routine: 1 },
       bySection: { destructive: 3, 'grants-access': 7, 'removes-access': 2, routine: 1 },
     });
   });
