@@ -112,7 +112,8 @@ describe('read roles: plan reads through them, apply writes through role_to_assu
     const member = calls.filter((c) => c.by !== BASE);
     expect(member.length).toBeGreaterThan(0);
     expect(member.every((c) => c.by === WRITER && /^arn:aws:iam::\d{12}:role\/OrganizationAccountAccessRole$/.test(c.roleArn))).toBe(true);
-  });
+    // A whole apply (identity checks and the lock included) on a loaded machine can take over 30 s.
+  }, 120_000);
 
   it('plan reaches member accounts from the read role, never from the writer', async () => {
     const { result, calls } = await recorded('plan');
