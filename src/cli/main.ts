@@ -5,19 +5,37 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAppError } from '../core/errors.ts';
 import type { CliContext, Command } from './context.ts';
-import { apply, plan } from './commands/plan.ts';
-import { validate } from './commands/validate.ts';
-import { applyReport, driftReport, prComment } from './commands/github.ts';
-import { policies } from './commands/policies.ts';
 
+// Each command is imported only when it runs: `validate` never loads the AWS SDK or Octokit.
 const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
-  validate: { run: validate, about: 'check every data file against the schemas and cross-file rules' },
-  plan: { run: plan, about: 'show what apply would change (local sandbox unless --target aws or --base REF)' },
-  apply: { run: apply, about: 'make the target match the files (local sandbox unless --target aws)' },
-  policies: { run: policies, about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml' },
-  'pr-comment': { run: prComment, about: '(CI) create or update the sticky plan comment on a pull request' },
-  'apply-report': { run: applyReport, about: "(CI) report an apply's outcome on the merged pull request" },
-  'drift-report': { run: driftReport, about: '(CI) open, update or close the drift issue from a plan' },
+  validate: {
+    run: async (ctx) => (await import('./commands/validate.ts')).validate(ctx),
+    about: 'check every data file against the schemas and cross-file rules',
+  },
+  plan: {
+    run: async (ctx) => (await import('./commands/plan.ts')).plan(ctx),
+    about: 'show what apply would change (local sandbox unless --target aws or --base REF)',
+  },
+  apply: {
+    run: async (ctx) => (await import('./commands/plan.ts')).apply(ctx),
+    about: 'make the target match the files (local sandbox unless --target aws)',
+  },
+  policies: {
+    run: async (ctx) => (await import('./commands/policies.ts')).policies(ctx),
+    about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml',
+  },
+  'pr-comment': {
+    run: async (ctx) => (await import('./commands/github.ts')).prComment(ctx),
+    about: '(CI) create or update the sticky plan comment on a pull request',
+  },
+  'apply-report': {
+    run: async (ctx) => (await import('./commands/github.ts')).applyReport(ctx),
+    about: "(CI) report an apply's outcome on the merged pull request",
+  },
+  'drift-report': {
+    run: async (ctx) => (await import('./commands/github.ts')).driftReport(ctx),
+    about: '(CI) open, update or close the drift issue from a plan',
+  },
 };
 
 export function usage(): string {

@@ -45,9 +45,10 @@ export function fsSource(root: string): FileSource {
         const stats = fstatSync(fd);
         if (stats.isDirectory()) return undefined;
         if (!stats.isFile()) throw notRegular(path, typeOfEntry(stats));
-        // Read at most maxBytes + 1 so a huge file is detected without loading it; the size from
-        // fstat is a hint (the file may grow or shrink meanwhile), so read until end of file.
-        const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
+        // Read at most maxBytes + 1 so a huge file is detected without loading it; otherwise the
+        // size fstat gave, in one read for a small file (a file that changes meanwhile is read
+        // as it was then, or shorter).
+        const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes + 1));
         let filled = 0;
         while (filled < buffer.length) {
           const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);

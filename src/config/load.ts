@@ -108,7 +108,7 @@ async function loadFile(source: FileSource, file: string, kind: DataFileKind, pr
   const parse = parseYamlFile(file, bytes);
   problems.push(...parse.problems);
   if (!parse.problems.some((p) => UNREADABLE.has(p.rule))) {
-    problems.push(...fileStartsWithSchemaComment(file, kind, bytes.toString('utf8')));
+    problems.push(...fileStartsWithSchemaComment(file, kind, parse.parsed?.text ?? bytes.toString('utf8')));
   }
   if (parse.parsed === undefined) return undefined;
   const parsed = parse.parsed;
@@ -142,10 +142,7 @@ function buildDesiredState(
   users: readonly LoadedFile<UserFile>[],
   accounts: readonly LoadedFile<AccountFile>[],
 ): DesiredState {
-  const sourceOf = (loaded: LoadedFile<unknown>) => {
-    const { line, col } = loaded.parsed.lineCounter.linePos(loaded.parsed.doc.contents?.range[0] ?? 0);
-    return { file: loaded.file, line, col };
-  };
+  const sourceOf = (loaded: LoadedFile<unknown>) => ({ file: loaded.file, ...loaded.parsed.start });
   const desiredUsers = new Map<string, DesiredUser>();
   for (const user of [...users].sort((a, b) => compare(a.data.email, b.data.email))) {
     const userName = user.data.email.toLowerCase();

@@ -15,18 +15,26 @@
  * - `stringKeys`: keys are always strings, so `123: x` under tags is the key "123", and positions
  *   of schema errors can be found by the JSON pointer's string segments.
  */
+import { isUtf8 } from 'node:buffer';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
 import { anError, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
 import { MAX_DATA_FILE_BYTES } from './file-source.ts';
+import { parseSimpleYaml } from './simple-yaml.ts';
 
-/** A data file that parsed cleanly: its text, AST (for positions) and plain value. */
+/**
+ * A data file that parsed cleanly: its text, AST (for positions) and plain value. The AST and line
+ * map are built again from the text on first use: only files with a problem to place need them, and
+ * tens of thousands of ASTs held at once would cost far more memory than their texts.
+ */
 export interface ParsedYaml {
   file: string;
   text: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
   /** The document as plain JSON-compatible data (not yet checked against a schema). */
   value: unknown;
+  /** Where the document's content starts. */
+  start: Position;
 }
 
 export interface ParseResult {
@@ -55,7 +63,7 @@ export function parseYamlFile(file: string, bytes: Buffer): ParseResult {
   if (nul >= 0) {
     return fail('fileIsText', positionOfByte(bytes, nul), 'the file contains a NUL byte, so it is binary, not YAML text; save it as plain UTF-8 text');
   }
-  const invalid = firstInvalidUtf8Byte(bytes);
+  const invalid = isUtf8(bytes) ? undefined : firstInvalidUtf8Byte(bytes);
   if (invalid !== undefined) {
     return fail(
       'fileIsUtf8',
@@ -63,7 +71,8 @@ export function parseYamlFile(file: string, bytes: Buffer): ParseResult {
       'the file is not valid UTF-8 (it may be binary, or saved in another encoding such as Latin-1 or UTF-16); save it as UTF-8',
     );
   }
-  const text = new TextDecoder('utf-8').decode(bytes); // drops a leading BOM
+  const decoded = bytes.toString('utf8');
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded; // drop a leading BOM
   try {
     return parseText(file, text);
   } catch (error) {
@@ -73,7 +82,7 @@ export function parseYamlFile(file: string, bytes: Buffer): ParseResult {
 }
 
 /** Options for every data file; exported so tests and tools read YAML exactly as validation does. */
-export function yamlOptions(lineCounter: LineCounter) {
+export function yamlOptions(lineCounter?: LineCounter) {
   return {
     version: '1.2',
     schema: 'core',
@@ -82,14 +91,23 @@ export function yamlOptions(lineCounter: LineCounter) {
     strict: true,
     prettyErrors: true,
     stringKeys: true,
-    lineCounter,
+    ...(lineCounter ? { lineCounter } : {}),
   } as const;
 }
 
-function parseText(file: string, text: string): ParseResult {
+/** The AST with its line map. */
+function parseWithLines(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, yamlOptions(lineCounter));
-  const at = (offset: number): Position => toPosition(lineCounter, offset);
+  return { doc: parseDocument(text, yamlOptions(lineCounter)), lineCounter };
+}
+
+function parseText(file: string, text: string): ParseResult {
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return { parsed: new LazyParsedYaml(file, text, simple.value, positionInText(text, simple.start)), problems: [] };
+  const doc = parseDocument(text, yamlOptions());
+  let lines: LineCounter | undefined;
+  // Line maps are made only for files with a problem to place.
+  const at = (offset: number): Position => toPosition((lines ??= parseWithLines(text).lineCounter), offset);
   const problems: Problem[] = [];
   const error = (rule: string, position: Position, message: string): void => {
     problems.push(anError(rule, file, position, message));
@@ -153,7 +171,38 @@ function parseText(file: string, text: string): ParseResult {
     };
   }
   const value: unknown = doc.toJS({ maxAliasCount: 0 });
-  return { parsed: { file, text, doc, lineCounter, value }, problems: notBlocking };
+  return { parsed: new LazyParsedYaml(file, text, value, positionInText(text, doc.contents.range[0])), problems: notBlocking };
+}
+
+/** A ParsedYaml whose AST and line map are parsed again from the text on first use. */
+class LazyParsedYaml implements ParsedYaml {
+  private ast: ReturnType<typeof parseWithLines> | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly value: unknown,
+    readonly start: Position,
+  ) {}
+
+  get doc(): Document.Parsed {
+    return (this.ast ??= parseWithLines(this.text)).doc;
+  }
+
+  get lineCounter(): LineCounter {
+    return (this.ast ??= parseWithLines(this.text)).lineCounter;
+  }
+}
+
+/** Line and column of an offset, counting lines as the yaml lexer does (a line ends at \n). */
+function positionInText(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 /**

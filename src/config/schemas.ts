@@ -3,12 +3,11 @@
  * formats, with each ajv error turned into a Problem at the YAML position of the offending value
  * and a message a person filling in the file can act on.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import { anError, type Problem } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { type ParsedYaml, positionOf, positionOfKey, sourceTextAt } from './parse-yaml.ts';
+import { SCHEMAS, validators } from './schema-validators.ts';
 
 /** The data each kind of file holds once it matches its schema. */
 export interface SchemaTypes {
@@ -25,29 +24,7 @@ export const SCHEMA_FILES: Readonly<Record<SchemaKind, string>> = {
   account: 'account.schema.json',
 };
 
-// ajv-formats is CommonJS; under NodeNext its default export is reached through `.default`.
-const addFormats = addFormatsModule.default;
-
-// allErrors: one run shows every problem in a file. verbose: errors carry the data and schema,
-// which the messages use. strict: a typo in a schema fails loudly at start-up.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-addFormats(ajv, ['date']);
-
-function loadSchema(file: string): AnySchemaObject {
-  return JSON.parse(readFileSync(new URL(`../../schema/${file}`, import.meta.url), 'utf8')) as AnySchemaObject;
-}
-
-const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = {
-  settings: loadSchema(SCHEMA_FILES.settings),
-  user: loadSchema(SCHEMA_FILES.user),
-  account: loadSchema(SCHEMA_FILES.account),
-};
-
-const validators: { [K in SchemaKind]: ValidateFunction<SchemaTypes[K]> } = {
-  settings: ajv.compile<SettingsFile>(schemas.settings),
-  user: ajv.compile<UserFile>(schemas.user),
-  account: ajv.compile<AccountFile>(schemas.account),
-};
+const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = SCHEMAS;
 
 /** Checks a parsed file against its schema; `value` is present only when it matches. */
 export function validateAgainstSchema<K extends SchemaKind>(

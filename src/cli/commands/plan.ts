@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
-import { createAwsTarget } from '../../adapters/aws/target.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
 import { accountsRemovedSinceBase, liveStateFromDesired } from '../../core/base-ref.ts';
@@ -100,15 +99,18 @@ function targetKind(value: unknown, help: string): TargetKind {
   throw usageError(`--target must be sandbox or aws, not "${String(value)}"`, help);
 }
 
-/** `access`: plan reads (through the read roles settings name), apply writes. */
-function makeTarget(
+/**
+ * `access`: plan reads (through the read roles settings name), apply writes. The AWS adapters (and
+ * the SDK) are loaded only when AWS is the target.
+ */
+async function makeTarget(
   kind: TargetKind,
   desired: DesiredState,
   ctx: CliContext,
   sandboxDir: unknown,
   access: 'read' | 'write',
-): Target {
-  if (kind === 'aws') return createAwsTarget(desired.settings, ctx.env, { access });
+): Promise<Target> {
+  if (kind === 'aws') return (await import('../../adapters/aws/target.ts')).createAwsTarget(desired.settings, ctx.env, { access });
   const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
   // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
   const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
@@ -178,7 +180,7 @@ export const plan: Command = async (ctx) => {
     live = await baselineFromGit(ctx, desired, values['base']);
     if (!live) return 1;
   } else {
-    live = await readLiveState(makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
+    live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
   }
   const computed = computePlan(desired, live);
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx);
@@ -201,7 +203,7 @@ export const apply: Command = async (ctx) => {
   const kind = targetKind(values['target'], APPLY_HELP);
   const desired = await loadValidated(ctx);
   if (!desired) return 1;
-  const target = makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
+  const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
   ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
