@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The only module that touches the process: argv, env, stdout/stderr and the exit code.
  */
@@ -41,7 +42,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
-  return `usage: npm run <command> -- [options]   (or: npx tsx src/cli/main.ts <command> [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
+  return `usage: npm run <command> -- [options]   (or: node dist/cli.js <command> [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
 }
 
 /** Runs one command in-process; tests call this with a fake context. */
