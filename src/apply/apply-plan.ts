@@ -65,7 +65,7 @@ export interface ApplyDeps {
   now: () => Date;
   /** Lets this run exceed settings.limits (never AWS's closure quota). */
   allowMassDeletion: boolean;
-  /** Changes in flight at once within a phase (default 4). */
+  /** Changes in flight at once within a phase (default DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /** From the live state; read from the target when absent and the plan closes accounts. */
   closureQuota?: ClosureQuotaFigures;
@@ -94,6 +94,13 @@ const DEFAULT_TIMING: ApplyTiming = {
   notReadyMaxDelayMs: 30_000,
   notReadyMaxWaitMs: 10 * 60_000,
 };
+
+/**
+ * Changes in flight at once within a phase. Waiting on AWS, not on CPU, dominates: more changes in
+ * flight keep a run short when some requests are throttled and retried after a back-off, while the
+ * AWS adapters pace the requests to each account (adapters/aws/pacing.ts).
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 /** AWS: at most 5 member-account creations in progress at once (aws-facts §2). */
 const MAX_CREATIONS_IN_FLIGHT = 5;
@@ -268,7 +275,7 @@ class Run {
   }
 
   async execute(startedAt: string): Promise<ApplyReport> {
-    const limit = pLimit(Math.max(1, this.deps.concurrency ?? 4));
+    const limit = pLimit(Math.max(1, this.deps.concurrency ?? DEFAULT_CONCURRENCY));
     const total = this.plan.changes.length;
     if (total > 0) this.log(`Applying ${total} change${total === 1 ? '' : 's'} to ${describeBaseline(this.deps.target.baseline)}`);
     for (const phase of PHASES) {
@@ -396,9 +403,12 @@ class Run {
       }
       throw error;
     }
-    await usersAccount.addUserToGroup(change.userName, change.group);
+    // Independent of each other once the user exists: sent together.
     const password = this.newPassword();
-    await usersAccount.setTemporaryPassword(change.userName, password);
+    await Promise.all([
+      usersAccount.addUserToGroup(change.userName, change.group),
+      usersAccount.setTemporaryPassword(change.userName, password),
+    ]);
     await mailer.send(welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword: password }));
     // Only now: if the email never went out, the missing tag makes the next plan issue a new password.
     await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: change.credentialsToken });

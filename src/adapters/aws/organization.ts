@@ -62,6 +62,7 @@ import {
 import { isSamePolicy } from '../../core/plan.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
+import { pacerFor, withPacing } from './pacing.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { readTrustPolicy } from './organization-trust.ts';
@@ -124,13 +125,16 @@ export function createAwsOrganization(
   const iamForAccount =
     options.iamForAccount ??
     ((accountId: string, roleName: string) =>
-      new IAMClient(
-        awsClientConfig('IAM', {
-          region: REGION,
-          roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
-          env,
-          masterCredentials: orgConfig.credentials,
-        }),
+      withPacing(
+        new IAMClient(
+          awsClientConfig('IAM', {
+            region: REGION,
+            roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+            env,
+            masterCredentials: orgConfig.credentials,
+          }),
+        ),
+        pacerFor(accountId),
       ));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const usersAccountId = settings.users_account.id;

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
+import { applyPlan, DEFAULT_CONCURRENCY, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
@@ -58,6 +58,8 @@ options:
                            than settings.yaml's limits
   --format text|markdown   the outcome report on stdout (default text)
   --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
+  --concurrency <n>        changes in flight at once (default ${DEFAULT_CONCURRENCY}); requests to each AWS
+                           account are paced whatever the number, slowing down when AWS throttles
   --sandbox-dir <dir>      sandbox state folder (default .sandbox)
 `;
 
@@ -81,6 +83,7 @@ const APPLY_OPTIONS = {
   'allow-mass-deletion': { type: 'boolean' },
   format: { type: 'string' },
   'report-json': { type: 'string' },
+  concurrency: { type: 'string' },
   'sandbox-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -91,6 +94,14 @@ function parse<T extends typeof PLAN_OPTIONS | typeof APPLY_OPTIONS>(ctx: CliCon
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error), help);
   }
+}
+
+function concurrencyOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENCY;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) {
+    throw usageError(`--concurrency must be a whole number from 1 to 256, not "${value}"`, APPLY_HELP);
+  }
+  return Number(value);
 }
 
 function targetKind(value: unknown, help: string): TargetKind {
@@ -201,6 +212,7 @@ export const apply: Command = async (ctx) => {
     throw usageError(`--format must be text or markdown, not "${String(format)}"`, APPLY_HELP);
   }
   const kind = targetKind(values['target'], APPLY_HELP);
+  const concurrency = concurrencyOption(values['concurrency']);
   const desired = await loadValidated(ctx);
   if (!desired) return 1;
   const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
@@ -223,6 +235,7 @@ export const apply: Command = async (ctx) => {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
     allowMassDeletion: values['allow-mass-deletion'] === true,
+    concurrency,
     closureQuota: live.organization,
   });
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
