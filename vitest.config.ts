@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on moto servers (other processes), not on this one: run more of them at once
+    // than the default (one fewer than the CPUs, so one on a 2-core machine).
+    maxWorkers: 4,
     // The SDK warns that releases after January 2027 need Node 22; the lockfile pins today's. Quiet in tests.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -14,11 +14,11 @@ var COMMANDS = {
     about: "check every data file against the schemas and cross-file rules"
   },
   plan: {
-    run: async (ctx) => (await import("./chunks/plan-VRBTTWUE.js")).plan(ctx),
+    run: async (ctx) => (await import("./chunks/plan-RK2YYBSL.js")).plan(ctx),
     about: "show what apply would change (local sandbox unless --target aws or --base REF)"
   },
   apply: {
-    run: async (ctx) => (await import("./chunks/plan-VRBTTWUE.js")).apply(ctx),
+    run: async (ctx) => (await import("./chunks/plan-RK2YYBSL.js")).apply(ctx),
     about: "make the target match the files (local sandbox unless --target aws)"
   },
   policies: {
@@ -41,7 +41,7 @@ var COMMANDS = {
 function usage() {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
-  return `usage: npm run <command> -- [options]   (or: npx tsx src/cli/main.ts <command> [options])
+  return `usage: npm run <command> -- [options]   (or: node dist/cli.js <command> [options])
 
 commands:
 ${lines.join("\n")}
