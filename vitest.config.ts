@@ -6,7 +6,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // moto servers and the CLI are real processes: allow them time on a busy 2-core machine.
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // Most files wait on moto servers (other processes), not on this one: run more of them at once
     // than the default (one fewer than the CPUs, so one on a 2-core machine).
