@@ -14,10 +14,15 @@
  *   values, one document, not empty.
  * - `stringKeys`: keys are always strings, so `123: x` under tags is the key "123", and positions
  *   of schema errors can be found by the JSON pointer's string segments.
+ * - At most MAX_NESTING_DEPTH levels of nesting, checked before the document is built: the `yaml`
+ *   package builds nodes recursively, and a few thousand `[` in a small file exhaust the stack.
+ * - No invisible characters (zero-width spaces, bidirectional controls, line separators) in keys
+ *   or values: reviewers must see what they approve; the message names the character and column.
  */
 import { isUtf8 } from 'node:buffer';
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, type Node, parseDocument, Parser, visit, type YAMLError } from 'yaml';
 import { anError, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
+import { describeCharacter, findInvisibleCharacter } from './characters.ts';
 import { MAX_DATA_FILE_BYTES } from './file-source.ts';
 import { parseSimpleYaml } from './simple-yaml.ts';
 
@@ -102,8 +107,11 @@ function parseWithLines(text: string): { doc: Document.Parsed; lineCounter: Line
 }
 
 function parseText(file: string, text: string): ParseResult {
+  // Printable ASCII at most four levels deep: neither too deep nor holding invisible characters.
   const simple = parseSimpleYaml(text);
   if (simple !== undefined) return { parsed: new LazyParsedYaml(file, text, simple.value, positionInText(text, simple.start)), problems: [] };
+  const tooDeep = checkNestingDepth(file, text);
+  if (tooDeep !== undefined) return { problems: [tooDeep] };
   const doc = parseDocument(text, yamlOptions());
   let lines: LineCounter | undefined;
   // Line maps are made only for files with a problem to place.
@@ -161,6 +169,7 @@ function parseText(file: string, text: string): ParseResult {
       },
     });
   }
+  if (doc.contents !== null) notBlocking.push(...findInvisibleCharacters(file, doc, text, at));
   if (problems.length > 0) return { problems: [...problems, ...notBlocking] };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return {
@@ -203,6 +212,78 @@ function positionInText(text: string, offset: number): Position {
     lineStart = at + 1;
   }
   return { line, col: offset - lineStart + 1 };
+}
+
+/** Deeper than any data file needs (they use four or five levels), far shallower than a stack overflow. */
+export const MAX_NESTING_DEPTH = 32;
+
+/**
+ * A file nested deeper than MAX_NESTING_DEPTH, found by the `yaml` package's own lexer and parser
+ * (which keep an explicit stack, so they cannot overflow) before any node is built. Every level
+ * starts with one of `- : ? [ {`, so a file with fewer of those is not checked further.
+ */
+function checkNestingDepth(file: string, text: string): Problem | undefined {
+  let indicators = 0;
+  for (let i = 0; i < text.length && indicators <= MAX_NESTING_DEPTH; i++) if ('-:?[{'.includes(text[i] ?? '')) indicators++;
+  if (indicators <= MAX_NESTING_DEPTH - 2) return undefined;
+  const lineCounter = new LineCounter();
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0); // Parser.parse() registers the first line itself; next() does not
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const _token of parser.next(lexeme)) {
+      // Whole documents are not needed here, only the depth reached on the way.
+    }
+    if (parser.stack.length > MAX_NESTING_DEPTH) {
+      return anError(
+        'fileIsNotNestedTooDeeply',
+        file,
+        toPosition(lineCounter, Math.max(0, parser.offset - lexeme.length)),
+        `nesting too deep: values here are nested more than ${MAX_NESTING_DEPTH} levels deep, and data files need only a few (fields, lists, tags); check the brackets and indentation`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Invisible characters in keys and values, one problem per scalar, at most 20 per file: the
+ * character's code point and name, and its column when it is written as itself (not as an escape).
+ */
+function findInvisibleCharacters(
+  file: string,
+  doc: Document.Parsed,
+  text: string,
+  at: (offset: number) => Position,
+): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Scalar(key, node, path) {
+      if (problems.length >= 20 || typeof node.value !== 'string') return problems.length >= 20 ? visit.BREAK : undefined;
+      const found = findInvisibleCharacter(node.value);
+      if (found === undefined) return undefined;
+      const [start = 0, end = start] = node.range ?? [];
+      const written = text.slice(start, end).indexOf(found.character);
+      const position = at(written >= 0 ? start + written : start);
+      const parent = path[path.length - 1];
+      const what =
+        key === 'key'
+          ? `the key "${node.value}"`
+          : isPair(parent) && isScalar(parent.key)
+            ? String(parent.key.value)
+            : 'this value';
+      const where = written >= 0 ? `at column ${position.col}` : '(written as an escape)';
+      problems.push(
+        anError(
+          'fileHasNoInvisibleCharacters',
+          file,
+          position,
+          `${what} contains ${describeCharacter(found.character)} ${where}, an invisible character, so the text is not what reviewers see; delete it (retype the text around it if unsure)`,
+        ),
+      );
+      return undefined;
+    },
+  });
+  return problems;
 }
 
 /**
@@ -345,6 +426,18 @@ export function positionOfKey(parsed: ParsedYaml, path: readonly (string | numbe
     }
   }
   return positionOf(parsed, path);
+}
+
+/**
+ * Where `snippet` is written inside the scalar at path (its first occurrence in the source); the
+ * scalar's start when it is not written literally (an escape), or the nearest ancestor.
+ */
+export function positionOfText(parsed: ParsedYaml, path: readonly (string | number)[], snippet: string): Position {
+  const node = nodeAt(parsed, path);
+  const range = isScalar(node) ? node.range : undefined;
+  if (range === undefined || range === null) return positionOf(parsed, path);
+  const index = parsed.text.slice(range[0], range[1]).indexOf(snippet);
+  return toPosition(parsed.lineCounter, range[0] + Math.max(0, index));
 }
 
 /** The source text of the scalar at path, as written (without quotes), if it is a scalar. */

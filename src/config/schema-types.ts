@@ -4,11 +4,11 @@
  */
 export interface UserFile {
   /**
-   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = , . @ _ - (IAM's user-name alphabet). The domain must be one of the staff or contractor domains in settings.yaml.
+   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = , . @ _ - (IAM's user-name alphabet), with dots only between other characters. The domain must be one of the staff or contractor domains in settings.yaml.
    */
   email: string;
   /**
-   * The person's full name as they write it (letters, spaces, apostrophes, hyphens...), used in the welcome email and, with characters AWS tags cannot hold removed, as a tag.
+   * The person's full name as they write it (letters, spaces, apostrophes, hyphens...; at least one letter or digit), used in the welcome email and, with characters AWS tags cannot hold removed, as a tag.
    */
   name: string;
   /**
@@ -92,7 +92,7 @@ export interface AccountFile {
     business_unit: string;
   };
   /**
-   * Free-form account tags. Keys: 1-128 characters, not starting with 'aws:' and not one of the keys the project sets itself; values at most 256 characters of AWS's tag alphabet. With the project's own tags, at most 50 in all.
+   * Free-form account tags. Keys: 1-128 characters, not starting with 'aws:' in any case (AWS reserves it), not __proto__, and not one of the keys the project sets itself; values at most 256 characters of AWS's tag alphabet. With the project's own tags, at most 50 in all.
    */
   tags?: {
     [k: string]: string;

@@ -4,9 +4,10 @@
  * and a message a person filling in the file can act on.
  */
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
-import { anError, type Problem } from '../core/problems.ts';
+import { anError, type Position, type Problem } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
-import { type ParsedYaml, positionOf, positionOfKey, sourceTextAt } from './parse-yaml.ts';
+import { describeCharacter, findInvisibleCharacter, findNonAsciiCharacter } from './characters.ts';
+import { type ParsedYaml, positionOf, positionOfKey, positionOfText, sourceTextAt } from './parse-yaml.ts';
 import { SCHEMAS, validators } from './schema-validators.ts';
 
 /** The data each kind of file holds once it matches its schema. */
@@ -65,8 +66,9 @@ function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: E
 
   // Errors about a key under propertyNames (tag keys) carry the key's name.
   if (error.propertyName !== undefined) {
+    if (findInvisibleCharacter(error.propertyName) !== undefined) return undefined; // the parser names the character
     return at(
-      `${label}: key "${error.propertyName}" is not allowed${description ? `. ${description}` : ''}`,
+      `${label}: key "${error.propertyName}" ${describeKeyProblem(error.propertyName) ?? `is not allowed${description ? `. ${description}` : ''}`}`,
       positionOfKey(parsed, path, error.propertyName),
     );
   }
@@ -93,6 +95,11 @@ function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: E
     case 'type':
       return at(describeTypeError(parsed, path, label, params.type, data));
     case 'pattern':
+      if (typeof data === 'string') {
+        if (findInvisibleCharacter(data) !== undefined) return undefined; // the parser names the character
+        const specific = describeTextProblem(parsed, path, label, String(params.pattern), data);
+        if (specific !== undefined) return at(specific.message, specific.position);
+      }
       if (typeof data === 'string' && data !== data.toLowerCase() && new RegExp(String(params.pattern), 'u').test(data.toLowerCase())) {
         return at(`${label}: ${JSON.stringify(data)} must be lower case; write ${JSON.stringify(data.toLowerCase())}`);
       }
@@ -133,6 +140,68 @@ function describeSchemaError(parsed: ParsedYaml, root: AnySchemaObject, error: E
     default:
       return at(`${label}: ${error.message ?? 'is not valid'}`);
   }
+}
+
+/** Why a key of free-form tags is refused, when it is one of the reasons the pattern encodes. */
+function describeKeyProblem(key: string): string | undefined {
+  if (/^aws:/i.test(key)) return 'starts with "aws:" (in any case), a prefix AWS reserves for its own tags; rename the key';
+  if (key === '__proto__') return 'is a special name in JavaScript (tools reading these files would drop or misread it); use another key';
+  return undefined;
+}
+
+/**
+ * A precise reason for the commonest ways text fails a pattern, with the column where it happens:
+ * a character that is not ASCII in a field that takes only ASCII (a Cyrillic "а" in an email, a
+ * no-break space), dots in the wrong place in an email, a name with no letter at all.
+ */
+function describeTextProblem(
+  parsed: ParsedYaml,
+  path: readonly (string | number)[],
+  label: string,
+  pattern: string,
+  value: string,
+): { message: string; position: Position } | undefined {
+  const asciiOnly = !pattern.includes('\\p{');
+  const foreign = asciiOnly ? findNonAsciiCharacter(value) : undefined;
+  if (foreign !== undefined) {
+    const position = positionOfText(parsed, path, foreign.character);
+    return {
+      message: `${label} contains ${describeCharacter(foreign.character)} at column ${position.col}; this field takes ASCII letters, digits and punctuation only, and the character may merely look like one of them: retype it`,
+      position,
+    };
+  }
+  if (pattern.includes('@') && value.includes('@')) {
+    const local = value.slice(0, value.lastIndexOf('@'));
+    const misplaced = local.startsWith('.')
+      ? { snippet: '.', what: 'starts with a dot' }
+      : local.includes('..')
+        ? { snippet: '..', what: 'has two dots in a row before the @' }
+        : local.endsWith('.')
+          ? { snippet: '.@', what: 'has a dot just before the @' }
+          : undefined;
+    if (misplaced !== undefined) {
+      const position = positionOfText(parsed, path, misplaced.snippet);
+      return {
+        message: `${label}: ${JSON.stringify(value)} ${misplaced.what} (column ${position.col}); an email address has dots only between other characters, so check the address`,
+        position,
+      };
+    }
+  }
+  if (pattern.includes('\\p{L}') && pattern.includes('\\p{M}')) {
+    if (!/[\p{L}\p{N}]/u.test(value)) {
+      return {
+        message: `${label}: ${JSON.stringify(value)} has no letter or digit, only spaces, no-break spaces, combining marks or punctuation; write the name itself`,
+        position: positionOf(parsed, path),
+      };
+    }
+    if (/^\p{M}/u.test(value)) {
+      return {
+        message: `${label} starts with ${describeCharacter(value[0] ?? '')}, which has no letter before it to combine with; delete it`,
+        position: positionOf(parsed, path),
+      };
+    }
+  }
+  return undefined;
 }
 
 function describeTypeError(parsed: ParsedYaml, path: (string | number)[], label: string, expectedParam: unknown, data: unknown): string {

@@ -267,8 +267,8 @@ export function accountTags(account: DesiredAccount): Tags {
     .slice(0, Math.max(0, room));
   // Only when there is something to record: no empty tag on accounts without file tags.
   if (fileKeys.length > 0) own[ACCOUNT_TAG_KEYS_TAG] = encodeTagKeys(fileKeys);
-  for (const key of fileKeys) own[key] = sanitizeTagValue(data.tags?.[key] ?? '');
-  return own;
+  // Defined, not assigned: a key is data whatever its name (assigning `__proto__` would drop it).
+  return { ...own, ...Object.fromEntries(fileKeys.map((key) => [key, sanitizeTagValue(data.tags?.[key] ?? '')])) };
 }
 
 /** Keys of the file's tags that an account's tags say the project set (see ACCOUNT_TAG_KEYS_TAG). */

@@ -677,10 +677,14 @@ function planMissingAccount(
 function planAccountSettings(account: DesiredAccount, liveAccount: LiveAccount, out: PlanBuilder): void {
   const wanted = accountTags(account);
   const setTags: Record<string, string> = {};
-  for (const [key, value] of Object.entries(wanted)) if (liveAccount.tags[key] !== value) setTags[key] = value;
+  // Own properties only: a tag key may be a name every object inherits (`constructor`, `toString`).
+  const liveValue = (key: string): string | undefined => (Object.hasOwn(liveAccount.tags, key) ? liveAccount.tags[key] : undefined);
+  for (const [key, value] of Object.entries(wanted)) {
+    if (liveValue(key) !== value) Object.defineProperty(setTags, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   // Only keys the project set are removed: its own, and the file tags it recorded setting.
   const owned = new Set<string>([...ACCOUNT_TAG_KEYS, ...recordedAccountTagKeys(liveAccount.tags)]);
-  const removeTags = [...owned].filter((key) => !(key in wanted) && liveAccount.tags[key] !== undefined).sort();
+  const removeTags = [...owned].filter((key) => !Object.hasOwn(wanted, key) && liveValue(key) !== undefined).sort();
   const ouPath = account.data.organizational_unit;
   const move = liveAccount.ouPath === ouPath ? undefined : { from: liveAccount.ouPath, to: ouPath };
   if (move === undefined && Object.keys(setTags).length === 0 && removeTags.length === 0) return;

@@ -109,7 +109,10 @@ describe('schema errors', () => {
 
   it('tag keys: the key itself is reported', async () => {
     expect(await problemsOf(ACCOUNT, accountYaml('team-prod', 'tags:', '  aws:owner: me'))).toEqual([
-      expect.objectContaining({ line: 14, col: 3, message: expect.stringMatching(/^tags: key "aws:owner" is not allowed\. Free-form account tags\./) }),
+      expect.objectContaining({ line: 14, col: 3, message: expect.stringMatching(/^tags: key "aws:owner" starts with "aws:"/) }),
+    ]);
+    expect(await problemsOf(ACCOUNT, accountYaml('team-prod', 'tags:', '  "owner*": me'))).toEqual([
+      expect.objectContaining({ line: 14, col: 3, message: expect.stringMatching(/^tags: key "owner\*" is not allowed\. Free-form account tags\./) }),
     ]);
   });
 

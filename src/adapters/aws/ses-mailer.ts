@@ -6,7 +6,7 @@
 import { SESClient, SendEmailCommand, type SESClientConfig } from '@aws-sdk/client-ses';
 import type { SettingsFile } from '../../core/model.ts';
 import type { EmailMessage, MailerPort } from '../../ports/mailer.ts';
-import { translateAwsError } from './errors.ts';
+import { translateAwsError, withEndpointInErrors } from './errors.ts';
 import { AppError } from '../../core/errors.ts';
 import { awsClientConfig, type AwsAccess, type Env } from './clients.ts';
 
@@ -19,7 +19,7 @@ export interface SesMailerOptions {
 
 export function createSesClient(settings: SettingsFile, env: Env, extra: Partial<SESClientConfig> = {}): SESClient {
   // No role_to_assume: the sender identity lives in the account of the caller's own credentials.
-  return new SESClient({ ...awsClientConfig('SES', { region: settings.email.region, env }), ...extra });
+  return withEndpointInErrors(new SESClient({ ...awsClientConfig('SES', { region: settings.email.region, env }), ...extra }));
 }
 
 export function createSesMailer(settings: SettingsFile, env: Env = process.env, options: SesMailerOptions = {}): MailerPort {

@@ -3,9 +3,10 @@
  * mail client opens. It stands for the recipients' mailboxes, so it is the one place a temporary
  * password is written to a file (the folder is git-ignored with the rest of `.sandbox/`).
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/errors.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE, secureOutbox } from './private-files.ts';
 import type { EmailMessage, MailerPort } from '../../ports/mailer.ts';
 
 const MAX_RECIPIENTS = 50; // SES: 50 recipients per message (aws-facts §4).
@@ -62,11 +63,13 @@ function compactTimestamp(date: Date): string {
 
 export class OutboxMailer implements MailerPort {
   readonly outbox: string;
+  private readonly dir: string;
   private readonly from: string;
   private readonly now: () => Date;
   private seq: number | undefined;
 
   constructor(dir: string, from: string, now: () => Date) {
+    this.dir = dir;
     this.outbox = join(dir, 'outbox');
     this.from = from;
     this.now = now;
@@ -80,9 +83,13 @@ export class OutboxMailer implements MailerPort {
     const bad = message.to.find((address) => !ADDRESS.test(address));
     if (bad !== undefined) throw new AppError('invalid-email', `"${bad}" is not an email address.`);
 
-    await mkdir(this.outbox, { recursive: true });
+    await makePrivateDir(this.dir);
+    await makePrivateDir(this.outbox);
     // Sequence numbers continue from the files already there, so names sort in sending order.
-    if (this.seq === undefined) this.seq = (await readdir(this.outbox)).filter((name) => name.endsWith('.eml')).length;
+    if (this.seq === undefined) {
+      await secureOutbox(this.outbox);
+      this.seq = (await readdir(this.outbox)).filter((name) => name.endsWith('.eml')).length;
+    }
     const date = this.now();
     const slug = slugify(`${message.subject} ${(message.to[0] ?? '').split('@')[0] ?? ''}`);
     for (;;) {
@@ -91,7 +98,7 @@ export class OutboxMailer implements MailerPort {
       const eml = renderEml(message, this.from, date, `${compactTimestamp(date)}.${this.seq}@sandbox.invalid`);
       try {
         // `wx`: never overwrite a message already in the mailbox.
-        await writeFile(join(this.outbox, name), eml, { encoding: 'utf8', flag: 'wx' });
+        await writeFile(join(this.outbox, name), eml, { encoding: 'utf8', flag: 'wx', mode: PRIVATE_FILE_MODE });
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;

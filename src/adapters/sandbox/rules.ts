@@ -42,7 +42,7 @@ export function mergeTags(current: Record<string, string>, add: Tags, caseInsens
     if (caseInsensitive) {
       for (const existing of Object.keys(next)) if (existing.toLowerCase() === key.toLowerCase()) delete next[existing];
     }
-    next[key] = value;
+    Object.defineProperty(next, key, { value, enumerable: true, writable: true, configurable: true }); // `__proto__` too
   }
   if (Object.keys(next).length > MAX_TAGS) {
     throw new AppError('limit-exceeded', `At most ${MAX_TAGS} tags are allowed; this would make ${Object.keys(next).length}.`);

@@ -7,10 +7,12 @@
  * password is the one set) and nothing else.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import type { LiveAccountStatus, PasswordPolicy, PolicyDocument } from '../../core/model.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE, secureSandboxDir } from './private-files.ts';
+import { describeSandboxStateProblem } from './state-shape.ts';
 
 export const SANDBOX_STATE_VERSION = 1;
 
@@ -157,6 +159,7 @@ export class SandboxStore {
   private readonly seed: () => SandboxState;
   private readonly onOpen: ((state: SandboxState) => void) | undefined;
   private opened = false;
+  private secured = false;
 
   /**
    * @param seed the state to start from when the file does not exist yet
@@ -198,6 +201,10 @@ export class SandboxStore {
   }
 
   private async load(): Promise<SandboxState> {
+    if (!this.secured) {
+      await secureSandboxDir(dirname(this.file));
+      this.secured = true;
+    }
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -215,8 +222,9 @@ export class SandboxStore {
         cause: error,
       });
     }
-    if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== SANDBOX_STATE_VERSION) {
-      throw new AppError('sandbox-corrupt', `The sandbox state ${this.file} has an unknown format.`, {
+    const problem = describeSandboxStateProblem(parsed);
+    if (problem !== undefined) {
+      throw new AppError('sandbox-corrupt', `The sandbox state ${this.file} is not in the expected format: ${problem}.`, {
         fault: 'user',
         hint: 'Delete the .sandbox folder to start a fresh sandbox.',
       });
@@ -226,10 +234,10 @@ export class SandboxStore {
 
   /** Write a temporary file next to the state, then rename: a reader never sees half a file. */
   private async save(text: string): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
+    await makePrivateDir(dirname(this.file));
     const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(tmp, `${text}\n`, 'utf8');
+      await writeFile(tmp, `${text}\n`, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
       await rename(tmp, this.file);
     } catch (error) {
       await rm(tmp, { force: true });

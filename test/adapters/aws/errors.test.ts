@@ -2,6 +2,7 @@ import { DeleteConflictException, EntityTemporarilyUnmodifiableException } from 
 import { MessageRejected } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
 import { translateAwsError, withRetry } from '../../../src/adapters/aws/errors.ts';
+import { translateOrganizationsError } from '../../../src/adapters/aws/organization-errors.ts';
 import { AppError } from '../../../src/core/errors.ts';
 
 /** An error shaped as the SDK throws unmodelled AWS errors: `name` is the wire code. */
@@ -128,5 +129,28 @@ describe('withRetry', () => {
     );
     await expect(failing).rejects.toThrow('boom');
     expect(calls).toBe(1);
+  });
+});
+
+describe('failures with no usable answer from AWS', () => {
+  const withAttempts = (error: Error, attempts: number): Error => Object.assign(error, { $metadata: { ...(error as { $metadata?: object }).$metadata, attempts } });
+
+  it('any 5xx is "try again later", with what was called and how often', () => {
+    const error = translateAwsError(withAttempts(awsError('Unknown', 'Unknown', 500), 6), 'IAM CreateUser alice@example.gov.uk');
+    expect(error.code).toBe('aws-unavailable');
+    expect(error.message).toBe('AWS returned HTTP 500 to IAM CreateUser alice@example.gov.uk (tried 6 times); try again later');
+    const organizations = translateOrganizationsError(withAttempts(awsError('ServiceException', 'internal error', 500), 6), 'creating account "team-a"');
+    expect(organizations.message).toBe('AWS returned HTTP 500 (Service: internal error) to creating account "team-a" (tried 6 times); try again later');
+  });
+
+  it('a network failure names the endpoint the SDK recorded, or the address Node gives', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { name: 'TimeoutError', code: 'ECONNRESET', $endpoint: 'https://iam.amazonaws.com' });
+    expect(translateAwsError(withAttempts(reset, 6), 'IAM ListUsers').message).toBe(
+      'IAM ListUsers failed: no answer from https://iam.amazonaws.com (ECONNRESET: the connection was reset; tried 6 times)',
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', address: '10.0.0.1', port: 443 });
+    expect(translateAwsError(refused, 'SES SendEmail').message).toBe('SES SendEmail failed: no answer from 10.0.0.1:443 (ECONNREFUSED: the connection was refused)');
+    const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+    expect(translateAwsError(timeout, 'IAM GetUser x').code).toBe('aws-unreachable');
   });
 });
