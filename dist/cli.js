@@ -10,19 +10,19 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 var COMMANDS = {
   validate: {
-    run: async (ctx) => (await import("./chunks/validate-3FH5YGTH.js")).validate(ctx),
+    run: async (ctx) => (await import("./chunks/validate-VUDPH66D.js")).validate(ctx),
     about: "check every data file against the schemas and cross-file rules"
   },
   plan: {
-    run: async (ctx) => (await import("./chunks/plan-RK2YYBSL.js")).plan(ctx),
+    run: async (ctx) => (await import("./chunks/plan-UYG3KSJE.js")).plan(ctx),
     about: "show what apply would change (local sandbox unless --target aws or --base REF)"
   },
   apply: {
-    run: async (ctx) => (await import("./chunks/plan-RK2YYBSL.js")).apply(ctx),
+    run: async (ctx) => (await import("./chunks/plan-UYG3KSJE.js")).apply(ctx),
     about: "make the target match the files (local sandbox unless --target aws)"
   },
   policies: {
-    run: async (ctx) => (await import("./chunks/policies-PR25ISOW.js")).policies(ctx),
+    run: async (ctx) => (await import("./chunks/policies-7IZHQ7E6.js")).policies(ctx),
     about: "print the IAM policies to set up the GitHub OIDC roles, from settings.yaml"
   },
   "pr-comment": {
