@@ -1,22 +1,29 @@
 /**
- * `npm run bench`: how the tool behaves at scale, measured (never asserted in a timed test).
+ * `npm run bench [-- --before <dir>] [-- --only validate,startup,apply,plan,tests,pure]`: how the
+ * tool behaves at scale, measured (never asserted in a timed test), each figure beside its goal.
  *
- * 1. Pure work on a synthetic repository (5,000 users, 500 accounts): loading and validating the
- *    files, computing the plan (against nothing, and against itself), rendering it.
- * 2. AWS requests: `plan --target aws` for 1,000 existing users, through a counting proxy in front of
- *    moto server, by operation. (Skipped, with a message, when moto_server is not installed.)
+ * - validate: `validate` (the compiled CLI, every rule) on 10,000 users and 1,000 accounts against
+ *   ajv-cli checking the 10,000 user files against the schema alone; peak memory at 50,000 users.
+ * - startup: CPU of `validate` on the repository's own files against `node -e 0`.
+ * - apply: 1,000 new users applied to moto, then again with 10% of IAM requests answered
+ *   `400 Throttling` by a proxy: time, failures, requests, emails.
+ * - plan: AWS requests of `plan --target aws` per member account (10 accounts against none).
+ * - tests: wall time of the whole test suite (`vitest run`).
+ * - pure: loading, planning and rendering in-process (5,000 users, 500 accounts).
  *
- * Figures go to stdout as a Markdown table; bench/RESULTS.md keeps the ones from a recorded run.
+ * `--before <dir>`: a checkout of other code (e.g. `git worktree add /tmp/before main`, with
+ * node_modules) measured the same way in the same run, through its TypeScript CLI (tsx), for
+ * figures before and after. Figures go to stdout as a Markdown table; bench/RESULTS.md keeps a run.
  */
+import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import pLimit from 'p-limit';
-import { runCli } from '../src/cli/main.ts';
+import { parseArgs } from 'node:util';
+import { CreateOrganizationalUnitCommand, CreateOrganizationCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { buildCli } from '../scripts/build.ts';
 import { fsSource } from '../src/config/fs-source.ts';
 import { loadDesiredState } from '../src/config/load.ts';
 import { liveStateFromDesired } from '../src/core/base-ref.ts';
@@ -24,28 +31,80 @@ import { computePlan } from '../src/core/plan.ts';
 import { renderPlanJson } from '../src/render/plan-json.ts';
 import { renderPlanMarkdown } from '../src/render/plan-markdown.ts';
 import { renderPlanText } from '../src/render/plan-text.ts';
-import { hasMotoServer, motoEnv, startMoto } from '../test/support/moto.ts';
+import { hasMotoServer, motoEnv, startMoto, type MotoServer } from '../test/support/moto.ts';
+import { startBenchProxy } from './proxy.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TODAY = new Date().toISOString().slice(0, 10);
-const rows: string[][] = [];
+const SECTIONS = ['validate', 'startup', 'apply', 'plan', 'tests', 'pure'] as const;
+type Section = (typeof SECTIONS)[number];
 
-function record(what: string, value: string): void {
-  rows.push([what, value]);
-  process.stderr.write(`${what}: ${value}\n`);
+const { values: flags } = parseArgs({ options: { before: { type: 'string' }, only: { type: 'string' } } });
+const BEFORE = flags.before === undefined ? undefined : resolve(flags.before);
+const only = new Set((flags.only ?? SECTIONS.join(',')).split(',') as Section[]);
+
+interface Row {
+  what: string;
+  before: string;
+  after: string;
+  goal: string;
+  met: string;
+}
+const rows: Row[] = [];
+
+function record(what: string, figures: { before?: string; after: string; goal?: string; met?: boolean }): void {
+  const row = {
+    what,
+    before: figures.before ?? (BEFORE === undefined ? 'not measured' : '–'),
+    after: figures.after,
+    goal: figures.goal ?? '',
+    met: figures.met === undefined ? '' : figures.met ? 'yes' : 'NO',
+  };
+  rows.push(row);
+  process.stderr.write(`${what}: before ${row.before} | after ${row.after} | goal ${row.goal} ${row.met}\n`);
 }
 
-async function time<T>(runs: number, fn: () => Promise<T> | T): Promise<{ median: number; result: T }> {
-  const times: number[] = [];
-  let result!: T;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    result = await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)] ?? 0, result };
+// ---- processes -------------------------------------------------------------------------------
+
+interface Measured {
+  code: number;
+  wallS: number;
+  cpuS: number;
+  maxRssMiB: number;
+  stdout: string;
+  stderr: string;
 }
+
+/** Runs a command under /usr/bin/time: wall and CPU seconds, peak resident memory. */
+async function measure(command: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<Measured> {
+  const dir = await mkdtemp(join(tmpdir(), 'aac-time-'));
+  const timeFile = join(dir, 'time');
+  const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+  const [wall = 0, user = 0, sys = 0, rssKb = 0] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()?.split(' ').map(Number) ?? [];
+  await rm(dir, { recursive: true, force: true });
+  return { code, wallS: wall, cpuS: user + sys, maxRssMiB: rssKb / 1024, stdout, stderr };
+}
+
+/** The CLI of this checkout (compiled) or of the --before checkout (its TypeScript, through tsx). */
+function cli(which: 'after' | 'before'): { command: string; args: string[] } {
+  if (which === 'after') return { command: process.execPath, args: [join(ROOT, 'dist', 'cli.js')] };
+  const before = BEFORE ?? '';
+  return { command: join(before, 'node_modules', '.bin', 'tsx'), args: [join(before, 'src', 'cli', 'main.ts')] };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const s = (x: number) => `${x.toFixed(2)} s`;
+
+// ---- synthetic data ----------------------------------------------------------------------------
 
 const userFile = (i: number) => `# yaml-language-server: $schema=../schema/user.schema.json
 email: person.${i}@digital.cabinet-office.gov.uk
@@ -85,116 +144,310 @@ async function syntheticRepo(users: number, accounts: number, settings?: string)
   return dir;
 }
 
-async function pureBenchmarks(): Promise<void> {
-  const users = 5000;
-  const accounts = 500;
-  const dir = await syntheticRepo(users, accounts);
-  try {
-    const loaded = await time(3, () => loadDesiredState(fsSource(dir), { today: TODAY }));
-    const desired = loaded.result.desired;
-    if (!desired) throw new Error(`synthetic repository is invalid: ${JSON.stringify(loaded.result.problems.slice(0, 3))}`);
-    record(`load + validate ${users} users, ${accounts} accounts (median of 3)`, `${loaded.median.toFixed(0)} ms`);
-
-    const empty = liveStateFromDesired({ ...desired, users: new Map(), accounts: new Map() }, 'empty');
-    const fromNothing = await time(5, () => computePlan(desired, empty));
-    record(`computePlan against an empty target (${fromNothing.result.changes.length} changes)`, `${fromNothing.median.toFixed(1)} ms`);
-    const self = liveStateFromDesired(desired, 'HEAD');
-    const noChanges = await time(5, () => computePlan(desired, self));
-    record(`computePlan against itself (${noChanges.result.changes.length} changes)`, `${noChanges.median.toFixed(1)} ms`);
-
-    const plan = fromNothing.result;
-    const text = await time(5, () => renderPlanText(plan, { color: false }));
-    record(`render text (${(text.result.length / 1024).toFixed(0)} KiB)`, `${text.median.toFixed(1)} ms`);
-    const markdown = await time(5, () => renderPlanMarkdown(plan, {}));
-    record(`render Markdown, cut to the PR comment limit (${markdown.result.length} characters)`, `${markdown.median.toFixed(1)} ms`);
-    const json = await time(5, () => renderPlanJson(plan));
-    record(`render JSON (${(json.result.length / 1024).toFixed(0)} KiB)`, `${json.median.toFixed(1)} ms`);
-    record('heap used after the pure benchmarks', `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** A loopback proxy that forwards to moto and counts requests by AWS operation. */
-async function countingProxy(target: string): Promise<{ url: string; counts: Map<string, number>; close: () => Promise<void> }> {
-  const counts = new Map<string, number>();
-  const upstream = new URL(target);
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const action =
-        (req.headers['x-amz-target'] as string | undefined)?.split('.').pop() ??
-        new URLSearchParams(body.toString()).get('Action') ??
-        `${req.method} ${req.url}`;
-      counts.set(action, (counts.get(action) ?? 0) + 1);
-      const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => res.destroy());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, counts, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-async function awsRequestCount(): Promise<void> {
-  if (!hasMotoServer()) {
-    record('AWS requests for a plan of 1,000 users', 'skipped: moto_server is not installed (pip install "moto[server]")');
-    return;
-  }
-  const users = 1000;
-  const moto = await startMoto();
-  const env = motoEnv(moto.url);
-  // One moto account for everything: no organization roles to assume.
-  const settings = (await readFile(join(ROOT, 'settings.yaml'), 'utf8'))
+/** settings.yaml with moto's one account as users and management account (no roles to assume). */
+async function motoSettings(): Promise<string> {
+  return (await readFile(join(ROOT, 'settings.yaml'), 'utf8'))
     .replace(/^ {2}# Apply writes through role_to_assume[\s\S]*?reader_trusted_role_arns:\n(?: {4}- .*\n)+/m, '')
     .replace(/id: "\d{12}"/, 'id: "123456789012"')
     .replace(/management_account_id: "\d{12}"/, 'management_account_id: "123456789012"');
-  const dir = await syntheticRepo(users, 0, settings);
+}
+
+// ---- 1. validate -------------------------------------------------------------------------------
+
+async function validateBenchmarks(): Promise<void> {
+  const dir = await syntheticRepo(10_000, 1_000);
   try {
-    const config = { region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-    await new OrganizationsClient(config).send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const iam = new IAMClient(config);
-    const limit = pLimit(16);
-    await Promise.all(
-      Array.from({ length: users }, (_, i) =>
-        limit(() => iam.send(new CreateUserCommand({ UserName: `person.${i}@digital.cabinet-office.gov.uk`, Tags: [{ Key: 'managed-by', Value: 'aws-access-as-code' }] }))),
-      ),
-    );
-    const proxy = await countingProxy(moto.url);
-    let out = '';
-    let err = '';
-    const start = performance.now();
-    const code = await runCli('plan', {
-      args: ['--target', 'aws', '--json'],
-      cwd: dir,
-      env: { ...env, AWS_ENDPOINT_URL: proxy.url },
-      stdout: { write: (t) => void (out += t), isTTY: false },
-      stderr: { write: (t) => void (err += t), isTTY: false },
-      today: TODAY,
+    const ajv = join(ROOT, 'node_modules', '.bin', 'ajv');
+    const ajvArgs = ['validate', '-s', 'schema/user.schema.json', '-d', 'users/*.yaml', '-c', 'ajv-formats', '--all-errors'];
+    const ajvRuns: Measured[] = [];
+    const ours: Measured[] = [];
+    for (let round = 0; round < 3; round++) {
+      ajvRuns.push(await measure(ajv, ajvArgs, { cwd: dir }));
+      const after = cli('after');
+      ours.push(await measure(after.command, [...after.args, 'validate'], { cwd: dir }));
+    }
+    for (const run of [...ajvRuns, ...ours]) if (run.code !== 0) throw new Error(`validate failed:\n${run.stderr.slice(-2000)}`);
+    let before: Measured | undefined;
+    if (BEFORE !== undefined) {
+      const b = cli('before');
+      before = await measure(b.command, [...b.args, 'validate'], { cwd: dir });
+    }
+    const ajvWall = median(ajvRuns.map((r) => r.wallS));
+    const oursWall = median(ours.map((r) => r.wallS));
+    record('ajv-cli, 10,000 user files against the user schema alone (wall, median of 3)', { after: s(ajvWall) });
+    record('validate, 10,000 users + 1,000 accounts, every rule (wall, median of 3; before: 1 run)', {
+      ...(before ? { before: s(before.wallS) } : {}),
+      after: s(oursWall),
     });
-    const elapsed = performance.now() - start;
+    record('validate ÷ ajv-cli, wall time (same run)', {
+      ...(before ? { before: (before.wallS / ajvWall).toFixed(2) } : {}),
+      after: (oursWall / ajvWall).toFixed(2),
+      goal: '≤ 1.0',
+      met: oursWall / ajvWall <= 1,
+    });
+    const ajvCpu = median(ajvRuns.map((r) => r.cpuS));
+    const oursCpu = median(ours.map((r) => r.cpuS));
+    record('validate ÷ ajv-cli, CPU time (user + system, same run)', {
+      ...(before ? { before: (before.cpuS / ajvCpu).toFixed(2) } : {}),
+      after: (oursCpu / ajvCpu).toFixed(2),
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  const big = await syntheticRepo(50_000, 0);
+  try {
+    const after = cli('after');
+    const ours = await measure(after.command, [...after.args, 'validate'], { cwd: big });
+    if (ours.code !== 0) throw new Error(`validate of 50,000 users failed:\n${ours.stderr.slice(-2000)}`);
+    let before: Measured | undefined;
+    if (BEFORE !== undefined) {
+      const b = cli('before');
+      before = await measure(b.command, [...b.args, 'validate'], { cwd: big });
+    }
+    record('validate, 50,000 users: peak resident memory', {
+      ...(before ? { before: `${before.maxRssMiB.toFixed(0)} MiB` } : {}),
+      after: `${ours.maxRssMiB.toFixed(0)} MiB`,
+      goal: '< 150 MiB',
+      met: ours.maxRssMiB < 150,
+    });
+    record('validate, 50,000 users: wall time', { ...(before ? { before: s(before.wallS) } : {}), after: s(ours.wallS) });
+  } finally {
+    await rm(big, { recursive: true, force: true });
+  }
+}
+
+// ---- 2. startup --------------------------------------------------------------------------------
+
+async function startupBenchmarks(): Promise<void> {
+  const bare: number[] = [];
+  const ours: number[] = [];
+  const before: number[] = [];
+  const after = cli('after');
+  for (let round = 0; round < 7; round++) {
+    bare.push((await measure(process.execPath, ['-e', '0'], { cwd: ROOT })).cpuS);
+    const run = await measure(after.command, [...after.args, 'validate'], { cwd: ROOT });
+    if (run.code !== 0) throw new Error(`validate failed:\n${run.stderr}`);
+    ours.push(run.cpuS);
+    if (BEFORE !== undefined && round < 3) {
+      const b = cli('before');
+      before.push((await measure(b.command, [...b.args, 'validate'], { cwd: BEFORE })).cpuS);
+    }
+  }
+  const base = median(bare);
+  record('node -e 0, CPU (median of 7)', { after: s(base) });
+  record("validate on the repository's files, CPU ÷ node -e 0 (medians; before: tsx, 3 runs)", {
+    ...(before.length > 0 ? { before: (median(before) / base).toFixed(1) } : {}),
+    after: (median(ours) / base).toFixed(1),
+    goal: '≤ 3',
+    met: median(ours) / base <= 3,
+  });
+}
+
+// ---- 3. apply under throttling -----------------------------------------------------------------
+
+async function prepareMoto(moto: MotoServer, ouPaths: readonly string[]): Promise<void> {
+  await moto.reset();
+  const config = { region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  const org = new OrganizationsClient(config);
+  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
+  const ids = new Map([['', rootId]]);
+  for (const path of ouPaths) {
+    let parent = '';
+    for (const name of path.split('/').filter((x) => x !== '')) {
+      const child = `${parent}/${name}`;
+      if (!ids.has(child)) {
+        const created = await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.get(parent) ?? '', Name: name }));
+        ids.set(child, created.OrganizationalUnit?.Id ?? '');
+      }
+      parent = child;
+    }
+  }
+  org.destroy();
+  const settings = await motoSettings();
+  const sender = /^\s*sender:\s*"?([^"\s]+)"?/m.exec(settings)?.[1] ?? '';
+  const region = /^email:[\s\S]*?^\s*region:\s*"?([\w-]+)"?/m.exec(settings)?.[1] ?? 'eu-west-2';
+  const ses = new SESClient({ ...config, region });
+  await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: sender }));
+  ses.destroy();
+}
+
+interface ApplyFigures {
+  wallS: number;
+  failed: number;
+  code: number;
+  requests: number;
+  throttled: number;
+  emails: number;
+}
+
+async function applyOnce(moto: MotoServer, which: 'after' | 'before', repo: string, throttle: number): Promise<ApplyFigures> {
+  await prepareMoto(moto, []);
+  const proxy = await startBenchProxy(moto.url, { throttleIamShare: throttle, seed: 13 });
+  try {
+    const command = cli(which);
+    const run = await measure(command.command, [...command.args, 'apply', '--target', 'aws'], {
+      cwd: repo,
+      env: { ...motoEnv(proxy.url), GITHUB_ACTIONS: undefined },
+    });
+    const failed = (run.stderr.match(/^FAILED: /gm) ?? []).length;
+    return { wallS: run.wallS, failed, code: run.code, requests: proxy.total(), throttled: proxy.throttled, emails: proxy.emailsSent };
+  } finally {
     await proxy.close();
-    if (code !== 0) throw new Error(`plan --target aws exited ${code}:\n${err}`);
-    const total = [...proxy.counts.values()].reduce((a, b) => a + b, 0);
-    const byOperation = [...proxy.counts.entries()].sort().map(([op, n]) => `${op} ${n}`).join(', ');
-    record(`AWS requests for plan --target aws with ${users} users (against moto)`, `${total} (${byOperation})`);
-    record(`plan --target aws with ${users} users, wall time against moto`, `${elapsed.toFixed(0)} ms`);
+  }
+}
+
+async function applyBenchmarks(): Promise<void> {
+  const users = 1_000;
+  const repo = await syntheticRepo(users, 0, await motoSettings());
+  const moto = await startMoto();
+  try {
+    const figures: Partial<Record<'after' | 'before', { plain: ApplyFigures; throttled: ApplyFigures }>> = {};
+    for (const which of BEFORE === undefined ? (['after'] as const) : (['before', 'after'] as const)) {
+      const plain = await applyOnce(moto, which, repo, 0);
+      const throttled = await applyOnce(moto, which, repo, 0.1);
+      figures[which] = { plain, throttled };
+    }
+    const pick = (f: (x: { plain: ApplyFigures; throttled: ApplyFigures }) => string) => ({
+      ...(figures.before ? { before: f(figures.before) } : {}),
+      after: figures.after ? f(figures.after) : '',
+    });
+    const after = figures.after;
+    if (after === undefined) return;
+    const describe = (x: ApplyFigures) => `${s(x.wallS)}, ${x.failed} failed (exit ${x.code}), ${x.requests} requests, ${x.emails} emails`;
+    record(`apply ${users} new users to moto, no throttling`, pick((x) => describe(x.plain)));
+    record(`apply ${users} new users, 10% of IAM requests answered 400 Throttling`, pick((x) => `${describe(x.throttled)}, ${x.throttled.throttled} throttled`));
+    record('failures with 10% throttling', pick((x) => String(x.throttled.failed)), );
+    rows[rows.length - 1] = { ...(rows[rows.length - 1] as Row), goal: '0', met: after.throttled.failed === 0 && after.throttled.code === 0 ? 'yes' : 'NO' };
+    const timeRatio = (x: { plain: ApplyFigures; throttled: ApplyFigures }) => x.throttled.wallS / x.plain.wallS;
+    const requestRatio = (x: { plain: ApplyFigures; throttled: ApplyFigures }) => x.throttled.requests / x.plain.requests;
+    record('apply time, throttled ÷ unthrottled', { ...pick((x) => timeRatio(x).toFixed(2)), goal: '≤ 1.5', met: timeRatio(after) <= 1.5 });
+    record('apply requests, throttled ÷ unthrottled', { ...pick((x) => requestRatio(x).toFixed(3)), goal: '≤ 1.10', met: requestRatio(after) <= 1.1 });
   } finally {
     await moto.stop();
+    await rm(repo, { recursive: true, force: true });
+  }
+}
+
+// ---- 4. plan requests per member account ------------------------------------------------------
+
+async function planRequests(moto: MotoServer, which: 'after' | 'before', accounts: number): Promise<number> {
+  await prepareMoto(moto, ['/Workloads/Production']);
+  const repo = await syntheticRepo(accounts + 1, accounts, await motoSettings());
+  try {
+    const command = cli('after'); // the same state to plan against, whichever code plans
+    const applied = await measure(command.command, [...command.args, 'apply', '--target', 'aws'], { cwd: repo, env: motoEnv(moto.url) });
+    if (applied.code !== 0) throw new Error(`apply of ${accounts} accounts failed:\n${applied.stderr.slice(-3000)}`);
+    const proxy = await startBenchProxy(moto.url);
+    try {
+      const planner = cli(which);
+      const planned = await measure(planner.command, [...planner.args, 'plan', '--target', 'aws', '--json'], { cwd: repo, env: motoEnv(proxy.url) });
+      if (planned.code !== 0) throw new Error(`plan failed:\n${planned.stderr.slice(-3000)}`);
+      return proxy.total();
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await rm(repo, { recursive: true, force: true });
+  }
+}
+
+async function planBenchmarks(): Promise<void> {
+  const accounts = 10;
+  // Bootstrap roles get AdministratorAccess attached: moto has AWS managed policies only when asked.
+  const moto = await startMoto({ managedPolicies: true });
+  try {
+    const perAccount: Partial<Record<'after' | 'before', string>> = {};
+    let met = false;
+    for (const which of BEFORE === undefined ? (['after'] as const) : (['before', 'after'] as const)) {
+      const none = await planRequests(moto, which, 0);
+      const some = await planRequests(moto, which, accounts);
+      const each = (some - none) / accounts;
+      perAccount[which] = `${each.toFixed(1)} (${none} requests with no member account, ${some} with ${accounts})`;
+      if (which === 'after') met = each <= 3;
+    }
+    record('plan --target aws: AWS requests per member account', {
+      ...(perAccount.before ? { before: perAccount.before } : {}),
+      after: perAccount.after ?? '',
+      goal: '≤ 3',
+      met,
+    });
+  } finally {
+    await moto.stop();
+  }
+}
+
+// ---- 5. the test suite -------------------------------------------------------------------------
+
+async function testBenchmarks(): Promise<void> {
+  const vitest = (dir: string) => measure(join(dir, 'node_modules', '.bin', 'vitest'), ['run'], { cwd: dir });
+  const before = BEFORE === undefined ? undefined : await vitest(BEFORE);
+  const after = await vitest(ROOT);
+  const summary = (m: Measured) => `${s(m.wallS)} (${/Tests\s+(.*)/.exec(m.stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]?.trim() ?? `exit ${m.code}`})`;
+  record('vitest run, the whole suite (wall)', {
+    ...(before ? { before: summary(before) } : {}),
+    after: summary(after),
+    goal: '≤ 120 s on an idle machine',
+    met: after.code === 0 && after.wallS <= 120,
+  });
+}
+
+// ---- 6. pure work, in-process ------------------------------------------------------------------
+
+async function pureBenchmarks(): Promise<void> {
+  const dir = await syntheticRepo(5000, 500);
+  try {
+    const start = performance.now();
+    const loaded = await loadDesiredState(fsSource(dir), { today: TODAY });
+    const desired = loaded.desired;
+    if (!desired) throw new Error(`synthetic repository is invalid: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
+    record('in-process load + validate, 5,000 users and 500 accounts', { after: `${(performance.now() - start).toFixed(0)} ms` });
+    const empty = liveStateFromDesired({ ...desired, users: new Map(), accounts: new Map() }, 'empty');
+    const timed = <T>(fn: () => T): [T, number] => {
+      const t = performance.now();
+      const result = fn();
+      return [result, performance.now() - t];
+    };
+    const [plan, planMs] = timed(() => computePlan(desired, empty));
+    record(`computePlan against an empty target (${plan.changes.length} changes)`, { after: `${planMs.toFixed(1)} ms` });
+    const [, selfMs] = timed(() => computePlan(desired, liveStateFromDesired(desired, 'HEAD')));
+    record('computePlan against itself', { after: `${selfMs.toFixed(1)} ms` });
+    const [, textMs] = timed(() => renderPlanText(plan, { color: false }));
+    const [, markdownMs] = timed(() => renderPlanMarkdown(plan, {}));
+    const [, jsonMs] = timed(() => renderPlanJson(plan));
+    record('render text / Markdown / JSON', { after: `${textMs.toFixed(1)} / ${markdownMs.toFixed(1)} / ${jsonMs.toFixed(1)} ms` });
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-await pureBenchmarks();
-await awsRequestCount();
-process.stdout.write(`\n| measurement | figure |\n| --- | --- |\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}\n`);
+// ---- main --------------------------------------------------------------------------------------
+
+const load = () => loadavg().map((x) => x.toFixed(1)).join(', ');
+const startedAt = new Date().toISOString();
+const loadAtStart = load();
+await buildCli();
+if (only.has('validate')) await validateBenchmarks();
+if (only.has('startup')) await startupBenchmarks();
+if (['apply', 'plan'].some((x) => only.has(x as Section)) && !hasMotoServer()) {
+  record('apply and plan against moto', { after: 'skipped: moto_server is not installed (pip install "moto[server]")' });
+} else {
+  if (only.has('apply')) await applyBenchmarks();
+  if (only.has('plan')) await planBenchmarks();
+}
+if (only.has('tests')) await testBenchmarks();
+if (only.has('pure')) await pureBenchmarks();
+
+process.stdout.write(
+  [
+    `Run ${startedAt} to ${new Date().toISOString()}: ${availableParallelism()} CPUs, Node ${process.version}, ` +
+      `load average (1, 5, 15 min) ${loadAtStart} at the start and ${load()} at the end.` +
+      (BEFORE === undefined ? '' : ` "Before": ${BEFORE}, run through tsx as that code's npm scripts did.`),
+    '',
+    '| measurement | before | after | goal | met |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.what} | ${r.before} | ${r.after} | ${r.goal} | ${r.met} |`),
+    '',
+  ].join('\n'),
+);

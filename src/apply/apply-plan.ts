@@ -74,7 +74,7 @@ export interface ApplyDeps {
   now: () => Date;
   /** Lets this run exceed settings.limits (never AWS's closure quota). */
   allowMassDeletion: boolean;
-  /** Changes in flight at once within a phase (default 4). */
+  /** Changes in flight at once within a phase (default DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /** From the live state; read from the target when absent and the plan closes accounts. */
   closureQuota?: ClosureQuotaFigures;
@@ -103,6 +103,13 @@ const DEFAULT_TIMING: ApplyTiming = {
   notReadyMaxDelayMs: 30_000,
   notReadyMaxWaitMs: 10 * 60_000,
 };
+
+/**
+ * Changes in flight at once within a phase. Waiting on AWS, not on CPU, dominates: more changes in
+ * flight keep a run short when some requests are throttled and retried after a back-off, while the
+ * AWS adapters pace the requests to each account (adapters/aws/pacing.ts).
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 /** AWS: at most 5 member-account creations in progress at once (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html). */
 const MAX_CREATIONS_IN_FLIGHT = 5;
@@ -286,7 +293,7 @@ class Run {
   }
 
   async execute(startedAt: string): Promise<ApplyReport> {
-    const limit = pLimit(Math.max(1, this.deps.concurrency ?? 4));
+    const limit = pLimit(Math.max(1, this.deps.concurrency ?? DEFAULT_CONCURRENCY));
     const total = this.plan.changes.length;
     if (total > 0) this.log(`Applying ${total} change${total === 1 ? '' : 's'} to ${describeBaseline(this.deps.target.baseline)}`);
     for (const phase of PHASES) {
@@ -435,10 +442,14 @@ class Run {
       }
       throw error;
     }
-    await usersAccount.addUserToGroup(change.userName, change.group);
-    await this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) =>
-      welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword }),
-    );
+    // Independent of each other once the user exists: run together. sendCredentials keeps its own
+    // order (credentials-pending tag, password, email, credentials-sent tag).
+    await Promise.all([
+      usersAccount.addUserToGroup(change.userName, change.group),
+      this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) =>
+        welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword }),
+      ),
+    ]);
     if (noticeOwed) {
       try {
         await this.notifyRequester(change.userName, change.fullName, change.requestedBy);

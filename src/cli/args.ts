@@ -17,7 +17,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Whether this process is an npm script that runs this CLI (`npm run plan`, `npm run cli`, ...). */
 export function isRunByNpmScript(env: CliContext['env']): boolean {
-  return env['npm_lifecycle_event'] !== undefined && (env['npm_lifecycle_script'] ?? '').includes('src/cli/main.ts');
+  return env['npm_lifecycle_event'] !== undefined && /(?:src\/cli\/main\.ts|dist\/cli\.js)\b/.test(env['npm_lifecycle_script'] ?? '');
 }
 
 /**

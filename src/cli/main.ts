@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The only module that touches the process: argv, env, stdout/stderr and the exit code.
  */
@@ -5,25 +6,49 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAppError } from '../core/errors.ts';
 import type { CliContext, Command } from './context.ts';
-import { apply, plan } from './commands/plan.ts';
-import { validate } from './commands/validate.ts';
-import { applyReport, driftReport, prComment } from './commands/github.ts';
-import { policies } from './commands/policies.ts';
-import { forceUnlockCommand } from './commands/lock.ts';
-import { importEstate } from './commands/import.ts';
-import { profiles } from './commands/profiles.ts';
 
+// Each command is imported only when it runs: `validate` never loads the AWS SDK or Octokit.
 const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
-  validate: { run: validate, about: 'check every data file against the schemas and cross-file rules' },
-  plan: { run: plan, about: 'show what apply would change (local sandbox unless --target aws or --base REF)' },
-  apply: { run: apply, about: 'make the target match the files (local sandbox unless --target aws)' },
-  import: { run: importEstate, about: 'write files for the live users and accounts no file names yet (to adopt an estate)' },
-  policies: { run: policies, about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml' },
-  'force-unlock': { run: forceUnlockCommand, about: 'release the apply lock by hand when a dead apply left it (like terraform force-unlock)' },
-  profiles: { run: profiles, about: "print a person's ~/.aws/config profiles: --user <email> (sandbox unless --target aws)" },
-  'pr-comment': { run: prComment, about: '(CI) create or update the sticky plan comment on a pull request' },
-  'apply-report': { run: applyReport, about: "(CI) report an apply's outcome on the merged pull request" },
-  'drift-report': { run: driftReport, about: '(CI) open, update or close the drift issue from a plan' },
+  validate: {
+    run: async (ctx) => (await import('./commands/validate.ts')).validate(ctx),
+    about: 'check every data file against the schemas and cross-file rules',
+  },
+  plan: {
+    run: async (ctx) => (await import('./commands/plan.ts')).plan(ctx),
+    about: 'show what apply would change (local sandbox unless --target aws or --base REF)',
+  },
+  apply: {
+    run: async (ctx) => (await import('./commands/plan.ts')).apply(ctx),
+    about: 'make the target match the files (local sandbox unless --target aws)',
+  },
+  import: {
+    run: async (ctx) => (await import('./commands/import.ts')).importEstate(ctx),
+    about: 'write files for the live users and accounts no file names yet (to adopt an estate)',
+  },
+  policies: {
+    run: async (ctx) => (await import('./commands/policies.ts')).policies(ctx),
+    about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml',
+  },
+  'force-unlock': {
+    run: async (ctx) => (await import('./commands/lock.ts')).forceUnlockCommand(ctx),
+    about: 'release the apply lock by hand when a dead apply left it (like terraform force-unlock)',
+  },
+  profiles: {
+    run: async (ctx) => (await import('./commands/profiles.ts')).profiles(ctx),
+    about: "print a person's ~/.aws/config profiles: --user <email> (sandbox unless --target aws)",
+  },
+  'pr-comment': {
+    run: async (ctx) => (await import('./commands/github.ts')).prComment(ctx),
+    about: '(CI) create or update the sticky plan comment on a pull request',
+  },
+  'apply-report': {
+    run: async (ctx) => (await import('./commands/github.ts')).applyReport(ctx),
+    about: "(CI) report an apply's outcome on the merged pull request",
+  },
+  'drift-report': {
+    run: async (ctx) => (await import('./commands/github.ts')).driftReport(ctx),
+    about: '(CI) open, update or close the drift issue from a plan',
+  },
 };
 
 export function usage(): string {

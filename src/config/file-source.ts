@@ -22,7 +22,8 @@ export interface FileSource {
   /**
    * The file's bytes, or undefined when it does not exist. At most `maxBytes + 1` bytes are
    * returned (default MAX_DATA_FILE_BYTES), enough to tell that a file is too large without
-   * holding all of it in memory.
+   * holding all of it in memory. A FIFO, socket or device is refused at once (AppError
+   * `not-a-regular-file`), never opened in a way that could wait for a writer.
    */
   read(path: string, maxBytes?: number): Promise<Buffer | undefined>;
   /**

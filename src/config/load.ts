@@ -3,7 +3,7 @@
  * against its schema and the cross-file rules, and build the core's DesiredState. Bad input is
  * never thrown: it comes back as problems, and one broken file never hides problems in others.
  */
-import { AppError } from '../core/errors.ts';
+import { AppError, isAppError } from '../core/errors.ts';
 import type { DesiredAccount, DesiredState, DesiredUser } from '../core/model.ts';
 import { anError, hasErrors, type Problem, sortProblems, START_OF_FILE } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
@@ -90,7 +90,14 @@ export async function loadDesiredState(source: FileSource, options: LoadOptions)
 type Loaded = { [K in SchemaKind]: { kind: K; file: LoadedFile<SchemaTypes[K]> } }[SchemaKind];
 
 async function loadFile(source: FileSource, file: string, kind: DataFileKind, problems: Problem[]): Promise<Loaded | undefined> {
-  const bytes = await source.read(file);
+  let bytes;
+  try {
+    bytes = await source.read(file);
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'not-a-regular-file') throw error;
+    problems.push(anError('fileIsReadable', file, START_OF_FILE, error.message));
+    return undefined;
+  }
   if (bytes === undefined) {
     // Listed but not readable as a file: it changed while being read, or it is not a regular file.
     problems.push(
@@ -101,7 +108,7 @@ async function loadFile(source: FileSource, file: string, kind: DataFileKind, pr
   const parse = parseYamlFile(file, bytes);
   problems.push(...parse.problems);
   if (!parse.problems.some((p) => UNREADABLE.has(p.rule))) {
-    problems.push(...fileStartsWithSchemaComment(file, kind, bytes.toString('utf8')));
+    problems.push(...fileStartsWithSchemaComment(file, kind, parse.parsed?.text ?? bytes.toString('utf8')));
   }
   if (parse.parsed === undefined) return undefined;
   const parsed = parse.parsed;
@@ -135,10 +142,7 @@ function buildDesiredState(
   users: readonly LoadedFile<UserFile>[],
   accounts: readonly LoadedFile<AccountFile>[],
 ): DesiredState {
-  const sourceOf = (loaded: LoadedFile<unknown>) => {
-    const { line, col } = loaded.parsed.lineCounter.linePos(loaded.parsed.doc.contents?.range[0] ?? 0);
-    return { file: loaded.file, line, col };
-  };
+  const sourceOf = (loaded: LoadedFile<unknown>) => ({ file: loaded.file, ...loaded.parsed.start });
   const desiredUsers = new Map<string, DesiredUser>();
   for (const user of [...users].sort((a, b) => compare(a.data.email, b.data.email))) {
     const userName = user.data.email.toLowerCase();

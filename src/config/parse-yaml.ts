@@ -23,15 +23,22 @@ import { type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCoun
 import { anError, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
 import { describeCharacter, findInvisibleCharacter } from './characters.ts';
 import { MAX_DATA_FILE_BYTES } from './file-source.ts';
+import { parseSimpleYaml } from './simple-yaml.ts';
 
-/** A data file that parsed cleanly: its text, AST (for positions) and plain value. */
+/**
+ * A data file that parsed cleanly: its text, AST (for positions) and plain value. The AST and line
+ * map are built again from the text on first use: only files with a problem to place need them, and
+ * tens of thousands of ASTs held at once would cost far more memory than their texts.
+ */
 export interface ParsedYaml {
   file: string;
   text: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
   /** The document as plain JSON-compatible data (not yet checked against a schema). */
   value: unknown;
+  /** Where the document's content starts. */
+  start: Position;
 }
 
 export interface ParseResult {
@@ -60,15 +67,18 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParseResult {
   if (nul >= 0) {
     return fail('fileIsText', positionOfByte(bytes, nul), 'the file contains a NUL byte, so it is binary, not YAML text; save it as plain UTF-8 text');
   }
-  const invalid = firstInvalidUtf8Byte(bytes);
-  if (invalid !== undefined) {
+  // One native pass decodes and checks (no node:buffer: the request form runs this in the browser);
+  // the position of a bad byte is looked for only when there is one. The decoder drops a leading BOM.
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
     return fail(
       'fileIsUtf8',
-      positionOfByte(bytes, invalid),
+      positionOfByte(bytes, firstInvalidUtf8Byte(bytes) ?? 0),
       'the file is not valid UTF-8 (it may be binary, or saved in another encoding such as Latin-1 or UTF-16); save it as UTF-8',
     );
   }
-  const text = new TextDecoder('utf-8').decode(bytes); // drops a leading BOM
   try {
     return parseText(file, text);
   } catch (error) {
@@ -78,7 +88,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParseResult {
 }
 
 /** Options for every data file; exported so tests and tools read YAML exactly as validation does. */
-export function yamlOptions(lineCounter: LineCounter) {
+export function yamlOptions(lineCounter?: LineCounter) {
   return {
     version: '1.2',
     schema: 'core',
@@ -87,16 +97,26 @@ export function yamlOptions(lineCounter: LineCounter) {
     strict: true,
     prettyErrors: true,
     stringKeys: true,
-    lineCounter,
+    ...(lineCounter ? { lineCounter } : {}),
   } as const;
 }
 
+/** The AST with its line map. */
+function parseWithLines(text: string): { doc: Document.Parsed; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  return { doc: parseDocument(text, yamlOptions(lineCounter)), lineCounter };
+}
+
 function parseText(file: string, text: string): ParseResult {
+  // Printable ASCII at most four levels deep: neither too deep nor holding invisible characters.
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return { parsed: new LazyParsedYaml(file, text, simple.value, positionInText(text, simple.start)), problems: [] };
   const tooDeep = checkNestingDepth(file, text);
   if (tooDeep !== undefined) return { problems: [tooDeep] };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, yamlOptions(lineCounter));
-  const at = (offset: number): Position => toPosition(lineCounter, offset);
+  const doc = parseDocument(text, yamlOptions());
+  let lines: LineCounter | undefined;
+  // Line maps are made only for files with a problem to place.
+  const at = (offset: number): Position => toPosition((lines ??= parseWithLines(text).lineCounter), offset);
   const problems: Problem[] = [];
   const error = (rule: string, position: Position, message: string): void => {
     problems.push(anError(rule, file, position, message));
@@ -161,7 +181,38 @@ function parseText(file: string, text: string): ParseResult {
     };
   }
   const value: unknown = doc.toJS({ maxAliasCount: 0 });
-  return { parsed: { file, text, doc, lineCounter, value }, problems: notBlocking };
+  return { parsed: new LazyParsedYaml(file, text, value, positionInText(text, doc.contents.range[0])), problems: notBlocking };
+}
+
+/** A ParsedYaml whose AST and line map are parsed again from the text on first use. */
+class LazyParsedYaml implements ParsedYaml {
+  private ast: ReturnType<typeof parseWithLines> | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly value: unknown,
+    readonly start: Position,
+  ) {}
+
+  get doc(): Document.Parsed {
+    return (this.ast ??= parseWithLines(this.text)).doc;
+  }
+
+  get lineCounter(): LineCounter {
+    return (this.ast ??= parseWithLines(this.text)).lineCounter;
+  }
+}
+
+/** Line and column of an offset, counting lines as the yaml lexer does (a line ends at \n). */
+function positionInText(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 /** Deeper than any data file needs (they use four or five levels), far shallower than a stack overflow. */

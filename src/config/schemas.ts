@@ -3,16 +3,12 @@
  * formats, with each ajv error turned into a Problem at the YAML position of the offending value
  * and a message a person filling in the file can act on.
  */
-import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-// Imported, not read from disk: the request form bundles this module for the browser (src/form/).
-import accountSchema from '../../schema/account.schema.json' with { type: 'json' };
-import settingsSchema from '../../schema/settings.schema.json' with { type: 'json' };
-import userSchema from '../../schema/user.schema.json' with { type: 'json' };
+import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import { anError, type Position, type Problem } from '../core/problems.ts';
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { describeCharacter, findInvisibleCharacter, findNonAsciiCharacter } from './characters.ts';
 import { type ParsedYaml, positionOf, positionOfKey, positionOfText, sourceTextAt } from './parse-yaml.ts';
+import { SCHEMAS, validators } from './schema-validators.ts';
 
 /** The data each kind of file holds once it matches its schema. */
 export interface SchemaTypes {
@@ -29,26 +25,8 @@ export const SCHEMA_FILES: Readonly<Record<SchemaKind, string>> = {
   account: 'account.schema.json',
 };
 
-// ajv-formats is CommonJS; under NodeNext its default export is reached through `.default`.
-const addFormats = addFormatsModule.default;
-
-// allErrors: one run shows every problem in a file. verbose: errors carry the data and schema,
-// which the messages use. strict: a typo in a schema fails loudly at start-up.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-addFormats(ajv, ['date']);
-
 /** The JSON Schemas in schema/, by kind. */
-export const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = {
-  settings: settingsSchema as AnySchemaObject,
-  user: userSchema as AnySchemaObject,
-  account: accountSchema as AnySchemaObject,
-};
-
-const validators: { [K in SchemaKind]: ValidateFunction<SchemaTypes[K]> } = {
-  settings: ajv.compile<SettingsFile>(schemas.settings),
-  user: ajv.compile<UserFile>(schemas.user),
-  account: ajv.compile<AccountFile>(schemas.account),
-};
+export const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = SCHEMAS;
 
 /** Checks a parsed file against its schema; `value` is present only when it matches. */
 export function validateAgainstSchema<K extends SchemaKind>(

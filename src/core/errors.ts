@@ -58,6 +58,7 @@ export type ErrorCode =
   | 'no-credentials'
   | 'no-trusted-users'
   | 'not-a-directory'
+  | 'not-a-regular-file'
   | 'not-found'
   | 'not-managed'
   | 'not-needed'

@@ -100,6 +100,12 @@ describe('plan and apply on the sandbox', () => {
     const target = await run('apply', '--target', 'gcp');
     expect(target.code).toBe(1);
     expect(target.stderr).toContain('--target must be sandbox or aws');
+    for (const concurrency of ['0', '2.5', 'many']) {
+      const bad = await run('apply', '--concurrency', concurrency);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(`--concurrency must be a whole number from 1 to 256, not "${concurrency}"`);
+    }
+    expect(existsSync(join(repo, '.sandbox'))).toBe(false);
   });
 
   it('is never pointed at AWS by credentials in the environment', async () => {

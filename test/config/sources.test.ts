@@ -1,6 +1,7 @@
 /** fsSource and gitSource give the loader the same view of the files. */
 import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_DATA_FILE_BYTES, readCodeowners } from '../../src/config/file-source.ts';
@@ -62,6 +63,33 @@ describe('fsSource', () => {
     expect((await loadDesiredState(fsSource(dir), { today: TODAY })).problems.map((p) => [p.rule, p.file])).toEqual([
       ['dataDirectoriesHoldOnlyYamlFiles', 'users/dir.yaml/x'],
     ]);
+  });
+
+  it('a FIFO or a socket where a file should be is refused at once, naming the file (never waits for a writer)', async () => {
+    const dir = await makeRepo();
+    execFileSync('mkfifo', [join(dir, 'users/pipe@example.gov.uk.yaml')]);
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(join(dir, 'accounts/socket.yaml'), resolve));
+    try {
+      await expect(fsSource(dir).read('users/pipe@example.gov.uk.yaml')).rejects.toMatchObject({ code: 'not-a-regular-file', fault: 'user' });
+      const { problems } = await loadDesiredState(fsSource(dir), { today: TODAY });
+      expect(problems.map((p) => [p.rule, p.file, p.line, p.message])).toEqual([
+        [
+          'fileIsReadable',
+          'accounts/socket.yaml',
+          1,
+          'accounts/socket.yaml is a socket, not a regular file; data files must be regular files: replace it with the file itself, or remove it',
+        ],
+        [
+          'fileIsReadable',
+          'users/pipe@example.gov.uk.yaml',
+          1,
+          'users/pipe@example.gov.uk.yaml is a FIFO (named pipe), not a regular file; data files must be regular files: replace it with the file itself, or remove it',
+        ],
+      ]);
+    } finally {
+      await new Promise((resolve) => socket.close(resolve));
+    }
   });
 
   it('a root that does not exist is an AppError, not a crash', async () => {

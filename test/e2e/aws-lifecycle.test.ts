@@ -3,9 +3,7 @@
  * through the life of the data: everything created (a), a bootstrap user removed (c), an account
  * closed (e), a user deleted (d), a mass deletion refused then allowed (f). One moto server and one
  * copy of the data, in sequence: each step starts from the state the previous one left.
- *
- * Order matters because of a moto 5.2.1 quirk: GET /moto-api/data.json (where sent mail is read)
- * answers HTTP 500 once any IAM user has been deleted, so every email check comes before (d).
+ * Sent mail is read from the recording proxy in front of moto (test/support/moto.ts).
  */
 import {
   CreateAccessKeyCommand,
@@ -84,8 +82,8 @@ const REQUESTED_BY: Record<string, string> = {
   [GRACE]: DEV,
 };
 
-// Reading sent mail (moto's data.json) takes seconds with managed policies loaded in every account,
-// more on a busy machine running other moto servers: allow it.
+// Each step runs the CLI against moto, with managed policies loaded in every account: slow on a busy
+// machine running other moto servers, so allow it time.
 vi.setConfig({ testTimeout: 90_000 });
 
 const e2e = useAwsE2e();

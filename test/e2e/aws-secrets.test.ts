@@ -40,8 +40,8 @@ interface Output {
   text: string;
 }
 
-// Reading sent mail (moto's data.json) takes seconds with managed policies loaded in every account,
-// more on a busy machine running other moto servers: allow it.
+// Each step runs the CLI against moto, with managed policies loaded in every account: slow on a busy
+// machine running other moto servers, so allow it time.
 vi.setConfig({ testTimeout: 90_000 });
 
 const e2e = useAwsE2e();
@@ -49,10 +49,7 @@ const e2e = useAwsE2e();
 const outputs: Output[] = [];
 /** The one apply run with GITHUB_ACTIONS=true, checked on its own. */
 let actionsRun: RunResult | undefined;
-/**
- * Every temporary password sent, to "recipient: subject". Read from moto once, at the end: its
- * data.json is slow (seconds) with AWS managed policies loaded in every account.
- */
+/** Every temporary password sent, to "recipient: subject" (read once, at the end). */
 let sent: Map<string, string> | undefined;
 
 async function run(label: string, extraEnv: Record<string, string>, command: string, ...args: string[]): Promise<RunResult> {

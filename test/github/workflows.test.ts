@@ -114,6 +114,17 @@ describe('every workflow', () => {
     }
   });
 
+  it.each(files)('%s runs the compiled CLI with plain node, built by an explicit step (never by an install script)', (file) => {
+    for (const job of Object.values(load(file).jobs)) {
+      const build = job.steps.findIndex((s) => s.run === 'npm run build');
+      const cli = job.steps.flatMap((s, index) => (s.run?.includes('node dist/cli.js') ? [index] : []));
+      expect(cli.length).toBeGreaterThan(0);
+      expect(build).toBeGreaterThan(-1);
+      for (const index of cli) expect(index).toBeGreaterThan(build);
+      expect(job.steps.some((s) => /\btsx\b|npm run --silent/.test(s.run ?? ''))).toBe(false);
+    }
+  });
+
   it.each(files)('%s installs dependencies before any AWS credentials exist', (file) => {
     for (const job of Object.values(load(file).jobs)) {
       const aws = job.steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
@@ -177,7 +188,7 @@ describe('pr.yml', () => {
 
   it('validates with annotations, then plans with full history and comments (not for forks)', () => {
     const validate = workflow.jobs['validate'];
-    expect(validate?.steps.some((s) => s.run?.includes('validate -- --format github --base "origin/${BASE_REF}"'))).toBe(true);
+    expect(validate?.steps.some((s) => s.run?.includes('dist/cli.js validate --format github --base "origin/${BASE_REF}"'))).toBe(true);
     expect(validate?.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
     const failed = workflow.jobs['validation-failed'] as Job;
     expect(failed.needs).toBe('validate');
@@ -190,7 +201,7 @@ describe('pr.yml', () => {
     expect(comment?.if).toBe("env.SAME_REPO == 'true'");
     expect(plan.steps.some((s) => s.if === "env.SAME_REPO != 'true'" && s.run?.includes('read-only token'))).toBe(true);
     const aws = workflow.jobs['plan-aws'] as Job;
-    expect(aws.steps.some((s) => s.run?.includes('plan -- --format markdown --target aws'))).toBe(true);
+    expect(aws.steps.some((s) => s.run?.includes('dist/cli.js plan --format markdown --target aws'))).toBe(true);
   });
 });
 
@@ -215,7 +226,7 @@ describe('apply.yml', () => {
   });
 
   it('reports back even when apply failed, and the report fails the job', () => {
-    const apply = job.steps.find((s) => s.run?.includes('apply -- --target aws --report-json'));
+    const apply = job.steps.find((s) => s.run?.includes('dist/cli.js apply --target aws --report-json'));
     const report = job.steps.find((s) => s.run?.includes('apply-report --report-json'));
     const file = (run: string | undefined) => run?.match(/--report-json (\S+)/)?.[1];
     expect(file(apply?.run)).toBeDefined();
@@ -235,7 +246,7 @@ describe('drift.yml', () => {
     expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}');
     // It runs whenever either variable names a role, as the README says: not only with PR planning on AWS.
     expect(job.if).toContain("vars.AWS_DRIFT_ROLE_ARN != '' || vars.AWS_PLAN_ROLE_ARN != ''");
-    expect(job.steps.some((s) => s.run?.includes('plan -- --target aws --format json'))).toBe(true);
+    expect(job.steps.some((s) => s.run?.includes('dist/cli.js plan --target aws --format json'))).toBe(true);
     expect(job.steps.some((s) => s.run?.includes('drift-report --plan-json'))).toBe(true);
   });
 });

@@ -76,6 +76,7 @@ import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clien
 import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { createAccountAlias, readAccountAliases } from './account-alias.ts';
 import { readCredentialReport } from './credential-report.ts';
+import { pacerFor, withPacing } from './pacing.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
 /**
@@ -89,12 +90,13 @@ export function createIamClient(
   access: AwsAccess = 'write',
 ): IAMClient {
   const roleArn = roleToAssume(settings.users_account, access);
-  return withEndpointInErrors(
+  const client = withEndpointInErrors(
     new IAMClient({
       ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
       ...extra,
     }),
   );
+  return withPacing(client, pacerFor(settings.users_account.id));
 }
 
 export interface AwsUsersAccountOptions {

@@ -68,6 +68,7 @@ import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-
 import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
+import { pacerFor, withPacing } from './pacing.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
@@ -134,15 +135,18 @@ export function createAwsOrganization(
   const iamForAccount =
     options.iamForAccount ??
     ((accountId: string, roleName: string) =>
-      withEndpointInErrors(
-        new IAMClient(
-          awsClientConfig('IAM', {
-            region: REGION,
-            roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
-            env,
-            masterCredentials: orgConfig.credentials,
-          }),
+      withPacing(
+        withEndpointInErrors(
+          new IAMClient(
+            awsClientConfig('IAM', {
+              region: REGION,
+              roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
+              env,
+              masterCredentials: orgConfig.credentials,
+            }),
+          ),
         ),
+        pacerFor(accountId),
       ));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const ouIds = new Map<string, string>();

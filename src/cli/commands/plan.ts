@@ -4,9 +4,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
+import { parseArgs } from 'node:util';
+import { applyPlan, DEFAULT_CONCURRENCY, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
 import { generatePassword } from '../../apply/password.ts';
-import { connectAwsTarget } from '../../adapters/aws/target.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
 import { accountsRemovedSinceBase, liveStateFromDesired } from '../../core/base-ref.ts';
@@ -60,6 +60,8 @@ options:
                            than settings.yaml's limits
   --format text|markdown   the outcome report on stdout (default text)
   --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
+  --concurrency <n>        changes in flight at once (default ${DEFAULT_CONCURRENCY}); requests to each AWS
+                           account are paced whatever the number, slowing down when AWS throttles
   --sandbox-dir <dir>      sandbox state folder (default .sandbox)
 `;
 
@@ -83,12 +85,21 @@ const APPLY_OPTIONS = {
   'allow-mass-deletion': { type: 'boolean' },
   format: { type: 'string' },
   'report-json': { type: 'string' },
+  concurrency: { type: 'string' },
   'sandbox-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 function parse<T extends typeof PLAN_OPTIONS | typeof APPLY_OPTIONS>(ctx: CliContext, options: T, help: string) {
   return parseCommandArgs(ctx, options, help).values;
+}
+
+function concurrencyOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENCY;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) {
+    throw usageError(`--concurrency must be a whole number from 1 to 256, not "${value}"`, APPLY_HELP);
+  }
+  return Number(value);
 }
 
 function targetKind(value: unknown, help: string): TargetKind {
@@ -99,7 +110,8 @@ function targetKind(value: unknown, help: string): TargetKind {
 
 /**
  * `access`: plan reads (through the read roles settings name), apply writes. On AWS, STS confirms
- * first that each principal is in the account settings.yaml names.
+ * first that each principal is in the account settings.yaml names. The AWS adapters (and the SDK)
+ * are loaded only when AWS is the target.
  */
 export async function makeTarget(
   kind: TargetKind,
@@ -108,7 +120,7 @@ export async function makeTarget(
   sandboxDir: unknown,
   access: 'read' | 'write',
 ): Promise<Target> {
-  if (kind === 'aws') return connectAwsTarget(desired.settings, ctx.env, { access });
+  if (kind === 'aws') return (await import('../../adapters/aws/target.ts')).connectAwsTarget(desired.settings, ctx.env, { access });
   const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
   // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
   const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
@@ -203,6 +215,7 @@ export const apply: Command = async (ctx) => {
     throw usageError(`--format must be text or markdown, not "${String(format)}"`, APPLY_HELP);
   }
   const kind = targetKind(values['target'], APPLY_HELP);
+  const concurrency = concurrencyOption(values['concurrency']);
   const loaded = await loadValidated(ctx);
   if (!loaded) return 1;
   const { desired } = loaded;
@@ -210,7 +223,7 @@ export const apply: Command = async (ctx) => {
   // One apply at a time: held from before the first read until this command returns.
   const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);
   try {
-    return await applyLocked(ctx, desired, target, values, format);
+    return await applyLocked(ctx, desired, target, values, format, concurrency);
   } finally {
     await lock.release();
   }
@@ -222,6 +235,7 @@ async function applyLocked(
   target: Target,
   values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined },
   format: string,
+  concurrency: number,
 ): Promise<number> {
   const live = await readLiveState(target, desired.settings);
   const computed = computePlan(desired, live);
@@ -242,6 +256,7 @@ async function applyLocked(
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
     allowMassDeletion: values['allow-mass-deletion'] === true,
+    concurrency,
     closureQuota: live.organization,
   });
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
