@@ -71,11 +71,13 @@ function markOptional(fields: Field[]): Field[] {
 
 export function buildPages(schemas: { user: SchemaNode; account: SchemaNode }, settings: SettingsFile): PageSpec[] {
   const contractors = settings.email_domains.contractor.join(', ');
-  const userFields = markOptional(fieldsOf(schemas.user, { omit: ['password_reset'], labels: USER_LABELS }));
+  // Adoption is for taking over an existing estate (npm run import writes it), and team roles are the
+  // team's to add once the account exists: neither is part of a request.
+  const userFields = markOptional(fieldsOf(schemas.user, { omit: ['password_reset', 'adopt'], labels: USER_LABELS }));
   const ous = settings.organization.organizational_units;
   const accountFields = markOptional(
     fieldsOf(schemas.account, {
-      omit: ['id', 'state', 'bootstrap.state'],
+      omit: ['id', 'adopt', 'state', 'bootstrap.state', 'roles'],
       labels: ACCOUNT_LABELS,
       ...(ous === undefined ? {} : { choices: { organizational_unit: ous } }),
     }),

@@ -29,3 +29,12 @@ export interface ApplyLockStore {
   /** Removes the lock; no lock is not an error. */
   remove(): Promise<void>;
 }
+
+/** The AWS lock: a managed IAM policy of this name and path in the users account. */
+export const APPLY_LOCK_NAME = 'aws-access-as-code-apply-lock';
+export const APPLY_LOCK_PATH = '/aws-access-as-code/';
+
+/** The lock policy's ARN in the users account (the apply role's `ApplyLock` statement names it). */
+export function applyLockArn(usersAccountId: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${usersAccountId}:policy${APPLY_LOCK_PATH}${APPLY_LOCK_NAME}`;
+}

@@ -14,17 +14,10 @@
  */
 import { CreatePolicyCommand, DeletePolicyCommand, GetPolicyCommand, IAMClient, TagPolicyCommand } from '@aws-sdk/client-iam';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
-import type { ApplyLockStore, LockRecord } from '../../ports/apply-lock.ts';
+import { APPLY_LOCK_NAME, APPLY_LOCK_PATH, applyLockArn, type ApplyLockStore, type LockRecord } from '../../ports/apply-lock.ts';
 import { awsClientConfig, roleToAssume, type Env } from './clients.ts';
 import { isAwsError, translateAwsError } from './errors.ts';
 
-export const APPLY_LOCK_NAME = 'aws-access-as-code-apply-lock';
-export const APPLY_LOCK_PATH = '/aws-access-as-code/';
-
-/** The lock policy's ARN in the users account (the apply role's `ApplyLock` statement names it). */
-export function applyLockArn(usersAccountId: string, partition = 'aws'): string {
-  return `arn:${partition}:iam::${usersAccountId}:policy${APPLY_LOCK_PATH}${APPLY_LOCK_NAME}`;
-}
 
 const TAG = {
   id: 'lock-id',

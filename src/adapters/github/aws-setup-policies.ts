@@ -18,7 +18,7 @@
  */
 import { ADOPTED_CREDENTIALS, DEFAULT_MAX_ADOPTIONS_PER_RUN } from '../../core/adopt.ts';
 import { CREDENTIALS_SENT_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
-import { applyLockArn } from '../aws/apply-lock.ts';
+import { applyLockArn } from '../../ports/apply-lock.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const OIDC_AUDIENCE = 'sts.amazonaws.com';
