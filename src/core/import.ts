@@ -263,6 +263,10 @@ function importAccount(account: LiveAccount, name: string, input: ImportInput, t
   if (requestedBy === undefined) standIn('requested_by', 'AWS does not record who asked for the account; the migration contact stands in');
   if (costCentre === undefined) standIn('billing.cost_centre', 'no cost centre tag in AWS');
   if (businessUnit === undefined) standIn('billing.business_unit', 'no business unit tag in AWS');
+  const listedOus = settings.organization.organizational_units;
+  if (listedOus !== undefined && !listedOus.includes(account.ouPath)) {
+    standIn('organizational_unit', `${account.ouPath} is not in organization.organizational_units in settings.yaml: add it there (validation refuses the file until then)`);
+  }
 
   const templated = settings.organization.root_email_template.replace('{name}', name).toLowerCase();
   const email = account.email.toLowerCase();

@@ -101,6 +101,15 @@ describe('planImport: which users get a file', () => {
 });
 
 describe('planImport: which accounts get a file', () => {
+  it("lists an account whose OU settings.yaml does not list yet, for a person to add there", () => {
+    const input = anInput({ accounts: [aLiveAccount('audit', { ouPath: '/Security' }), aLiveAccount('web', { ouPath: '/Workloads/Production' })] });
+    const settings = { ...input.settings, organization: { ...input.settings.organization, organizational_units: ['/Workloads/Production'] as [string, ...string[]] } };
+    const result = planImport({ ...input, settings });
+    expect(result.toComplete.filter((item) => item.field === 'organizational_unit')).toEqual([
+      { path: 'accounts/audit.yaml', field: 'organizational_unit', why: expect.stringMatching(/^\/Security is not in organization.organizational_units/) },
+    ]);
+  });
+
   it('writes active member accounts with id and adopt: true; lists the management account and closed ones', () => {
     const accounts = [
       aLiveAccount('management', { id: MANAGEMENT_ACCOUNT_ID }),

@@ -266,6 +266,9 @@ beforeAll(async () => {
     for (const file of await readdir(join(e2e.repo, folder))) await rm(join(e2e.repo, folder, file));
   }
   await editFile(e2e.repo, 'settings.yaml', (text) => replaceOnce(text, /^limits:\n/m, 'limits:\n  max_adoptions_per_run: 400\n'));
+  // The organisation's OUs, as the platform team lists them when it sets the repository up.
+  const ous = [...new Set(ACCOUNTS.map((account) => account.ou))].map((ou) => `    - ${ou}\n`).join('');
+  await editFile(e2e.repo, 'settings.yaml', (text) => replaceOnce(text, /^  organizational_units:\n(?:    - .*\n)+/m, `  organizational_units:\n${ous}`));
   iam = await usersAccountIam(e2e.moto.url);
   const settingsText = await readFile(join(e2e.repo, 'settings.yaml'), 'utf8');
   await Promise.all([timed('users account', () => buildUsersAccount(settingsText)), timed('organization', buildOrganization)]);
