@@ -24,11 +24,13 @@ import {
   type CreateUser,
   type Plan,
   type ResetPassword,
+  type SuspendUser,
   type UpdateAccount,
   type UpdateGroup,
   type UpdateUser,
 } from '../core/changes.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { SUSPENDED_CREDENTIALS } from '../core/expiry.ts';
 import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
@@ -145,6 +147,7 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'update-user':
     case 'reset-password':
     case 'adopt-user':
+    case 'suspend-user':
       return 2;
     case 'create-account':
     case 'update-account':
@@ -195,6 +198,7 @@ function userNameOf(change: Change): string | undefined {
     case 'notify-requester':
     case 'adopt-user':
     case 'delete-user':
+    case 'suspend-user':
       return change.userName;
     default:
       return undefined;
@@ -383,6 +387,8 @@ class Run {
         return this.resetPassword(change);
       case 'adopt-user':
         return this.adoptUser(change);
+      case 'suspend-user':
+        return this.suspendUser(change);
       case 'set-account-alias':
         return usersAccount.setAccountAlias(change.to);
       case 'delete-user':
@@ -494,6 +500,17 @@ class Run {
     for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
     for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
     for (const name of change.deletePolicies) await usersAccount.deleteUserPolicy(change.userName, name);
+  }
+
+  /**
+   * Credentials off first (password, keys), then the groups; the suspended mark last, so a run
+   * stopped half way plans the suspension again (every step holds when repeated).
+   */
+  private async suspendUser(change: SuspendUser): Promise<void> {
+    const { usersAccount } = this.deps.target;
+    await usersAccount.suspendUser(change.userName);
+    for (const group of change.leaveGroups) await usersAccount.removeUserFromGroup(change.userName, group);
+    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: SUSPENDED_CREDENTIALS });
   }
 
   private async resetPassword(change: ResetPassword): Promise<void> {

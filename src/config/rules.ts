@@ -6,6 +6,7 @@
  * names look at every listed path instead, valid or not.
  */
 import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
+import { DEFAULT_EXPIRY_HORIZON_MONTHS, addMonths, hasExpired } from '../core/expiry.ts';
 import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
 import { allowedRootEmailDomains, protectedAccounts } from '../core/protected-accounts.ts';
 import { anError, aWarning, type Position, type Problem, START_OF_FILE } from '../core/problems.ts';
@@ -200,17 +201,35 @@ export function userNamesAreAtMost64Characters(input: RuleInput): Problem[] {
   });
 }
 
-/** Users whose expiry date has passed are reported (a warning: the data is still valid). */
+/** Users whose expiry date has passed are reported (a warning: the data is still valid; apply suspends them). */
 export function expiredUsersAreReported(input: RuleInput): Problem[] {
   return input.users.flatMap((user) => {
     const expires = user.data.expires;
-    if (expires === undefined || expires >= input.today) return [];
+    if (!hasExpired(expires, input.today)) return [];
     return [
       aWarning(
         'expiredUsersAreReported',
         user.file,
         at(user, ['expires']),
-        `access expired on ${expires}; remove this file (and the user from any bootstrap.users list) to delete the IAM user, or move the date if access was extended`,
+        `access ended on ${expires ?? ''}: apply suspends the user (no password, access keys inactive, out of the group); remove this file (and the user from any bootstrap.users list) to delete it, or move the date if access was extended`,
+      ),
+    ];
+  });
+}
+
+/** `expires` is at most settings.users_account.expiry_horizon_months (default 12) ahead of today. */
+export function expiresIsWithinTheHorizon(input: RuleInput): Problem[] {
+  const months = input.settings?.data.users_account.expiry_horizon_months ?? DEFAULT_EXPIRY_HORIZON_MONTHS;
+  const latest = addMonths(input.today, months);
+  return input.users.flatMap((user) => {
+    const expires = user.data.expires;
+    if (expires === undefined || expires <= latest) return [];
+    return [
+      anError(
+        'expiresIsWithinTheHorizon',
+        user.file,
+        at(user, ['expires']),
+        `expires is ${expires}, more than ${months} months ahead (the latest allowed today is ${latest}, settings.yaml users_account.expiry_horizon_months); choose ${latest} or earlier and extend it when the time comes`,
       ),
     ];
   });
@@ -525,6 +544,7 @@ export const crossFileRules: readonly Rule[] = [
   contractorUsersHaveExpires,
   userNamesAreAtMost64Characters,
   expiredUsersAreReported,
+  expiresIsWithinTheHorizon,
   protectedUsersHaveNoUserFile,
   readRolesDifferFromWriteRoles,
   readOnlyPlanningIsConfiguredWhole,

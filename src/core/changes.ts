@@ -16,6 +16,8 @@ export interface CreateUser {
   requestedBy: string;
   /** Recorded in the credentials-sent tag once the welcome email went out. */
   credentialsToken: string;
+  /** How `expires` reads against the plan's day, e.g. `expires 2027-03-31, in 12 days`; absent without a date. */
+  expiry?: string;
 }
 
 export interface UpdateUser {
@@ -41,7 +43,23 @@ export interface ResetPassword {
   userName: string;
   fullName: string;
   credentialsToken: string;
-  why: 'password-reset-requested' | 'welcome-email-not-sent';
+  /** `access-restored`: the user was suspended at expiry and its `expires` was extended since. */
+  why: 'password-reset-requested' | 'welcome-email-not-sent' | 'access-restored';
+}
+
+/**
+ * A managed user whose `expires` is today or earlier loses its access but stays (see expiry.ts):
+ * console password removed, access keys deactivated, out of every group, then tagged
+ * credentials-sent `suspended`.
+ */
+export interface SuspendUser {
+  kind: 'suspend-user';
+  userName: string;
+  expires: string;
+  /** How the date reads against the plan's day, e.g. `expired 2026-03-01, 3 days ago`. */
+  expiry: string;
+  /** Every group the user is in (the configured one included). */
+  leaveGroups: readonly string[];
 }
 
 /**
@@ -192,6 +210,7 @@ export type Change =
   | ResetPassword
   | NotifyRequester
   | DeleteUser
+  | SuspendUser
   | UpdatePasswordPolicy
   | UpdateGroup
   | CreateAccount

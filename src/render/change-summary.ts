@@ -51,7 +51,7 @@ function list(items: readonly string[]): string {
 export function summarizeChange(change: Change): string {
   switch (change.kind) {
     case 'create-user':
-      return `create user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.requestedBy}), add to group ${change.group}, email a temporary password`;
+      return `create user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.requestedBy}${change.expiry === undefined ? '' : `, ${change.expiry}`}), add to group ${change.group}, email a temporary password`;
     case 'update-user': {
       const parts: string[] = [];
       if (change.addGroups.length > 0) parts.push(`add to group ${change.addGroups.join(', ')}`);
@@ -66,7 +66,11 @@ export function summarizeChange(change: Change): string {
     case 'reset-password':
       return change.why === 'password-reset-requested'
         ? `reset the password of ${change.userName} (password_reset is now ${change.credentialsToken}) and email a new temporary password`
-        : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
+        : change.why === 'access-restored'
+          ? `restore ${change.userName}'s console access (expires was extended) and email a fresh temporary password`
+          : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
+    case 'suspend-user':
+      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}`;
     case 'notify-requester':
       return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
     case 'adopt-user':
