@@ -1,0 +1,106 @@
+/**
+ * Expiry enforced end to end on the sandbox: the day passes, apply suspends the user (no password,
+ * keys inactive, out of the group), the next plan is empty; extending `expires` restores the group
+ * and emails a fresh temporary password, and the next plan is empty again.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyPlan, type ApplyDeps } from '../../src/apply/apply-plan.ts';
+import { generatePassword } from '../../src/apply/password.ts';
+import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
+import { isAppError } from '../../src/core/errors.ts';
+import type { DesiredState } from '../../src/core/model.ts';
+import { computePlan } from '../../src/core/plan.ts';
+import { readLiveState } from '../../src/ports/target.ts';
+import { renderPlanText } from '../../src/render/plan-text.ts';
+import { aDesiredState, aUser, someSettings, summaryOf } from '../support/builders.ts';
+import { aSandbox, type TempSandbox } from './fixtures.ts';
+
+const settings = someSettings();
+const ADA = 'ada@example.gov.uk';
+
+const sandboxes: TempSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((s) => s.cleanup()));
+});
+
+function deps(s: TempSandbox, secrets: string[], logs: string[]): ApplyDeps {
+  const policy = desiredPasswordPolicy(settings);
+  return {
+    target: s.target,
+    settings,
+    generatePassword: () => generatePassword(policy),
+    onSecret: (secret) => secrets.push(secret),
+    log: (line) => logs.push(line),
+    sleep: async () => {},
+    now: () => new Date('2026-03-01T10:00:00.000Z'),
+    allowMassDeletion: false,
+  };
+}
+
+const withExpiry = (expires: string): DesiredState => aDesiredState({ settings, users: [aUser(ADA, { expires })] });
+
+describe('expiry on the sandbox', () => {
+  it('suspends on the day, plans nothing after, and restores with a fresh password when extended', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const secrets: string[] = [];
+    const logs: string[] = [];
+    const planOn = async (desired: DesiredState, today: string) => computePlan(desired, await readLiveState(s.target, settings), { today });
+
+    const created = await planOn(withExpiry('2026-03-13'), '2026-03-01');
+    expect(summaryOf(created.changes.find((c) => c.change.kind === 'create-user'))).toContain('expires 2026-03-13, in 12 days');
+    await applyPlan(created, deps(s, secrets, logs));
+    await s.target.store.update((state) => {
+      const user = state.usersAccount.users.find((u) => u.userName === ADA);
+      user?.accessKeys.push({ accessKeyId: 'AKIAEXAMPLE1', status: 'Active' });
+    });
+
+    // The day before: nothing to do.
+    expect((await planOn(withExpiry('2026-03-13'), '2026-03-12')).changes).toEqual([]);
+
+    const onTheDay = await planOn(withExpiry('2026-03-13'), '2026-03-13');
+    expect(onTheDay.changes.map((c) => [c.change.kind, c.impact])).toEqual([['suspend-user', 'access']]);
+    const text = renderPlanText(onTheDay, { color: false });
+    expect(text).toContain('suspend user ada@example.gov.uk (expires 2026-03-13, today)');
+    const report = await applyPlan(onTheDay, deps(s, secrets, logs));
+    expect(report.results.map((r) => r.status)).toEqual(['done']);
+    const suspended = (await s.target.store.read()).usersAccount.users.find((u) => u.userName === ADA);
+    expect(suspended?.loginProfile).toBeUndefined();
+    expect(suspended?.accessKeys.map((key) => key.status)).toEqual(['Inactive']);
+    expect(suspended?.groups).toEqual([]);
+    expect(suspended?.tags['credentials-sent']).toBe('suspended');
+    // Still a user: suspension is not deletion.
+    expect((await planOn(withExpiry('2026-03-13'), '2026-03-20')).changes).toEqual([]);
+
+    // Extended: back in the group, a fresh temporary password by email, then nothing.
+    const mailsBefore = (await s.outbox()).length;
+    const extended = await planOn(withExpiry('2026-06-30'), '2026-03-20');
+    expect(extended.changes.map((c) => summaryOf(c))).toEqual([
+      "restore ada@example.gov.uk's console access (expires was extended) and email a fresh temporary password",
+      `update user ada@example.gov.uk: add to group ${settings.users_account.group}; set tags expires`,
+    ]);
+    await applyPlan(extended, deps(s, secrets, logs));
+    const mails = await s.outbox();
+    expect(mails.length).toBe(mailsBefore + 1);
+    expect(mails.at(-1)?.text).toContain(secrets.at(-1) ?? 'no secret');
+    const restored = (await s.target.store.read()).usersAccount.users.find((u) => u.userName === ADA);
+    expect(restored?.loginProfile?.passwordResetRequired).toBe(true);
+    expect(restored?.tags['credentials-sent']).toBe('initial');
+    expect((await planOn(withExpiry('2026-06-30'), '2026-03-20')).changes).toEqual([]);
+    for (const secret of secrets) expect(logs.join('\n') + text).not.toContain(secret);
+  });
+
+  it('refuses to create a user whose expires is not after today, naming the file', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const live = await readLiveState(s.target, settings);
+    let caught: unknown;
+    try {
+      computePlan(withExpiry('2026-03-01'), live, { today: '2026-03-01' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAppError(caught) && caught.message).toMatch(/users\/ada@example\.gov\.uk\.yaml.*not after today \(2026-03-01\).*newUsersHaveFutureExpires/);
+    expect(computePlan(withExpiry('2026-03-02'), live, { today: '2026-03-01' }).changes.some((c) => c.change.kind === 'create-user')).toBe(true);
+  });
+});
