@@ -217,6 +217,25 @@ export function expiredUsersAreReported(input: RuleInput): Problem[] {
   });
 }
 
+/**
+ * `password_reset` is not after today: it means "a newer date than the last one applied" (see
+ * hasCurrentCredentials), so a future date would reset at once and then block every reset until that day.
+ */
+export function passwordResetIsNotInTheFuture(input: RuleInput): Problem[] {
+  return input.users.flatMap((user) => {
+    const reset = user.data.password_reset;
+    if (reset === undefined || reset <= input.today) return [];
+    return [
+      anError(
+        'passwordResetIsNotInTheFuture',
+        user.file,
+        at(user, ['password_reset']),
+        `password_reset is ${reset}, after today (${input.today}); write today's date to ask for a new temporary password (a later date than the last one applied resets it, once)`,
+      ),
+    ];
+  });
+}
+
 /** `expires` is at most settings.users_account.expiry_horizon_months (default 12) ahead of today. */
 export function expiresIsWithinTheHorizon(input: RuleInput): Problem[] {
   const months = input.settings?.data.users_account.expiry_horizon_months ?? DEFAULT_EXPIRY_HORIZON_MONTHS;
@@ -545,6 +564,7 @@ export const crossFileRules: readonly Rule[] = [
   userNamesAreAtMost64Characters,
   expiredUsersAreReported,
   expiresIsWithinTheHorizon,
+  passwordResetIsNotInTheFuture,
   protectedUsersHaveNoUserFile,
   readRolesDifferFromWriteRoles,
   readOnlyPlanningIsConfiguredWhole,

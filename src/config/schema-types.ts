@@ -28,7 +28,7 @@ export interface UserFile {
    */
   expires?: string;
   /**
-   * Date (YYYY-MM-DD) of the last password reset asked for. Changing it issues a new temporary password, emailed to the user; nothing else about the user changes.
+   * Date (YYYY-MM-DD, not after today) of the last password reset asked for. A date newer than the last one applied issues a new temporary password, emailed to the user; nothing else about the user changes. Removing the line or going back to an earlier date never resets.
    */
   password_reset?: string;
   /**

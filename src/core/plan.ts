@@ -333,7 +333,7 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, t
     return;
   }
   const token = credentialsToken(user.data);
-  if (!hasCurrentCredentials(user.data, sent)) {
+  if (sent === SUSPENDED_CREDENTIALS || !hasCurrentCredentials(user.data, sent)) {
     out.changes.push({
       kind: 'reset-password',
       userName: liveUser.userName,

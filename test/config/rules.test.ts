@@ -113,6 +113,14 @@ describe('users', () => {
     expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-06-02"') })).problems).toEqual([]);
   });
 
+  it('passwordResetIsNotInTheFuture: today is fine, tomorrow is an error', async () => {
+    expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-09-01"', 'password_reset: "2026-06-01"') })).problems).toEqual([]);
+    const future = await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-09-01"', 'password_reset: "2026-06-02"') });
+    expect(byRule(future.problems, 'passwordResetIsNotInTheFuture')).toEqual([
+      expect.objectContaining({ severity: 'error', line: 7, message: expect.stringContaining('password_reset is 2026-06-02, after today (2026-06-01)') }),
+    ]);
+  });
+
   it('expiresIsWithinTheHorizon: at most 12 months ahead by default, or settings users_account.expiry_horizon_months', async () => {
     expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2027-06-01"') })).problems).toEqual([]);
     const late = await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2027-06-02"') });
