@@ -60,6 +60,8 @@ export interface SuspendUser {
   expiry: string;
   /** Every group the user is in (the configured one included). */
   leaveGroups: readonly string[];
+  /** As on delete-user. */
+  stillTrustedBy?: readonly StillTrusted[];
 }
 
 /**
@@ -93,9 +95,18 @@ export interface AdoptUser {
   deletePolicies: readonly string[];
 }
 
+/** A role in a managed member account whose trust policy names a leaving user (leavers.ts). */
+export interface StillTrusted {
+  accountName: string;
+  accountId: string;
+  roleName: string;
+}
+
 export interface DeleteUser {
   kind: 'delete-user';
   userName: string;
+  /** Roles that still trust the user after this plan: the reviewer and team contacts should look. */
+  stillTrustedBy?: readonly StillTrusted[];
 }
 
 export interface UpdatePasswordPolicy {

@@ -50,6 +50,7 @@ import {
   type PolicyDocument,
 } from './model.ts';
 import { compareText, isAccountId, lower, showId, sortedEntries, unique } from './plan-helpers.ts';
+import { withLeaverChecks } from './leavers.ts';
 import { planAccountRoles } from './plan-roles.ts';
 import { isSamePolicy } from './policy-compare.ts';
 import { closureQuota } from './quota.ts';
@@ -706,6 +707,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   planBaseline(desired, live, out);
   planUsers(desired, live, options.today, out);
   planAccounts(desired, live, out);
+  out.changes = withLeaverChecks(out.changes, live, desired.settings);
   noteLimits(desired, live, out);
   if (out.errors.length > 0) {
     throw new AppError('plan-refused', `No plan: the files and the target disagree in a way only a person can settle.\n${out.errors.map((e) => `  - ${e}`).join('\n')}`, {

@@ -2,7 +2,7 @@
  * The one line a reviewer reads for each change, e.g. `create user ada@x.gov.uk`: presentation,
  * so it lives with the renderers, built only from names, paths and tag keys (never a secret).
  */
-import { assertNever, type AdoptUser, type Change, type PutRole, type SetAccountAlias } from '../core/changes.ts';
+import { assertNever, type AdoptUser, type Change, type PutRole, type SetAccountAlias, type StillTrusted } from '../core/changes.ts';
 import type { PasswordPolicy } from '../core/model.ts';
 import { PASSWORD_POLICY_FIELDS } from '../core/plan.ts';
 import { showId } from '../core/plan-helpers.ts';
@@ -47,6 +47,11 @@ function list(items: readonly string[]): string {
   return items.length === 0 ? 'nobody' : items.join(', ');
 }
 
+/** The leaver check (core/leavers.ts): "still trusted by `admin` in notify-staging". */
+function describeStillTrusted(roles: readonly StillTrusted[]): string {
+  return `still trusted by ${roles.map((r) => `\`${r.roleName}\` in ${r.accountName}`).join(', ')}`;
+}
+
 /** One line a reviewer reads. Built only from names, paths and tag keys: never a secret. */
 export function summarizeChange(change: Change): string {
   switch (change.kind) {
@@ -70,7 +75,7 @@ export function summarizeChange(change: Change): string {
           ? `restore ${change.userName}'s console access (expires was extended) and email a fresh temporary password`
           : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
     case 'suspend-user':
-      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}`;
+      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}`;
     case 'notify-requester':
       return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
     case 'adopt-user':
@@ -78,7 +83,7 @@ export function summarizeChange(change: Change): string {
     case 'set-account-alias':
       return summarizeSetAccountAlias(change);
     case 'delete-user':
-      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships`;
+      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}`;
     case 'update-password-policy':
       return change.from === undefined
         ? 'set the account password policy (there is none)'
