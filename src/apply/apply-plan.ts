@@ -31,6 +31,8 @@ import {
 } from '../core/changes.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { SUSPENDED_CREDENTIALS } from '../core/expiry.ts';
+import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
+import { leaverNoticeEmail } from './leaver-email.ts';
 import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
@@ -392,6 +394,11 @@ class Run {
       case 'set-account-alias':
         return usersAccount.setAccountAlias(change.to);
       case 'delete-user':
+        if (change.notify !== undefined && change.stillTrustedBy !== undefined) {
+          // Told once: the tag goes on after the email and before the deletion (leavers.ts).
+          await this.deps.target.mailer.send(leaverNoticeEmail(this.deps.settings, change.userName, change.notify, change.stillTrustedBy));
+          await usersAccount.tagUser(change.userName, { [LEAVER_NOTICE_TAG]: 'true' });
+        }
         return usersAccount.deleteUser(change.userName);
       case 'create-account':
         return this.creations(() => this.createAccount(change));

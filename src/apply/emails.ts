@@ -17,7 +17,7 @@ export function switchRoleUrl(roleName: string, accountId: string, displayName: 
   return `https://signin.aws.amazon.com/switchrole?${query.toString()}`;
 }
 
-function footer(settings: SettingsFile): string {
+export function footer(settings: SettingsFile): string {
   return [
     '',
     `Questions, or something not working? Write to ${settings.email.support_mailbox}.`,

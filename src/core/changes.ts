@@ -107,6 +107,11 @@ export interface DeleteUser {
   userName: string;
   /** Roles that still trust the user after this plan: the reviewer and team contacts should look. */
   stillTrustedBy?: readonly StillTrusted[];
+  /**
+   * The team contacts of those roles' accounts, emailed before the user is deleted (then the user
+   * is tagged leaver-notice-sent, so a run stopped before the deletion does not email again).
+   */
+  notify?: readonly string[];
 }
 
 export interface UpdatePasswordPolicy {

@@ -5,14 +5,18 @@
  * roles are not special here: validation keeps refusing a file removed while bootstrap.users names it.
  */
 import type { Change, StillTrusted } from './changes.ts';
-import { isManaged, type LiveState, type SettingsFile } from './model.ts';
+import { findTag, isManaged, type DesiredState, type LiveState } from './model.ts';
+
+/** Set on a user once the team contacts were told which roles still trust it (just before deletion). */
+export const LEAVER_NOTICE_TAG = 'leaver-notice-sent';
 import { trustedPrincipals } from './roles.ts';
 import { userArn } from './trust-policy.ts';
 
 const lower = (value: string): string => value.toLowerCase();
 
 /** The same changes, with `stillTrustedBy` set on each delete-user and suspend-user that has any. */
-export function withLeaverChecks(changes: readonly Change[], live: LiveState, settings: SettingsFile): Change[] {
+export function withLeaverChecks(changes: readonly Change[], live: LiveState, desired: DesiredState): Change[] {
+  const settings = desired.settings;
   // Roles this plan puts (with their new trust) or deletes, by account id and lower-case role name.
   const rewritten = new Map<string, readonly string[] | 'deleted'>();
   for (const change of changes) {
@@ -34,6 +38,13 @@ export function withLeaverChecks(changes: readonly Change[], live: LiveState, se
     }
     if (found.length === 0) return change;
     found.sort((a, b) => (a.accountName + ' ' + a.roleName < b.accountName + ' ' + b.roleName ? -1 : 1));
-    return { ...change, stillTrustedBy: found };
+    if (change.kind === 'suspend-user') return { ...change, stillTrustedBy: found };
+    const liveUser = live.usersAccount.users.find((user) => lower(user.userName) === lower(change.userName));
+    const told = liveUser !== undefined && findTag(liveUser.tags, LEAVER_NOTICE_TAG) !== undefined;
+    const contacts = [...new Set(found.flatMap((role) => {
+      const email = desired.accounts.get(role.accountName)?.data.team.email;
+      return email === undefined ? [] : [email];
+    }))].sort();
+    return { ...change, stillTrustedBy: found, ...(told || contacts.length === 0 ? {} : { notify: contacts }) };
   });
 }

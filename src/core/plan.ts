@@ -707,7 +707,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   planBaseline(desired, live, out);
   planUsers(desired, live, options.today, out);
   planAccounts(desired, live, out);
-  out.changes = withLeaverChecks(out.changes, live, desired.settings);
+  out.changes = withLeaverChecks(out.changes, live, desired);
   noteLimits(desired, live, out);
   if (out.errors.length > 0) {
     throw new AppError('plan-refused', `No plan: the files and the target disagree in a way only a person can settle.\n${out.errors.map((e) => `  - ${e}`).join('\n')}`, {

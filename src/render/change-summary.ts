@@ -83,7 +83,7 @@ export function summarizeChange(change: Change): string {
     case 'set-account-alias':
       return summarizeSetAccountAlias(change);
     case 'delete-user':
-      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}`;
+      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}${change.notify === undefined ? '' : `; email ${change.notify.join(', ')}`}`;
     case 'update-password-policy':
       return change.from === undefined
         ? 'set the account password policy (there is none)'

@@ -12,7 +12,8 @@ import type { DesiredState } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
 import { readLiveState } from '../../src/ports/target.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
-import { aDesiredState, aUser, someSettings, summaryOf } from '../support/builders.ts';
+import { aDesiredState, anAccount, aUser, someSettings, summaryOf } from '../support/builders.ts';
+import { userArn } from '../../src/core/trust-policy.ts';
 import { aSandbox, type TempSandbox } from './fixtures.ts';
 
 const settings = someSettings();
@@ -102,5 +103,43 @@ describe('expiry on the sandbox', () => {
     }
     expect(isAppError(caught) && caught.message).toMatch(/users\/ada@example\.gov\.uk\.yaml.*not after today \(2026-03-01\).*newUsersHaveFutureExpires/);
     expect(computePlan(withExpiry('2026-03-02'), live, { today: '2026-03-01' }).changes.some((c) => c.change.kind === 'create-user')).toBe(true);
+  });
+});
+
+describe('leaver check on the sandbox', () => {
+  it('emails the team contacts of accounts whose roles still trust a removed user, once, then deletes it', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const secrets: string[] = [];
+    const logs: string[] = [];
+    const BEN = 'ben@example.gov.uk';
+    const account = anAccount('notify-staging', { bootstrap: { users: [ADA] }, team: { name: 'Notify', email: 'notify-team@example.gov.uk' } }, settings);
+    const withBen = aDesiredState({ settings, users: [aUser(ADA), aUser(BEN)], accounts: [account] });
+    const planOn = async (desired: DesiredState) => computePlan(desired, await readLiveState(s.target, settings), { today: '2026-03-01' });
+    await applyPlan(await planOn(withBen), deps(s, secrets, logs));
+    const accountId = (await readLiveState(s.target, settings)).organization.accounts.find((a) => a.name === 'notify-staging')?.id ?? '';
+    // A role the team made by hand, trusting Ben.
+    await s.target.organization.putRole(accountId, {
+      name: 'admin',
+      path: '/',
+      description: 'made by the team',
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: userArn(settings.users_account.id, BEN) }, Action: 'sts:AssumeRole' }] },
+      inlinePolicies: {},
+      attachedPolicyArns: [],
+      tags: {},
+    });
+    const withoutBen = aDesiredState({ settings, users: [aUser(ADA)], accounts: [account] });
+    const plan = await planOn(withoutBen);
+    expect(plan.changes.map((c) => summaryOf(c))).toEqual([
+      `delete user ${BEN} with its password, access keys, MFA devices and group memberships; still trusted by \`admin\` in notify-staging; email notify-team@example.gov.uk`,
+    ]);
+    const before = (await s.outbox()).length;
+    const report = await applyPlan(plan, { ...deps(s, secrets, logs), allowMassDeletion: true });
+    expect(report.results.map((r) => r.status)).toEqual(['done']);
+    const mails = await s.outbox();
+    expect(mails.length).toBe(before + 1);
+    expect(mails.at(-1)?.text).toContain('admin in notify-staging');
+    expect(mails.at(-1)?.text).toContain('notify-team@example.gov.uk');
+    expect((await planOn(withoutBen)).changes).toEqual([]);
   });
 });
