@@ -32,7 +32,7 @@ import {
 import { AppError, isAppError } from '../core/errors.ts';
 import { SUSPENDED_CREDENTIALS } from '../core/expiry.ts';
 import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
-import { leaverNoticeEmail } from './leaver-email.ts';
+import { leaverNoticeEmail, removalEmail, suspensionEmail } from './leaver-email.ts';
 import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
@@ -394,9 +394,12 @@ class Run {
       case 'set-account-alias':
         return usersAccount.setAccountAlias(change.to);
       case 'delete-user':
-        if (change.notify !== undefined && change.stillTrustedBy !== undefined) {
-          // Told once: the tag goes on after the email and before the deletion (leavers.ts).
-          await this.deps.target.mailer.send(leaverNoticeEmail(this.deps.settings, change.userName, change.notify, change.stillTrustedBy));
+        if (change.notify !== undefined || change.tell !== undefined) {
+          // Told once: the tag goes on after the emails and before the deletion (leavers.ts).
+          if (change.notify !== undefined && change.stillTrustedBy !== undefined) {
+            await this.deps.target.mailer.send(leaverNoticeEmail(this.deps.settings, change.userName, change.notify, change.stillTrustedBy));
+          }
+          if (change.tell !== undefined) await this.deps.target.mailer.send(removalEmail(this.deps.settings, change.userName, change.tell));
           await usersAccount.tagUser(change.userName, { [LEAVER_NOTICE_TAG]: 'true' });
         }
         return usersAccount.deleteUser(change.userName);
@@ -517,6 +520,7 @@ class Run {
     const { usersAccount } = this.deps.target;
     await usersAccount.suspendUser(change.userName);
     for (const group of change.leaveGroups) await usersAccount.removeUserFromGroup(change.userName, group);
+    await this.deps.target.mailer.send(suspensionEmail(this.deps.settings, change.userName, change.expires, change.tell));
     await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: SUSPENDED_CREDENTIALS });
   }
 

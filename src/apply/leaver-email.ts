@@ -26,3 +26,35 @@ export function leaverNoticeEmail(settings: SettingsFile, userName: string, reci
     ].join('\n'),
   };
 }
+
+/** To the person and whoever asked for the user: the user is gone. */
+export function removalEmail(settings: SettingsFile, userName: string, recipients: readonly string[]): EmailMessage {
+  return {
+    to: [...recipients],
+    subject: `AWS user ${userName} removed`,
+    body: [
+      'Hello,',
+      '',
+      `The AWS user ${userName} in ${settings.users_account.alias} has been removed, because its file was deleted.`,
+      'Its password, access keys and MFA devices no longer work. If access is still needed, ask for a new user.',
+      footer(settings),
+    ].join('\n'),
+  };
+}
+
+/** To the person and whoever asked for the user: the end date has come, access is suspended. */
+export function suspensionEmail(settings: SettingsFile, userName: string, expires: string, recipients: readonly string[]): EmailMessage {
+  return {
+    to: [...recipients],
+    subject: `AWS access for ${userName} suspended (expired ${expires})`,
+    body: [
+      'Hello,',
+      '',
+      `The AWS user ${userName} in ${settings.users_account.alias} reached its end date (${expires}).`,
+      'Its console password has been removed, its access keys deactivated, and it can no longer assume roles.',
+      'If access is still needed, move the expires date in its file later: a fresh temporary password is then emailed.',
+      'Otherwise, delete the file to remove the user.',
+      footer(settings),
+    ].join('\n'),
+  };
+}

@@ -62,6 +62,8 @@ export interface SuspendUser {
   leaveGroups: readonly string[];
   /** As on delete-user. */
   stillTrustedBy?: readonly StillTrusted[];
+  /** The person and the requester, emailed once the access is gone (before the suspended tag). */
+  tell: readonly string[];
 }
 
 /**
@@ -112,6 +114,8 @@ export interface DeleteUser {
    * is tagged leaver-notice-sent, so a run stopped before the deletion does not email again).
    */
   notify?: readonly string[];
+  /** The person and whoever asked for the user, told it is removed (same tag, same moment). */
+  tell?: readonly string[];
 }
 
 export interface UpdatePasswordPolicy {

@@ -62,5 +62,6 @@ export function planSuspension(user: DesiredUser, liveUser: LiveUser, suspendedT
   if (expires === undefined) return undefined;
   const leaveGroups = [...liveUser.groups].sort();
   if (suspendedTag && leaveGroups.length === 0) return undefined;
-  return { kind: 'suspend-user', userName: liveUser.userName, expires, expiry: describeExpiry(expires, today), leaveGroups };
+  const tell = [...new Set([user.userName, user.data.requested_by].map((email) => email.toLowerCase()))];
+  return { kind: 'suspend-user', userName: liveUser.userName, expires, expiry: describeExpiry(expires, today), leaveGroups, tell };
 }

@@ -25,6 +25,12 @@ export function withLeaverChecks(changes: readonly Change[], live: LiveState, de
   }
   return changes.map((change) => {
     if (change.kind !== 'delete-user' && change.kind !== 'suspend-user') return change;
+    const liveUser = live.usersAccount.users.find((user) => lower(user.userName) === lower(change.userName));
+    const told = liveUser !== undefined && findTag(liveUser.tags, LEAVER_NOTICE_TAG) !== undefined;
+    const requester = liveUser === undefined ? undefined : findTag(liveUser.tags, 'requested-by')?.value;
+    // The person and the requester hear of a removal once (the tag is written before the deletion).
+    const tell = told ? [] : [...new Set([change.userName, ...(requester === undefined ? [] : [requester])].map(lower))];
+    const base: Change = change.kind === 'delete-user' && tell.length > 0 ? { ...change, tell } : change;
     const arn = lower(userArn(settings.users_account.id, change.userName));
     const found: StillTrusted[] = [];
     for (const account of live.organization.accounts) {
@@ -36,15 +42,13 @@ export function withLeaverChecks(changes: readonly Change[], live: LiveState, de
         found.push({ accountName: account.name, accountId: account.id, roleName: role.name });
       }
     }
-    if (found.length === 0) return change;
+    if (found.length === 0) return base;
     found.sort((a, b) => (a.accountName + ' ' + a.roleName < b.accountName + ' ' + b.roleName ? -1 : 1));
-    if (change.kind === 'suspend-user') return { ...change, stillTrustedBy: found };
-    const liveUser = live.usersAccount.users.find((user) => lower(user.userName) === lower(change.userName));
-    const told = liveUser !== undefined && findTag(liveUser.tags, LEAVER_NOTICE_TAG) !== undefined;
+    if (base.kind === 'suspend-user') return { ...base, stillTrustedBy: found };
     const contacts = [...new Set(found.flatMap((role) => {
       const email = desired.accounts.get(role.accountName)?.data.team.email;
       return email === undefined ? [] : [email];
     }))].sort();
-    return { ...change, stillTrustedBy: found, ...(told || contacts.length === 0 ? {} : { notify: contacts }) };
+    return { ...base, stillTrustedBy: found, ...(told || contacts.length === 0 ? {} : { notify: contacts }) };
   });
 }

@@ -75,7 +75,7 @@ export function summarizeChange(change: Change): string {
           ? `restore ${change.userName}'s console access (expires was extended) and email a fresh temporary password`
           : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
     case 'suspend-user':
-      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}`;
+      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}; tell ${change.tell.join(', ')}`;
     case 'notify-requester':
       return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
     case 'adopt-user':
@@ -83,7 +83,7 @@ export function summarizeChange(change: Change): string {
     case 'set-account-alias':
       return summarizeSetAccountAlias(change);
     case 'delete-user':
-      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}${change.notify === undefined ? '' : `; email ${change.notify.join(', ')}`}`;
+      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}${change.notify === undefined ? '' : `; email ${change.notify.join(', ')}`}${change.tell === undefined ? '' : `; tell ${change.tell.join(', ')}`}`;
     case 'update-password-policy':
       return change.from === undefined
         ? 'set the account password policy (there is none)'

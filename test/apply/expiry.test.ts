@@ -70,6 +70,8 @@ describe('expiry on the sandbox', () => {
     expect(suspended?.accessKeys.map((key) => key.status)).toEqual(['Inactive']);
     expect(suspended?.groups).toEqual([]);
     expect(suspended?.tags['credentials-sent']).toBe('suspended');
+    const suspensionMail = (await s.outbox()).at(-1)?.text ?? '';
+    expect(suspensionMail).toContain(`Subject: AWS access for ${ADA} suspended (expired 2026-03-13)`);
     // Still a user: suspension is not deletion.
     expect((await planOn(withExpiry('2026-03-13'), '2026-03-20')).changes).toEqual([]);
 
@@ -131,15 +133,17 @@ describe('leaver check on the sandbox', () => {
     const withoutBen = aDesiredState({ settings, users: [aUser(ADA)], accounts: [account] });
     const plan = await planOn(withoutBen);
     expect(plan.changes.map((c) => summaryOf(c))).toEqual([
-      `delete user ${BEN} with its password, access keys, MFA devices and group memberships; still trusted by \`admin\` in notify-staging; email notify-team@example.gov.uk`,
+      `delete user ${BEN} with its password, access keys, MFA devices and group memberships; still trusted by \`admin\` in notify-staging; email notify-team@example.gov.uk; tell ${BEN}, lead@example.gov.uk`,
     ]);
     const before = (await s.outbox()).length;
     const report = await applyPlan(plan, { ...deps(s, secrets, logs), allowMassDeletion: true });
     expect(report.results.map((r) => r.status)).toEqual(['done']);
     const mails = await s.outbox();
-    expect(mails.length).toBe(before + 1);
-    expect(mails.at(-1)?.text).toContain('admin in notify-staging');
-    expect(mails.at(-1)?.text).toContain('notify-team@example.gov.uk');
+    expect(mails.length).toBe(before + 2);
+    const team = mails.find((mail) => mail.text.includes('still trust it'));
+    expect(team?.text).toContain('admin in notify-staging');
+    expect(team?.text).toContain('notify-team@example.gov.uk');
+    expect(mails.some((mail) => mail.text.includes(`Subject: AWS user ${BEN} removed`) && mail.text.includes(BEN))).toBe(true);
     expect((await planOn(withoutBen)).changes).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe('leaver check', () => {
     const plan = computePlan(after, liveWithAdminRoles(), { today: '2026-04-01' });
     const suspend = plan.changes.find((c) => c.change.kind === 'suspend-user');
     expect(summaryOf(suspend)).toBe(
-      `suspend user ${BEN} (expires 2026-04-01, today): remove its console password, deactivate its access keys, remove from group ${settings.users_account.group}; still trusted by \`admin\` in notify-prod, \`admin\` in notify-staging`,
+      `suspend user ${BEN} (expires 2026-04-01, today): remove its console password, deactivate its access keys, remove from group ${settings.users_account.group}; still trusted by \`admin\` in notify-prod, \`admin\` in notify-staging; tell ${BEN}, lead@example.gov.uk`,
     );
     expect(renderPlanText(plan, { color: false })).toContain('still trusted by `admin` in notify-prod');
   });
@@ -85,6 +85,6 @@ describe('leaver check', () => {
   it('says nothing when no role trusts the user', () => {
     const withoutBen = aDesiredState({ settings, users: [aUser(ADA)], accounts: [...before.accounts.values()] });
     const deleted = computePlan(withoutBen, anAppliedLiveState(before)).changes.find((c) => c.change.kind === 'delete-user');
-    expect(deleted?.change).toEqual({ kind: 'delete-user', userName: BEN });
+    expect(deleted?.change).toEqual({ kind: 'delete-user', userName: BEN, tell: [BEN, 'lead@example.gov.uk'] });
   });
 });
