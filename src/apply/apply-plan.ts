@@ -24,11 +24,15 @@ import {
   type CreateUser,
   type Plan,
   type ResetPassword,
+  type SuspendUser,
   type UpdateAccount,
   type UpdateGroup,
   type UpdateUser,
 } from '../core/changes.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { SUSPENDED_CREDENTIALS } from '../core/expiry.ts';
+import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
+import { leaverNoticeEmail, removalEmail, suspensionEmail } from './leaver-email.ts';
 import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
@@ -152,6 +156,7 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'update-user':
     case 'reset-password':
     case 'adopt-user':
+    case 'suspend-user':
       return 2;
     case 'create-account':
     case 'update-account':
@@ -202,6 +207,7 @@ function userNameOf(change: Change): string | undefined {
     case 'notify-requester':
     case 'adopt-user':
     case 'delete-user':
+    case 'suspend-user':
       return change.userName;
     default:
       return undefined;
@@ -390,9 +396,19 @@ class Run {
         return this.resetPassword(change);
       case 'adopt-user':
         return this.adoptUser(change);
+      case 'suspend-user':
+        return this.suspendUser(change);
       case 'set-account-alias':
         return usersAccount.setAccountAlias(change.to);
       case 'delete-user':
+        if (change.notify !== undefined || change.tell !== undefined) {
+          // Told once: the tag goes on after the emails and before the deletion (leavers.ts).
+          if (change.notify !== undefined && change.stillTrustedBy !== undefined) {
+            await this.deps.target.mailer.send(leaverNoticeEmail(this.deps.settings, change.userName, change.notify, change.stillTrustedBy));
+          }
+          if (change.tell !== undefined) await this.deps.target.mailer.send(removalEmail(this.deps.settings, change.userName, change.tell));
+          await usersAccount.tagUser(change.userName, { [LEAVER_NOTICE_TAG]: 'true' });
+        }
         return usersAccount.deleteUser(change.userName);
       case 'create-account':
         return this.creations(() => this.createAccount(change));
@@ -505,6 +521,18 @@ class Run {
     for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
     for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
     for (const name of change.deletePolicies) await usersAccount.deleteUserPolicy(change.userName, name);
+  }
+
+  /**
+   * Credentials off first (password, keys), then the groups; the suspended mark last, so a run
+   * stopped half way plans the suspension again (every step holds when repeated).
+   */
+  private async suspendUser(change: SuspendUser): Promise<void> {
+    const { usersAccount } = this.deps.target;
+    await usersAccount.suspendUser(change.userName);
+    for (const group of change.leaveGroups) await usersAccount.removeUserFromGroup(change.userName, group);
+    await this.deps.target.mailer.send(suspensionEmail(this.deps.settings, change.userName, change.expires, change.tell));
+    await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: SUSPENDED_CREDENTIALS });
   }
 
   private async resetPassword(change: ResetPassword): Promise<void> {

@@ -17,7 +17,7 @@ export function switchRoleUrl(roleName: string, accountId: string, displayName: 
   return `https://signin.aws.amazon.com/switchrole?${query.toString()}`;
 }
 
-function footer(settings: SettingsFile): string {
+export function footer(settings: SettingsFile): string {
   return [
     '',
     `Questions, or something not working? Write to ${settings.email.support_mailbox}.`,
@@ -61,6 +61,23 @@ function commandLine(settings: SettingsFile, userName: string): string {
     `the repository that manages AWS access: npm run profiles -- --user ${userName} --target aws`,
     '(add --format aws-vault or --format granted for those tools). If you use gds-cli, as the GDS Way',
     'recommends, run gds aws to list the roles it knows and gds aws <role> to use one.',
+  ].join('\n');
+}
+
+/** The account password policy in words (settings.users_account.password_policy), for the reset email. */
+export function passwordRules(settings: SettingsFile): string {
+  const policy = settings.users_account.password_policy;
+  const needs = [
+    policy.require_uppercase ? 'an upper-case letter' : undefined,
+    policy.require_lowercase ? 'a lower-case letter' : undefined,
+    policy.require_numbers ? 'a number' : undefined,
+    policy.require_symbols ? 'a symbol' : undefined,
+  ].filter((item): item is string => item !== undefined);
+  return [
+    `Your new password must be at least ${policy.minimum_length} characters long${needs.length > 0 ? ` and contain ${needs.join(', ')}` : ''};`,
+    'a password that breaks these rules fails with a permissions error.',
+    ...(policy.reuse_prevention === undefined ? [] : [`You cannot reuse any of your last ${policy.reuse_prevention} passwords.`]),
+    ...(policy.max_age_days === undefined ? [] : [`Passwords expire after ${policy.max_age_days} days.`]),
   ].join('\n');
 }
 
@@ -117,7 +134,9 @@ export function passwordResetEmail({ settings, userName, fullName, temporaryPass
       `User name:           ${userName}`,
       `Temporary password:  ${temporaryPassword}`,
       '',
-      'You must change this password when you sign in. Your MFA devices and access keys are unchanged.',
+      'You must change this password when you sign in.',
+      passwordRules(settings),
+      'Your MFA devices and access keys are unchanged.',
       `MFA device names must start with ${userName}; you may register up to ${MAX_MFA_DEVICES} devices.`,
       'Do not forward this email.',
       footer(settings),

@@ -6,6 +6,7 @@
  * names look at every listed path instead, valid or not.
  */
 import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
+import { DEFAULT_EXPIRY_HORIZON_MONTHS, addMonths, hasExpired } from '../core/expiry.ts';
 import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
 import { allowedRootEmailDomains, protectedAccounts } from '../core/protected-accounts.ts';
 import { teamRoleNameProblem } from '../core/team-roles.ts';
@@ -201,17 +202,54 @@ export function userNamesAreAtMost64Characters(input: RuleInput): Problem[] {
   });
 }
 
-/** Users whose expiry date has passed are reported (a warning: the data is still valid). */
+/** Users whose expiry date has passed are reported (a warning: the data is still valid; apply suspends them). */
 export function expiredUsersAreReported(input: RuleInput): Problem[] {
   return input.users.flatMap((user) => {
     const expires = user.data.expires;
-    if (expires === undefined || expires >= input.today) return [];
+    if (!hasExpired(expires, input.today)) return [];
     return [
       aWarning(
         'expiredUsersAreReported',
         user.file,
         at(user, ['expires']),
-        `access expired on ${expires}; remove this file (and the user from any bootstrap.users list) to delete the IAM user, or move the date if access was extended`,
+        `access ended on ${expires ?? ''}: apply suspends the user (no password, access keys inactive, out of the group); remove this file (and the user from any bootstrap.users list) to delete it, or move the date if access was extended`,
+      ),
+    ];
+  });
+}
+
+/**
+ * `password_reset` is not after today: it means "a newer date than the last one applied" (see
+ * hasCurrentCredentials), so a future date would reset at once and then block every reset until that day.
+ */
+export function passwordResetIsNotInTheFuture(input: RuleInput): Problem[] {
+  return input.users.flatMap((user) => {
+    const reset = user.data.password_reset;
+    if (reset === undefined || reset <= input.today) return [];
+    return [
+      anError(
+        'passwordResetIsNotInTheFuture',
+        user.file,
+        at(user, ['password_reset']),
+        `password_reset is ${reset}, after today (${input.today}); write today's date to ask for a new temporary password (a later date than the last one applied resets it, once)`,
+      ),
+    ];
+  });
+}
+
+/** `expires` is at most settings.users_account.expiry_horizon_months (default 12) ahead of today. */
+export function expiresIsWithinTheHorizon(input: RuleInput): Problem[] {
+  const months = input.settings?.data.users_account.expiry_horizon_months ?? DEFAULT_EXPIRY_HORIZON_MONTHS;
+  const latest = addMonths(input.today, months);
+  return input.users.flatMap((user) => {
+    const expires = user.data.expires;
+    if (expires === undefined || expires <= latest) return [];
+    return [
+      anError(
+        'expiresIsWithinTheHorizon',
+        user.file,
+        at(user, ['expires']),
+        `expires is ${expires}, more than ${months} months ahead (the latest allowed today is ${latest}, settings.yaml users_account.expiry_horizon_months); choose ${latest} or earlier and extend it when the time comes`,
       ),
     ];
   });
@@ -625,6 +663,8 @@ export const crossFileRules: readonly Rule[] = [
   contractorUsersHaveExpires,
   userNamesAreAtMost64Characters,
   expiredUsersAreReported,
+  expiresIsWithinTheHorizon,
+  passwordResetIsNotInTheFuture,
   protectedUsersHaveNoUserFile,
   readRolesDifferFromWriteRoles,
   readOnlyPlanningIsConfiguredWhole,

@@ -24,11 +24,11 @@ export interface UserFile {
    */
   reason?: string;
   /**
-   * Date (YYYY-MM-DD, quoted or not) after which the person should no longer have access. Required for contractor email domains. Validation reports users whose date has passed, so their file can be removed.
+   * Date (YYYY-MM-DD, quoted or not) on which the person loses access. Required for contractor email domains. On that day apply suspends the user (console password removed, access keys deactivated, out of the group; the user stays until its file is removed); moving the date later restores access with a fresh temporary password. A new user needs a date after today, and no date may be more than settings.yaml users_account.expiry_horizon_months (default 12) ahead. Written as the expires tag.
    */
   expires?: string;
   /**
-   * Date (YYYY-MM-DD) of the last password reset asked for. Changing it issues a new temporary password, emailed to the user; nothing else about the user changes.
+   * Date (YYYY-MM-DD, not after today) of the last password reset asked for. A date newer than the last one applied issues a new temporary password, emailed to the user; nothing else about the user changes. Removing the line or going back to an earlier date never resets.
    */
   password_reset?: string;
   /**
@@ -194,6 +194,10 @@ export interface SettingsFile {
      * Optional read-only role in the users account that plan (pull requests and the drift check) assumes instead of role_to_assume; apply always assumes role_to_assume. Give it the IAM reads only, and let only the plan role assume it, so the plan stage cannot write IAM. Absent: plan assumes role_to_assume too. A role ARN, never an account root; requires role_to_assume and must differ from it.
      */
     read_role_to_assume?: string;
+    /**
+     * How far ahead a user's expires date may be, in months from today (default 12): a later date is an error, so contractors' access is reviewed at least this often.
+     */
+    expiry_horizon_months?: number;
     /**
      * The IAM group every user joins; its policies (assume roles only with MFA, manage your own credentials) are part of the baseline.
      */

@@ -36,12 +36,18 @@ export function maxAdoptionsPerRun(settings: SettingsFile): number {
 }
 
 /**
- * Whether the user has the credentials its file asks for: the credentials-sent tag holds the
- * current token, or the user was adopted with its own password and no reset has been asked for since.
+ * Whether the user has the credentials its file asks for. `password_reset` means "a newer date than
+ * the last one applied": a user whose credentials-sent tag holds a date on or after it (or any
+ * other sent value when the file has no date) needs nothing, so removing the line or going back to
+ * an earlier date never resets. No tag: the welcome email never went out.
  */
 export function hasCurrentCredentials(user: UserFile, sentTag: string | undefined): boolean {
+  if (sentTag === undefined) return false;
+  const reset = user.password_reset;
+  if (reset === undefined) return true;
   if (sentTag === credentialsToken(user)) return true;
-  return sentTag === ADOPTED_CREDENTIALS && user.password_reset === undefined;
+  // `initial` and `adopted` predate every reset; a sent date is compared as text (YYYY-MM-DD).
+  return /^\d{4}-\d{2}-\d{2}$/.test(sentTag) && sentTag >= reset;
 }
 
 const lower = (value: string): string => value.toLowerCase();

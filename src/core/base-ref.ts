@@ -10,12 +10,14 @@ import {
   credentialsToken,
   type DesiredAccount,
   type DesiredState,
+  type DesiredUser,
   type LiveAccount,
   type LiveRole,
   type LiveState,
   type LiveUser,
   type SettingsFile,
 } from './model.ts';
+import { SUSPENDED_CREDENTIALS, hasExpired } from './expiry.ts';
 import { anError, START_OF_FILE, type Problem } from './problems.ts';
 import { wantedRoles } from './role-sources.ts';
 import { userArn } from './trust-policy.ts';
@@ -51,14 +53,16 @@ function accountAsApplied(account: DesiredAccount, ref: string, settings: Settin
  * OU with their tags and every role the files want. Planning a state against its own `liveStateFromDesired`
  * gives no changes.
  */
-export function liveStateFromDesired(desired: DesiredState, ref: string): LiveState {
+export function liveStateFromDesired(desired: DesiredState, ref: string, today?: string): LiveState {
   const settings = desired.settings;
   const group = settings.users_account.group;
+  // With `today`, a user whose access has ended at the base is suspended there, as apply leaves it.
+  const suspended = (user: DesiredUser): boolean => today !== undefined && hasExpired(user.data.expires, today);
   const users: LiveUser[] = [...desired.users.values()].map((user) => ({
     userName: user.userName,
     arn: userArn(settings.users_account.id, user.userName),
-    tags: { ...userTags(user), [CREDENTIALS_SENT_TAG]: credentialsToken(user.data) },
-    groups: [group],
+    tags: { ...userTags(user), [CREDENTIALS_SENT_TAG]: suspended(user) ? SUSPENDED_CREDENTIALS : credentialsToken(user.data) },
+    groups: suspended(user) ? [] : [group],
     inlinePolicyNames: [],
     attachedPolicyArns: [],
   }));

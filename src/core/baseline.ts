@@ -191,7 +191,7 @@ export function sanitizeTagValue(value: string): string {
  * User tag keys the project writes from the file. The planner compares only these (and the
  * credentials-sent tag, which apply sets after the email): any other tag on a user is left alone.
  */
-export const USER_TAG_KEYS = [MANAGED_BY_TAG, 'team', 'requested-by', 'full-name', 'github'] as const;
+export const USER_TAG_KEYS = [MANAGED_BY_TAG, 'team', 'requested-by', 'full-name', 'github', 'expires'] as const;
 
 /** The tags a managed user carries, from the file. Not credentials-sent: apply sets that after the email. */
 export function userTags(user: DesiredUser): Tags {
@@ -202,6 +202,7 @@ export function userTags(user: DesiredUser): Tags {
     'full-name': sanitizeTagValue(user.data.name),
   };
   if (user.data.github !== undefined) tags['github'] = sanitizeTagValue(user.data.github);
+  if (user.data.expires !== undefined) tags['expires'] = user.data.expires;
   return tags;
 }
 

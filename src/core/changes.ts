@@ -16,6 +16,8 @@ export interface CreateUser {
   requestedBy: string;
   /** Recorded in the credentials-sent tag once the welcome email went out. */
   credentialsToken: string;
+  /** How `expires` reads against the plan's day, e.g. `expires 2027-03-31, in 12 days`; absent without a date. */
+  expiry?: string;
 }
 
 export interface UpdateUser {
@@ -41,7 +43,27 @@ export interface ResetPassword {
   userName: string;
   fullName: string;
   credentialsToken: string;
-  why: 'password-reset-requested' | 'welcome-email-not-sent';
+  /** `access-restored`: the user was suspended at expiry and its `expires` was extended since. */
+  why: 'password-reset-requested' | 'welcome-email-not-sent' | 'access-restored';
+}
+
+/**
+ * A managed user whose `expires` is today or earlier loses its access but stays (see expiry.ts):
+ * console password removed, access keys deactivated, out of every group, then tagged
+ * credentials-sent `suspended`.
+ */
+export interface SuspendUser {
+  kind: 'suspend-user';
+  userName: string;
+  expires: string;
+  /** How the date reads against the plan's day, e.g. `expired 2026-03-01, 3 days ago`. */
+  expiry: string;
+  /** Every group the user is in (the configured one included). */
+  leaveGroups: readonly string[];
+  /** As on delete-user. */
+  stillTrustedBy?: readonly StillTrusted[];
+  /** The person and the requester, emailed once the access is gone (before the suspended tag). */
+  tell: readonly string[];
 }
 
 /**
@@ -75,9 +97,25 @@ export interface AdoptUser {
   deletePolicies: readonly string[];
 }
 
+/** A role in a managed member account whose trust policy names a leaving user (leavers.ts). */
+export interface StillTrusted {
+  accountName: string;
+  accountId: string;
+  roleName: string;
+}
+
 export interface DeleteUser {
   kind: 'delete-user';
   userName: string;
+  /** Roles that still trust the user after this plan: the reviewer and team contacts should look. */
+  stillTrustedBy?: readonly StillTrusted[];
+  /**
+   * The team contacts of those roles' accounts, emailed before the user is deleted (then the user
+   * is tagged leaver-notice-sent, so a run stopped before the deletion does not email again).
+   */
+  notify?: readonly string[];
+  /** The person and whoever asked for the user, told it is removed (same tag, same moment). */
+  tell?: readonly string[];
 }
 
 export interface UpdatePasswordPolicy {
@@ -192,6 +230,7 @@ export type Change =
   | ResetPassword
   | NotifyRequester
   | DeleteUser
+  | SuspendUser
   | UpdatePasswordPolicy
   | UpdateGroup
   | CreateAccount

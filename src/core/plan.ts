@@ -29,6 +29,7 @@ import { AppError } from './errors.ts';
 import { protectedAccounts } from './protected-accounts.ts';
 import { adoptionLimitNote, hasCurrentCredentials, notAdoptedNote, nothingToAdoptNote, planAdoptUser } from './adopt.ts';
 import { planAccountAlias } from './alias.ts';
+import { SUSPENDED_CREDENTIALS, describeExpiry, hasExpired, planSuspension } from './expiry.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
@@ -49,6 +50,7 @@ import {
   type PolicyDocument,
 } from './model.ts';
 import { compareText, isAccountId, lower, showId, sortedEntries, unique } from './plan-helpers.ts';
+import { withLeaverChecks } from './leavers.ts';
 import { planAccountRoles } from './plan-roles.ts';
 import { isSamePolicy } from './policy-compare.ts';
 import { closureQuota } from './quota.ts';
@@ -60,6 +62,7 @@ const KIND_RANK: Readonly<Record<ChangeKind, number>> = {
   'close-account': 0,
   'delete-user': 1,
   'delete-role': 2,
+  'suspend-user': 3,
   'update-password-policy': 3,
   'update-group': 4,
   'set-account-alias': 5,
@@ -94,6 +97,7 @@ export function impactOf(change: Change): Impact {
     case 'update-group':
     case 'update-password-policy':
     case 'adopt-user':
+    case 'suspend-user':
       return 'access';
     case 'set-account-alias':
       // Replacing an alias breaks everyone's sign-in URL: a reviewer should see it early.
@@ -129,6 +133,7 @@ export function subjectOf(change: Change): string {
     case 'notify-requester':
     case 'adopt-user':
     case 'delete-user':
+    case 'suspend-user':
       return change.userName;
     case 'update-password-policy':
       return 'password policy';
@@ -165,6 +170,7 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
     case 'update-user':
     case 'reset-password':
     case 'adopt-user':
+    case 'suspend-user':
     case 'update-password-policy':
     case 'update-account':
     case 'send-account-email':
@@ -226,7 +232,7 @@ interface PlanBuilder {
 // ---------------------------------------------------------------------------------------------
 // Users
 
-function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): void {
+function planUsers(desired: DesiredState, live: LiveState, today: string | undefined, out: PlanBuilder): void {
   const settings = desired.settings;
   const group = settings.users_account.group;
   const protectedNames = new Set(settings.protected_users.map(lower));
@@ -245,6 +251,13 @@ function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): vo
     if (liveUser === undefined && user.data.adopt === true) {
       out.notes.push(nothingToAdoptNote(user));
     } else if (liveUser === undefined) {
+      if (today !== undefined && hasExpired(user.data.expires, today)) {
+        // A new user whose access has ended already would be created only to be suspended.
+        out.errors.push(
+          `${user.source.file}: ${name} does not exist yet and its expires (${user.data.expires ?? ''}) is not after today (${today}): a new user needs an expiry date in the future. [newUsersHaveFutureExpires]`,
+        );
+        continue;
+      }
       out.changes.push({
         kind: 'create-user',
         userName: name,
@@ -253,12 +266,13 @@ function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): vo
         fullName: user.data.name,
         requestedBy: user.data.requested_by,
         credentialsToken: credentialsToken(user.data),
+        ...(today !== undefined && user.data.expires !== undefined ? { expiry: describeExpiry(user.data.expires, today) } : {}),
       });
     } else if (!isManaged(liveUser.tags)) {
       if (user.data.adopt === true) out.changes.push(planAdoptUser(user, liveUser, group));
       else out.notes.push(notAdoptedNote(user, liveUser));
     } else {
-      planManagedUser(user, liveUser, group, out);
+      planManagedUser(user, liveUser, group, today, out);
     }
   }
 
@@ -277,7 +291,7 @@ function planUsers(desired: DesiredState, live: LiveState, out: PlanBuilder): vo
   }
 }
 
-function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, out: PlanBuilder): void {
+function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, today: string | undefined, out: PlanBuilder): void {
   if (liveUser.userName !== user.userName) {
     out.notes.push(`${user.userName} exists in the users account as ${liveUser.userName} (IAM names ignore case); it is updated under that name.`);
   }
@@ -293,10 +307,13 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, o
     if (found) removeTags.push(found.key);
   }
   const isConfiguredGroup = (name: string): boolean => lower(name) === lower(group);
-  const addGroups = liveUser.groups.some(isConfiguredGroup) ? [] : [group];
+  const sent = findTag(liveUser.tags, CREDENTIALS_SENT_TAG)?.value;
+  const expired = today !== undefined && hasExpired(user.data.expires, today);
+  // An expired user leaves every group through suspend-user instead (expiry.ts).
+  const addGroups = expired || liveUser.groups.some(isConfiguredGroup) ? [] : [group];
   // The configured group is a managed user's only source of access: anything else was added by
   // hand, widens what the user may do, and is removed (drift the plan must show).
-  const removeGroups = liveUser.groups.filter((name) => !isConfiguredGroup(name)).sort(compareText);
+  const removeGroups = expired ? [] : liveUser.groups.filter((name) => !isConfiguredGroup(name)).sort(compareText);
   const detachPolicies = [...liveUser.attachedPolicyArns].sort(compareText);
   const deletePolicies = [...liveUser.inlinePolicyNames].sort(compareText);
   const lists = [removeTags, addGroups, removeGroups, detachPolicies, deletePolicies];
@@ -312,15 +329,19 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, o
       deletePolicies,
     });
   }
+  if (expired) {
+    const suspend = planSuspension(user, liveUser, sent === SUSPENDED_CREDENTIALS, today);
+    if (suspend !== undefined) out.changes.push(suspend);
+    return;
+  }
   const token = credentialsToken(user.data);
-  const sent = findTag(liveUser.tags, CREDENTIALS_SENT_TAG)?.value;
-  if (!hasCurrentCredentials(user.data, sent)) {
+  if (sent === SUSPENDED_CREDENTIALS || !hasCurrentCredentials(user.data, sent)) {
     out.changes.push({
       kind: 'reset-password',
       userName: liveUser.userName,
       fullName: user.data.name,
       credentialsToken: token,
-      why: sent === undefined ? 'welcome-email-not-sent' : 'password-reset-requested',
+      why: sent === undefined ? 'welcome-email-not-sent' : sent === SUSPENDED_CREDENTIALS ? 'access-restored' : 'password-reset-requested',
     });
   }
   // Apply sends it after the welcome email (on the resumed path too) and then removes the tag.
@@ -669,16 +690,25 @@ function noteLimits(desired: DesiredState, live: LiveState, out: PlanBuilder): v
 
 // ---------------------------------------------------------------------------------------------
 
+export interface PlanOptions {
+  /**
+   * The day the plan is for (YYYY-MM-DD, UTC): users whose `expires` is this day or earlier are
+   * suspended. The CLI always passes it; without it no date is compared (expiry.ts).
+   */
+  today?: string;
+}
+
 /**
  * The plan: every change that makes the live state match the files, ranked (destructive, access,
  * routine; then kind, then name), with unmanaged users listed and notes for what a reviewer should
  * know but the tool will not do. Blast-radius limits are only noted here; apply enforces them.
  */
-export function computePlan(desired: DesiredState, live: LiveState): Plan {
+export function computePlan(desired: DesiredState, live: LiveState, options: PlanOptions = {}): Plan {
   const out: PlanBuilder = { changes: [], notes: [], unmanagedUsers: [], errors: [] };
   planBaseline(desired, live, out);
-  planUsers(desired, live, out);
+  planUsers(desired, live, options.today, out);
   planAccounts(desired, live, out);
+  out.changes = withLeaverChecks(out.changes, live, desired);
   noteLimits(desired, live, out);
   if (out.errors.length > 0) {
     throw new AppError('plan-refused', `No plan: the files and the target disagree in a way only a person can settle.\n${out.errors.map((e) => `  - ${e}`).join('\n')}`, {

@@ -33,6 +33,12 @@ export interface UsersAccountPort {
   detachUserPolicy(userName: string, policyArn: string): Promise<void>;
   /** Deletes one of the user's own inline policies (see removeUserFromGroup). */
   deleteUserPolicy(userName: string, policyName: string): Promise<void>;
+  /**
+   * Takes the user's credentials away without deleting anything it may get back: removes the
+   * console password (none is fine) and makes every access key Inactive. Refuses protected and
+   * unmanaged users as removeUserFromGroup does.
+   */
+  suspendUser(userName: string): Promise<void>;
   /** Creates or replaces the login profile with this password and PasswordResetRequired. */
   setTemporaryPassword(userName: string, password: string): Promise<void>;
   /**

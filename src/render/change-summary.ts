@@ -2,7 +2,7 @@
  * The one line a reviewer reads for each change, e.g. `create user ada@x.gov.uk`: presentation,
  * so it lives with the renderers, built only from names, paths and tag keys (never a secret).
  */
-import { assertNever, type AdoptUser, type Change, type PutRole, type SetAccountAlias } from '../core/changes.ts';
+import { assertNever, type AdoptUser, type Change, type PutRole, type SetAccountAlias, type StillTrusted } from '../core/changes.ts';
 import type { PasswordPolicy } from '../core/model.ts';
 import { PASSWORD_POLICY_FIELDS } from '../core/plan.ts';
 import { showId } from '../core/plan-helpers.ts';
@@ -47,11 +47,16 @@ function list(items: readonly string[]): string {
   return items.length === 0 ? 'nobody' : items.join(', ');
 }
 
+/** The leaver check (core/leavers.ts): "still trusted by `admin` in notify-staging". */
+function describeStillTrusted(roles: readonly StillTrusted[]): string {
+  return `still trusted by ${roles.map((r) => `\`${r.roleName}\` in ${r.accountName}`).join(', ')}`;
+}
+
 /** One line a reviewer reads. Built only from names, paths and tag keys: never a secret. */
 export function summarizeChange(change: Change): string {
   switch (change.kind) {
     case 'create-user':
-      return `create user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.requestedBy}), add to group ${change.group}, email a temporary password`;
+      return `create user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.requestedBy}${change.expiry === undefined ? '' : `, ${change.expiry}`}), add to group ${change.group}, email a temporary password`;
     case 'update-user': {
       const parts: string[] = [];
       if (change.addGroups.length > 0) parts.push(`add to group ${change.addGroups.join(', ')}`);
@@ -66,7 +71,11 @@ export function summarizeChange(change: Change): string {
     case 'reset-password':
       return change.why === 'password-reset-requested'
         ? `reset the password of ${change.userName} (password_reset is now ${change.credentialsToken}) and email a new temporary password`
-        : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
+        : change.why === 'access-restored'
+          ? `restore ${change.userName}'s console access (expires was extended) and email a fresh temporary password`
+          : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
+    case 'suspend-user':
+      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}; tell ${change.tell.join(', ')}`;
     case 'notify-requester':
       return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
     case 'adopt-user':
@@ -74,7 +83,7 @@ export function summarizeChange(change: Change): string {
     case 'set-account-alias':
       return summarizeSetAccountAlias(change);
     case 'delete-user':
-      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships`;
+      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}${change.notify === undefined ? '' : `; email ${change.notify.join(', ')}`}${change.tell === undefined ? '' : `; tell ${change.tell.join(', ')}`}`;
     case 'update-password-policy':
       return change.from === undefined
         ? 'set the account password policy (there is none)'

@@ -13,7 +13,7 @@
  *   "changes": [            // sorted: destructive, access, routine; then kind; then name
  *     {
  *       "change": { "kind": "create-user" | "adopt-user" | "update-user" | "reset-password" | "notify-requester"
- *                         | "delete-user" | "update-password-policy" | "update-group" | "set-account-alias"
+ *                         | "delete-user" | "suspend-user" | "update-password-policy" | "update-group" | "set-account-alias"
  *                         | "create-account" | "update-account" | "put-role" | "delete-role"
  *                         | "send-account-email" | "close-account", ... },
  *                 // see src/core/changes.ts. "accountId" is always a 12-digit account number:

@@ -51,6 +51,7 @@ export function accessEffectOf(change: Change): AccessEffect {
     case 'update-account':
       return change.move === undefined && change.adopt === undefined ? 'none' : 'changes';
     case 'delete-user':
+    case 'suspend-user':
     case 'delete-role':
     case 'close-account':
       return 'removes';

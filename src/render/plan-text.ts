@@ -90,6 +90,7 @@ export function changeDetails(change: Change): string[] {
     case 'delete-role':
       return [`role ${change.before.name}, trusted: ${trustedPrincipals(change.before.trustPolicy).join(', ') || 'nobody'}`];
     case 'reset-password':
+    case 'suspend-user':
     case 'notify-requester':
     case 'adopt-user':
     case 'set-account-alias':

@@ -24,7 +24,15 @@ interface AccountMemory {
 }
 
 /** The next desired state: files change the way the validator allows (accounts are never dropped, closed stays closed). */
-function nextDesired(rand: () => number, accounts: Map<string, AccountMemory>): DesiredState {
+/** The day of each step; expiry dates fall around it. */
+const DAYS = ['2025-03-01', '2025-03-02', '2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06'];
+const EXPIRES = ['2025-03-01', '2025-03-02', '2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07'];
+
+/**
+ * `existing`: users of the previous step (they exist once it converged): only they may have an
+ * expiry date that is not after `today` (a new file with one is refused).
+ */
+function nextDesired(rand: () => number, accounts: Map<string, AccountMemory>, existing: ReadonlySet<string> = new Set(), today = DAYS[0] ?? ''): DesiredState {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const userNames = USERS.filter(() => rand() < 0.6);
   if (userNames.length === 0) userNames.push(pick(USERS));
@@ -35,6 +43,7 @@ function nextDesired(rand: () => number, accounts: Map<string, AccountMemory>): 
       requested_by: pick([email, 'lead@example.gov.uk']),
       ...(rand() < 0.3 ? { password_reset: pick(['2025-01-01', '2025-02-01']) } : {}),
       ...(rand() < 0.3 ? { github: 'octocat' } : {}),
+      ...(rand() < 0.5 ? { expires: pick(EXPIRES.filter((date) => existing.has(email) || date > today)) } : {}),
     }),
   );
 
@@ -77,9 +86,12 @@ describe('apply, then plan again', () => {
     const rand = seededRandom(seed);
     const accounts = new Map<string, AccountMemory>();
     const policy = desiredPasswordPolicy(settings);
+    let existing = new Set<string>();
     for (let step = 0; step < 6; step += 1) {
-      const desired = nextDesired(rand, accounts);
-      const plan = computePlan(desired, await readLiveState(s.target, settings));
+      const today = DAYS[step] ?? '';
+      const desired = nextDesired(rand, accounts, existing, today);
+      existing = new Set(desired.users.keys());
+      const plan = computePlan(desired, await readLiveState(s.target, settings), { today });
       for (const { change } of plan.changes) kinds.add(change.kind);
       const secrets: string[] = [];
       const logs: string[] = [];
@@ -95,7 +107,7 @@ describe('apply, then plan again', () => {
       });
       const failed = report.results.filter((r) => r.status !== 'done');
       expect(failed, `seed ${seed} step ${step}`).toEqual([]);
-      const again = computePlan(desired, await readLiveState(s.target, settings));
+      const again = computePlan(desired, await readLiveState(s.target, settings), { today });
       expect(again.changes.map((c) => summaryOf(c)), `seed ${seed} step ${step}`).toEqual([]);
       const visible = logs.join('\n') + JSON.stringify(report) + (await s.stateText());
       for (const secret of secrets) expect(visible.includes(secret)).toBe(false);
@@ -112,6 +124,7 @@ describe('apply, then plan again', () => {
         'delete-user',
         'put-role',
         'reset-password',
+        'suspend-user',
         'update-account',
         'update-user',
       ]),

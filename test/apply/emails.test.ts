@@ -35,6 +35,15 @@ describe('emails', () => {
     expect(mail.body).toContain(PASSWORD);
   });
 
+  it('reset: repeats the password rules from the settings', () => {
+    const strict = { ...settings, users_account: { ...settings.users_account, password_policy: { minimum_length: 20, require_symbols: true, reuse_prevention: 5 } } };
+    const mail = passwordResetEmail({ settings: strict, userName: 'ada@example.gov.uk', fullName: 'Ada', temporaryPassword: PASSWORD });
+    expect(mail.body).toContain('Your new password must be at least 20 characters long and contain a symbol;');
+    expect(mail.body).toContain('You cannot reuse any of your last 5 passwords.');
+    const plain = passwordResetEmail({ settings, userName: 'ada@example.gov.uk', fullName: 'Ada', temporaryPassword: PASSWORD });
+    expect(plain.body).toContain(`at least ${settings.users_account.password_policy.minimum_length} characters long;`);
+  });
+
   it('requester notice: never the password', () => {
     const mail = requesterNoticeEmail({ settings, requestedBy: 'lead@example.gov.uk', userName: 'ada@example.gov.uk', fullName: 'Ada' });
     expect(mail.to).toEqual(['lead@example.gov.uk']);

@@ -95,6 +95,7 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'create-user': 'access',
   'update-user': 'routine',
   'reset-password': 'access',
+  'suspend-user': 'access',
   'notify-requester': 'routine',
   'adopt-user': 'access',
   'set-account-alias': 'routine',

@@ -41,7 +41,7 @@ describe('validate', () => {
   it('warnings alone still exit 0', async () => {
     const result = await run([], { 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-01-01"') });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^users\/cat@contractor\.com\.yaml:6:10  warning  access expired on 2026-01-01; .*  \[expiredUsersAreReported\]\n$/);
+    expect(result.stdout).toMatch(/^users\/cat@contractor\.com\.yaml:6:10  warning  access ended on 2026-01-01: .*  \[expiredUsersAreReported\]\n$/);
     expect(result.stderr).toBe('2 users, 1 account: valid, 1 warning\n');
   });
 
@@ -51,7 +51,7 @@ describe('validate', () => {
     expect(result.stdout.split('\n')).toEqual([
       'accounts/team-prod.yaml:13:5  error  id: 123456789012 is read as a number (YAML 1.2 reads unquoted digits as a number, dropping leading zeros); account ids are text, so write it in quotes: id: "123456789012"  [fileMatchesSchema]',
       expect.stringMatching(/^users\/bob@example\.gov\.uk\.yaml:6:1  error  unknown field "colour"; allowed fields are .*  \[fileMatchesSchema\]$/),
-      expect.stringMatching(/^users\/cat@contractor\.com\.yaml:6:10  warning  access expired/),
+      expect.stringMatching(/^users\/cat@contractor\.com\.yaml:6:10  warning  access ended/),
       '',
     ]);
     expect(result.stderr).toBe('2 errors, 1 warning in 3 files\n');

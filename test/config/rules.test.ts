@@ -62,7 +62,7 @@ describe('users', () => {
         message: 'contractor.com is a contractor domain, so the user needs an expiry date; add a line such as expires: "2027-06-01"',
       }),
     ]);
-    expect(await problemsIn({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: 2030-01-01') })).toEqual([]);
+    expect(await problemsIn({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: 2027-01-01') })).toEqual([]);
   });
 
   it('userNamesAreAtMost64Characters (the schema reports it first, with the reason)', async () => {
@@ -95,7 +95,7 @@ describe('users', () => {
     ]);
   });
 
-  it('expiredUsersAreReported, as a warning that leaves the data valid', async () => {
+  it('expiredUsersAreReported, as a warning that leaves the data valid (expires today counts: apply suspends on that day)', async () => {
     const result = await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-05-31"') });
     expect(result.problems).toEqual([
       {
@@ -104,11 +104,41 @@ describe('users', () => {
         file: 'users/cat@contractor.com.yaml',
         line: 6,
         col: 10,
-        message: 'access expired on 2026-05-31; remove this file (and the user from any bootstrap.users list) to delete the IAM user, or move the date if access was extended',
+        message:
+          'access ended on 2026-05-31: apply suspends the user (no password, access keys inactive, out of the group); remove this file (and the user from any bootstrap.users list) to delete it, or move the date if access was extended',
       },
     ]);
     expect(result.desired?.users.has('cat@contractor.com')).toBe(true);
-    expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-06-01"') })).problems).toEqual([]);
+    expect(byRule((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-06-01"') })).problems, 'expiredUsersAreReported')).toHaveLength(1);
+    expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-06-02"') })).problems).toEqual([]);
+  });
+
+  it('passwordResetIsNotInTheFuture: today is fine, tomorrow is an error', async () => {
+    expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-09-01"', 'password_reset: "2026-06-01"') })).problems).toEqual([]);
+    const future = await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-09-01"', 'password_reset: "2026-06-02"') });
+    expect(byRule(future.problems, 'passwordResetIsNotInTheFuture')).toEqual([
+      expect.objectContaining({ severity: 'error', line: 7, message: expect.stringContaining('password_reset is 2026-06-02, after today (2026-06-01)') }),
+    ]);
+  });
+
+  it('expiresIsWithinTheHorizon: at most 12 months ahead by default, or settings users_account.expiry_horizon_months', async () => {
+    expect((await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2027-06-01"') })).problems).toEqual([]);
+    const late = await load({ 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2027-06-02"') });
+    expect(late.problems).toEqual([
+      {
+        severity: 'error',
+        rule: 'expiresIsWithinTheHorizon',
+        file: 'users/cat@contractor.com.yaml',
+        line: 6,
+        col: 10,
+        message:
+          'expires is 2027-06-02, more than 12 months ahead (the latest allowed today is 2027-06-01, settings.yaml users_account.expiry_horizon_months); choose 2027-06-01 or earlier and extend it when the time comes',
+      },
+    ]);
+    const settings = SETTINGS.replace('users_account:\n', 'users_account:\n  expiry_horizon_months: 3\n');
+    expect(settings).not.toBe(SETTINGS);
+    const shorter = await load({ 'settings.yaml': settings, 'users/cat@contractor.com.yaml': userYaml('cat@contractor.com', 'expires: "2026-09-02"') });
+    expect(byRule(shorter.problems, 'expiresIsWithinTheHorizon')).toEqual([expect.objectContaining({ message: expect.stringContaining('latest allowed today is 2026-09-01') })]);
   });
 
   it('protectedUsersHaveNoUserFile', async () => {

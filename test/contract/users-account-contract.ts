@@ -30,6 +30,10 @@ export interface AccessOutsideThePort {
   attachUserPolicy(userName: string, policyArn: string): Promise<void>;
   putUserPolicy(userName: string, policyName: string, document: PolicyDocument): Promise<void>;
   attachGroupPolicy(group: string, policyArn: string): Promise<void>;
+  /** Creates an active access key for the user. */
+  createAccessKey(userName: string): Promise<void>;
+  /** The statuses of the user's access keys, sorted (the port reads none of this). */
+  accessKeyStatuses(userName: string): Promise<string[]>;
 }
 
 const MANAGED = { [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
@@ -291,6 +295,40 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       expect(row(without)).toMatchObject({ hasPassword: false, mfaActive: false, activeAccessKeys: 0 });
       expect(Number.isNaN(Date.parse(row(without)?.createdAt ?? ''))).toBe(false);
       expect(row(without)?.passwordLastUsed).toBeUndefined();
+    });
+
+    it('suspends a managed user: no console password, every access key inactive, and again without complaint', async () => {
+      const { port, grant } = await makePort();
+      const group = uniqueGroup('suspend');
+      await port.createGroup(group);
+      const userName = unique('suspend');
+      await port.createUser(userName, MANAGED);
+      await port.addUserToGroup(userName, group);
+      await port.setTemporaryPassword(userName, PASSWORD);
+      await grant.createAccessKey(userName);
+      await grant.createAccessKey(userName);
+      await port.suspendUser(userName);
+      await port.suspendUser(userName);
+      expect(await grant.accessKeyStatuses(userName)).toEqual(['Inactive', 'Inactive']);
+      const row = (await port.readCredentialReport()).find((candidate) => candidate.userName === userName);
+      expect(row).toMatchObject({ hasPassword: false, activeAccessKeys: 0 });
+      // The user and its group stay: apply removes the membership itself, and only deletion deletes.
+      expect((await port.readUsersAccount(group)).users.find((user) => user.userName === userName)?.groups).toEqual([group]);
+      // Restoring is a new temporary password, as for any user without one.
+      await port.setTemporaryPassword(userName, PASSWORD);
+      expect((await port.readCredentialReport()).find((candidate) => candidate.userName === userName)).toMatchObject({ hasPassword: true });
+    });
+
+    it('never suspends an unmanaged or a protected user', async () => {
+      const { port, grant, protectedUserName } = await makePort();
+      const unmanaged = unique('theirs-suspend');
+      await port.createUser(unmanaged, { team: 'someone-else' });
+      await grant.createAccessKey(unmanaged);
+      expect(await codeOf(port.suspendUser(unmanaged))).toBe('not-managed');
+      // The protected user may exist already (one port serves a whole suite on moto).
+      expect([undefined, 'user-exists']).toContain(await codeOf(port.createUser(protectedUserName, MANAGED)));
+      expect(await codeOf(port.suspendUser(protectedUserName))).toBe('protected');
+      expect(await grant.accessKeyStatuses(unmanaged)).toEqual(['Active']);
     });
 
     it('refuses to delete a user without the managed-by tag (code not-managed)', async () => {

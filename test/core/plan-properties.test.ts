@@ -44,6 +44,9 @@ const FIRST = ['ada', 'bob', 'chloe', 'dev', 'eilidh', 'felix', 'grace', 'siobhÃ
 const TEAMS = ['platform', 'data', 'notify', 'security'];
 const OUS = ['/', '/Sandbox', '/Workloads/Production', '/Workloads/Staging'];
 const PROTECTED = ['break-glass', 'ada0@example.gov.uk'];
+/** Expiry dates on both sides of the day the plan is for. */
+const TODAY = '2026-06-15';
+const EXPIRES = ['2026-06-13', '2026-06-14', '2026-06-15', '2026-06-16', '2026-06-17'];
 
 function randomDesired(r: Random): DesiredState {
   const settings = someSettings({ protected_users: PROTECTED });
@@ -58,6 +61,7 @@ function randomDesired(r: Random): DesiredState {
         requested_by: r.chance(0.5) ? email : 'lead@example.gov.uk',
         ...(r.chance(0.3) ? { github: `gh-${r.int(100)}` } : {}),
         ...(r.chance(0.3) ? { password_reset: `2026-0${1 + r.int(9)}-1${r.int(10)}` } : {}),
+        ...(r.chance(0.3) ? { expires: r.pick(EXPIRES) } : {}),
       }),
     );
   }
@@ -150,6 +154,45 @@ describe('computePlan properties', () => {
     const desired = randomDesired(new Random(seed));
     const plan = computePlan(desired, liveStateFromDesired(desired, 'HEAD'));
     expect(plan.changes).toEqual([]);
+    // On any day around the expiry dates: expired users are suspended in the applied state too.
+    for (const today of [TODAY, ...EXPIRES]) {
+      expect(computePlan(desired, liveStateFromDesired(desired, 'HEAD', today), { today }).changes, `${today}`).toEqual([]);
+    }
+  });
+
+  it('with a day: expired users are suspended, never given credentials or a group, and a new expired user refuses the plan', () => {
+    let suspended = 0;
+    for (const seed of SEEDS) {
+      const r = new Random(seed);
+      const desired = randomDesired(r);
+      const live = liveStateFromDesired(randomDesired(r), 'random');
+      const expiredNew = [...desired.users.values()].some(
+        (user) =>
+          user.data.expires !== undefined &&
+          user.data.expires <= TODAY &&
+          !PROTECTED.includes(user.userName) &&
+          !live.usersAccount.users.some((u) => u.userName === user.userName),
+      );
+      if (expiredNew) {
+        expect(() => computePlan(desired, live, { today: TODAY }), `seed ${seed}`).toThrow(/newUsersHaveFutureExpires/);
+        continue;
+      }
+      const plan = computePlan(desired, live, { today: TODAY });
+      for (const { change } of plan.changes) {
+        if (!('userName' in change)) continue;
+        const expires = desired.users.get(change.userName)?.data.expires;
+        const expired = expires !== undefined && expires <= TODAY;
+        if (change.kind === 'suspend-user') {
+          suspended += 1;
+          expect(expired, `seed ${seed}`).toBe(true);
+        }
+        if (expired) {
+          expect(['reset-password', 'create-user', 'notify-requester'], `seed ${seed}`).not.toContain(change.kind);
+          if (change.kind === 'update-user') expect(change.addGroups, `seed ${seed}`).toEqual([]);
+        }
+      }
+    }
+    expect(suspended).toBeGreaterThan(10);
   });
 
   it('unmanaged users are never in any user change', () => {

@@ -51,7 +51,9 @@ import {
   TagUserCommand,
   UntagUserCommand,
   UpdateAccountPasswordPolicyCommand,
+  UpdateAccessKeyCommand,
   UpdateLoginProfileCommand,
+  type AccessKeyMetadata,
   type AttachedPolicy,
   type GroupDetail,
   type IAMClientConfig,
@@ -291,14 +293,11 @@ export function createAwsUsersAccount(
     }
   }
 
-  /** Every dependency AWS requires gone before DeleteUser, in the order of AWS's CLI procedure. */
-  async function removeDependencies(userName: string): Promise<void> {
-    const UserName = userName;
-    const m = (Marker: string | undefined) => (Marker ? { Marker } : {});
-
+  /** Removes the console password; a user without one is fine. */
+  async function deleteLoginProfile(userName: string): Promise<void> {
     await call(`DeleteLoginProfile ${userName}`, async () => {
       try {
-        await withRetry(() => client.send(new DeleteLoginProfileCommand({ UserName })), {
+        await withRetry(() => client.send(new DeleteLoginProfileCommand({ UserName: userName })), {
           codes: ['EntityTemporarilyUnmodifiable'],
           attempts: CONFLICT_ATTEMPTS,
           sleep,
@@ -307,13 +306,24 @@ export function createAwsUsersAccount(
         if (!isAwsError(error, 'NoSuchEntity')) throw error; // no console password: nothing to remove
       }
     });
+  }
 
-    const keys = await call(`ListAccessKeys ${userName}`, () =>
+  async function listAccessKeys(userName: string): Promise<AccessKeyMetadata[]> {
+    return call(`ListAccessKeys ${userName}`, () =>
       listAll(async (Marker) => {
-        const r = await client.send(new ListAccessKeysCommand({ UserName, ...m(Marker) }));
+        const r = await client.send(new ListAccessKeysCommand({ UserName: userName, ...(Marker ? { Marker } : {}) }));
         return { items: r.AccessKeyMetadata, IsTruncated: r.IsTruncated, Marker: r.Marker };
       }),
     );
+  }
+
+  /** Every dependency AWS requires gone before DeleteUser, in the order of AWS's CLI procedure. */
+  async function removeDependencies(userName: string): Promise<void> {
+    const UserName = userName;
+    const m = (Marker: string | undefined) => (Marker ? { Marker } : {});
+
+    await deleteLoginProfile(userName);
+    const keys = await listAccessKeys(userName);
     for (const key of keys) {
       if (key.AccessKeyId === undefined) continue;
       const AccessKeyId = key.AccessKeyId;
@@ -483,6 +493,18 @@ export function createAwsUsersAccount(
     async deleteUserPolicy(userName: string, policyName: string): Promise<void> {
       await assertOwned(userName, `deleting its inline policy ${policyName}`);
       await deleteUserPolicy(userName, policyName);
+    },
+
+    async suspendUser(userName: string): Promise<void> {
+      await assertOwned(userName, 'suspending it');
+      await deleteLoginProfile(userName);
+      for (const key of await listAccessKeys(userName)) {
+        if (key.AccessKeyId === undefined || key.Status === 'Inactive') continue;
+        const AccessKeyId = key.AccessKeyId;
+        await call(`UpdateAccessKey ${userName}`, () =>
+          client.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId, Status: 'Inactive' })),
+        );
+      }
     },
 
     async setTemporaryPassword(userName: string, password: string): Promise<void> {

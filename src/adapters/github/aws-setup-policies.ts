@@ -229,6 +229,8 @@ const IAM_WRITE_MANAGED_USER = [
   'iam:UpdateLoginProfile',
   'iam:DeleteLoginProfile',
   'iam:DeleteAccessKey',
+  // Suspension at expiry (expiry.ts) makes every key Inactive.
+  'iam:UpdateAccessKey',
   'iam:DeleteSigningCertificate',
   'iam:DeleteSSHPublicKey',
   'iam:DeleteServiceSpecificCredential',

@@ -189,6 +189,15 @@ export class SandboxUsersAccount implements UsersAccountPort {
     });
   }
 
+  async suspendUser(userName: string): Promise<void> {
+    await this.store.update((state) => {
+      const user = findUser(state, userName);
+      this.assertOwned(user);
+      delete user.loginProfile;
+      user.accessKeys = user.accessKeys.map((key) => ({ ...key, status: 'Inactive' }));
+    });
+  }
+
   async setTemporaryPassword(userName: string, password: string): Promise<void> {
     await this.store.update((state) => {
       const user = findUser(state, userName);

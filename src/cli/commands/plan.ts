@@ -160,7 +160,7 @@ async function baselineFromGit(ctx: CliContext, desired: DesiredState, ref: stri
     reportProblems(ctx, removed);
     return undefined;
   }
-  return liveStateFromDesired(base, ref);
+  return liveStateFromDesired(base, ref, ctx.today);
 }
 
 function render(plan: Plan, format: unknown, ctx: CliContext, warnings: readonly Problem[]): string {
@@ -196,7 +196,7 @@ export const plan: Command = async (ctx) => {
   } else {
     live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
   }
-  const computed = computePlan(desired, live);
+  const computed = computePlan(desired, live, { today: ctx.today });
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx, warnings);
   ctx.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
   if (typeof values['out'] === 'string') await writeFile(resolve(ctx.cwd, values['out']), rendered);
@@ -238,7 +238,7 @@ async function applyLocked(
   concurrency: number,
 ): Promise<number> {
   const live = await readLiveState(target, desired.settings);
-  const computed = computePlan(desired, live);
+  const computed = computePlan(desired, live, { today: ctx.today });
   ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
   const inActions = ctx.env['GITHUB_ACTIONS'] === 'true';
   const policy = desiredPasswordPolicy(desired.settings);

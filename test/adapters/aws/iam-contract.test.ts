@@ -4,7 +4,15 @@
  * cases: each case uses its own names. No case reads moto's data.json, which answers 500 once a
  * user has been deleted on the server (moto, http://docs.getmoto.org/en/latest/docs/services/iam.html).
  */
-import { AttachGroupPolicyCommand, AttachUserPolicyCommand, CreatePolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreatePolicyCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { beforeAll } from 'vitest';
 import { createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
 import { describeUsersAccountContract, type UsersAccountUnderTest } from '../../contract/users-account-contract.ts';
@@ -40,6 +48,13 @@ beforeAll(async () => {
       },
       async attachGroupPolicy(GroupName, PolicyArn) {
         await iam.send(new AttachGroupPolicyCommand({ GroupName, PolicyArn }));
+      },
+      async createAccessKey(UserName) {
+        await iam.send(new CreateAccessKeyCommand({ UserName }));
+      },
+      async accessKeyStatuses(UserName) {
+        const listed = await iam.send(new ListAccessKeysCommand({ UserName }));
+        return (listed.AccessKeyMetadata ?? []).map((key) => key.Status ?? '?').sort();
       },
     },
   };

@@ -128,7 +128,7 @@ describe('permissions, one account for users and Organizations', () => {
       Condition: { StringEquals: { 'aws:ResourceTag/managed-by': 'aws-access-as-code' } },
     });
     expect(statement(apply, 'ChangeOnlyManagedUsers')?.Action).toEqual(
-      expect.arrayContaining(['iam:DeleteUser', 'iam:DeleteLoginProfile', 'iam:DeleteAccessKey', 'iam:DeactivateMFADevice']),
+      expect.arrayContaining(['iam:DeleteUser', 'iam:DeleteLoginProfile', 'iam:DeleteAccessKey', 'iam:UpdateAccessKey', 'iam:DeactivateMFADevice']),
     );
     expect(statement(apply, 'CreateUsersOnlyTaggedAsManaged')?.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code' },

@@ -61,6 +61,18 @@ describeUsersAccountContract('sandbox', async () => {
           if (found === undefined) throw new Error(`no sandbox group ${group}`);
           (found.attachedPolicies ??= []).push(arn);
         }),
+      createAccessKey: (userName) =>
+        update((state) => {
+          const user = userOf(state, userName);
+          user.accessKeys.push({ accessKeyId: `AKIA${user.accessKeys.length}${userName.length}`, status: 'Active' });
+        }),
+      accessKeyStatuses: async (userName) => {
+        let statuses: string[] = [];
+        await update((state) => {
+          statuses = userOf(state, userName).accessKeys.map((key) => key.status).sort();
+        });
+        return statuses;
+      },
     },
   };
 });

@@ -1,0 +1,149 @@
+/**
+ * Expiry enforced end to end on the sandbox: the day passes, apply suspends the user (no password,
+ * keys inactive, out of the group), the next plan is empty; extending `expires` restores the group
+ * and emails a fresh temporary password, and the next plan is empty again.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyPlan, type ApplyDeps } from '../../src/apply/apply-plan.ts';
+import { generatePassword } from '../../src/apply/password.ts';
+import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
+import { isAppError } from '../../src/core/errors.ts';
+import type { DesiredState } from '../../src/core/model.ts';
+import { computePlan } from '../../src/core/plan.ts';
+import { readLiveState } from '../../src/ports/target.ts';
+import { renderPlanText } from '../../src/render/plan-text.ts';
+import { aDesiredState, anAccount, aUser, someSettings, summaryOf } from '../support/builders.ts';
+import { userArn } from '../../src/core/trust-policy.ts';
+import { aSandbox, type TempSandbox } from './fixtures.ts';
+
+const settings = someSettings();
+const ADA = 'ada@example.gov.uk';
+
+const sandboxes: TempSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(sandboxes.splice(0).map((s) => s.cleanup()));
+});
+
+function deps(s: TempSandbox, secrets: string[], logs: string[]): ApplyDeps {
+  const policy = desiredPasswordPolicy(settings);
+  return {
+    target: s.target,
+    settings,
+    generatePassword: () => generatePassword(policy),
+    onSecret: (secret) => secrets.push(secret),
+    log: (line) => logs.push(line),
+    sleep: async () => {},
+    now: () => new Date('2026-03-01T10:00:00.000Z'),
+    allowMassDeletion: false,
+  };
+}
+
+const withExpiry = (expires: string): DesiredState => aDesiredState({ settings, users: [aUser(ADA, { expires })] });
+
+describe('expiry on the sandbox', () => {
+  it('suspends on the day, plans nothing after, and restores with a fresh password when extended', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const secrets: string[] = [];
+    const logs: string[] = [];
+    const planOn = async (desired: DesiredState, today: string) => computePlan(desired, await readLiveState(s.target, settings), { today });
+
+    const created = await planOn(withExpiry('2026-03-13'), '2026-03-01');
+    expect(summaryOf(created.changes.find((c) => c.change.kind === 'create-user'))).toContain('expires 2026-03-13, in 12 days');
+    await applyPlan(created, deps(s, secrets, logs));
+    await s.target.store.update((state) => {
+      const user = state.usersAccount.users.find((u) => u.userName === ADA);
+      user?.accessKeys.push({ accessKeyId: 'AKIAEXAMPLE1', status: 'Active' });
+    });
+
+    // The day before: nothing to do.
+    expect((await planOn(withExpiry('2026-03-13'), '2026-03-12')).changes).toEqual([]);
+
+    const onTheDay = await planOn(withExpiry('2026-03-13'), '2026-03-13');
+    expect(onTheDay.changes.map((c) => [c.change.kind, c.impact])).toEqual([['suspend-user', 'access']]);
+    const text = renderPlanText(onTheDay, { color: false });
+    expect(text).toContain('suspend user ada@example.gov.uk (expires 2026-03-13, today)');
+    const report = await applyPlan(onTheDay, deps(s, secrets, logs));
+    expect(report.results.map((r) => r.status)).toEqual(['done']);
+    const suspended = (await s.target.store.read()).usersAccount.users.find((u) => u.userName === ADA);
+    expect(suspended?.loginProfile).toBeUndefined();
+    expect(suspended?.accessKeys.map((key) => key.status)).toEqual(['Inactive']);
+    expect(suspended?.groups).toEqual([]);
+    expect(suspended?.tags['credentials-sent']).toBe('suspended');
+    const suspensionMail = (await s.outbox()).at(-1)?.text ?? '';
+    expect(suspensionMail).toContain(`Subject: AWS access for ${ADA} suspended (expired 2026-03-13)`);
+    // Still a user: suspension is not deletion.
+    expect((await planOn(withExpiry('2026-03-13'), '2026-03-20')).changes).toEqual([]);
+
+    // Extended: back in the group, a fresh temporary password by email, then nothing.
+    const mailsBefore = (await s.outbox()).length;
+    const extended = await planOn(withExpiry('2026-06-30'), '2026-03-20');
+    expect(extended.changes.map((c) => summaryOf(c))).toEqual([
+      "restore ada@example.gov.uk's console access (expires was extended) and email a fresh temporary password",
+      `update user ada@example.gov.uk: add to group ${settings.users_account.group}; set tags expires`,
+    ]);
+    await applyPlan(extended, deps(s, secrets, logs));
+    const mails = await s.outbox();
+    expect(mails.length).toBe(mailsBefore + 1);
+    expect(mails.at(-1)?.text).toContain(secrets.at(-1) ?? 'no secret');
+    const restored = (await s.target.store.read()).usersAccount.users.find((u) => u.userName === ADA);
+    expect(restored?.loginProfile?.passwordResetRequired).toBe(true);
+    expect(restored?.tags['credentials-sent']).toBe('initial');
+    expect((await planOn(withExpiry('2026-06-30'), '2026-03-20')).changes).toEqual([]);
+    for (const secret of secrets) expect(logs.join('\n') + text).not.toContain(secret);
+  });
+
+  it('refuses to create a user whose expires is not after today, naming the file', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const live = await readLiveState(s.target, settings);
+    let caught: unknown;
+    try {
+      computePlan(withExpiry('2026-03-01'), live, { today: '2026-03-01' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAppError(caught) && caught.message).toMatch(/users\/ada@example\.gov\.uk\.yaml.*not after today \(2026-03-01\).*newUsersHaveFutureExpires/);
+    expect(computePlan(withExpiry('2026-03-02'), live, { today: '2026-03-01' }).changes.some((c) => c.change.kind === 'create-user')).toBe(true);
+  });
+});
+
+describe('leaver check on the sandbox', () => {
+  it('emails the team contacts of accounts whose roles still trust a removed user, once, then deletes it', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const secrets: string[] = [];
+    const logs: string[] = [];
+    const BEN = 'ben@example.gov.uk';
+    const account = anAccount('notify-staging', { bootstrap: { users: [ADA] }, team: { name: 'Notify', email: 'notify-team@example.gov.uk' } }, settings);
+    const withBen = aDesiredState({ settings, users: [aUser(ADA), aUser(BEN)], accounts: [account] });
+    const planOn = async (desired: DesiredState) => computePlan(desired, await readLiveState(s.target, settings), { today: '2026-03-01' });
+    await applyPlan(await planOn(withBen), deps(s, secrets, logs));
+    const accountId = (await readLiveState(s.target, settings)).organization.accounts.find((a) => a.name === 'notify-staging')?.id ?? '';
+    // A role the team made by hand, trusting Ben.
+    await s.target.organization.putRole(accountId, {
+      name: 'admin',
+      path: '/',
+      description: 'made by the team',
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: userArn(settings.users_account.id, BEN) }, Action: 'sts:AssumeRole' }] },
+      inlinePolicies: {},
+      attachedPolicyArns: [],
+      tags: {},
+    });
+    const withoutBen = aDesiredState({ settings, users: [aUser(ADA)], accounts: [account] });
+    const plan = await planOn(withoutBen);
+    expect(plan.changes.map((c) => summaryOf(c))).toEqual([
+      `delete user ${BEN} with its password, access keys, MFA devices and group memberships; still trusted by \`admin\` in notify-staging; email notify-team@example.gov.uk; tell ${BEN}, lead@example.gov.uk`,
+    ]);
+    const before = (await s.outbox()).length;
+    const report = await applyPlan(plan, { ...deps(s, secrets, logs), allowMassDeletion: true });
+    expect(report.results.map((r) => r.status)).toEqual(['done']);
+    const mails = await s.outbox();
+    expect(mails.length).toBe(before + 2);
+    const team = mails.find((mail) => mail.text.includes('still trust it'));
+    expect(team?.text).toContain('admin in notify-staging');
+    expect(team?.text).toContain('notify-team@example.gov.uk');
+    expect(mails.some((mail) => mail.text.includes(`Subject: AWS user ${BEN} removed`) && mail.text.includes(BEN))).toBe(true);
+    expect((await planOn(withoutBen)).changes).toEqual([]);
+  });
+});
