@@ -22,11 +22,13 @@ import {
   everyRoleConditionIsDefined,
   everyTeamRoleUserExists,
   expiredUsersAreReported,
+  expiresIsWithinTheHorizon,
   fileNameEqualsLowerCaseEmail,
   fileStartsWithSchemaComment,
   type LoadedFile,
   notifiedAddressesAreOnAllowedDomains,
   organizationalUnitIsListed,
+  passwordResetIsNotInTheFuture,
   protectedUsersHaveNoUserFile,
   readOnlyPlanningIsConfiguredWhole,
   readRolesDifferFromWriteRoles,
@@ -64,6 +66,8 @@ export const SINGLE_FILE_RULES: readonly Rule[] = [
   everyRoleConditionIsDefined,
   // Unique within the one account file, and never a role name settings.yaml uses.
   teamRoleNamesAreUniqueAndFollowTheirKind,
+  expiresIsWithinTheHorizon,
+  passwordResetIsNotInTheFuture,
 ];
 
 /** Rules that need the repository (other files, CODEOWNERS) or are about settings.yaml itself. */
