@@ -3,35 +3,19 @@
  * local sandbox: exit codes, JSON output, the git-ref baseline, and invalid input.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { cliContext } from '../github/cli-context.ts';
+import { useRepoCopy } from './repo-copy.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-let repo: string;
-
-beforeEach(async () => {
-  repo = await mkdtemp(join(tmpdir(), 'aac-cli-'));
-  for (const entry of ['settings.yaml', 'users', 'accounts', 'schema', 'CODEOWNERS']) {
-    await cp(join(ROOT, entry), join(repo, entry), { recursive: true });
-  }
-});
-afterEach(async () => {
-  await rm(repo, { recursive: true, force: true });
-});
-
-async function run(command: string, ...args: string[]) {
-  const captured = cliContext(args, { cwd: repo, env: {} });
-  const code = await runCli(command, captured.ctx);
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const copy = useRepoCopy('aac-cli-');
+const run = copy.run;
 
 function git(...args: string[]): void {
-  execFileSync('git', args, { cwd: repo, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  execFileSync('git', args, { cwd: copy.dir, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
 }
 
 const NEW_USER = `# yaml-language-server: $schema=../schema/user.schema.json
@@ -52,7 +36,7 @@ describe('plan and apply on the sandbox', () => {
     const applied = await run('apply');
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/\d+ done, 0 failed/);
-    const outbox = await readdir(join(repo, '.sandbox', 'outbox'));
+    const outbox = await readdir(join(copy.dir, '.sandbox', 'outbox'));
     expect(outbox.filter((f) => f.endsWith('.eml')).length).toBeGreaterThanOrEqual(7);
 
     const again = await run('plan', '--detailed-exitcode');
@@ -83,14 +67,14 @@ describe('plan and apply on the sandbox', () => {
   });
 
   it('refuses invalid files before touching any target, naming file, line and column', async () => {
-    await writeFile(join(repo, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), `${NEW_USER}team: twice\n`);
+    await writeFile(join(copy.dir, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), `${NEW_USER}team: twice\n`);
     for (const command of ['plan', 'apply']) {
       const result = await run(command);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/users\/zoe\.smith@digital\.cabinet-office\.gov\.uk\.yaml:6:1/);
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
-    expect(existsSync(join(repo, '.sandbox'))).toBe(false);
+    expect(existsSync(join(copy.dir, '.sandbox'))).toBe(false);
   });
 
   it('rejects unknown options and targets with a usage message', async () => {
@@ -105,11 +89,11 @@ describe('plan and apply on the sandbox', () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain(`--concurrency must be a whole number from 1 to 256, not "${concurrency}"`);
     }
-    expect(existsSync(join(repo, '.sandbox'))).toBe(false);
+    expect(existsSync(join(copy.dir, '.sandbox'))).toBe(false);
   });
 
   it('is never pointed at AWS by credentials in the environment', async () => {
-    const captured = cliContext(['--json'], { cwd: repo, env: { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    const captured = cliContext(['--json'], { cwd: copy.dir, env: { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
     expect(await runCli('plan', captured.ctx)).toBe(0);
     expect(JSON.parse(captured.stdout()).baseline.kind).toBe('sandbox');
   });
@@ -123,7 +107,7 @@ describe('plan --base <git ref>', () => {
   });
 
   it('shows only what changed since the ref, with no AWS access', async () => {
-    await writeFile(join(repo, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), NEW_USER);
+    await writeFile(join(copy.dir, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), NEW_USER);
     const result = await run('plan', '--base', 'main', '--json', '--detailed-exitcode');
     expect(result.code).toBe(2);
     const plan = JSON.parse(result.stdout) as { baseline: { kind: string; ref: string }; changes: { change: { kind: string; userName?: string } }[] };
@@ -140,7 +124,7 @@ describe('plan --base <git ref>', () => {
   });
 
   it('refuses a deleted account file: accounts are closed, never removed', async () => {
-    await rm(join(repo, 'accounts', 'notify-staging.yaml'));
+    await rm(join(copy.dir, 'accounts', 'notify-staging.yaml'));
     const result = await run('plan', '--base', 'main');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('accounts/notify-staging.yaml');
@@ -148,7 +132,7 @@ describe('plan --base <git ref>', () => {
   });
 
   it('validate --base refuses a deleted account file, as a GitHub annotation too', async () => {
-    await rm(join(repo, 'accounts', 'notify-staging.yaml'));
+    await rm(join(copy.dir, 'accounts', 'notify-staging.yaml'));
     const text = await run('validate', '--base', 'main');
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('accounts/notify-staging.yaml:1:1');
@@ -174,10 +158,10 @@ describe('plan --base <git ref>', () => {
 
 describe('top-level usage', () => {
   it('lists the commands', async () => {
-    const captured = cliContext([], { cwd: repo });
+    const captured = cliContext([], { cwd: copy.dir });
     expect(await runCli('--help', captured.ctx)).toBe(0);
     expect(captured.stdout()).toContain('validate');
-    expect(await runCli('nope', cliContext([], { cwd: repo }).ctx)).toBe(1);
+    expect(await runCli('nope', cliContext([], { cwd: copy.dir }).ctx)).toBe(1);
   });
 });
 

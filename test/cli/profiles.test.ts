@@ -2,32 +2,12 @@
  * `profiles --user <email>` against the sandbox: one base profile and one profile per role the
  * person can assume, in each format; an unknown email exits 1 with a clear message.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
-import { cliContext } from '../github/cli-context.ts';
+import { describe, expect, it } from 'vitest';
+import { useRepoCopy } from './repo-copy.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const AMARA = 'amara.okafor@digital.cabinet-office.gov.uk';
-let repo: string;
-
-beforeEach(async () => {
-  repo = await mkdtemp(join(tmpdir(), 'aac-profiles-'));
-  for (const entry of ['settings.yaml', 'users', 'accounts', 'schema', 'CODEOWNERS']) {
-    await cp(join(ROOT, entry), join(repo, entry), { recursive: true });
-  }
-});
-afterEach(async () => {
-  await rm(repo, { recursive: true, force: true });
-});
-
-async function run(command: string, ...args: string[]) {
-  const captured = cliContext(args, { cwd: repo, env: {} });
-  const code = await runCli(command, captured.ctx);
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const copy = useRepoCopy('aac-profiles-');
+const run = copy.run;
 
 describe('profiles', () => {
   it('prints a base profile and one profile per role the user can assume (a bootstrap role, a team role in another account), in each format', async () => {

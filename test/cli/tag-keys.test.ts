@@ -4,32 +4,14 @@
  * the one key a plain object cannot hold as data, is refused by validation before any target is
  * touched.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
-import { cliContext } from '../github/cli-context.ts';
+import { expect, it } from 'vitest';
+import { useRepoCopy } from './repo-copy.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-let repo: string;
-
-beforeEach(async () => {
-  repo = await mkdtemp(join(tmpdir(), 'aac-tag-keys-'));
-  for (const entry of ['settings.yaml', 'users', 'accounts', 'schema', 'CODEOWNERS']) {
-    await cp(join(ROOT, entry), join(repo, entry), { recursive: true });
-  }
-});
-afterEach(async () => {
-  await rm(repo, { recursive: true, force: true });
-});
-
-async function run(command: string, ...args: string[]) {
-  const captured = cliContext(args, { cwd: repo, env: {} });
-  const code = await runCli(command, captured.ctx);
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const copy = useRepoCopy('aac-tag-keys-');
+const run = copy.run;
 
 const ACCOUNT = 'accounts/tag-keys-test.yaml';
 const account = (...tags: string[]): string => `# yaml-language-server: $schema=../schema/account.schema.json
@@ -49,10 +31,10 @@ ${tags.map((tag) => `  ${tag}`).join('\n')}
 `;
 
 it('keys such as constructor and toString are applied, read back, and then plan as no change', async () => {
-  await writeFile(join(repo, ACCOUNT), account('constructor: a', 'toString: b', 'hasOwnProperty: c', 'valueOf: d', 'owner: e'));
+  await writeFile(join(copy.dir, ACCOUNT), account('constructor: a', 'toString: b', 'hasOwnProperty: c', 'valueOf: d', 'owner: e'));
   const applied = await run('apply');
   expect(applied.code).toBe(0);
-  const state = JSON.parse(await readFile(join(repo, '.sandbox', 'state.json'), 'utf8')) as {
+  const state = JSON.parse(await readFile(join(copy.dir, '.sandbox', 'state.json'), 'utf8')) as {
     organization: { accounts: { name: string; tags: Record<string, string> }[] };
   };
   const tags = state.organization.accounts.find((a) => a.name === 'tag-keys-test')?.tags ?? {};
@@ -63,16 +45,16 @@ it('keys such as constructor and toString are applied, read back, and then plan 
   expect(again.code).toBe(0);
 
   // Removing such a key from the file removes the tag, as for any other key the project set.
-  await writeFile(join(repo, ACCOUNT), account('toString: b', 'owner: e'));
+  await writeFile(join(copy.dir, ACCOUNT), account('toString: b', 'owner: e'));
   const removal = await run('plan');
   expect(removal.stdout).toMatch(/tag-keys-test.*remove tags constructor, hasOwnProperty, valueOf/);
 });
 
 it('__proto__ is refused before any target is touched', async () => {
-  await writeFile(join(repo, ACCOUNT), account('owner: e', '__proto__: x'));
+  await writeFile(join(copy.dir, ACCOUNT), account('owner: e', '__proto__: x'));
   const result = await run('apply');
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(`${ACCOUNT}:15:3`);
   expect(result.stderr).toContain('tags: key "__proto__" is a special name in JavaScript');
-  expect(existsSync(join(repo, '.sandbox'))).toBe(false);
+  expect(existsSync(join(copy.dir, '.sandbox'))).toBe(false);
 });
