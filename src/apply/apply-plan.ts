@@ -17,22 +17,26 @@ import { SENDS_SIGN_IN_URL } from '../core/alias.ts';
 import {
   assertNever,
   type AdoptUser,
+  type BootstrapNotice,
   type Change,
   type ChangeKind,
   type CloseAccount,
   type CreateAccount,
   type CreateUser,
+  type NotifyBootstrapUsers,
   type Plan,
   type ResetPassword,
   type SuspendUser,
   type UpdateAccount,
   type UpdateGroup,
   type UpdateUser,
+  type WarnExpiry,
 } from '../core/changes.ts';
+import { bootstrapNoticeTag } from '../core/bootstrap-notices.ts';
 import { AppError, isAppError } from '../core/errors.ts';
-import { SUSPENDED_CREDENTIALS } from '../core/expiry.ts';
+import { EXPIRY_WARNING_TAG, SUSPENDED_CREDENTIALS, expiryWarningTagValue } from '../core/expiry.ts';
 import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
-import { leaverNoticeEmail, removalEmail, suspensionEmail } from './leaver-email.ts';
+import { expiryWarningEmail, leaverNoticeEmail, removalEmail, suspensionEmail } from './leaver-email.ts';
 import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
@@ -55,6 +59,8 @@ import {
   accountAdoptedEmail,
   accountClosedEmail,
   accountCreatedEmail,
+  bootstrapAddedEmail,
+  bootstrapRemovedEmail,
   passwordResetEmail,
   requesterNoticeEmail,
   welcomeEmail,
@@ -165,6 +171,10 @@ export function phaseOf(kind: ChangeKind): Phase {
       return 3;
     case 'send-account-email':
     case 'notify-requester':
+    // After the role's trust change (phase 3), before any deletion (phase 5).
+    case 'notify-bootstrap-users':
+    // After the user exists and its welcome email went out (phase 2).
+    case 'warn-expiry':
       return 4;
     case 'delete-user':
       return 5;
@@ -208,6 +218,7 @@ function userNameOf(change: Change): string | undefined {
     case 'adopt-user':
     case 'delete-user':
     case 'suspend-user':
+    case 'warn-expiry':
       return change.userName;
     default:
       return undefined;
@@ -352,6 +363,12 @@ class Run {
     if (change.kind === 'notify-requester' && this.failedUsers.has(change.userName.toLowerCase())) {
       return `a change to ${change.userName} failed, so the notice would announce credentials that may not have been sent; it is sent on a later run`;
     }
+    if (change.kind === 'warn-expiry' && this.failedUsers.has(change.userName.toLowerCase())) {
+      return `a change to ${change.userName} failed; the warning is sent on a later run`;
+    }
+    if (change.kind === 'notify-bootstrap-users' && this.failedAccounts.has(change.accountName)) {
+      return `a change to ${change.accountName} failed, so the email would describe a trust that may not be in place; it is sent on a later run`;
+    }
     if (this.aliasFailed && (SENDS_SIGN_IN_URL as readonly string[]).includes(change.kind)) {
       return 'setting the account alias failed, so the sign-in URL in its email would not work; it waits for a run where that succeeds';
     }
@@ -415,9 +432,15 @@ class Run {
       case 'update-account':
         return this.updateAccount(change);
       case 'put-role':
+        await this.recordBootstrapNotice(change.accountId, change.notice, warnings);
         return this.whenAccountReady(change.accountName, () => organization.putRole(change.accountId, change.after));
       case 'delete-role':
+        await this.recordBootstrapNotice(change.accountId, change.notice, warnings);
         return this.whenAccountReady(change.accountName, () => organization.deleteRole(change.accountId, change.before.name));
+      case 'notify-bootstrap-users':
+        return this.notifyBootstrapUsers(change);
+      case 'warn-expiry':
+        return this.warnExpiry(change);
       case 'send-account-email':
         if (change.adopted) return this.sendAdoptedNotice(change.accountName, change.accountId, change.recipients);
         return this.sendAccountEmail(change.accountName, change.accountId, change.recipients, this.hasBootstrapRole(change.accountId));
@@ -533,6 +556,40 @@ class Run {
     for (const group of change.leaveGroups) await usersAccount.removeUserFromGroup(change.userName, group);
     await this.deps.target.mailer.send(suspensionEmail(this.deps.settings, change.userName, change.expires, change.tell));
     await usersAccount.tagUser(change.userName, { [CREDENTIALS_SENT_TAG]: SUSPENDED_CREDENTIALS });
+  }
+
+  /** The email first, then the tag that says it went out for this date (expiry.ts). */
+  private async warnExpiry(change: WarnExpiry): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    await mailer.send(expiryWarningEmail(this.deps.settings, change.userName, change.expiry, change.tell));
+    await usersAccount.tagUser(change.userName, { [EXPIRY_WARNING_TAG]: expiryWarningTagValue(change.warning, change.expires) });
+  }
+
+  /**
+   * Before a bootstrap role's trust changes, each person it adds or removes is tagged as owed the
+   * email (bootstrap-notices.ts). A tag that cannot be written never holds the trust change back
+   * (removing access matters more than the email about it): the run says so instead.
+   */
+  private async recordBootstrapNotice(accountId: string, notice: BootstrapNotice | undefined, warnings: string[]): Promise<void> {
+    if (notice === undefined) return;
+    const { usersAccount } = this.deps.target;
+    const marks: [string, string][] = [...notice.added.map((name): [string, string] => [name, 'added']), ...notice.removed.map((name): [string, string] => [name, 'removed'])];
+    for (const [userName, membership] of marks) {
+      try {
+        await usersAccount.tagUser(userName, { [bootstrapNoticeTag(accountId)]: membership });
+      } catch (error) {
+        warnings.push(`the email owed to ${userName} could not be recorded (a run stopped before sending it would not send it): ${this.describeError(error).message}`);
+      }
+    }
+  }
+
+  /** The emails, then the tags that said they were owed go. */
+  private async notifyBootstrapUsers(change: NotifyBootstrapUsers): Promise<void> {
+    const { usersAccount, mailer } = this.deps.target;
+    const input = { settings: this.deps.settings, accountName: change.accountName, accountId: change.accountId, roleName: change.roleName };
+    if (change.added.length > 0) await mailer.send(bootstrapAddedEmail({ ...input, recipients: change.added }));
+    if (change.removed.length > 0) await mailer.send(bootstrapRemovedEmail({ ...input, recipients: change.removed }));
+    for (const userName of [...change.added, ...change.removed]) await usersAccount.untagUser(userName, [bootstrapNoticeTag(change.accountId)]);
   }
 
   private async resetPassword(change: ResetPassword): Promise<void> {

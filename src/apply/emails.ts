@@ -231,6 +231,60 @@ export function accountCreatedEmail(input: AccountEmailInput): EmailMessage {
   };
 }
 
+export interface BootstrapEmailInput {
+  settings: SettingsFile;
+  accountName: string;
+  accountId: string;
+  roleName: string;
+  recipients: readonly string[];
+}
+
+/** To people just added to an account's bootstrap.users: how to get in, with the switch-role link. */
+export function bootstrapAddedEmail({ settings, accountName, accountId, roleName, recipients }: BootstrapEmailInput): EmailMessage {
+  const alias = settings.users_account.alias;
+  return {
+    to: [...recipients],
+    subject: `You may now use the ${roleName} role in AWS account ${accountName} (${accountId})`,
+    body: [
+      'Hello,',
+      '',
+      `You were added to bootstrap.users in accounts/${accountName}.yaml, so you may now assume the`,
+      `"${roleName}" role in the AWS account ${accountName} (${accountId}) from ${alias}, with MFA.`,
+      'It has full administrator rights: use it to set the account up, then remove it once your team',
+      'has its own admin role.',
+      '',
+      'In the console: sign in to',
+      `  ${signInUrl(settings)}`,
+      'then open this link to switch role:',
+      `  ${switchRoleUrl(roleName, accountId, accountName)}`,
+      '',
+      'On the command line, add to ~/.aws/config (see your welcome email for the source profile):',
+      '',
+      `  [profile ${accountName}]`,
+      `  role_arn = arn:aws:iam::${accountId}:role/${roleName}`,
+      `  source_profile = ${alias}`,
+      `  mfa_serial = arn:aws:iam::${settings.users_account.id}:mfa/<your user name>-<device>`,
+      footer(settings),
+    ].join('\n'),
+  };
+}
+
+/** To people taken out of an account's bootstrap.users (or whose bootstrap role was removed). */
+export function bootstrapRemovedEmail({ settings, accountName, accountId, roleName, recipients }: BootstrapEmailInput): EmailMessage {
+  return {
+    to: [...recipients],
+    subject: `You may no longer use the ${roleName} role in AWS account ${accountName} (${accountId})`,
+    body: [
+      'Hello,',
+      '',
+      `The "${roleName}" role in the AWS account ${accountName} (${accountId}) no longer trusts you: you were`,
+      `removed from bootstrap.users in accounts/${accountName}.yaml, or the role was removed. Other roles`,
+      'you may assume in that account are not affected.',
+      footer(settings),
+    ].join('\n'),
+  };
+}
+
 export interface AccountClosedEmailInput {
   settings: SettingsFile;
   accountName: string;

@@ -58,3 +58,22 @@ export function suspensionEmail(settings: SettingsFile, userName: string, expire
     ].join('\n'),
   };
 }
+
+/** To the person and whoever asked for the user: the end date is near (14 and 3 days before). */
+export function expiryWarningEmail(settings: SettingsFile, userName: string, expiry: string, recipients: readonly string[]): EmailMessage {
+  return {
+    to: [...recipients],
+    subject: `AWS access for ${userName} ends soon (${expiry})`,
+    body: [
+      'Hello,',
+      '',
+      `The AWS user ${userName} in ${settings.users_account.alias} has an end date: it ${expiry}.`,
+      'On that day its console password is removed, its access keys are deactivated and it can no',
+      'longer assume roles.',
+      '',
+      `If access is still needed, move the expires date later in users/${userName}.yaml with a pull`,
+      'request before then. If not, nothing needs doing.',
+      footer(settings),
+    ].join('\n'),
+  };
+}

@@ -18,4 +18,4 @@ export function planAccountAlias(settings: SettingsFile, live: LiveUsersAccount)
 }
 
 /** Changes whose email carries the sign-in URL: they wait for the alias. */
-export const SENDS_SIGN_IN_URL = ['create-user', 'reset-password', 'create-account', 'send-account-email'] as const;
+export const SENDS_SIGN_IN_URL = ['create-user', 'reset-password', 'create-account', 'send-account-email', 'notify-bootstrap-users'] as const;

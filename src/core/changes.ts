@@ -78,6 +78,42 @@ export interface NotifyRequester {
 }
 
 /**
+ * The warning before `expires` (14 and 3 days before, expiry.ts): the person and the requester are
+ * emailed, then the user is tagged expiry-warning-sent `<days>:<expires>`, so each warning goes out
+ * once for each date (a later date re-arms both).
+ */
+export interface WarnExpiry {
+  kind: 'warn-expiry';
+  userName: string;
+  expires: string;
+  /** Which warning: 14 or 3 (days before `expires`), the closest one at or above the days left. */
+  warning: number;
+  /** How the date reads against the plan's day, e.g. `expires 2026-03-13, in 12 days`. */
+  expiry: string;
+  tell: readonly string[];
+}
+
+/** Who a bootstrap role's trust change adds and removes (lower-case user names), for the emails. */
+export interface BootstrapNotice {
+  added: readonly string[];
+  removed: readonly string[];
+}
+
+/**
+ * The emails to the people added to or removed from an account's bootstrap.users (bootstrap-notices.ts),
+ * sent after the role's trust change. Each person is tagged bootstrap-notice:<account id> before the
+ * trust change and untagged after the email, so a run stopped in between sends it on the next one.
+ */
+export interface NotifyBootstrapUsers {
+  kind: 'notify-bootstrap-users';
+  accountName: string;
+  accountId: string;
+  roleName: string;
+  added: readonly string[];
+  removed: readonly string[];
+}
+
+/**
  * Takes over an IAM user that exists without the managed-by tag (its file says `adopt: true`):
  * tags it (credentials-sent `adopted`: it has its password already), puts it in the configured
  * group and removes its access outside the group, in that order. Its password, access keys, MFA
@@ -181,6 +217,8 @@ export interface PutRole {
   /** The managed role as it is; absent when it does not exist (or could not be read). */
   before?: LiveRole;
   after: RoleSpec;
+  /** The bootstrap role: people whose pending notice is recorded before the trust changes. */
+  notice?: BootstrapNotice;
 }
 
 /** Deletes a managed role no file or setting wants any more, with its policies. */
@@ -190,6 +228,8 @@ export interface DeleteRole {
   accountId: string;
   label: string;
   before: LiveRole;
+  /** As on put-role (everyone the deleted bootstrap role trusted is removed). */
+  notice?: BootstrapNotice;
 }
 
 /**
@@ -229,6 +269,8 @@ export type Change =
   | UpdateUser
   | ResetPassword
   | NotifyRequester
+  | WarnExpiry
+  | NotifyBootstrapUsers
   | DeleteUser
   | SuspendUser
   | UpdatePasswordPolicy
@@ -271,6 +313,19 @@ export interface Plan {
   unmanagedUsers: readonly string[];
   /** Things a reviewer should know that are not changes (e.g. a protected user that is tagged as managed). */
   notes: readonly string[];
+  /**
+   * Users whose `expires` falls within the next 30 days (today included), soonest first, for the
+   * drift issue. Only in plans computed for a day.
+   */
+  expiring?: readonly ExpiringUser[];
+}
+
+export interface ExpiringUser {
+  userName: string;
+  expires: string;
+  /** Days from the plan's day to `expires` (0: today). */
+  days: number;
+  requestedBy: string;
 }
 
 export function assertNever(value: never): never {

@@ -12,8 +12,8 @@
  *
  * Dates are YYYY-MM-DD strings compared as text; `today` is always an explicit input.
  */
-import type { SuspendUser } from './changes.ts';
-import type { DesiredUser, LiveUser } from './model.ts';
+import type { ChangeKind, ExpiringUser, Plan, SuspendUser, WarnExpiry } from './changes.ts';
+import type { DesiredState, DesiredUser, LiveUser } from './model.ts';
 
 /** The credentials-sent value of a suspended user: it has no password any more. */
 export const SUSPENDED_CREDENTIALS = 'suspended';
@@ -23,6 +23,63 @@ export const EXPIRES_TAG = 'expires';
 
 /** How far ahead `expires` may be when settings.yaml does not say (users_account.expiry_horizon_months). */
 export const DEFAULT_EXPIRY_HORIZON_MONTHS = 12;
+
+/**
+ * The days before `expires` on which the person and the requester are warned. A run that first
+ * sees a user closer to the date than a warning (a missed day, a file merged late) sends only the
+ * closest warning due, never several at once.
+ */
+export const EXPIRY_WARNING_DAYS: readonly number[] = [14, 3];
+
+/**
+ * Set on a user after a warning email went out, with `<days>:<expires>` (e.g. `14:2027-03-31`): the
+ * warning and the date it was sent for, so a later `expires` re-arms every warning. Digits, `:` and
+ * `-` only: well within IAM's tag alphabet and 256 characters.
+ */
+export const EXPIRY_WARNING_TAG = 'expiry-warning-sent';
+
+/** The warning due on `today`: the smallest of EXPIRY_WARNING_DAYS at or above the days left; none once the date has come. */
+export function dueExpiryWarning(expires: string | undefined, today: string): number | undefined {
+  if (expires === undefined) return undefined;
+  const left = daysBetween(today, expires);
+  if (left <= 0) return undefined;
+  const due = EXPIRY_WARNING_DAYS.filter((days) => left <= days);
+  return due.length === 0 ? undefined : Math.min(...due);
+}
+
+export function expiryWarningTagValue(warning: number, expires: string): string {
+  return `${warning}:${expires}`;
+}
+
+/** Whether the tag says this warning, or a closer one, was sent for this very date. */
+function isWarned(tagValue: string | undefined, warning: number, expires: string): boolean {
+  const match = /^(\d+):(\d{4}-\d{2}-\d{2})$/.exec(tagValue ?? '');
+  return match !== null && match[2] === expires && Number(match[1]) <= warning;
+}
+
+/**
+ * The warn-expiry change due for a user on `today` (`userName` as it is, or will be, in IAM), given
+ * its expiry-warning-sent tag; undefined when nothing is due or it was sent already.
+ */
+export function planExpiryWarning(user: DesiredUser, userName: string, sentTag: string | undefined, today: string): WarnExpiry | undefined {
+  const expires = user.data.expires;
+  const warning = dueExpiryWarning(expires, today);
+  if (expires === undefined || warning === undefined || isWarned(sentTag, warning, expires)) return undefined;
+  const tell = [...new Set([user.userName, user.data.requested_by].map((email) => email.toLowerCase()))];
+  return { kind: 'warn-expiry', userName, expires, warning, expiry: describeExpiry(expires, today), tell };
+}
+
+/**
+ * The changes the daily scheduled run applies (`apply --only lifecycle`): expiry warnings and
+ * suspensions, which fall due with the date rather than with a merge. Everything else waits for
+ * the apply after a merge, and drift stays for a person to review.
+ */
+export const LIFECYCLE_KINDS: readonly ChangeKind[] = ['warn-expiry', 'suspend-user'];
+
+/** The same plan with only its lifecycle changes. */
+export function lifecycleOnly(plan: Plan): Plan {
+  return { ...plan, changes: plan.changes.filter(({ change }) => LIFECYCLE_KINDS.includes(change.kind)) };
+}
 
 /** Whether a user's access has ended: `expires` is today or earlier. */
 export function hasExpired(expires: string | undefined, today: string): boolean {
@@ -64,4 +121,20 @@ export function planSuspension(user: DesiredUser, liveUser: LiveUser, suspendedT
   if (suspendedTag && leaveGroups.length === 0) return undefined;
   const tell = [...new Set([user.userName, user.data.requested_by].map((email) => email.toLowerCase()))];
   return { kind: 'suspend-user', userName: liveUser.userName, expires, expiry: describeExpiry(expires, today), leaveGroups, tell };
+}
+
+/** How far ahead the drift issue looks for users about to expire. */
+export const EXPIRING_SOON_DAYS = 30;
+
+/** Users whose `expires` is today or within EXPIRING_SOON_DAYS, soonest first (then by name). */
+export function expiringUsers(desired: DesiredState, today: string): ExpiringUser[] {
+  const out: ExpiringUser[] = [];
+  const protectedNames = new Set(desired.settings.protected_users.map((name) => name.toLowerCase()));
+  for (const user of desired.users.values()) {
+    const expires = user.data.expires;
+    if (expires === undefined || protectedNames.has(user.userName.toLowerCase())) continue;
+    const days = daysBetween(today, expires);
+    if (days >= 0 && days <= EXPIRING_SOON_DAYS) out.push({ userName: user.userName, expires, days, requestedBy: user.data.requested_by });
+  }
+  return out.sort((a, b) => a.days - b.days || (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
 }

@@ -29,7 +29,8 @@ import { AppError } from './errors.ts';
 import { protectedAccounts } from './protected-accounts.ts';
 import { adoptionLimitNote, hasCurrentCredentials, notAdoptedNote, nothingToAdoptNote, planAdoptUser } from './adopt.ts';
 import { planAccountAlias } from './alias.ts';
-import { SUSPENDED_CREDENTIALS, describeExpiry, hasExpired, planSuspension } from './expiry.ts';
+import { EXPIRY_WARNING_TAG, SUSPENDED_CREDENTIALS, describeExpiry, expiringUsers, hasExpired, planExpiryWarning, planSuspension } from './expiry.ts';
+import { withBootstrapNotices } from './bootstrap-notices.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
@@ -75,6 +76,8 @@ const KIND_RANK: Readonly<Record<ChangeKind, number>> = {
   'update-account': 12,
   'send-account-email': 13,
   'notify-requester': 14,
+  'notify-bootstrap-users': 15,
+  'warn-expiry': 16,
 };
 
 export const KIND_ORDER: readonly ChangeKind[] = (Object.keys(KIND_RANK) as ChangeKind[]).sort((a, b) => KIND_RANK[a] - KIND_RANK[b]);
@@ -118,6 +121,9 @@ export function impactOf(change: Change): Impact {
       return change.adopt === undefined && change.move === undefined ? 'routine' : 'access';
     case 'send-account-email':
     case 'notify-requester':
+    case 'notify-bootstrap-users':
+    // A notification: the access it warns about changes with suspend-user, on the day.
+    case 'warn-expiry':
       return 'routine';
     default:
       return assertNever(change);
@@ -134,6 +140,7 @@ export function subjectOf(change: Change): string {
     case 'adopt-user':
     case 'delete-user':
     case 'suspend-user':
+    case 'warn-expiry':
       return change.userName;
     case 'update-password-policy':
       return 'password policy';
@@ -146,6 +153,7 @@ export function subjectOf(change: Change): string {
     case 'put-role':
     case 'delete-role':
     case 'send-account-email':
+    case 'notify-bootstrap-users':
     case 'close-account':
       return change.accountName;
     default:
@@ -175,6 +183,8 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
     case 'update-account':
     case 'send-account-email':
     case 'notify-requester':
+    case 'notify-bootstrap-users':
+    case 'warn-expiry':
     case 'set-account-alias':
       return 'change';
     default:
@@ -268,6 +278,9 @@ function planUsers(desired: DesiredState, live: LiveState, today: string | undef
         credentialsToken: credentialsToken(user.data),
         ...(today !== undefined && user.data.expires !== undefined ? { expiry: describeExpiry(user.data.expires, today) } : {}),
       });
+      // A user created within a warning's reach is warned in the same run, after its welcome email.
+      const warning = today === undefined ? undefined : planExpiryWarning(user, name, undefined, today);
+      if (warning !== undefined) out.changes.push(warning);
     } else if (!isManaged(liveUser.tags)) {
       if (user.data.adopt === true) out.changes.push(planAdoptUser(user, liveUser, group));
       else out.notes.push(notAdoptedNote(user, liveUser));
@@ -334,6 +347,8 @@ function planManagedUser(user: DesiredUser, liveUser: LiveUser, group: string, t
     if (suspend !== undefined) out.changes.push(suspend);
     return;
   }
+  const warning = today === undefined ? undefined : planExpiryWarning(user, liveUser.userName, findTag(liveUser.tags, EXPIRY_WARNING_TAG)?.value, today);
+  if (warning !== undefined) out.changes.push(warning);
   const token = credentialsToken(user.data);
   if (sent === SUSPENDED_CREDENTIALS || !hasCurrentCredentials(user.data, sent)) {
     out.changes.push({
@@ -709,6 +724,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   planUsers(desired, live, options.today, out);
   planAccounts(desired, live, out);
   out.changes = withLeaverChecks(out.changes, live, desired);
+  out.changes = withBootstrapNotices(out.changes, live, desired);
   noteLimits(desired, live, out);
   if (out.errors.length > 0) {
     throw new AppError('plan-refused', `No plan: the files and the target disagree in a way only a person can settle.\n${out.errors.map((e) => `  - ${e}`).join('\n')}`, {
@@ -722,5 +738,6 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     changes: out.changes.map(toPlannedChange).sort(comparePlannedChanges),
     unmanagedUsers: out.unmanagedUsers,
     notes: out.notes,
+    ...(options.today === undefined ? {} : { expiring: expiringUsers(desired, options.today) }),
   };
 }

@@ -78,6 +78,14 @@ export function summarizeChange(change: Change): string {
       return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}; tell ${change.tell.join(', ')}`;
     case 'notify-requester':
       return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
+    case 'warn-expiry':
+      return `warn ${change.tell.join(', ')} that ${change.userName}'s access ends (${change.expiry}; the ${change.warning}-day warning)`;
+    case 'notify-bootstrap-users': {
+      const parts: string[] = [];
+      if (change.added.length > 0) parts.push(`tell ${change.added.join(', ')} they may now assume the ${change.roleName} role in ${change.accountName}${showId(change.accountId)}, with the switch-role link`);
+      if (change.removed.length > 0) parts.push(`tell ${change.removed.join(', ')} they may no longer assume the ${change.roleName} role in ${change.accountName}${showId(change.accountId)}`);
+      return parts.join('; ');
+    }
     case 'adopt-user':
       return summarizeAdoptUser(change);
     case 'set-account-alias':

@@ -13,9 +13,9 @@
  *   "changes": [            // sorted: destructive, access, routine; then kind; then name
  *     {
  *       "change": { "kind": "create-user" | "adopt-user" | "update-user" | "reset-password" | "notify-requester"
- *                         | "delete-user" | "suspend-user" | "update-password-policy" | "update-group" | "set-account-alias"
- *                         | "create-account" | "update-account" | "put-role" | "delete-role"
- *                         | "send-account-email" | "close-account", ... },
+ *                         | "warn-expiry" | "delete-user" | "suspend-user" | "update-password-policy" | "update-group"
+ *                         | "set-account-alias" | "create-account" | "update-account" | "put-role" | "delete-role"
+ *                         | "notify-bootstrap-users" | "send-account-email" | "close-account", ... },
  *                 // see src/core/changes.ts. "accountId" is always a 12-digit account number:
  *                 // when the baseline does not know it (a git ref whose file gives no id, so the
  *                 // account may not be created yet) it is absent and "accountIdKnown" is false.
@@ -36,6 +36,9 @@
  *   ],
  *   "notes": string[],        // what a reviewer should know that is not a change
  *   "unmanagedUsers": string[], // IAM users without the managed-by tag: never touched
+ *   "expiring": [             // users whose expires is within 30 days (0: today), soonest first
+ *     { "userName": string, "expires": "YYYY-MM-DD", "days": number, "requestedBy": string }
+ *   ],
  *   "version": 1
  * }
  * ```
@@ -104,6 +107,7 @@ export function renderPlanJson(plan: Plan, options: JsonOptions = {}): string {
     warnings: (options.warnings ?? []).map(({ file, line, col, rule, message }) => ({ file, line, col, rule, message })),
     notes: plan.notes,
     unmanagedUsers: plan.unmanagedUsers,
+    expiring: plan.expiring ?? [],
   };
   return `${JSON.stringify(sortKeys(json), null, 2)}\n`;
 }

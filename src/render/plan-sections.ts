@@ -57,6 +57,8 @@ export function accessEffectOf(change: Change): AccessEffect {
       return 'removes';
     case 'send-account-email':
     case 'notify-requester':
+    case 'notify-bootstrap-users':
+    case 'warn-expiry':
       return 'none';
     default:
       return assertNever(change);

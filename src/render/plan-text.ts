@@ -92,6 +92,8 @@ export function changeDetails(change: Change): string[] {
     case 'reset-password':
     case 'suspend-user':
     case 'notify-requester':
+    case 'warn-expiry':
+    case 'notify-bootstrap-users':
     case 'adopt-user':
     case 'set-account-alias':
     case 'delete-user':

@@ -97,6 +97,8 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'reset-password': 'access',
   'suspend-user': 'access',
   'notify-requester': 'routine',
+  'warn-expiry': 'routine',
+  'notify-bootstrap-users': 'routine',
   'adopt-user': 'access',
   'set-account-alias': 'routine',
   'delete-user': 'destructive',
