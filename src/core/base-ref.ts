@@ -17,7 +17,7 @@ import {
   type LiveUser,
   type SettingsFile,
 } from './model.ts';
-import { SUSPENDED_CREDENTIALS, hasExpired } from './expiry.ts';
+import { EXPIRY_WARNING_TAG, SUSPENDED_CREDENTIALS, dueExpiryWarning, expiryWarningTagValue, hasExpired } from './expiry.ts';
 import { anError, START_OF_FILE, type Problem } from './problems.ts';
 import { wantedRoles } from './role-sources.ts';
 import { userArn } from './trust-policy.ts';
@@ -58,10 +58,15 @@ export function liveStateFromDesired(desired: DesiredState, ref: string, today?:
   const group = settings.users_account.group;
   // With `today`, a user whose access has ended at the base is suspended there, as apply leaves it.
   const suspended = (user: DesiredUser): boolean => today !== undefined && hasExpired(user.data.expires, today);
+  // ... and one whose end date is near has had the warning due.
+  const warned = (user: DesiredUser): Record<string, string> => {
+    const warning = today === undefined ? undefined : dueExpiryWarning(user.data.expires, today);
+    return warning === undefined || user.data.expires === undefined ? {} : { [EXPIRY_WARNING_TAG]: expiryWarningTagValue(warning, user.data.expires) };
+  };
   const users: LiveUser[] = [...desired.users.values()].map((user) => ({
     userName: user.userName,
     arn: userArn(settings.users_account.id, user.userName),
-    tags: { ...userTags(user), [CREDENTIALS_SENT_TAG]: suspended(user) ? SUSPENDED_CREDENTIALS : credentialsToken(user.data) },
+    tags: { ...userTags(user), ...warned(user), [CREDENTIALS_SENT_TAG]: suspended(user) ? SUSPENDED_CREDENTIALS : credentialsToken(user.data) },
     groups: suspended(user) ? [] : [group],
     inlinePolicyNames: [],
     attachedPolicyArns: [],

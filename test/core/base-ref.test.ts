@@ -90,6 +90,7 @@ describe('a pull request, planned against its base', () => {
         after: expect.objectContaining(aLiveBootstrapRole(['ada@example.gov.uk', 'bob@example.gov.uk'])),
       }),
       expect.objectContaining({ kind: 'update-account', setTags: { 'managed-tag-keys': 'tier' }, removeTags: ['service name'] }),
+      expect.objectContaining({ kind: 'notify-bootstrap-users', accountName: 'svc', added: ['bob@example.gov.uk'], removed: [] }),
     ]);
   });
 

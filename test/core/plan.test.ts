@@ -407,7 +407,7 @@ const cases: Case[] = [
       const handMade = aLiveAccount('Service (old name)', { email: 'someone@example.gov.uk', ouPath: '/Workloads/Production' });
       return { ...live, organization: { ...live.organization, accounts: [handMade] } };
     },
-    changes: ['access put-role svc', 'access update-account svc', 'routine send-account-email svc'],
+    changes: ['access put-role svc', 'access update-account svc', 'routine send-account-email svc', 'routine notify-bootstrap-users svc'],
     check: (plan) => {
       expect(only(plan, 'update-account')).toMatchObject({ adopt: { bootstrapRole: true }, setTags: accountTags(anAccount('svc')) });
       expect(summaryOf(plan.changes.find((c) => c.change.kind === 'update-account'))).toMatch(
@@ -496,7 +496,7 @@ const cases: Case[] = [
     name: 'a missing bootstrap role is created (access), exactly as its spec says',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc')] }),
     live: (d) => withLiveAccount(settled(d), 'svc', ({ roles: _r, ...a }) => a),
-    changes: ['access put-role svc'],
+    changes: ['access put-role svc', 'routine notify-bootstrap-users svc'],
     check: (plan) => {
       expect(only(plan, 'put-role')).toEqual({
         kind: 'put-role',
@@ -504,6 +504,7 @@ const cases: Case[] = [
         accountId: accountIdFor('svc'),
         label: 'the bootstrap role',
         after: { ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' },
+        notice: { added: ['ada@example.gov.uk'], removed: [] },
       });
       expect(summaryOf(plan.changes[0])).toMatch(/^create the bootstrap role in svc \(\d{12}\), trusting ada@example.gov.uk with MFA; AdministratorAccess$/);
     },
@@ -512,18 +513,23 @@ const cases: Case[] = [
     name: 'trusting one more user widens access',
     desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc', { bootstrap: { users: ['bob@example.gov.uk', 'ada@example.gov.uk'] } })] }),
     live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'])] })),
-    changes: ['access put-role svc'],
+    changes: ['access put-role svc', 'routine notify-bootstrap-users svc'],
     check: (plan) => {
       expect(only(plan, 'put-role').before).toEqual(aLiveBootstrapRole(['ada@example.gov.uk']));
       expect(summaryOf(plan.changes[0])).toMatch(/^update the bootstrap role in svc \(\d{12}\): trust bob@example.gov.uk$/);
+      expect(only(plan, 'put-role').notice).toEqual({ added: ['bob@example.gov.uk'], removed: [] });
+      expect(summaryOf(plan.changes[1])).toMatch(/^tell bob@example.gov.uk they may now assume the bootstrap role in svc \(\d{12}\), with the switch-role link$/);
     },
   },
   {
     name: 'trusting one user fewer removes access: an access change, and the summary says who goes',
     desired: aDesiredState({ users: [ada, bob], accounts: [anAccount('svc')] }),
     live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['bob@example.gov.uk', 'ada@example.gov.uk'])] })),
-    changes: ['access put-role svc'],
-    check: (plan) => expect(summaryOf(plan.changes[0])).toContain('stop trusting bob@example.gov.uk'),
+    changes: ['access put-role svc', 'routine notify-bootstrap-users svc'],
+    check: (plan) => {
+      expect(summaryOf(plan.changes[0])).toContain('stop trusting bob@example.gov.uk');
+      expect(summaryOf(plan.changes[1])).toMatch(/^tell bob@example.gov.uk they may no longer assume the bootstrap role in svc/);
+    },
   },
   {
     name: 'a trust without MFA is repaired: the summary says the conditions tighten',
@@ -557,7 +563,7 @@ const cases: Case[] = [
     name: 'bootstrap state: removed deletes the managed role',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { bootstrap: { state: 'removed', users: [] } })] }),
     live: (d) => withLiveAccount(settled(d), 'svc', (a) => ({ ...a, roles: [aLiveBootstrapRole(['ada@example.gov.uk'])] })),
-    changes: ['destructive delete-role svc'],
+    changes: ['destructive delete-role svc', 'routine notify-bootstrap-users svc'],
     check: (plan) => expect(summaryOf(plan.changes[0])).toMatch(/^delete the bootstrap role in svc \(\d{12}\)$/),
   },
   {
