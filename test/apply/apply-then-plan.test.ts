@@ -127,6 +127,8 @@ describe('apply, then plan again', () => {
         'suspend-user',
         'update-account',
         'update-user',
+        'warn-expiry',
+        'notify-bootstrap-users',
       ]),
     );
   });

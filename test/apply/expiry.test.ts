@@ -14,6 +14,10 @@ import { readLiveState } from '../../src/ports/target.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import { aDesiredState, anAccount, aUser, someSettings, summaryOf } from '../support/builders.ts';
 import { userArn } from '../../src/core/trust-policy.ts';
+import { AppError } from '../../src/core/errors.ts';
+import { EXPIRY_WARNING_TAG } from '../../src/core/expiry.ts';
+import type { Target } from '../../src/ports/target.ts';
+import type { UsersAccountPort } from '../../src/ports/users-account.ts';
 import { aSandbox, type TempSandbox } from './fixtures.ts';
 
 const settings = someSettings();
@@ -50,14 +54,26 @@ describe('expiry on the sandbox', () => {
 
     const created = await planOn(withExpiry('2026-03-13'), '2026-03-01');
     expect(summaryOf(created.changes.find((c) => c.change.kind === 'create-user'))).toContain('expires 2026-03-13, in 12 days');
+    // Within 14 days already: warned in the same run, after the welcome email.
+    expect(created.changes.map((c) => c.change.kind)).toContain('warn-expiry');
     await applyPlan(created, deps(s, secrets, logs));
     await s.target.store.update((state) => {
       const user = state.usersAccount.users.find((u) => u.userName === ADA);
       user?.accessKeys.push({ accessKeyId: 'AKIAEXAMPLE1', status: 'Active' });
     });
+    expect((await s.outbox()).filter((mail) => mail.text.includes('ends soon'))).toHaveLength(1);
+    expect((await planOn(withExpiry('2026-03-13'), '2026-03-05')).changes).toEqual([]);
 
-    // The day before: nothing to do.
+    // The day before: the 3-day warning, once.
+    const dayBefore = await planOn(withExpiry('2026-03-13'), '2026-03-12');
+    expect(dayBefore.changes.map((c) => summaryOf(c))).toEqual([
+      `warn ${ADA}, lead@example.gov.uk that ${ADA}'s access ends (expires 2026-03-13, in 1 day; the 3-day warning)`,
+    ]);
+    await applyPlan(dayBefore, deps(s, secrets, logs));
     expect((await planOn(withExpiry('2026-03-13'), '2026-03-12')).changes).toEqual([]);
+    const warningsSent = (await s.outbox()).filter((mail) => mail.text.includes('ends soon'));
+    expect(warningsSent).toHaveLength(2);
+    expect(warningsSent[1]?.text).toContain('expires 2026-03-13, in 1 day');
 
     const onTheDay = await planOn(withExpiry('2026-03-13'), '2026-03-13');
     expect(onTheDay.changes.map((c) => [c.change.kind, c.impact])).toEqual([['suspend-user', 'access']]);
@@ -145,5 +161,95 @@ describe('leaver check on the sandbox', () => {
     expect(team?.text).toContain('notify-team@example.gov.uk');
     expect(mails.some((mail) => mail.text.includes(`Subject: AWS user ${BEN} removed`) && mail.text.includes(BEN))).toBe(true);
     expect((await planOn(withoutBen)).changes).toEqual([]);
+  });
+});
+
+describe('crash-safe notices on the sandbox', () => {
+  /** The target with the first call of `method` that matches `when` failing, as if the run died there. */
+  function crashingOnce(target: Target, when: (arg: unknown) => boolean, method: 'tagUser' | 'send'): Target {
+    let armed = true;
+    const crash = (arg: unknown): void => {
+      if (armed && when(arg)) {
+        armed = false;
+        throw new AppError('aws-unreachable', 'the run stopped here');
+      }
+    };
+    if (method === 'send') {
+      return { ...target, mailer: { send: async (message) => (crash(message), target.mailer.send(message)) } };
+    }
+    const usersAccount = target.usersAccount;
+    return {
+      ...target,
+      usersAccount: Object.assign(Object.create(usersAccount) as UsersAccountPort, {
+        tagUser: async (userName: string, tags: Record<string, string>) => (crash(tags), usersAccount.tagUser(userName, tags)),
+      }),
+    };
+  }
+
+  it('an expiry warning is never lost: a crash before the email sends it on the next run; one after it, before the tag, sends it again once (never a third time)', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const secrets: string[] = [];
+    const logs: string[] = [];
+    const desired = withExpiry('2026-03-13');
+    const planOn = async (today: string) => computePlan(desired, await readLiveState(s.target, settings), { today });
+    const warningsSent = async () => (await s.outbox()).filter((mail) => mail.text.includes('ends soon')).length;
+    await applyPlan(await planOn('2026-02-01'), deps(s, secrets, logs));
+
+    const beforeEmail = crashingOnce(s.target, (message) => (message as { subject: string }).subject.includes('ends soon'), 'send');
+    const first = await applyPlan(await planOn('2026-03-01'), { ...deps(s, secrets, logs), target: beforeEmail });
+    expect(first.results.map((r) => [r.kind, r.status])).toEqual([['warn-expiry', 'failed']]);
+    expect(await warningsSent()).toBe(0);
+    await applyPlan(await planOn('2026-03-01'), deps(s, secrets, logs));
+    expect(await warningsSent()).toBe(1);
+    expect((await planOn('2026-03-02')).changes).toEqual([]);
+
+    const afterEmail = crashingOnce(s.target, (tags) => EXPIRY_WARNING_TAG in (tags as object), 'tagUser');
+    const second = await applyPlan(await planOn('2026-03-11'), { ...deps(s, secrets, logs), target: afterEmail });
+    expect(second.results.map((r) => [r.kind, r.status])).toEqual([['warn-expiry', 'failed']]);
+    expect(await warningsSent()).toBe(2);
+    await applyPlan(await planOn('2026-03-11'), deps(s, secrets, logs));
+    expect(await warningsSent()).toBe(3);
+    expect((await planOn('2026-03-12')).changes).toEqual([]);
+    for (const secret of secrets) expect(logs.join('\n')).not.toContain(secret);
+  });
+
+  it('people added to and removed from bootstrap.users are emailed after the trust change, with the switch-role link; a crash before the emails sends them on the next run, once', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const secrets: string[] = [];
+    const logs: string[] = [];
+    const BEN = 'ben@example.gov.uk';
+    const team = { name: 'Notify', email: 'notify-team@example.gov.uk' };
+    const state = (members: string[]) =>
+      aDesiredState({ settings, users: [aUser(ADA), aUser(BEN)], accounts: [anAccount('notify-staging', { bootstrap: { users: members }, team }, settings)] });
+    const planOn = async (desired: DesiredState) => computePlan(desired, await readLiveState(s.target, settings), { today: '2026-03-01' });
+    await applyPlan(await planOn(state([ADA])), deps(s, secrets, logs));
+    const accountId = (await readLiveState(s.target, settings)).organization.accounts.find((a) => a.name === 'notify-staging')?.id ?? '';
+    const mailsBefore = (await s.outbox()).length;
+
+    const swap = await planOn(state([BEN]));
+    expect(swap.changes.map((c) => c.change.kind)).toEqual(['put-role', 'notify-bootstrap-users']);
+    const crashing = crashingOnce(s.target, () => true, 'send');
+    const first = await applyPlan(swap, { ...deps(s, secrets, logs), target: crashing });
+    expect(first.results.map((r) => [r.kind, r.status])).toEqual([['put-role', 'done'], ['notify-bootstrap-users', 'failed']]);
+    const tags = (name: string) => (s.target.store.read().then((st) => st.usersAccount.users.find((u) => u.userName === name)?.tags ?? {}));
+    expect((await tags(BEN))[`bootstrap-notice:${accountId}`]).toBe('added');
+    expect((await tags(ADA))[`bootstrap-notice:${accountId}`]).toBe('removed');
+
+    const resumed = await planOn(state([BEN]));
+    expect(resumed.changes.map((c) => summaryOf(c))).toEqual([
+      `tell ${BEN} they may now assume the bootstrap role in notify-staging (${accountId}), with the switch-role link; tell ${ADA} they may no longer assume the bootstrap role in notify-staging (${accountId})`,
+    ]);
+    await applyPlan(resumed, deps(s, secrets, logs));
+    const mails = (await s.outbox()).slice(mailsBefore);
+    expect(mails).toHaveLength(2);
+    const added = mails.find((mail) => mail.text.includes('may now use'));
+    expect(added?.text).toContain(BEN);
+    expect(added?.text).toContain(`https://signin.aws.amazon.com/switchrole?roleName=bootstrap&account=${accountId}&displayName=notify-staging`);
+    expect(mails.find((mail) => mail.text.includes('may no longer use'))?.text).toContain(ADA);
+    expect(Object.keys(await tags(BEN)).filter((key) => key.startsWith('bootstrap-notice'))).toEqual([]);
+    expect((await planOn(state([BEN]))).changes).toEqual([]);
+    for (const secret of secrets) expect(logs.join('\n') + JSON.stringify(first)).not.toContain(secret);
   });
 });
