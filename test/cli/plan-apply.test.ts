@@ -3,7 +3,7 @@
  * local sandbox: exit codes, JSON output, the git-ref baseline, and invalid input.
  */
 import { execFileSync } from 'node:child_process';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,22 @@ describe('plan and apply on the sandbox', () => {
     const again = await run('plan', '--detailed-exitcode');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes.');
+  });
+
+  it('apply --only lifecycle applies the expiry warnings and suspensions due, and nothing else', async () => {
+    expect((await run('apply')).code).toBe(0);
+    const grace = join(copy.dir, 'users', 'grace.adeyemi@pentestpartners.com.yaml');
+    await writeFile(grace, (await readFile(grace, 'utf8')).replace(/expires: .*/, 'expires: "2026-12-05"'));
+    await writeFile(join(copy.dir, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), NEW_USER);
+    const lifecycle = await run('apply', '--only', 'lifecycle');
+    expect(lifecycle.code).toBe(0);
+    expect(lifecycle.stdout).toMatch(/1 done, 0 failed/);
+    expect(lifecycle.stdout).toContain("grace.adeyemi@pentestpartners.com's access ends (expires 2026-12-05, in 7 days; the 14-day warning)");
+    expect(lifecycle.stderr).toContain('--only lifecycle: 2 other changes wait for a full apply');
+    const left = await run('plan');
+    expect(left.stdout).not.toContain('warn ');
+    expect(left.stdout).toContain('create user zoe.smith@digital.cabinet-office.gov.uk');
+    expect((await run('apply', '--only', 'everything')).stderr).toContain('--only must be lifecycle, not "everything"');
   });
 
   it('plan without --detailed-exitcode exits 0 even with changes', async () => {

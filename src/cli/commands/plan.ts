@@ -14,6 +14,7 @@ import type { Plan } from '../../core/changes.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DesiredState, LiveState } from '../../core/model.ts';
 import { computePlan } from '../../core/plan.ts';
+import { lifecycleOnly } from '../../core/expiry.ts';
 import { hasErrors, type Problem } from '../../core/problems.ts';
 import { fsSource } from '../../config/fs-source.ts';
 import { gitSource } from '../../config/git-source.ts';
@@ -62,6 +63,8 @@ options:
   --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
   --concurrency <n>        changes in flight at once (default ${DEFAULT_CONCURRENCY}); requests to each AWS
                            account are paced whatever the number, slowing down when AWS throttles
+  --only lifecycle         apply only what falls due with the date: expiry warnings and suspensions
+                           (the daily scheduled run); every other change waits for a full apply
   --sandbox-dir <dir>      sandbox state folder (default .sandbox)
 `;
 
@@ -86,6 +89,7 @@ const APPLY_OPTIONS = {
   format: { type: 'string' },
   'report-json': { type: 'string' },
   concurrency: { type: 'string' },
+  only: { type: 'string' },
   'sandbox-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -216,6 +220,9 @@ export const apply: Command = async (ctx) => {
   }
   const kind = targetKind(values['target'], APPLY_HELP);
   const concurrency = concurrencyOption(values['concurrency']);
+  if (values['only'] !== undefined && values['only'] !== 'lifecycle') {
+    throw usageError(`--only must be lifecycle, not "${String(values['only'])}"`, APPLY_HELP);
+  }
   const loaded = await loadValidated(ctx);
   if (!loaded) return 1;
   const { desired } = loaded;
@@ -233,12 +240,17 @@ async function applyLocked(
   ctx: CliContext,
   desired: DesiredState,
   target: Target,
-  values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined },
+  values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined; only?: string | undefined },
   format: string,
   concurrency: number,
 ): Promise<number> {
   const live = await readLiveState(target, desired.settings);
-  const computed = computePlan(desired, live, { today: ctx.today });
+  const full = computePlan(desired, live, { today: ctx.today });
+  const computed = values.only === 'lifecycle' ? lifecycleOnly(full) : full;
+  const waiting = full.changes.length - computed.changes.length;
+  if (waiting > 0) {
+    ctx.stderr.write(`--only lifecycle: ${waiting} other change${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} for a full apply (the drift check reports them).\n`);
+  }
   ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
   const inActions = ctx.env['GITHUB_ACTIONS'] === 'true';
   const policy = desiredPasswordPolicy(desired.settings);
