@@ -46,7 +46,7 @@ function permissionsOf(workflow: Workflow, job: Job): Record<string, string> {
 
 describe('every workflow', () => {
   it('exists', () => {
-    expect(files.sort()).toEqual(['apply.yml', 'drift.yml', 'form.yml', 'pr.yml']);
+    expect(files.sort()).toEqual(['apply.yml', 'drift.yml', 'form.yml', 'lifecycle.yml', 'pr.yml']);
   });
 
   it.each(files)('%s passes actionlint with no findings', async (file) => {
@@ -249,6 +249,31 @@ describe('drift.yml', () => {
     expect(job.if).toContain("vars.AWS_DRIFT_ROLE_ARN != '' || vars.AWS_PLAN_ROLE_ARN != ''");
     expect(job.steps.some((s) => s.run?.includes('dist/cli.js plan --target aws --format json'))).toBe(true);
     expect(job.steps.some((s) => s.run?.includes('drift-report --plan-json'))).toBe(true);
+  });
+});
+
+describe('lifecycle.yml', () => {
+  const workflow = load('lifecycle.yml');
+  const job = workflow.jobs['lifecycle'] as Job;
+
+  it('runs daily, before the drift check, and by hand, on the default branch only', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const cron = (name: string) => ((load(name).on['schedule'] as { cron: string }[])[0]?.cron ?? '').split(' ').map(Number);
+    const [minute = 0, hour = 0] = cron('lifecycle.yml');
+    const [driftMinute = 0, driftHour = 0] = cron('drift.yml');
+    expect(hour * 60 + minute).toBeLessThan(driftHour * 60 + driftMinute);
+    expect(job.if).toContain("github.ref == format('refs/heads/{0}', github.event.repository.default_branch)");
+  });
+
+  it('applies only the lifecycle changes, with the apply role in production, and never shares the apply queue', () => {
+    expect(job.environment).toBe('production');
+    expect(permissionsOf(workflow, job)).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_APPLY_ROLE_ARN }}');
+    const applies = job.steps.filter((s) => s.run?.includes('dist/cli.js apply'));
+    expect(applies.map((s) => s.run)).toEqual([expect.stringContaining('node dist/cli.js apply --target aws --only lifecycle')]);
+    // A run queued in aws-apply would cancel a pending apply of a merge (GitHub keeps one pending per group).
+    expect(workflow.concurrency).toEqual({ group: 'aws-lifecycle', 'cancel-in-progress': false });
+    expect(load('drift.yml').jobs['drift']?.steps.some((s) => s.run?.includes('dist/cli.js apply'))).toBe(false);
   });
 });
 
