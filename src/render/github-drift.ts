@@ -4,7 +4,7 @@
  */
 import type { Impact } from '../core/changes.ts';
 import { IMPACT_ORDER } from '../core/changes.ts';
-import type { PlanView } from './github-inputs.ts';
+import type { ExpiringView, PlanView } from './github-inputs.ts';
 import { cell, code, plural } from './github-markdown.ts';
 
 export const DRIFT_ISSUE_TITLE = 'Drift: AWS does not match main';
@@ -63,7 +63,26 @@ export function renderDriftIssue(plan: PlanView, context: DriftContext): string 
     );
   }
   if (plan.notes.length > 0) lines.push('', '### Notes', '', ...plan.notes.map((note) => `- ${code(note)}`));
+  if (plan.expiring.length > 0) lines.push('', renderExpiring(plan.expiring).trimEnd());
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Who expires in the next 30 days, for the drift issue and, when there is no drift, the job
+ * summary: the requester extends `expires` with a pull request, or lets access end.
+ */
+export function renderExpiring(expiring: readonly ExpiringView[]): string {
+  const when = (days: number): string => (days === 0 ? 'today' : `in ${plural(days, 'day')}`);
+  return [
+    `### ${plural(expiring.length, 'user')} expiring in the next 30 days`,
+    '',
+    'Warned 14 and 3 days before, suspended on the day by the daily lifecycle run. To keep access, move `expires` later with a pull request.',
+    '',
+    '| user | expires | requested by |',
+    '| --- | --- | --- |',
+    ...expiring.map((user) => `| ${code(user.userName)} | ${user.expires} (${when(user.days)}) | ${code(user.requestedBy)} |`),
+    '',
+  ].join('\n');
 }
 
 export function renderDriftResolved(context: DriftContext): string {

@@ -14,6 +14,15 @@ export interface PlanView {
   notes: readonly string[];
   /** What the plan was compared against, in words (e.g. `AWS (users 1234…, management 5678…)`). */
   baseline: string | undefined;
+  /** Users whose `expires` falls within 30 days (the plan's `expiring`), soonest first. */
+  expiring: readonly ExpiringView[];
+}
+
+export interface ExpiringView {
+  userName: string;
+  expires: string;
+  days: number;
+  requestedBy: string;
 }
 
 export type ResultStatus = 'done' | 'failed' | 'skipped';
@@ -72,7 +81,28 @@ export function parsePlanJson(text: string, file: string): PlanView {
     unmanagedUsers: stringList(data['unmanagedUsers'], file, 'unmanagedUsers'),
     notes: stringList(data['notes'], file, 'notes'),
     baseline: describeBaseline(data['baseline']),
+    expiring: expiringList(data['expiring'], file),
   };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function expiringList(value: unknown, file: string): ExpiringView[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalid(file, '"expiring" must be a list');
+  return value.map((entry: unknown, index) => {
+    if (
+      !isRecord(entry) ||
+      typeof entry['userName'] !== 'string' ||
+      typeof entry['expires'] !== 'string' ||
+      !DATE.test(entry['expires']) ||
+      typeof entry['days'] !== 'number' ||
+      typeof entry['requestedBy'] !== 'string'
+    ) {
+      throw invalid(file, `expiring[${index}] needs a userName, an expires date, days and requestedBy`);
+    }
+    return { userName: entry['userName'], expires: entry['expires'], days: entry['days'], requestedBy: entry['requestedBy'] };
+  });
 }
 
 const as = (arn: unknown): string => (typeof arn === 'string' ? ` as ${arn}` : '');

@@ -200,6 +200,30 @@ describe('drift-report', () => {
     expect(clean.stdout()).toContain(`closed issue #${drift[0]?.number}`);
   });
 
+  it('lists who expires in the next 30 days: in the issue with drift, in the job summary without', async () => {
+    const expiring = [
+      { userName: 'cy@contractor.example.com', expires: '2026-11-28', days: 0, requestedBy: 'lead@example.gov.uk' },
+      { userName: 'ada@contractor.example.com', expires: '2026-12-10', days: 12, requestedBy: 'lead@example.gov.uk' },
+    ];
+    const withExpiring = (changes: unknown[]) => JSON.stringify({ ...JSON.parse(plan(changes)), expiring });
+    await writeFile(join(dir, 'plan.json'), withExpiring([{ impact: 'routine', summary: 'update user x@example.gov.uk: set tags team', change: {} }]));
+    expect(await driftReport(cliContext(['--plan-json', 'plan.json'], { cwd: dir, env }).ctx)).toBe(0);
+    const issue = server.issues.filter((i) => !i.isPullRequest)[0];
+    expect(issue?.body).toContain('### 2 users expiring in the next 30 days');
+    expect(issue?.body).toContain('| `cy@contractor.example.com` | 2026-11-28 (today) | `lead@example.gov.uk` |');
+    expect(issue?.body).toContain('| `ada@contractor.example.com` | 2026-12-10 (in 12 days) |');
+
+    await writeFile(join(dir, 'plan.json'), withExpiring([]));
+    const clean = cliContext(['--plan-json', 'plan.json'], { cwd: dir, env });
+    expect(await driftReport(clean.ctx)).toBe(0);
+    expect(issue?.state).toBe('closed');
+    expect(clean.stdout()).toContain('2026-12-10 (in 12 days)');
+    expect(await summary()).toContain('2 users expiring in the next 30 days');
+
+    await writeFile(join(dir, 'plan.json'), JSON.stringify({ ...JSON.parse(plan([])), expiring: [{ userName: 'x' }] }));
+    await expect(driftReport(cliContext(['--plan-json', 'plan.json'], { cwd: dir, env }).ctx)).rejects.toMatchObject({ code: 'invalid-input-file' });
+  });
+
   it('does nothing when clean and no issue is open', async () => {
     await writeFile(join(dir, 'plan.json'), plan([]));
     const run = cliContext(['--plan-json', 'plan.json'], { cwd: dir, env });

@@ -14,7 +14,7 @@ import {
   renderMissingApplyReport,
   type ApplyReportContext,
 } from '../../render/github-apply-report.ts';
-import { DRIFT_ISSUE_TITLE, hasDrift, renderDriftIssue, renderDriftResolved } from '../../render/github-drift.ts';
+import { DRIFT_ISSUE_TITLE, hasDrift, renderDriftIssue, renderDriftResolved, renderExpiring } from '../../render/github-drift.ts';
 import { parseApplyReport, parsePlanJson } from '../../render/github-inputs.ts';
 import { runUrlFromEnv } from '../../render/github-markdown.ts';
 import { escapeData, escapeProperty } from '../../render/problems.ts';
@@ -231,7 +231,8 @@ export const driftReport: Command = async (ctx) => {
     return 0;
   }
   const closed = await gh.closeMarkedIssue(DRIFT_ISSUE_MARKER, renderDriftResolved(context));
-  const message = closed === undefined ? 'no drift: AWS matches main\n' : `no drift: closed issue #${closed}\n`;
+  const expiring = plan.expiring.length > 0 ? `\n${renderExpiring(plan.expiring)}` : '';
+  const message = `${closed === undefined ? 'no drift: AWS matches main' : `no drift: closed issue #${closed}`}\n${expiring}`;
   ctx.stdout.write(message);
   await appendStepSummary(ctx, message);
   return 0;
