@@ -79,7 +79,7 @@ describe('renderPlanJson', () => {
   it('is version 1 with sorted keys, so the same plan always gives the same bytes', () => {
     const text = renderPlanJson(plan);
     expect(json.version).toBe(1);
-    expect(Object.keys(json)).toEqual(['baseline', 'changes', 'notes', 'totals', 'unmanagedUsers', 'version', 'warnings']);
+    expect(Object.keys(json)).toEqual(['baseline', 'changes', 'expiring', 'notes', 'totals', 'unmanagedUsers', 'version', 'warnings']);
     const reordered = { notes: plan.notes, unmanagedUsers: plan.unmanagedUsers, changes: plan.changes, baseline: plan.baseline, version: 1 as const };
     expect(renderPlanJson(reordered)).toBe(text);
     expect(text.endsWith('}\n')).toBe(true);
