@@ -313,13 +313,19 @@ describe('c. a user removed from an account’s bootstrap.users', () => {
   it('plans only the trust policy rewrite for that account, applies it, then plans no changes', async () => {
     await editFile(e2e.repo, 'accounts/govuk-platform-production.yaml', (text) => replaceOnce(text, /^    - ben\.hughes@digital\.cabinet-office\.gov\.uk\n/m, ''));
 
-    expect(await planChanges()).toEqual([['put-role', 'govuk-platform-production']]);
+    // The trust change, and the email telling Ben after it.
+    expect(await planChanges()).toEqual([
+      ['put-role', 'govuk-platform-production'],
+      ['notify-bootstrap-users', 'govuk-platform-production'],
+    ]);
     const text = await plan('--detailed-exitcode');
     expect(text.code).toBe(2);
 
     const applied = await apply();
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain('1 done, 0 failed, 0 skipped');
+    expect(applied.stdout).toContain('2 done, 0 failed, 0 skipped');
+    const told = (await e2e.moto.sentEmails()).filter((mail) => mail.subject.startsWith('You may no longer use the bootstrap role in AWS account govuk-platform-production'));
+    expect(told.map((mail) => mail.destinations.ToAddresses)).toEqual([[BEN]]);
 
     const member = await memberAccountIam(e2e.moto.url, accountId('govuk-platform-production'));
     try {
