@@ -45,7 +45,8 @@ Comments only when GITHUB_TOKEN and GITHUB_REPOSITORY are set; prints the report
 const DRIFT_REPORT_USAGE = `usage: npm run cli -- drift-report --plan-json <file>
 
 Opens or updates the drift issue when the plan against AWS has changes or unmanaged users;
-closes it with a comment when AWS matches main.
+closes it with a comment when AWS matches main. Who expires in the next 30 days (the plan's
+"expiring") is listed in the issue, or in the job summary when there is no drift.
   --plan-json  the file plan --target aws --format json wrote
 Needs GITHUB_TOKEN (issues: write) and GITHUB_REPOSITORY.
 `;
