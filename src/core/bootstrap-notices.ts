@@ -40,8 +40,11 @@ export function withBootstrapNotices(changes: readonly Change[], live: LiveState
   const protectedNames = new Set(settings.protected_users.map(lower));
   // Who may be tagged and told, by lower-case name, with the name IAM knows them by.
   const names = new Map<string, string>();
+  // IAM names ignore case: a name an unmanaged user also answers to is left alone, as the planner does.
+  const unmanaged = new Set(live.usersAccount.users.filter((user) => !isManaged(user.tags)).map((user) => lower(user.userName)));
   for (const user of live.usersAccount.users) {
-    if (isManaged(user.tags) && !protectedNames.has(lower(user.userName))) names.set(lower(user.userName), user.userName);
+    const name = lower(user.userName);
+    if (isManaged(user.tags) && !protectedNames.has(name) && !unmanaged.has(name)) names.set(name, user.userName);
   }
   for (const change of changes) {
     if (change.kind === 'create-user' || change.kind === 'adopt-user') names.set(lower(change.userName), change.userName);

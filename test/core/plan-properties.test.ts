@@ -139,7 +139,10 @@ function userNamesIn(change: Change): string[] {
     case 'update-user':
     case 'reset-password':
     case 'delete-user':
+    case 'warn-expiry':
       return [change.userName];
+    case 'notify-bootstrap-users':
+      return [...change.added, ...change.removed];
     case 'put-role':
       return trustedPrincipals(change.after.trustPolicy);
     default:
