@@ -369,6 +369,10 @@ class Run {
     if (change.kind === 'notify-bootstrap-users' && this.failedAccounts.has(change.accountName)) {
       return `a change to ${change.accountName} failed, so the email would describe a trust that may not be in place; it is sent on a later run`;
     }
+    if (change.kind === 'notify-bootstrap-users') {
+      const failed = [...change.added, ...change.removed].find((name) => this.failedUsers.has(name.toLowerCase()));
+      if (failed !== undefined) return `a change to ${failed} failed; the email is sent on a later run`;
+    }
     if (this.aliasFailed && (SENDS_SIGN_IN_URL as readonly string[]).includes(change.kind)) {
       return 'setting the account alias failed, so the sign-in URL in its email would not work; it waits for a run where that succeeds';
     }
