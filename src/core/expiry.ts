@@ -65,7 +65,7 @@ export function planExpiryWarning(user: DesiredUser, userName: string, sentTag: 
   const expires = user.data.expires;
   const warning = dueExpiryWarning(expires, today);
   if (expires === undefined || warning === undefined || isWarned(sentTag, warning, expires)) return undefined;
-  const tell = [...new Set([user.userName, user.data.requested_by].map((email) => email.toLowerCase()))];
+  const tell = personAndRequester(user);
   return { kind: 'warn-expiry', userName, expires, warning, expiry: describeExpiry(expires, today), tell };
 }
 
@@ -79,6 +79,11 @@ export const LIFECYCLE_KINDS: readonly ChangeKind[] = ['warn-expiry', 'suspend-u
 /** The same plan with only its lifecycle changes. */
 export function lifecycleOnly(plan: Plan): Plan {
   return { ...plan, changes: plan.changes.filter(({ change }) => LIFECYCLE_KINDS.includes(change.kind)) };
+}
+
+/** Who hears about a user's end date: the person and whoever asked for the user (once each). */
+function personAndRequester(user: DesiredUser): string[] {
+  return [...new Set([user.userName, user.data.requested_by].map((email) => email.toLowerCase()))];
 }
 
 /** Whether a user's access has ended: `expires` is today or earlier. */
@@ -119,7 +124,7 @@ export function planSuspension(user: DesiredUser, liveUser: LiveUser, suspendedT
   if (expires === undefined) return undefined;
   const leaveGroups = [...liveUser.groups].sort();
   if (suspendedTag && leaveGroups.length === 0) return undefined;
-  const tell = [...new Set([user.userName, user.data.requested_by].map((email) => email.toLowerCase()))];
+  const tell = personAndRequester(user);
   return { kind: 'suspend-user', userName: liveUser.userName, expires, expiry: describeExpiry(expires, today), leaveGroups, tell };
 }
 
