@@ -53,6 +53,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
     run: async (ctx) => (await import('./commands/github.ts')).driftReport(ctx),
     about: '(CI) open, update or close the drift issue from a plan',
   },
+  'access-review-issue': {
+    run: async (ctx) => (await import('./commands/github.ts')).accessReviewIssue(ctx),
+    about: '(CI) open, update or close the Access review issue from report --format json',
+  },
 };
 
 export function usage(): string {
