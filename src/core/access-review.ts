@@ -167,6 +167,11 @@ function askAbout(user: UserUnderReview): string {
   return user.file === undefined ? 'Find out who owns this user' : `Ask ${user.file.data.requested_by} (who requested it)`;
 }
 
+/** Who holds a user's keys: the person (their user name is their email), or whoever owns a user made by hand. */
+function askOwner(user: UserUnderReview): string {
+  return user.file === undefined ? 'Find out who owns this user and ask them' : `Ask ${user.userName}`;
+}
+
 function removeFileOrByHand(user: UserUnderReview): string {
   return user.file === undefined ? 'remove the user by hand in IAM' : `remove ${user.file.source.file} to delete the user`;
 }
@@ -205,7 +210,7 @@ export function everyPasswordIsInUse(user: UserUnderReview, context: RuleContext
 export function everyAccessKeyIsInUse(user: UserUnderReview, context: RuleContext): Finding[] {
   const { graceDays, unusedDays } = context.thresholds;
   return activeKeys(user).flatMap((key) => {
-    const act = `${askAbout(user)} whether access key ${key.slot} is still needed; if not, delete it (an unused key is a credential that can leak).`;
+    const act = `${askOwner(user)} whether access key ${key.slot} is still needed; if not, delete it (an unused key is a credential that can leak).`;
     if (key.lastUsed !== undefined) {
       if (daysBetween(day(key.lastUsed), context.today) < unusedDays) return [];
       return [userFinding('access-key-unused', user.userName, `access key ${key.slot} last used on ${ago(key.lastUsed, context.today)}`, act)];
@@ -224,7 +229,7 @@ export function everyAccessKeyIsRecent(user: UserUnderReview, context: RuleConte
         'access-key-old',
         user.userName,
         `access key ${key.slot} created on ${ago(key.createdAt, context.today)}, more than ${context.thresholds.accessKeyMaxAgeDays} days ago`,
-        `Ask ${user.userName} to rotate it: create a second key, move every use to it, then deactivate and delete access key ${key.slot}.`,
+        `${askOwner(user)} to rotate it: create a second key, move every use to it, then deactivate and delete access key ${key.slot}.`,
       ),
     ];
   });

@@ -238,6 +238,7 @@ describe('reviewAccess', () => {
     it("checks an unmanaged user's credentials too", () => {
       const result = review({ files: [], users: [aLiveUser('ci-bot')], rows: [aRow('ci-bot', { hasPassword: false, accessKeys: [{ slot: 1, active: true, createdAt: daysAgo(500), lastUsed: daysAgo(2) }] })] });
       expect(kinds(result.findings)).toEqual(['unmanaged-user ci-bot', 'access-key-old ci-bot']);
+      expect(result.findings[1]?.action).toMatch(/^Find out who owns this user and ask them to rotate it/);
     });
   });
 
