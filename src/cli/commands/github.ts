@@ -256,13 +256,25 @@ async function keepMarkedIssue(
   await appendStepSummary(ctx, message);
 }
 
-export const driftReport: Command = async (ctx) => {
-  const values = parseFlags(ctx, { 'plan-json': { type: 'string' } }, DRIFT_REPORT_USAGE);
-  if (!values) return 0;
-  const planFile = requireString(values, 'plan-json', DRIFT_REPORT_USAGE);
-  const plan = parsePlanJson(await readRequiredFile(ctx, planFile), planFile);
+/** An issue command's one input file, parsed, and the context its issue is written with; undefined after --help. */
+async function readIssueInput<T>(
+  ctx: CliContext,
+  flag: string,
+  usage: string,
+  parse: (text: string, file: string) => T,
+): Promise<{ input: T; context: { date: string; runUrl?: string } } | undefined> {
+  const values = parseFlags(ctx, { [flag]: { type: 'string' } }, usage);
+  if (!values) return undefined;
+  const file = requireString(values, flag, usage);
+  const input = parse(await readRequiredFile(ctx, file), file);
   const runUrl = runUrlFromEnv(ctx.env);
-  const context = { date: ctx.today, ...(runUrl ? { runUrl } : {}) };
+  return { input, context: { date: ctx.today, ...(runUrl ? { runUrl } : {}) } };
+}
+
+export const driftReport: Command = async (ctx) => {
+  const read = await readIssueInput(ctx, 'plan-json', DRIFT_REPORT_USAGE, parsePlanJson);
+  if (!read) return 0;
+  const { input: plan, context } = read;
   await keepMarkedIssue(
     ctx,
     { marker: DRIFT_ISSUE_MARKER, title: DRIFT_ISSUE_TITLE, name: 'drift' },
@@ -273,12 +285,9 @@ export const driftReport: Command = async (ctx) => {
 };
 
 export const accessReviewIssue: Command = async (ctx) => {
-  const values = parseFlags(ctx, { 'review-json': { type: 'string' } }, ACCESS_REVIEW_ISSUE_USAGE);
-  if (!values) return 0;
-  const reviewFile = requireString(values, 'review-json', ACCESS_REVIEW_ISSUE_USAGE);
-  const review = parseReviewJson(await readRequiredFile(ctx, reviewFile), reviewFile);
-  const runUrl = runUrlFromEnv(ctx.env);
-  const context = { date: ctx.today, ...(runUrl ? { runUrl } : {}) };
+  const read = await readIssueInput(ctx, 'review-json', ACCESS_REVIEW_ISSUE_USAGE, parseReviewJson);
+  if (!read) return 0;
+  const { input: review, context } = read;
   const count = review.findings.length;
   await keepMarkedIssue(
     ctx,
