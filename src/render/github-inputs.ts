@@ -1,8 +1,9 @@
 /**
  * The JSON files the GitHub commands read: the plan (`plan --format json`), the apply report
- * (`apply --report-json`) and the access review (`report --format json`). Read by shape, keeping only the fields the GitHub renderers show: each
- * change's one-line `summary` (which the planner guarantees never holds a secret), its impact and
- * status, and an error's code. Error messages are deliberately dropped (see renderApplyReport).
+ * (`apply --report-json`) and the access review (`report --format json`). Read by shape, keeping
+ * only the fields the GitHub renderers show: each change's one-line `summary` (which the planner
+ * guarantees never holds a secret), its impact and status, and an error's code; each finding
+ * whole, every field checked. Error messages are deliberately dropped (see renderApplyReport).
  */
 import { FINDING_KINDS, FINDING_SEVERITY, type AccessReview, type Finding, type FindingKind, type FindingSubject } from '../core/access-review.ts';
 import { AppError } from '../core/errors.ts';
