@@ -25,6 +25,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
     run: async (ctx) => (await import('./commands/import.ts')).importEstate(ctx),
     about: 'write files for the live users and accounts no file names yet (to adopt an estate)',
   },
+  report: {
+    run: async (ctx) => (await import('./commands/report.ts')).report(ctx),
+    about: 'the access review: MFA, unused and old credentials, expiring users, old bootstrap roles (sandbox unless --target aws)',
+  },
   policies: {
     run: async (ctx) => (await import('./commands/policies.ts')).policies(ctx),
     about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml',
@@ -48,6 +52,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   'drift-report': {
     run: async (ctx) => (await import('./commands/github.ts')).driftReport(ctx),
     about: '(CI) open, update or close the drift issue from a plan',
+  },
+  'access-review-issue': {
+    run: async (ctx) => (await import('./commands/github.ts')).accessReviewIssue(ctx),
+    about: '(CI) open, update or close the Access review issue from report --format json',
   },
 };
 

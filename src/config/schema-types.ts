@@ -335,4 +335,29 @@ export interface SettingsFile {
       };
     };
   };
+  /**
+   * Thresholds of the access review (npm run report, and the scheduled Access review issue). Every field is optional; the defaults follow what IT Health Checks and the CIS AWS Foundations Benchmark flag.
+   */
+  access_review?: {
+    /**
+     * Days a new user has to add an MFA device and first use its password, and a new access key to be first used, before the review lists them (default 7).
+     */
+    grace_days?: number;
+    /**
+     * A console password or an active access key last used this many days ago or more is listed as unused (default 90).
+     */
+    unused_days?: number;
+    /**
+     * An active access key created more than this many days ago is listed for rotation (default 90).
+     */
+    access_key_max_age_days?: number;
+    /**
+     * Users whose expires date is this many days ahead or fewer are listed as expiring soon (default 30).
+     */
+    expiring_within_days?: number;
+    /**
+     * A bootstrap role (organization.bootstrap_role_name) created more than this many days ago is listed: the team should have its own admin role by then and remove the bootstrap role (default 90).
+     */
+    bootstrap_role_max_age_days?: number;
+  };
 }

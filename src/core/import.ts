@@ -143,7 +143,7 @@ function whyNotWritten(user: LiveUser, credentials: LiveUserCredentials | undefi
     return `${domain} is not an allowed email domain (settings.yaml email_domains)`;
   }
   if (credentials === undefined) return 'not in the credential report (created after it was generated?): run import again later';
-  if (!credentials.hasPassword && credentials.activeAccessKeys === 0) {
+  if (!credentials.hasPassword && !credentials.accessKeys.some((key) => key.active)) {
     return 'no console password and no active access key: nothing to sign in with (someone who left?)';
   }
   if (credentials.hasPassword) {

@@ -131,7 +131,8 @@ export interface LiveUsersAccount {
 }
 
 /**
- * One user's row of IAM's credential report, for import: how the user signs in and when it last did.
+ * One user's row of IAM's credential report, for import and the access review: how the user signs
+ * in and when it last did.
  * Dates are ISO 8601 strings; absent when AWS has none (never used, or not recorded).
  */
 export interface LiveUserCredentials {
@@ -141,9 +142,17 @@ export interface LiveUserCredentials {
   passwordLastUsed?: string;
   passwordLastChanged?: string;
   mfaActive: boolean;
-  activeAccessKeys: number;
-  /** The latest use of any of the user's access keys. */
-  accessKeyLastUsed?: string;
+  /** The user's access keys (IAM allows two), active or not. */
+  accessKeys: readonly AccessKeyFacts[];
+}
+
+/** One access key's row facts: the credential report names keys by slot (1 or 2), not by id. */
+export interface AccessKeyFacts {
+  slot: 1 | 2;
+  active: boolean;
+  /** When the key was created (AWS's `last_rotated`). */
+  createdAt?: string;
+  lastUsed?: string;
 }
 
 export type LiveAccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
@@ -162,6 +171,8 @@ export interface LiveRole {
   /** ARNs of attached managed policies, sorted. */
   attachedPolicyArns: readonly string[];
   tags: Tags;
+  /** When IAM created the role (ISO 8601); absent where the reader does not say. Never compared. */
+  createdAt?: string;
 }
 
 /**

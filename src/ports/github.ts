@@ -1,6 +1,6 @@
 /**
  * The few things the project asks of GitHub: one sticky comment per pull request, a comment on the
- * pull request a commit came from, and one issue per concern (drift) that is opened, updated and
+ * pull request a commit came from, and one issue per concern (drift, the access review) that is opened, updated and
  * closed in place. Implemented with Octokit in src/adapters/github/octokit.ts. Methods throw AppError.
  *
  * A "marker" is a hidden HTML comment at the very start of a body; it is how the adapter finds the
@@ -11,6 +11,8 @@
 export const PLAN_COMMENT_MARKER = '<!-- aws-access-as-code:plan -->';
 /** The one open issue that reports drift between main and AWS. */
 export const DRIFT_ISSUE_MARKER = '<!-- aws-access-as-code:drift -->';
+/** The one open issue that lists the access review's findings. */
+export const ACCESS_REVIEW_ISSUE_MARKER = '<!-- aws-access-as-code:access-review -->';
 /** Apply reports are new comments (one per run), marked so they can be told apart. */
 export const APPLY_COMMENT_MARKER = '<!-- aws-access-as-code:apply -->';
 

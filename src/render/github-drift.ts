@@ -5,7 +5,7 @@
 import type { Impact } from '../core/changes.ts';
 import { IMPACT_ORDER } from '../core/changes.ts';
 import type { ExpiringView, PlanView } from './github-inputs.ts';
-import { cell, code, plural } from './github-markdown.ts';
+import { cell, checkedBy, code, plural } from './github-markdown.ts';
 
 export const DRIFT_ISSUE_TITLE = 'Drift: AWS does not match main';
 
@@ -26,8 +26,7 @@ export function hasDrift(plan: PlanView): boolean {
 }
 
 function foundBy(context: DriftContext): string {
-  const check = context.runUrl ? `[the scheduled drift check](${context.runUrl})` : 'the scheduled drift check';
-  return `Last checked on ${context.date} by ${check}.`;
+  return checkedBy(context, 'the scheduled drift check');
 }
 
 export function renderDriftIssue(plan: PlanView, context: DriftContext): string {

@@ -1,10 +1,13 @@
 /**
- * The JSON files the GitHub commands read: the plan (`plan --format json`) and the apply report
- * (`apply --report-json`). Read by shape, keeping only the fields the GitHub renderers show: each
- * change's one-line `summary` (which the planner guarantees never holds a secret), its impact and
- * status, and an error's code. Error messages are deliberately dropped (see renderApplyReport).
+ * The JSON files the GitHub commands read: the plan (`plan --format json`), the apply report
+ * (`apply --report-json`) and the access review (`report --format json`). Read by shape, keeping
+ * only the fields the GitHub renderers show: each change's one-line `summary` (which the planner
+ * guarantees never holds a secret), its impact and status, and an error's code; each finding
+ * whole, every field checked. Error messages are deliberately dropped (see renderApplyReport).
  */
+import { FINDING_KINDS, FINDING_SEVERITY, type AccessReview, type Finding, type FindingKind, type FindingSubject } from '../core/access-review.ts';
 import { AppError } from '../core/errors.ts';
+import type { Baseline } from '../core/model.ts';
 import type { Impact } from '../core/changes.ts';
 import { IMPACT_ORDER } from '../core/changes.ts';
 
@@ -34,7 +37,7 @@ export interface ApplyReportView {
 function invalid(file: string, what: string): AppError {
   return new AppError('invalid-input-file', `${file}: ${what}`, {
     fault: 'user',
-    hint: 'Pass the file the plan or apply command wrote (plan --format json, apply --report-json).',
+    hint: 'Pass the file the command wrote (plan --format json, apply --report-json, report --format json).',
   });
 }
 
@@ -145,4 +148,92 @@ export function parseApplyReport(text: string, file: string): ApplyReportView {
     return { summary: entry['summary'], status: status as ResultStatus, errorCode, warningCount };
   });
   return { results };
+}
+
+const USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function reviewBaseline(value: unknown, file: string): Baseline {
+  const text = (record: Record<string, unknown>, key: string): string => {
+    const field = record[key];
+    if (typeof field !== 'string') throw invalid(file, `baseline.${key} must be a string`);
+    return field;
+  };
+  if (!isRecord(value)) throw invalid(file, 'baseline must be an object');
+  switch (value['kind']) {
+    case 'sandbox':
+      return { kind: 'sandbox', path: text(value, 'path') };
+    case 'git':
+      return { kind: 'git', ref: text(value, 'ref') };
+    case 'aws': {
+      const principal = (key: string) => (value[key] === undefined ? {} : { [key]: text(value, key) });
+      return { kind: 'aws', usersAccountId: text(value, 'usersAccountId'), managementAccountId: text(value, 'managementAccountId'), ...principal('usersPrincipalArn'), ...principal('managementPrincipalArn') };
+    }
+    default:
+      throw invalid(file, 'baseline.kind must be sandbox, aws or git');
+  }
+}
+
+function reviewSubject(value: unknown, where: string, file: string): FindingSubject {
+  if (isRecord(value) && value['type'] === 'user' && typeof value['userName'] === 'string' && USER_NAME.test(value['userName'])) {
+    return { type: 'user', userName: value['userName'] };
+  }
+  if (
+    isRecord(value) &&
+    value['type'] === 'role' &&
+    typeof value['roleName'] === 'string' &&
+    ROLE_NAME.test(value['roleName']) &&
+    typeof value['accountName'] === 'string' &&
+    typeof value['accountId'] === 'string' &&
+    /^\d{12}$/.test(value['accountId'])
+  ) {
+    return { type: 'role', roleName: value['roleName'], accountName: value['accountName'], accountId: value['accountId'] };
+  }
+  throw invalid(file, `${where}.subject must be a user (userName) or a role (roleName, accountName, accountId)`);
+}
+
+function wholeNumber(record: Record<string, unknown>, key: string, where: string, file: string): number {
+  const value = record[key];
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw invalid(file, `${where}.${key} must be a whole number`);
+  return value as number;
+}
+
+/**
+ * The access review `report --format json` wrote, read back whole and checked field by field (it
+ * is rendered into an issue): kinds and severities from the known lists, names of the IAM shape.
+ */
+export function parseReviewJson(text: string, file: string): AccessReview {
+  const data = parseJson(text, file);
+  if (!isRecord(data) || data['version'] !== 1 || !Array.isArray(data['findings'])) {
+    throw invalid(file, 'not a version 1 access review (expected { version: 1, findings: [...] }, from report --format json)');
+  }
+  const today = data['today'];
+  if (typeof today !== 'string' || !DAY.test(today)) throw invalid(file, 'today must be a YYYY-MM-DD date');
+  const thresholds = isRecord(data['thresholds']) ? data['thresholds'] : {};
+  const checked = isRecord(data['checked']) ? data['checked'] : {};
+  const findings = data['findings'].map((entry: unknown, index): Finding => {
+    const where = `findings[${index}]`;
+    if (!isRecord(entry)) throw invalid(file, `${where} must be an object`);
+    const kind = entry['kind'];
+    if (typeof kind !== 'string' || !(FINDING_KINDS as readonly string[]).includes(kind)) throw invalid(file, `${where}.kind is not a known kind`);
+    const severity = FINDING_SEVERITY[kind as FindingKind];
+    if (entry['severity'] !== severity) throw invalid(file, `${where}.severity must be ${severity} for ${kind}`);
+    if (typeof entry['fact'] !== 'string' || typeof entry['action'] !== 'string') throw invalid(file, `${where} needs a fact and an action`);
+    return { kind: kind as FindingKind, severity, subject: reviewSubject(entry['subject'], where, file), fact: entry['fact'], action: entry['action'] };
+  });
+  return {
+    baseline: reviewBaseline(data['baseline'], file),
+    today,
+    thresholds: {
+      graceDays: wholeNumber(thresholds, 'graceDays', 'thresholds', file),
+      unusedDays: wholeNumber(thresholds, 'unusedDays', 'thresholds', file),
+      accessKeyMaxAgeDays: wholeNumber(thresholds, 'accessKeyMaxAgeDays', 'thresholds', file),
+      expiringWithinDays: wholeNumber(thresholds, 'expiringWithinDays', 'thresholds', file),
+      bootstrapRoleMaxAgeDays: wholeNumber(thresholds, 'bootstrapRoleMaxAgeDays', 'thresholds', file),
+    },
+    findings,
+    notes: stringList(data['notes'], file, 'notes'),
+    checked: { users: wholeNumber(checked, 'users', 'checked', file), bootstrapRoles: wholeNumber(checked, 'bootstrapRoles', 'checked', file) },
+  };
 }

@@ -38,3 +38,8 @@ export function shortSha(sha: string): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** `Last checked on 2026-11-28 by [the scheduled drift check](run).`: how a kept-up-to-date issue says where it came from. */
+export function checkedBy(context: { date: string; runUrl?: string }, check: string): string {
+  return `Last checked on ${context.date} by ${context.runUrl ? `[${check}](${context.runUrl})` : check}.`;
+}

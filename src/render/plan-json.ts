@@ -56,7 +56,8 @@ export interface JsonOptions {
   warnings?: readonly Problem[];
 }
 
-function sortKeys(value: unknown): unknown {
+/** A value with object keys sorted at every level (undefined fields dropped): the same value, the same bytes. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;

@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { applyReport, driftReport, prComment } from '../../src/cli/commands/github.ts';
-import { APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER } from '../../src/ports/github.ts';
+import { accessReviewIssue, applyReport, driftReport, prComment } from '../../src/cli/commands/github.ts';
+import { DEFAULT_REVIEW_THRESHOLDS, type AccessReview, type Finding } from '../../src/core/access-review.ts';
+import { ACCESS_REVIEW_ISSUE_MARKER, APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER } from '../../src/ports/github.ts';
+import { renderReviewJson } from '../../src/render/review-json.ts';
 import { cliContext } from '../github/cli-context.ts';
 import { FakeGitHub, HUMAN, OWNER, REPO, TOKEN, localOnlyFetch } from '../github/fake-github.ts';
 
@@ -230,6 +232,94 @@ describe('drift-report', () => {
     expect(await driftReport(run.ctx)).toBe(0);
     expect(run.stdout()).toContain('no drift');
     expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+});
+
+describe('access-review-issue', () => {
+  const noMfa: Finding = {
+    kind: 'no-mfa',
+    severity: 'high',
+    subject: { type: 'user', userName: 'ada@example.gov.uk' },
+    fact: 'console password and no MFA device; the user was created on 2026-10-01 (58 days ago)',
+    action: 'Ask ada@example.gov.uk to add an MFA device.',
+  };
+  const oldRole: Finding = {
+    kind: 'bootstrap-role-old',
+    severity: 'medium',
+    subject: { type: 'role', roleName: 'bootstrap', accountName: 'notify-staging', accountId: '333333333333' },
+    fact: 'administrator role created on 2026-01-02 (330 days ago), more than 90 days ago; trusted by ada@example.gov.uk',
+    action: 'Once the team has its own admin role, set bootstrap: {state: removed, users: []} in accounts/notify-staging.yaml.',
+  };
+  const writeReview = (findings: Finding[]) => {
+    const review: AccessReview = {
+      baseline: { kind: 'aws', usersAccountId: '111111111111', managementAccountId: '222222222222' },
+      today: '2026-11-28',
+      thresholds: DEFAULT_REVIEW_THRESHOLDS,
+      findings,
+      notes: [],
+      checked: { users: 3, bootstrapRoles: 1 },
+    };
+    return writeFile(join(dir, 'review.json'), renderReviewJson(review));
+  };
+  const run = () => cliContext(['--review-json', 'review.json'], { cwd: dir, env });
+
+  it('opens one Access review issue, updates it, closes it when clean, and leaves the drift issue alone', async () => {
+    await writeFile(join(dir, 'plan.json'), JSON.stringify({ version: 1, changes: [{ impact: 'access', summary: 'delete user gone@example.gov.uk' }], unmanagedUsers: [], notes: [] }));
+    expect(await driftReport(cliContext(['--plan-json', 'plan.json'], { cwd: dir, env }).ctx)).toBe(0);
+
+    await writeReview([noMfa, oldRole]);
+    const first = run();
+    expect(await accessReviewIssue(first.ctx)).toBe(0);
+    const review = server.issues.filter((i) => i.body.startsWith(ACCESS_REVIEW_ISSUE_MARKER));
+    expect(review).toHaveLength(1);
+    expect(review[0]?.title).toBe('Access review');
+    expect(review[0]?.body).toContain('| `no-mfa` | `ada@example.gov.uk` |');
+    expect(review[0]?.body).toContain('`bootstrap in notify-staging (333333333333)`');
+    expect(review[0]?.body).toContain('[the scheduled access review](https://github.com/example-org/aws-access/actions/runs/4242)');
+    expect(first.stderr()).toMatch(/access review found: created issue #\d+/);
+    expect(first.stderr()).toContain('::warning title=access review::2 findings to review: ');
+    expect(await summary()).toContain('### High: fix now (1)');
+
+    await writeReview([oldRole]);
+    expect(await accessReviewIssue(run().ctx)).toBe(0);
+    expect(server.issues.filter((i) => i.body.startsWith(ACCESS_REVIEW_ISSUE_MARKER))).toHaveLength(1);
+    expect(review[0]?.body).not.toContain('no-mfa');
+
+    await writeReview([]);
+    const clean = run();
+    expect(await accessReviewIssue(clean.ctx)).toBe(0);
+    expect(review[0]?.state).toBe('closed');
+    expect(server.commentsOn(review[0]?.number ?? 0)[0]?.body).toContain('Nothing left to review.');
+    expect(clean.stdout()).toContain(`access review: nothing to review: closed issue #${review[0]?.number}`);
+    const drift = server.issues.filter((i) => i.body.startsWith(DRIFT_ISSUE_MARKER));
+    expect(drift.map((i) => i.state)).toEqual(['open']);
+  });
+
+  it('does nothing but say so when clean and no issue is open', async () => {
+    await writeReview([]);
+    const clean = run();
+    expect(await accessReviewIssue(clean.ctx)).toBe(0);
+    expect(clean.stdout()).toBe('access review: nothing to review\n');
+    expect(server.requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  it('shows text from IAM and the files literally: no mention, no HTML', async () => {
+    await writeReview([{ ...noMfa, fact: 'created by @org/admins <img src=x onerror=alert(1)>' }]);
+    expect(await accessReviewIssue(run().ctx)).toBe(0);
+    const body = server.issues.find((i) => i.body.startsWith(ACCESS_REVIEW_ISSUE_MARKER))?.body ?? '';
+    expect(body).not.toContain('@org/admins');
+    expect(body).toContain('\\<img');
+    expect(body).not.toMatch(/[^\\]<img/);
+  });
+
+  it.each([
+    ['an unknown kind', { ...noMfa, kind: 'whatever' }, /findings\[0\]\.kind is not a known kind/],
+    ['a severity that is not its kind\'s', { ...noMfa, severity: 'low' }, /findings\[0\]\.severity must be high for no-mfa/],
+    ['a subject that is not a user name', { ...noMfa, subject: { type: 'user', userName: 'a b' } }, /findings\[0\]\.subject must be/],
+  ])('refuses a review with %s, before any GitHub request', async (_what, finding, message) => {
+    await writeReview([finding as Finding]);
+    await expect(accessReviewIssue(run().ctx)).rejects.toMatchObject({ code: 'invalid-input-file', message: expect.stringMatching(message) });
+    expect(server.requests).toEqual([]);
   });
 });
 

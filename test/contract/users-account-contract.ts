@@ -291,10 +291,27 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       await port.setTemporaryPassword(withPassword, PASSWORD);
       const rows = await port.readCredentialReport();
       const row = (name: string) => rows.find((candidate) => candidate.userName === name);
-      expect(row(withPassword)).toMatchObject({ hasPassword: true, mfaActive: false, activeAccessKeys: 0 });
-      expect(row(without)).toMatchObject({ hasPassword: false, mfaActive: false, activeAccessKeys: 0 });
+      expect(row(withPassword)).toMatchObject({ hasPassword: true, mfaActive: false, accessKeys: [] });
+      expect(row(without)).toMatchObject({ hasPassword: false, mfaActive: false, accessKeys: [] });
       expect(Number.isNaN(Date.parse(row(without)?.createdAt ?? ''))).toBe(false);
       expect(row(without)?.passwordLastUsed).toBeUndefined();
+    });
+
+    it('reports each access key by slot, with its creation date, active or not', async () => {
+      const { port, grant } = await makePort();
+      const userName = unique('keys');
+      await port.createUser(userName, MANAGED);
+      await grant.createAccessKey(userName);
+      await grant.createAccessKey(userName);
+      const keys = (await port.readCredentialReport()).find((candidate) => candidate.userName === userName)?.accessKeys ?? [];
+      expect(keys.map(({ slot, active, lastUsed }) => ({ slot, active, lastUsed }))).toEqual([
+        { slot: 1, active: true, lastUsed: undefined },
+        { slot: 2, active: true, lastUsed: undefined },
+      ]);
+      for (const key of keys) expect(Math.abs(Date.parse(key.createdAt ?? '') - Date.now())).toBeLessThan(3_600_000);
+      await port.suspendUser(userName);
+      const after = (await port.readCredentialReport()).find((candidate) => candidate.userName === userName)?.accessKeys ?? [];
+      expect(after.map((key) => [key.slot, key.active, key.createdAt])).toEqual(keys.map((key) => [key.slot, false, key.createdAt]));
     });
 
     it('suspends a managed user: no console password, every access key inactive, and again without complaint', async () => {
@@ -311,7 +328,7 @@ export function describeUsersAccountContract(name: string, makePort: () => Promi
       await port.suspendUser(userName);
       expect(await grant.accessKeyStatuses(userName)).toEqual(['Inactive', 'Inactive']);
       const row = (await port.readCredentialReport()).find((candidate) => candidate.userName === userName);
-      expect(row).toMatchObject({ hasPassword: false, activeAccessKeys: 0 });
+      expect(row).toMatchObject({ hasPassword: false, accessKeys: [{ active: false }, { active: false }] });
       // The user and its group stay: apply removes the membership itself, and only deletion deletes.
       expect((await port.readUsersAccount(group)).users.find((user) => user.userName === userName)?.groups).toEqual([group]);
       // Restoring is a new temporary password, as for any user without one.

@@ -9,7 +9,7 @@ const OPTIONS: ImportOptions = { today: TODAY, staleDays: 90, contact: 'help@exa
 const NONE = { users: new Set<string>(), accountNames: new Set<string>(), accountIds: new Set<string>(), accountEmails: new Set<string>() };
 
 function signIn(userName: string, overrides: Partial<LiveUserCredentials> = {}): LiveUserCredentials {
-  return { userName, createdAt: '2026-05-01T09:00:00+00:00', hasPassword: true, mfaActive: true, activeAccessKeys: 0, ...overrides };
+  return { userName, createdAt: '2026-05-01T09:00:00+00:00', hasPassword: true, mfaActive: true, accessKeys: [], ...overrides };
 }
 
 function anInput(parts: { users?: string[]; credentials?: LiveUserCredentials[]; accounts?: ReturnType<typeof aLiveAccount>[]; options?: Partial<ImportOptions>; existing?: Partial<typeof NONE> }): ImportInput {
@@ -43,7 +43,7 @@ describe('planImport: which users get a file', () => {
       users: ['recent@example.gov.uk', 'keys@example.gov.uk'],
       credentials: [
         signIn('recent@example.gov.uk', { passwordLastUsed: '2026-05-20T08:00:00+00:00' }),
-        signIn('keys@example.gov.uk', { hasPassword: false, activeAccessKeys: 1 }),
+        signIn('keys@example.gov.uk', { hasPassword: false, accessKeys: [{ slot: 1, active: true }] }),
         signIn('managed@example.gov.uk'),
       ],
     });

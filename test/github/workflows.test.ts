@@ -46,7 +46,7 @@ function permissionsOf(workflow: Workflow, job: Job): Record<string, string> {
 
 describe('every workflow', () => {
   it('exists', () => {
-    expect(files.sort()).toEqual(['apply.yml', 'drift.yml', 'form.yml', 'lifecycle.yml', 'pr.yml']);
+    expect(files.sort()).toEqual(['access-review.yml', 'apply.yml', 'drift.yml', 'form.yml', 'lifecycle.yml', 'pr.yml']);
   });
 
   it.each(files)('%s passes actionlint with no findings', async (file) => {
@@ -274,6 +274,27 @@ describe('lifecycle.yml', () => {
     // A run queued in aws-apply would cancel a pending apply of a merge (GitHub keeps one pending per group).
     expect(workflow.concurrency).toEqual({ group: 'aws-lifecycle', 'cancel-in-progress': false });
     expect(load('drift.yml').jobs['drift']?.steps.some((s) => s.run?.includes('dist/cli.js apply'))).toBe(false);
+  });
+});
+
+describe('access-review.yml', () => {
+  const workflow = load('access-review.yml');
+
+  it('runs daily and by hand on the default branch with the read-only role, and may write issues only', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    const job = workflow.jobs['review'] as Job;
+    expect(job.if).toContain("vars.AWS_DRIFT_ROLE_ARN != '' || vars.AWS_PLAN_ROLE_ARN != ''");
+    expect(job.if).toContain('github.event.repository.default_branch');
+    expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN }}');
+  });
+
+  it('reviews AWS as JSON and hands that very file to the issue step', () => {
+    const job = workflow.jobs['review'] as Job;
+    const report = job.steps.find((s) => s.run?.includes('dist/cli.js report --target aws --format json'));
+    const issue = job.steps.find((s) => s.run?.includes('access-review-issue --review-json'));
+    expect(report?.run?.match(/> "(\S+)"/)?.[1]).toBe(issue?.run?.match(/--review-json "(\S+)"/)?.[1]);
+    expect(issue?.env?.['GITHUB_TOKEN']).toBe('${{ github.token }}');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * IAM's credential report, for import: one CSV row per user with its password, MFA and access-key
- * facts (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html).
+ * IAM's credential report, for import and the access review: one CSV row per user with its password,
+ * MFA and access-key facts (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html).
  * Chosen over per-user calls (GetLoginProfile, ListMFADevices, ListAccessKeys and
  * GetAccessKeyLastUsed: three or more requests per user against IAM's account-wide rate quota,
  * which cannot be raised): a few requests for the whole account, and it carries the last-use dates
@@ -9,7 +9,7 @@
  */
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { AppError } from '../../core/errors.ts';
-import type { LiveUserCredentials } from '../../core/model.ts';
+import type { AccessKeyFacts, LiveUserCredentials } from '../../core/model.ts';
 import { isAwsError, translateAwsError, type Sleep } from './errors.ts';
 
 /** Generation usually takes seconds: poll from half a second, doubling to 4 s, for at most a minute. */
@@ -29,7 +29,7 @@ export async function readCredentialReport(client: IAMClient, sleep: Sleep): Pro
     }
     if (state === 'COMPLETE') break;
     if (waited >= MAX_WAIT_MS) {
-      throw new AppError('credential-report-timeout', 'IAM is still generating the credential report.', { hint: 'Run import again in a minute.' });
+      throw new AppError('credential-report-timeout', 'IAM is still generating the credential report.', { hint: 'Run the command again in a minute.' });
     }
     await sleep(delay);
     waited += delay;
@@ -41,7 +41,7 @@ export async function readCredentialReport(client: IAMClient, sleep: Sleep): Pro
   } catch (error) {
     // Generated a moment ago but not visible yet (IAM is eventually consistent): say so plainly.
     if (isAwsError(error, 'ReportNotPresent') || isAwsError(error, 'ReportInProgress')) {
-      throw new AppError('credential-report-timeout', 'IAM has not finished the credential report yet.', { hint: 'Run import again in a minute.', cause: error });
+      throw new AppError('credential-report-timeout', 'IAM has not finished the credential report yet.', { hint: 'Run the command again in a minute.', cause: error });
     }
     throw translateAwsError(error, 'IAM GetCredentialReport');
   }
@@ -51,11 +51,6 @@ export async function readCredentialReport(client: IAMClient, sleep: Sleep): Pro
 /** A date column: AWS writes `N/A`, `no_information` or `not_supported` where there is none. */
 function dateOf(value: string | undefined): string | undefined {
   return value !== undefined && /^\d{4}-\d{2}-\d{2}T/.test(value) ? value : undefined;
-}
-
-function latest(...dates: (string | undefined)[]): string | undefined {
-  const known = dates.filter((d): d is string => d !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b));
-  return known.at(-1);
 }
 
 /**
@@ -75,19 +70,26 @@ export function parseCredentialReport(csv: string): LiveUserCredentials[] {
     };
     const userName = get('user') ?? '';
     if (userName === '' || userName === '<root_account>') continue;
+    const accessKeys: AccessKeyFacts[] = [];
+    for (const slot of [1, 2] as const) {
+      // An empty slot is `false` with `N/A` dates; an inactive key still has its creation date.
+      const active = get(`access_key_${slot}_active`) === 'true';
+      const createdAt = dateOf(get(`access_key_${slot}_last_rotated`));
+      const lastUsed = dateOf(get(`access_key_${slot}_last_used_date`));
+      if (!active && createdAt === undefined) continue;
+      accessKeys.push({ slot, active, ...(createdAt === undefined ? {} : { createdAt }), ...(lastUsed === undefined ? {} : { lastUsed }) });
+    }
     const row: LiveUserCredentials = {
       userName,
       createdAt: get('user_creation_time') ?? '',
       hasPassword: get('password_enabled') === 'true',
       mfaActive: get('mfa_active') === 'true',
-      activeAccessKeys: [get('access_key_1_active'), get('access_key_2_active')].filter((v) => v === 'true').length,
+      accessKeys,
     };
     const passwordLastUsed = dateOf(get('password_last_used'));
     const passwordLastChanged = dateOf(get('password_last_changed'));
-    const keyLastUsed = latest(dateOf(get('access_key_1_last_used_date')), dateOf(get('access_key_2_last_used_date')));
     if (passwordLastUsed !== undefined) row.passwordLastUsed = passwordLastUsed;
     if (passwordLastChanged !== undefined) row.passwordLastChanged = passwordLastChanged;
-    if (keyLastUsed !== undefined) row.accessKeyLastUsed = keyLastUsed;
     rows.push(row);
   }
   return rows;

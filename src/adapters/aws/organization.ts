@@ -797,6 +797,7 @@ function toLiveRole(detail: RoleDetail, accountId: string): LiveRole {
     inlinePolicies,
     attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn])).sort(),
     tags,
+    ...(detail.CreateDate === undefined ? {} : { createdAt: detail.CreateDate.toISOString() }),
   };
 }
 

@@ -197,7 +197,9 @@ export function buildApplyRoleTrust(input: SetupInput): PolicyDocument {
 // --- permissions ---------------------------------------------------------------------------------
 
 // GenerateCredentialReport creates no resource (it asks IAM to build the account's credential
-// report, which import reads); ListAccountAliases is how plan compares the alias.
+// report, which import and the access review read); ListAccountAliases is how plan compares the
+// alias. The access review needs nothing else: roles' creation dates come in the
+// GetAccountAuthorizationDetails answer the reader role already reads.
 const IAM_READ_ACCOUNT = [
   'iam:GetAccountAuthorizationDetails',
   'iam:GetAccountPasswordPolicy',

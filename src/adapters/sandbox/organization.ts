@@ -171,6 +171,7 @@ export class SandboxOrganization implements OrganizationPort {
           },
           tags: {},
           attachedPolicies: [ADMINISTRATOR_ACCESS_ARN],
+          createdAt: now,
         },
       ],
     });
@@ -266,6 +267,7 @@ export class SandboxOrganization implements OrganizationPort {
       inlinePolicies: structuredClone(role.policies ?? {}),
       attachedPolicyArns: [...role.attachedPolicies].sort(),
       tags: { ...role.tags },
+      ...(role.createdAt === undefined ? {} : { createdAt: role.createdAt }),
     }));
   }
 
@@ -298,6 +300,7 @@ export class SandboxOrganization implements OrganizationPort {
           tags: roleTags,
           attachedPolicies: [...spec.attachedPolicyArns],
           policies,
+          createdAt: this.now().toISOString(),
         });
         return;
       }

@@ -71,8 +71,8 @@ const user = shape({
   createdAt: text,
   tags,
   groups: texts,
-  'loginProfile?': shape({ passwordHash: text, passwordResetRequired: flag, createdAt: text }),
-  accessKeys: listOf(shape({ accessKeyId: text, status: oneOf('Active', 'Inactive') })),
+  'loginProfile?': shape({ passwordHash: text, passwordResetRequired: flag, createdAt: text, 'lastUsedAt?': text }),
+  accessKeys: listOf(shape({ accessKeyId: text, status: oneOf('Active', 'Inactive'), 'createdAt?': text, 'lastUsedAt?': text })),
   signingCertificates: texts,
   sshPublicKeys: texts,
   serviceSpecificCredentials: texts,
@@ -81,7 +81,7 @@ const user = shape({
   attachedPolicies: texts,
 });
 
-const role = shape({ name: text, trustPolicy: anObject, tags, attachedPolicies: texts, 'policies?': policies });
+const role = shape({ name: text, trustPolicy: anObject, tags, attachedPolicies: texts, 'policies?': policies, 'createdAt?': text });
 
 const account = shape({
   id: text,

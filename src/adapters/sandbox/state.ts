@@ -21,6 +21,17 @@ export interface SandboxLoginProfile {
   passwordHash: string;
   passwordResetRequired: boolean;
   createdAt: string;
+  /** Last console sign-in. The sandbox has no sign-in: set by hand (or by tests) to see the access review. */
+  lastUsedAt?: string;
+}
+
+export interface SandboxAccessKey {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive';
+  /** Absent in state files written before it was modelled. */
+  createdAt?: string;
+  /** Last use, set by hand as lastUsedAt of a login profile. */
+  lastUsedAt?: string;
 }
 
 export interface SandboxUser {
@@ -31,7 +42,7 @@ export interface SandboxUser {
   tags: Record<string, string>;
   groups: string[];
   loginProfile?: SandboxLoginProfile;
-  accessKeys: { accessKeyId: string; status: 'Active' | 'Inactive' }[];
+  accessKeys: SandboxAccessKey[];
   signingCertificates: string[];
   sshPublicKeys: string[];
   serviceSpecificCredentials: string[];
@@ -58,6 +69,8 @@ export interface SandboxRole {
   attachedPolicies: string[];
   /** Inline policies by name; absent in state files written before they were modelled. */
   policies?: Record<string, PolicyDocument>;
+  /** ISO 8601; absent in state files written before it was modelled. */
+  createdAt?: string;
 }
 
 export interface SandboxAccount {

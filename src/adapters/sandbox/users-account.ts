@@ -84,17 +84,29 @@ export class SandboxUsersAccount implements UsersAccountPort {
     };
   }
 
-  /** The sandbox records no sign-ins, so no last-use dates. */
+  /**
+   * The sandbox records no sign-ins: last-use dates are whatever the state file says (set by hand
+   * to see the access review). Like IAM's report, two key slots, in the order the keys were made.
+   */
   async readCredentialReport(): Promise<readonly LiveUserCredentials[]> {
     const state = await this.store.read();
-    return state.usersAccount.users.map((user) => ({
-      userName: user.userName,
-      createdAt: user.createdAt,
-      hasPassword: user.loginProfile !== undefined,
-      ...(user.loginProfile === undefined ? {} : { passwordLastChanged: user.loginProfile.createdAt }),
-      mfaActive: user.mfaDevices.length > 0,
-      activeAccessKeys: user.accessKeys.filter((key) => key.status === 'Active').length,
-    }));
+    return state.usersAccount.users.map((user) => {
+      const profile = user.loginProfile;
+      return {
+        userName: user.userName,
+        createdAt: user.createdAt,
+        hasPassword: profile !== undefined,
+        ...(profile === undefined ? {} : { passwordLastChanged: profile.createdAt }),
+        ...(profile?.lastUsedAt === undefined ? {} : { passwordLastUsed: profile.lastUsedAt }),
+        mfaActive: user.mfaDevices.length > 0,
+        accessKeys: user.accessKeys.slice(0, 2).map((key, index) => ({
+          slot: index === 0 ? 1 : 2,
+          active: key.status === 'Active',
+          ...(key.createdAt === undefined ? {} : { createdAt: key.createdAt }),
+          ...(key.lastUsedAt === undefined ? {} : { lastUsed: key.lastUsedAt }),
+        })),
+      };
+    });
   }
 
   async setAccountAlias(alias: string): Promise<void> {

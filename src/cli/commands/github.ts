@@ -1,13 +1,14 @@
 /**
- * The commands the GitHub workflows run after plan and apply: the sticky plan comment, the apply
- * report on the merged pull request, and the drift issue. They read GITHUB_* variables from the
- * context's env (GitHub Actions sets them) and talk to GitHub through the GitHubPort.
+ * The commands the GitHub workflows run after plan, apply and report: the sticky plan comment, the
+ * apply report on the merged pull request, the drift issue and the Access review issue. They read
+ * GITHUB_* variables from the context's env (GitHub Actions sets them) and talk to GitHub through
+ * the GitHubPort.
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { createGitHubFromEnv } from '../../adapters/github/octokit.ts';
 import { AppError } from '../../core/errors.ts';
-import { APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../ports/github.ts';
+import { ACCESS_REVIEW_ISSUE_MARKER, APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../ports/github.ts';
 import {
   hasFailures,
   renderApplyReport,
@@ -15,7 +16,8 @@ import {
   type ApplyReportContext,
 } from '../../render/github-apply-report.ts';
 import { DRIFT_ISSUE_TITLE, hasDrift, renderDriftIssue, renderDriftResolved, renderExpiring } from '../../render/github-drift.ts';
-import { parseApplyReport, parsePlanJson } from '../../render/github-inputs.ts';
+import { parseApplyReport, parsePlanJson, parseReviewJson } from '../../render/github-inputs.ts';
+import { renderReviewIssue, renderReviewResolved, REVIEW_ISSUE_TITLE } from '../../render/github-review.ts';
 import { runUrlFromEnv } from '../../render/github-markdown.ts';
 import { escapeData, escapeProperty } from '../../render/problems.ts';
 import { renderPlanComment } from '../../render/github-pr-comment.ts';
@@ -48,6 +50,14 @@ Opens or updates the drift issue when the plan against AWS has changes or unmana
 closes it with a comment when AWS matches main. Who expires in the next 30 days (the plan's
 "expiring") is listed in the issue, or in the job summary when there is no drift.
   --plan-json  the file plan --target aws --format json wrote
+Needs GITHUB_TOKEN (issues: write) and GITHUB_REPOSITORY.
+`;
+
+const ACCESS_REVIEW_ISSUE_USAGE = `usage: npm run cli -- access-review-issue --review-json <file>
+
+Opens or updates the Access review issue when the review has findings; closes it with a comment
+when it has none.
+  --review-json  the file report --target aws --format json wrote
 Needs GITHUB_TOKEN (issues: write) and GITHUB_REPOSITORY.
 `;
 
@@ -213,28 +223,82 @@ export const applyReport: Command = async (ctx) => {
   return failed ? 1 : 0;
 };
 
-export const driftReport: Command = async (ctx) => {
-  const values = parseFlags(ctx, { 'plan-json': { type: 'string' } }, DRIFT_REPORT_USAGE);
-  if (!values) return 0;
-  const planFile = requireString(values, 'plan-json', DRIFT_REPORT_USAGE);
-  const plan = parsePlanJson(await readRequiredFile(ctx, planFile), planFile);
-  const runUrl = runUrlFromEnv(ctx.env);
-  const context = { date: ctx.today, ...(runUrl ? { runUrl } : {}) };
-  const gh = github(ctx);
+/** One issue per concern, found by its marker: what it is called and how its lines read. */
+interface IssueConcern {
+  marker: string;
+  title: string;
+  /** The annotation's title, and the log's word for it: `drift`. */
+  name: string;
+}
 
-  if (hasDrift(plan)) {
-    const body = renderDriftIssue(plan, context);
-    ctx.stdout.write(body);
-    await appendStepSummary(ctx, body);
-    const issue = await gh.upsertMarkedIssue(DRIFT_ISSUE_MARKER, DRIFT_ISSUE_TITLE, body);
-    ctx.stderr.write(`drift found: ${issue.action} issue #${issue.id}: ${issue.url}\n`);
-    if (inActions(ctx.env)) ctx.stderr.write(annotation('warning', 'drift', `AWS does not match main: ${issue.url}`));
-    return 0;
+/**
+ * Keeps a concern's one issue up to date: while there is something to report (`found`), opens or
+ * updates it and prints the body (and the step summary); once there is nothing, closes it with a
+ * comment. Shared by the drift issue and the Access review issue.
+ */
+async function keepMarkedIssue(
+  ctx: CliContext,
+  concern: IssueConcern,
+  found: { body: string; headline: string } | undefined,
+  clean: { comment: string; headline: string; detail?: string },
+): Promise<void> {
+  const gh = github(ctx);
+  if (found !== undefined) {
+    ctx.stdout.write(found.body);
+    await appendStepSummary(ctx, found.body);
+    const issue = await gh.upsertMarkedIssue(concern.marker, concern.title, found.body);
+    ctx.stderr.write(`${concern.name} found: ${issue.action} issue #${issue.id}: ${issue.url}\n`);
+    if (inActions(ctx.env)) ctx.stderr.write(annotation('warning', concern.name, `${found.headline}: ${issue.url}`));
+    return;
   }
-  const closed = await gh.closeMarkedIssue(DRIFT_ISSUE_MARKER, renderDriftResolved(context));
-  const expiring = plan.expiring.length > 0 ? `\n${renderExpiring(plan.expiring)}` : '';
-  const message = `${closed === undefined ? 'no drift: AWS matches main' : `no drift: closed issue #${closed}`}\n${expiring}`;
+  const closed = await gh.closeMarkedIssue(concern.marker, clean.comment);
+  const message = `${clean.headline}${closed === undefined ? '' : `: closed issue #${closed}`}\n${clean.detail === undefined ? '' : `\n${clean.detail}`}`;
   ctx.stdout.write(message);
   await appendStepSummary(ctx, message);
+}
+
+/** An issue command's one input file, parsed, and the context its issue is written with; undefined after --help. */
+async function readIssueInput<T>(
+  ctx: CliContext,
+  flag: string,
+  usage: string,
+  parse: (text: string, file: string) => T,
+): Promise<{ input: T; context: { date: string; runUrl?: string } } | undefined> {
+  const values = parseFlags(ctx, { [flag]: { type: 'string' } }, usage);
+  if (!values) return undefined;
+  const file = requireString(values, flag, usage);
+  const input = parse(await readRequiredFile(ctx, file), file);
+  const runUrl = runUrlFromEnv(ctx.env);
+  return { input, context: { date: ctx.today, ...(runUrl ? { runUrl } : {}) } };
+}
+
+export const driftReport: Command = async (ctx) => {
+  const read = await readIssueInput(ctx, 'plan-json', DRIFT_REPORT_USAGE, parsePlanJson);
+  if (!read) return 0;
+  const { input: plan, context } = read;
+  await keepMarkedIssue(
+    ctx,
+    { marker: DRIFT_ISSUE_MARKER, title: DRIFT_ISSUE_TITLE, name: 'drift' },
+    hasDrift(plan) ? { body: renderDriftIssue(plan, context), headline: 'AWS does not match main' } : undefined,
+    {
+      comment: renderDriftResolved(context),
+      headline: 'no drift: AWS matches main',
+      ...(plan.expiring.length > 0 ? { detail: renderExpiring(plan.expiring) } : {}),
+    },
+  );
+  return 0;
+};
+
+export const accessReviewIssue: Command = async (ctx) => {
+  const read = await readIssueInput(ctx, 'review-json', ACCESS_REVIEW_ISSUE_USAGE, parseReviewJson);
+  if (!read) return 0;
+  const { input: review, context } = read;
+  const count = review.findings.length;
+  await keepMarkedIssue(
+    ctx,
+    { marker: ACCESS_REVIEW_ISSUE_MARKER, title: REVIEW_ISSUE_TITLE, name: 'access review' },
+    count > 0 ? { body: renderReviewIssue(review, context), headline: `${count} finding${count === 1 ? '' : 's'} to review` } : undefined,
+    { comment: renderReviewResolved(context), headline: 'access review: nothing to review' },
+  );
   return 0;
 };

@@ -14,13 +14,13 @@ const HEADER =
 const CSV = [
   HEADER,
   '<root_account>,arn:aws:iam::123456789012:root,2019-01-01T00:00:00+00:00,not_supported,2026-01-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
-  'ada@example.gov.uk,arn:aws:iam::123456789012:user/ada@example.gov.uk,2020-02-03T10:00:00+00:00,true,2026-11-20T09:00:00+00:00,2020-02-03T10:05:00+00:00,N/A,true,true,2020-02-03T10:00:00+00:00,2026-11-01T00:00:00+00:00,eu-west-2,s3,true,2021-01-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,eu-west-2,iam,false,N/A,false,N/A',
-  'ci-bot,arn:aws:iam::123456789012:user/ci-bot,2021-05-05T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+  'ada@example.gov.uk,arn:aws:iam::123456789012:user/ada@example.gov.uk,2020-02-03T10:00:00+00:00,true,2026-11-20T09:00:00+00:00,2020-02-03T10:05:00+00:00,N/A,true,true,2020-02-03T10:00:00+00:00,2026-11-01T00:00:00+00:00,eu-west-2,s3,false,2021-01-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,eu-west-2,iam,false,N/A,false,N/A',
+  'ci-bot,arn:aws:iam::123456789012:user/ci-bot,2021-05-05T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,true,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
   'new@example.gov.uk,arn:aws:iam::123456789012:user/new@example.gov.uk,2026-11-27T00:00:00+00:00,true,no_information,2026-11-27T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
 ].join('\n');
 
 describe('parseCredentialReport', () => {
-  it('reads one row per IAM user (not the root), with dates only where AWS has them', () => {
+  it('reads one row per IAM user (not the root), each access key by slot, with dates only where AWS has them', () => {
     expect(parseCredentialReport(CSV)).toEqual([
       {
         userName: 'ada@example.gov.uk',
@@ -29,17 +29,19 @@ describe('parseCredentialReport', () => {
         passwordLastUsed: '2026-11-20T09:00:00+00:00',
         passwordLastChanged: '2020-02-03T10:05:00+00:00',
         mfaActive: true,
-        activeAccessKeys: 2,
-        accessKeyLastUsed: '2026-11-25T00:00:00+00:00',
+        accessKeys: [
+          { slot: 1, active: true, createdAt: '2020-02-03T10:00:00+00:00', lastUsed: '2026-11-01T00:00:00+00:00' },
+          { slot: 2, active: false, createdAt: '2021-01-01T00:00:00+00:00', lastUsed: '2026-11-25T00:00:00+00:00' },
+        ],
       },
-      { userName: 'ci-bot', createdAt: '2021-05-05T00:00:00+00:00', hasPassword: false, mfaActive: false, activeAccessKeys: 0 },
+      { userName: 'ci-bot', createdAt: '2021-05-05T00:00:00+00:00', hasPassword: false, mfaActive: false, accessKeys: [{ slot: 2, active: true }] },
       {
         userName: 'new@example.gov.uk',
         createdAt: '2026-11-27T00:00:00+00:00',
         hasPassword: true,
         passwordLastChanged: '2026-11-27T00:00:00+00:00',
         mfaActive: false,
-        activeAccessKeys: 0,
+        accessKeys: [],
       },
     ]);
   });

@@ -108,12 +108,12 @@ describe('permissions, one account for users and Organizations', () => {
 
   it('plan only reads', () => {
     const plan = buildPlanRolePermissions(input);
-    // GenerateCredentialReport (for import) builds IAM's report and creates no resource.
+    // GenerateCredentialReport (for import and the access review) builds IAM's report and creates no resource.
     const writes = actions(plan).filter(
       (a) => !/^(iam|organizations):(Get|List|Describe)/.test(a) && a !== 'sts:AssumeRole' && a !== 'iam:GenerateCredentialReport',
     );
     expect(writes).toEqual([]);
-    expect(actions(plan)).toEqual(expect.arrayContaining(['iam:ListAccountAliases', 'iam:GetCredentialReport']));
+    expect(actions(plan)).toEqual(expect.arrayContaining(['iam:ListAccountAliases', 'iam:GenerateCredentialReport', 'iam:GetCredentialReport']));
     expect(actions(plan)).toEqual(
       expect.arrayContaining(['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy', 'organizations:ListAccounts']),
     );

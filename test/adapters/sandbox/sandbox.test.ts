@@ -64,7 +64,7 @@ describeUsersAccountContract('sandbox', async () => {
       createAccessKey: (userName) =>
         update((state) => {
           const user = userOf(state, userName);
-          user.accessKeys.push({ accessKeyId: `AKIA${user.accessKeys.length}${userName.length}`, status: 'Active' });
+          user.accessKeys.push({ accessKeyId: `AKIA${user.accessKeys.length}${userName.length}`, status: 'Active', createdAt: new Date().toISOString() });
         }),
       accessKeyStatuses: async (userName) => {
         let statuses: string[] = [];
