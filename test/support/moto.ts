@@ -268,12 +268,15 @@ async function startRecordingProxy(port: number): Promise<{ url: string; emails:
       const body = Buffer.concat(chunks);
       const text = req.method === 'POST' ? body.toString('utf8') : '';
       const callerAccount = accountOfKey.get(accessKeyOf(req) ?? '');
-      const headers = callerAccount === undefined ? req.headers : { ...req.headers, 'x-moto-account-id': callerAccount };
+      const forwarded = callerAccount === undefined ? req.headers : { ...req.headers, 'x-moto-account-id': callerAccount };
       const form = text.includes('AssumeRole') ? new URLSearchParams(text) : undefined;
       const assumed = form?.get('Action') === 'AssumeRole' ? form.get('RoleArn') : null;
-      const forward = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers, agent }, (answer) => {
+      const forward = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: forwarded, agent }, (answer) => {
         if (answer.statusCode === 200 && text !== '') recordEmail(text, emails);
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // moto (werkzeug) closes every connection (`Connection: close`); the proxy's own clients keep
+        // theirs open instead of connecting again for every request.
+        const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, headers);
         if (assumed === null || answer.statusCode !== 200) {
           answer.pipe(res);
           return;
