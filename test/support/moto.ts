@@ -168,9 +168,9 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
  *   and lent again.
  * - With them, a returned server is stopped and the next borrower gets a new one, started ahead
  *   (one spare at a time). moto's reset rebuilds every backend it holds before dropping it, and
- *   with managed policies each account's IAM backend (one per partition, six per account) parses
- *   and builds all ~1,500 AWS managed policies: a reset after an end-to-end file cost 3 to 7 s of
- *   CPU, a new server about 0.7 s.
+ *   with managed policies each account's IAM backend parses and builds all ~1,500 AWS managed
+ *   policies again (about 0.2 s of CPU per account and partition): a reset after an end-to-end
+ *   file cost 3 to 7 s of CPU, a new server costs about 0.7 s.
  */
 export async function startMotoBroker(): Promise<{ stop(): Promise<void> }> {
   const all: Promise<MotoProcess>[] = [];
