@@ -11,8 +11,6 @@ import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { buildCli } from '../../scripts/build.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SERVICE_ENV = 'AAC_COMPILED_CLI';
@@ -27,6 +25,9 @@ export interface CompiledCli {
 }
 
 async function buildInto(root: string): Promise<CompiledCli> {
+  // Loaded only when a file asks: the global set-up would otherwise load esbuild, ajv and the
+  // schemas at the start of every run.
+  const [{ build }, { buildCli }] = await Promise.all([import('esbuild'), import('../../scripts/build.ts')]);
   const dir = join(root, 'dist');
   await buildCli(dir);
   const holder = join(root, 'hold-apply-lock.mjs');
