@@ -412,7 +412,7 @@ async function testBenchmarks(): Promise<void> {
   const before = BEFORE === undefined ? undefined : await runSuite(BEFORE);
   const after = await runSuite(ROOT);
   const timing = (m: Measured) => `${s(m.wallS)} wall, ${s(m.cpuS)} CPU`;
-  const summary = (m: Measured) => `${timing(m)} (${/Tests\s+(.*)/.exec(m.stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]?.trim() ?? `exit ${m.code}`})`;
+  const summary = (m: Measured) => `${timing(m)} (${/Tests\s+(.*)/.exec(m.stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]?.trim().replaceAll(' | ', ', ') ?? `exit ${m.code}`})`;
   const total = (r: SuiteRun) => `${s(r.tsc.wallS + r.vitest.wallS)} wall, ${s(r.tsc.cpuS + r.vitest.cpuS)} CPU${r.tsc.code === 0 && r.vitest.code === 0 ? '' : ' (failed)'}`;
   record('tsc --noEmit (no incremental build info, as in a fresh clone)', { ...(before ? { before: timing(before.tsc) } : {}), after: timing(after.tsc) });
   record('vitest run, the whole suite', { ...(before ? { before: summary(before.vitest) } : {}), after: summary(after.vitest) });
