@@ -1,24 +1,26 @@
 /**
  * One apply at a time, with real processes: the CLI spawned as separate processes racing for the
- * lock, a holder killed with SIGKILL, and force-unlock, in the sandbox and on AWS (moto). What
- * follows a race (the next apply, a plan) runs in-process, to keep the suite quick.
+ * lock, a holder killed with SIGKILL, and force-unlock, in the sandbox and on AWS (moto). The
+ * processes run the compiled CLI with plain node, as the npm scripts and workflows do (a process
+ * started through tsx costs five times the CPU). What follows a race (the next apply, a plan) runs
+ * in-process, to keep the suite quick.
  */
 import { GetPolicyCommand } from '@aws-sdk/client-iam';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listUserNames, prepareRepo, removeRepo, runCommand, usersAccountIam } from '../e2e/support.ts';
+import { compiledCli, type CompiledCli } from '../support/compiled-cli.ts';
 import { useAwsE2e } from '../support/e2e.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-// node itself with tsx's loader (not the tsx binary, which runs node as a child): the pid we kill
-// is then the process that holds the lock.
-const NODE = [process.execPath, '--import', pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href];
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
-const HOLDER = join(ROOT, 'test', 'support', 'hold-apply-lock.ts');
+// node itself running the compiled files (no wrapper process): the pid we kill is then the process
+// that holds the lock.
+let compiled: CompiledCli;
+beforeAll(async () => {
+  compiled = await compiledCli();
+}, 120_000);
 
 /** The child's environment: no real AWS credentials or CI variables leak in. */
 function childEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -33,7 +35,7 @@ interface Exit {
 
 function runCliProcess(repo: string, env: Record<string, string>, ...args: string[]): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE[0] ?? 'node', [...NODE.slice(1), MAIN, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [compiled.cli, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
@@ -51,7 +53,7 @@ afterAll(() => {
 /** Starts a process that takes the lock and holds it; resolves once it does. */
 function holdLock(repo: string, kind: 'sandbox' | 'aws', env: Record<string, string>): Promise<{ child: ChildProcess; id: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE[0] ?? 'node', [...NODE.slice(1), HOLDER, repo, kind], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [compiled.holder, repo, kind], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     holders.push(child);
     let out = '';
     let err = '';

@@ -1,23 +1,18 @@
 /** `npm run build`: the compiled CLI runs with plain node, and a command loads only what it uses. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../../scripts/build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo } from '../config/fixture-repo.ts';
+import { compiledCli } from '../support/compiled-cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let out: string;
 
+// scripts/build.ts's buildCli, run once for the test run (compiled-cli.ts) into a folder of its own.
 beforeAll(async () => {
-  out = await mkdtemp(join(tmpdir(), 'aac-build-'));
-  await buildCli(out);
+  out = (await compiledCli()).dir;
 }, 120_000);
-
-afterAll(async () => {
-  await rm(out, { recursive: true, force: true });
-});
 
 function node(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [join(out, 'cli.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -5,7 +5,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
 import { fsSource } from '../../src/config/fs-source.ts';
 import { loadDesiredState, type LoadResult } from '../../src/config/load.ts';
 import type { Problem } from '../../src/core/problems.ts';
@@ -82,9 +81,15 @@ export const BASE_FILES: Readonly<Record<string, string>> = {
 };
 
 const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+
+/**
+ * Removes the repositories makeRepo made. Run after every test file by test/support/per-file.ts:
+ * test files share worker processes and this module, so a hook registered here would run only
+ * after the first file that imports it.
+ */
+export async function removeFixtureRepos(): Promise<void> {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
 
 /** Writes BASE_FILES with overrides (null removes a base file) into a new temp dir. */
 export async function makeRepo(overrides: Record<string, string | Buffer | null> = {}): Promise<string> {

@@ -109,12 +109,10 @@ export async function runCommand(
 
 /**
  * A moto server for one test file. The bootstrap role gets AdministratorAccess attached, and moto
- * has AWS managed policies only when asked: the moto child inherits this variable (each test file
- * runs in its own process, so nothing else sees it).
+ * has AWS managed policies only when asked.
  */
 export async function startE2eMoto(): Promise<MotoServer> {
-  process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
-  return startMoto();
+  return startMoto({ managedPolicies: true });
 }
 
 /** What the platform engineer sets up once (docs): the Organization, its OUs, the SES sender. */

@@ -1,7 +1,8 @@
 /**
  * A real process that takes the apply lock the way `apply` does and then holds it until it is
- * killed: `tsx test/support/hold-apply-lock.ts <repo> sandbox|aws`. Prints `held <lock id>` once
- * it holds the lock. For test/cli/apply-lock-processes.test.ts.
+ * killed: `tsx test/support/hold-apply-lock.ts <repo> sandbox|aws`, or `node` on its bundle
+ * (compiled-cli.ts). Prints `held <lock id>` once it holds the lock. For
+ * test/cli/apply-lock-processes.test.ts.
  */
 import { lockStoreFor, takeApplyLock } from '../../src/cli/commands/lock.ts';
 import type { CliContext } from '../../src/cli/context.ts';

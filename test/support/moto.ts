@@ -116,7 +116,7 @@ const BROKER_ENV = 'AAC_MOTO_BROKER';
 
 /**
  * A moto server for the caller alone until stop(): borrowed from the test run's broker when there
- * is one (and reset), else started. `managedPolicies` defaults to MOTO_IAM_LOAD_MANAGED_POLICIES.
+ * is one (in a clean state), else started. `managedPolicies` defaults to MOTO_IAM_LOAD_MANAGED_POLICIES.
  */
 export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const managed = options.managedPolicies ?? process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] === 'true';
@@ -131,7 +131,6 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
     const response = await fetch(`${broker}/borrow?managed=${managed}`, { method: 'POST' });
     if (!response.ok) throw new Error(`the moto broker could not lend a server: ${await response.text()}`);
     port = Number(await response.text());
-    await fetch(`http://127.0.0.1:${port}/moto-api/reset`, { method: 'POST' });
     release = async () => void (await fetch(`${broker}/return?port=${port}`, { method: 'POST' }));
   }
   const motoUrl = `http://127.0.0.1:${port}`;
@@ -162,33 +161,56 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
 }
 
 /**
- * For the global set-up: lends idle moto servers (one kind with AWS managed policies, one without)
- * to test files, one borrower at a time, starting one only when none is idle. Test files then no
- * longer pay a moto start-up each.
+ * For the global set-up: lends moto servers to test files, one borrower at a time, each in a clean
+ * state, so that test files no longer pay a moto start-up each.
+ *
+ * - Without AWS managed policies, a returned server is reset (POST /moto-api/reset, milliseconds)
+ *   and lent again.
+ * - With them, a returned server is stopped and the next borrower gets a new one, started ahead
+ *   (one spare at a time). moto's reset rebuilds every backend it holds before dropping it, and
+ *   with managed policies each account's IAM backend parses and builds all ~1,500 AWS managed
+ *   policies again (about 0.2 s of CPU per account and partition): a reset after an end-to-end
+ *   file cost 3 to 7 s of CPU, a new server costs about 0.7 s.
  */
 export async function startMotoBroker(): Promise<{ stop(): Promise<void> }> {
-  const all: MotoProcess[] = [];
-  const idle = new Map<boolean, MotoProcess[]>([
+  const all: Promise<MotoProcess>[] = [];
+  const lent = new Map<number, { moto: MotoProcess; managed: boolean }>();
+  const idle = new Map<boolean, Promise<MotoProcess>[]>([
     [true, []],
     [false, []],
   ]);
-  const kindOf = new Map<number, boolean>();
+  let stopping = false;
+  const start = (managed: boolean): Promise<MotoProcess> => {
+    const starting = spawnMoto(managed);
+    all.push(starting);
+    starting.catch(() => undefined); // the borrower that awaits it reports the failure
+    return starting;
+  };
+  /** One idle server of each kind, started ahead, so a borrower seldom waits for moto to start. */
+  const spare = (managed: boolean): void => {
+    const pool = idle.get(managed) ?? [];
+    if (!stopping && pool.length === 0) pool.push(start(managed));
+  };
+  const retire = (moto: MotoProcess): void => void moto.stop();
   const server = createHttpServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://broker');
     void (async () => {
       if (url.pathname === '/borrow') {
         const managed = url.searchParams.get('managed') === 'true';
-        let moto = idle.get(managed)?.pop();
-        if (moto === undefined) {
-          moto = await spawnMoto(managed);
-          all.push(moto);
-          kindOf.set(moto.port, managed);
-        }
+        const moto = await (idle.get(managed)?.shift() ?? start(managed));
+        lent.set(moto.port, { moto, managed });
+        if (managed) spare(true);
         res.end(String(moto.port));
       } else if (url.pathname === '/return') {
         const port = Number(url.searchParams.get('port'));
-        const moto = all.find((m) => m.port === port);
-        if (moto !== undefined) idle.get(kindOf.get(port) ?? false)?.push(moto);
+        const loan = lent.get(port);
+        lent.delete(port);
+        if (loan?.managed === true) retire(loan.moto);
+        else if (loan !== undefined) {
+          const reset = await fetch(`http://127.0.0.1:${port}/moto-api/reset`, { method: 'POST' }).catch(() => undefined);
+          if (reset?.ok === true) idle.get(false)?.push(Promise.resolve(loan.moto));
+          else retire(loan.moto);
+        }
         res.end('ok');
       } else {
         res.statusCode = 404;
@@ -202,29 +224,73 @@ export async function startMotoBroker(): Promise<{ stop(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   process.env[BROKER_ENV] = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // The first test files need both kinds: start one of each while vitest collects them.
+  spare(true);
+  spare(false);
   return {
     async stop() {
+      stopping = true;
       delete process.env[BROKER_ENV];
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await Promise.all(all.map((m) => m.stop()));
+      await Promise.all(all.map((p) => p.then((m) => m.stop(), () => undefined)));
     },
   };
 }
 
-/** A loopback proxy to moto on `port` that records the emails SES SendEmail accepted. */
+/** The access key id a SigV4 request is signed with (`Credential=<key>/<date>/…` in Authorization). */
+function accessKeyOf(req: IncomingMessage): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/**
+ * A loopback proxy to moto on `port` that records the emails SES SendEmail accepted, and tells
+ * moto which account each request is for (below).
+ *
+ * moto finds a request's account from its access key by looking for the key in every account it
+ * knows, one IAM backend per partition (six), creating each backend it looks in; with AWS managed
+ * policies loaded, each new backend parses ~1,500 policies (about 0.2 s of CPU). Every request
+ * signed with the dummy key (never found) so cost about a second of CPU per account in the
+ * Organization, and most of moto's time in the end-to-end files. moto skips the search when the
+ * request names its account in the `x-moto-account-id` header (moto's documented multi-account
+ * header), so the proxy adds it for the keys whose account it knows, the same account moto's search
+ * would find: the dummy key lands in moto's default account, and a key AssumeRole returned in the
+ * account of the role assumed (moto creates it there). Any other key is left to moto's search.
+ */
 async function startRecordingProxy(port: number): Promise<{ url: string; emails: MotoEmail[]; close(): Promise<void> }> {
   const emails: MotoEmail[] = [];
+  const accountOfKey = new Map<string, string>([[MOTO_DUMMY_ACCESS_KEY, MOTO_DEFAULT_ACCOUNT]]);
   const agent = new Agent({ keepAlive: true });
   const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const forward = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-        if (answer.statusCode === 200 && req.method === 'POST') recordEmail(body.toString('utf8'), emails);
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+      const text = req.method === 'POST' ? body.toString('utf8') : '';
+      const callerAccount = accountOfKey.get(accessKeyOf(req) ?? '');
+      const forwarded = callerAccount === undefined ? req.headers : { ...req.headers, 'x-moto-account-id': callerAccount };
+      const form = text.includes('AssumeRole') ? new URLSearchParams(text) : undefined;
+      const assumed = form?.get('Action') === 'AssumeRole' ? form.get('RoleArn') : null;
+      const forward = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: forwarded, agent }, (answer) => {
+        if (answer.statusCode === 200 && text !== '') recordEmail(text, emails);
+        // moto (werkzeug) closes every connection (`Connection: close`); the proxy's own clients keep
+        // theirs open instead of connecting again for every request.
+        const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, headers);
+        if (assumed === null || answer.statusCode !== 200) {
+          answer.pipe(res);
+          return;
+        }
+        // AssumeRole: moto creates the key in the role's account (or, for an ARN without one, the caller's).
+        const reply: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => reply.push(chunk));
+        answer.on('end', () => {
+          const xml = Buffer.concat(reply);
+          const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(xml.toString('utf8'))?.[1];
+          const account = /^arn:[^:]+:iam::(\d+):/.exec(assumed)?.[1] ?? callerAccount;
+          if (key !== undefined && account !== undefined) accountOfKey.set(key, account);
+          res.end(xml);
+        });
       });
       forward.on('error', () => res.destroy());
       forward.end(body);
@@ -263,11 +329,15 @@ function recordEmail(body: string, emails: MotoEmail[]): void {
   });
 }
 
+/** The access key of motoEnv(): moto knows no such key, so it serves it in its default account. */
+const MOTO_DUMMY_ACCESS_KEY = 'testing';
+const MOTO_DEFAULT_ACCOUNT = '123456789012';
+
 /** Environment for SDK clients pointed at moto: dummy credentials, no real AWS reachable. */
 export function motoEnv(url: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: url,
-    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_ACCESS_KEY_ID: MOTO_DUMMY_ACCESS_KEY,
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: 'us-east-1',
   };

@@ -17,7 +17,7 @@ import { describeSandboxStateProblem } from './state-shape.ts';
 export const SANDBOX_STATE_VERSION = 1;
 
 export interface SandboxLoginProfile {
-  /** `scrypt$<salt hex>$<hash hex>`. */
+  /** `scrypt$<cost N>$<salt hex>$<hash hex>` (written before the cost was recorded: `scrypt$<salt hex>$<hash hex>`, N = 16384). */
   passwordHash: string;
   passwordResetRequired: boolean;
   createdAt: string;
@@ -144,17 +144,31 @@ export function emptySandboxState(usersAccountId: string, managementAccountId: s
   };
 }
 
+/**
+ * scrypt's cost parameter N for the sandbox's hashes. The sandbox is a local stand-in whose outbox
+ * holds the same temporary passwords in plain text, so the hash only keeps them out of state.json;
+ * Node's default cost (N = 16384, about 35 ms of CPU a hash) made every sandbox apply of a few
+ * users, and the test suite's hundreds, slow for no protection.
+ */
+const SCRYPT_COST = 1024;
+
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
-  return `scrypt$${salt.toString('hex')}$${scryptSync(password, salt, 32).toString('hex')}`;
+  return `scrypt$${SCRYPT_COST}$${salt.toString('hex')}$${scryptSync(password, salt, 32, { N: SCRYPT_COST }).toString('hex')}`;
 }
 
 /** True when `password` is the one the login profile was set with (for tests and demos). */
 export function passwordMatches(profile: SandboxLoginProfile, password: string): boolean {
-  const [scheme, saltHex, hashHex] = profile.passwordHash.split('$');
+  const parts = profile.passwordHash.split('$');
+  const [scheme, cost, saltHex, hashHex] = parts.length === 3 ? [parts[0], '16384', parts[1], parts[2]] : parts;
   if (scheme !== 'scrypt' || saltHex === undefined || hashHex === undefined) return false;
   const expected = Buffer.from(hashHex, 'hex');
-  return timingSafeEqual(scryptSync(password, Buffer.from(saltHex, 'hex'), expected.length), expected);
+  if (expected.length === 0) return false;
+  try {
+    return timingSafeEqual(scryptSync(password, Buffer.from(saltHex, 'hex'), expected.length, { N: Number(cost) }), expected);
+  } catch {
+    return false; // not a cost scrypt takes: not a hash this code wrote
+  }
 }
 
 /** Every path and its ancestors, e.g. `/A/B` gives `/A` and `/A/B` (the root is implied). */

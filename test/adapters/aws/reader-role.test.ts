@@ -86,8 +86,7 @@ describe('reader role through the AWS adapter (moto)', () => {
   const named = (roles: readonly LiveRole[], name: string): LiveRole | undefined => roles.find((role) => role.name === name);
 
   beforeAll(async () => {
-    process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
-    moto = await startMoto();
+    moto = await startMoto({ managedPolicies: true });
     env = motoEnv(moto.url);
     await createMotoOrganization(moto.url, []);
     const base = createAwsOrganization(settings, env);

@@ -1,3 +1,4 @@
+import { scryptSync } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -182,6 +183,17 @@ describe('sandbox users account', () => {
     expect(passwordMatches(profile!, password)).toBe(true);
     expect(passwordMatches(profile!, 'something else')).toBe(false);
     expect(await s.stateText()).not.toContain(password);
+  });
+
+  it('still checks a password against a hash written before the scrypt cost was recorded, and refuses a malformed one', () => {
+    // scrypt$<salt>$<hash> at Node's default cost (N = 16384), for 'long-enough-with-symbol!'.
+    const salt = '000102030405060708090a0b0c0d0e0f';
+    const hash = scryptSync('long-enough-with-symbol!', Buffer.from(salt, 'hex'), 32).toString('hex');
+    const profile = (passwordHash: string) => ({ passwordHash, passwordResetRequired: true, createdAt: '2026-11-30T00:00:00.000Z' });
+    expect(passwordMatches(profile(`scrypt$${salt}$${hash}`), 'long-enough-with-symbol!')).toBe(true);
+    expect(passwordMatches(profile(`scrypt$${salt}$${hash}`), 'something else')).toBe(false);
+    expect(passwordMatches(profile(`scrypt$1000$${salt}$${hash}`), 'long-enough-with-symbol!')).toBe(false);
+    expect(passwordMatches(profile(`scrypt$1024$${salt}$`), 'anything')).toBe(false);
   });
 
   it('rejects an out-of-range password policy', async () => {
