@@ -76,9 +76,19 @@ export function planExpiryWarning(user: DesiredUser, userName: string, sentTag: 
  */
 export const LIFECYCLE_KINDS: readonly ChangeKind[] = ['warn-expiry', 'suspend-user'];
 
-/** The same plan with only its lifecycle changes. */
+/**
+ * The same plan with only its lifecycle changes. A warning to a user this plan would create is left
+ * for the full apply: without its create-user the user does not exist, so the email would go out and
+ * the tag that records it would fail, sending it again every day.
+ */
 export function lifecycleOnly(plan: Plan): Plan {
-  return { ...plan, changes: plan.changes.filter(({ change }) => LIFECYCLE_KINDS.includes(change.kind)) };
+  const created = new Set(plan.changes.flatMap(({ change }) => (change.kind === 'create-user' ? [change.userName.toLowerCase()] : [])));
+  return {
+    ...plan,
+    changes: plan.changes.filter(
+      ({ change }) => LIFECYCLE_KINDS.includes(change.kind) && !(change.kind === 'warn-expiry' && created.has(change.userName.toLowerCase())),
+    ),
+  };
 }
 
 /** Who hears about a user's end date: the person and whoever asked for the user (once each). */

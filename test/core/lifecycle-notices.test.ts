@@ -112,6 +112,13 @@ describe('expiry warnings', () => {
     expect(plan.changes.map((c) => c.change.kind).sort()).toEqual(['create-user', 'suspend-user', 'update-user', 'warn-expiry']);
     expect(lifecycleOnly(plan).changes.map((c) => c.change.kind)).toEqual(['suspend-user', 'warn-expiry']);
   });
+
+  it('lifecycleOnly leaves the warning to a user not created yet for the full apply that creates it', () => {
+    const desired = withExpiry('2026-03-10');
+    const plan = computePlan(desired, anEmptyLiveState(), { today: TODAY });
+    expect(plan.changes.map((c) => c.change.kind)).toEqual(expect.arrayContaining(['create-user', 'warn-expiry']));
+    expect(lifecycleOnly(plan).changes).toEqual([]);
+  });
 });
 
 describe('bootstrap membership notices', () => {
