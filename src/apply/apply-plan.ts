@@ -579,6 +579,8 @@ class Run {
     const { usersAccount } = this.deps.target;
     const marks: [string, string][] = [...notice.added.map((name): [string, string] => [name, 'added']), ...notice.removed.map((name): [string, string] => [name, 'removed'])];
     for (const [userName, membership] of marks) {
+      // A user whose creation or adoption failed is not the project's (yet): its email waits anyway.
+      if (this.failedUsers.has(userName.toLowerCase())) continue;
       try {
         await usersAccount.tagUser(userName, { [bootstrapNoticeTag(accountId)]: membership });
       } catch (error) {

@@ -252,4 +252,25 @@ describe('crash-safe notices on the sandbox', () => {
     expect((await planOn(state([BEN]))).changes).toEqual([]);
     for (const secret of secrets) expect(logs.join('\n') + JSON.stringify(first)).not.toContain(secret);
   });
+
+  it('a person whose adoption failed is not tagged for the bootstrap email: the project does not own that user yet', async () => {
+    const s = await aSandbox({ settings });
+    sandboxes.push(s);
+    const BEN = 'ben@example.gov.uk';
+    const team = { name: 'Notify', email: 'notify-team@example.gov.uk' };
+    const adopting = { ...settings, limits: { ...settings.limits, max_adoptions_per_run: 1 } };
+    const state = (members: string[], users = [aUser(ADA)]) =>
+      aDesiredState({ settings: adopting, users, accounts: [anAccount('notify-staging', { bootstrap: { users: members }, team }, adopting)] });
+    const planOn = async (desired: DesiredState) => computePlan(desired, await readLiveState(s.target, adopting), { today: '2026-03-01' });
+    const adoptDeps = (target: Target): ApplyDeps => ({ ...deps(s, [], []), settings: adopting, target });
+    await applyPlan(await planOn(state([ADA])), adoptDeps(s.target));
+    await s.target.usersAccount.createUser(BEN, {});
+
+    const adopt = await planOn(state([ADA, BEN], [aUser(ADA), aUser(BEN, { adopt: true })]));
+    expect(adopt.changes.map((c) => c.change.kind)).toEqual(expect.arrayContaining(['adopt-user', 'put-role', 'notify-bootstrap-users']));
+    const failing = crashingOnce(s.target, (tags) => 'managed-by' in (tags as object), 'tagUser');
+    await applyPlan(adopt, adoptDeps(failing));
+    const ben = (await s.target.store.read()).usersAccount.users.find((u) => u.userName === BEN);
+    expect(ben?.tags).toEqual({});
+  });
 });
