@@ -149,7 +149,7 @@ export interface UserUnderReview {
   live: LiveUser;
   managed: boolean;
   credentials: LiveUserCredentials | undefined;
-  /** From the file, else the user's expires tag. */
+  /** From the file (only the file, for a managed user), else the user's expires tag. */
   expires: string | undefined;
 }
 
@@ -369,13 +369,17 @@ export function reviewAccess(input: ReviewInput): AccessReview {
     const file = files.get(name);
     const row = rows.get(name);
     if (row === undefined) notInReport.push(liveUser.userName);
+    const managed = isManaged(liveUser.tags);
+    const tagged = findTag(liveUser.tags, EXPIRES_TAG)?.value;
     const user: UserUnderReview = {
       userName: liveUser.userName,
       file,
       live: liveUser,
-      managed: isManaged(liveUser.tags),
+      managed,
       credentials: row,
-      expires: file?.data.expires ?? findTag(liveUser.tags, EXPIRES_TAG)?.value,
+      // A managed user's file is what apply enforces: a file without expires has no end date, whatever
+      // tag a failed or pending apply has left.
+      expires: managed && file !== undefined ? file.data.expires : (file?.data.expires ?? tagged),
     };
     for (const rule of USER_RULES) findings.push(...rule(user, context));
   }

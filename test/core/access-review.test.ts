@@ -215,6 +215,12 @@ describe('reviewAccess', () => {
       expect(review({ files: [file('2027-06-01')], users: [tagged], rows: [aRow(contractor)] }).findings).toEqual([]);
     });
 
+    it('a managed user whose file has no expires has no end date, whatever expires tag is left on it', () => {
+      const staff = 'dee@example.gov.uk';
+      const stale = aLiveUser(staff, { tags: { ...MANAGED, expires: '2026-11-01' }, groups: ['CrossAccountAccess'] });
+      expect(review({ files: [aUser(staff)], users: [stale], rows: [aRow(staff)] }).findings).toEqual([]);
+    });
+
     it('takes "soon" from settings.yaml', () => {
       const settings = someSettings({ access_review: { expiring_within_days: 7 } });
       expect(review({ settings, files: [file('2026-12-10')], users: [liveUser()], rows: [aRow(contractor)] }).findings).toEqual([]);
