@@ -336,6 +336,8 @@ class Run {
     if (blocked !== undefined) {
       this.results[index] = { ...base, status: 'skipped', error: { code: 'dependency-failed', message: blocked } };
       this.log(`skipped ${summary}: ${blocked}`);
+      // A user whose change waits (e.g. a creation waiting for the alias) is not there to warn or tag.
+      if ('userName' in change) this.failedUsers.add(change.userName.toLowerCase());
       return;
     }
 
@@ -364,7 +366,7 @@ class Run {
       return `a change to ${change.userName} failed, so the notice would announce credentials that may not have been sent; it is sent on a later run`;
     }
     if (change.kind === 'warn-expiry' && this.failedUsers.has(change.userName.toLowerCase())) {
-      return `a change to ${change.userName} failed; the warning is sent on a later run`;
+      return `a change to ${change.userName} failed or waits; the warning is sent on a later run`;
     }
     if (change.kind === 'notify-bootstrap-users' && this.failedAccounts.has(change.accountName)) {
       return `a change to ${change.accountName} failed, so the email would describe a trust that may not be in place; it is sent on a later run`;

@@ -135,4 +135,25 @@ describe('the account alias through apply (sandbox)', () => {
     expect((await s.outbox()).map((m) => m.text).join('\n')).toContain('https://gds-users.signin.aws.amazon.com/console');
     expect((await planFor(s, desired)).changes).toEqual([]);
   });
+
+  it('a user whose creation waits for the alias is not warned about its end date in that run', async () => {
+    s = await aSandbox();
+    const settings = s.settings;
+    await s.target.store.update((state) => {
+      state.usersAccount.aliases = ['old-alias'];
+    });
+    const desired = aDesiredState({ settings, users: [aUser(ADA, { requested_by: ADA, expires: '2026-12-05' })] });
+    const plan = computePlan(desired, await readLiveState(s.target, settings), { today: '2026-11-28' });
+    expect(plan.changes.map((c) => c.change.kind)).toEqual(expect.arrayContaining(['set-account-alias', 'create-user', 'warn-expiry']));
+
+    const failing = { ...s.target, usersAccount: Object.create(s.target.usersAccount) as typeof s.target.usersAccount };
+    failing.usersAccount.setAccountAlias = async () => {
+      throw new AppError('alias-taken', 'taken');
+    };
+    const report = await applyPlan(plan, { ...deps(s, settings, []), target: failing });
+    const byKind = new Map(report.results.map((r) => [r.kind, r]));
+    expect(byKind.get('create-user')?.status).toBe('skipped');
+    expect(byKind.get('warn-expiry')?.status).toBe('skipped');
+    expect(await s.outbox()).toEqual([]);
+  });
 });
