@@ -28,7 +28,7 @@ options:
                          settings.yaml's read roles, as plan does)
   --format text|markdown|json
                          text (default; coloured on a terminal unless NO_COLOR), markdown (issue,
-                         step summary), json (version 1, documented in the README)
+                         step summary), json (version 1, its shape in src/render/review-json.ts)
   --json                 the same as --format json
   --out <file>           also write the rendered review to this file
   --fail-on-findings     exit 2 when there is any finding (default: exit 0 with findings; 1 is an error)
