@@ -57,6 +57,10 @@ describe('options npm took for itself', () => {
       'npm took --allow-mass-deletion',
     );
     expect((await run('pr-comment', [], npmEnv('cli', { npm_config_body_file: 'x' }))).stderr).toContain('npm took --body-file');
+    expect((await run('import', [], npmEnv('import', { npm_config_dry_run: 'true' }))).stderr).toContain('npm took --dry-run');
+    expect((await run('profiles', [], npmEnv('profiles', { npm_config_user: 'ada@example.gov.uk' }))).stderr).toContain('npm took --user');
+    expect((await run('report', [], npmEnv('report', { npm_config_json: 'true' }))).stderr).toContain('npm took --json');
+    expect((await run('force-unlock', [], npmEnv('cli', { npm_config_target: 'aws' }))).stderr).toContain('npm took --target');
   });
 
   it('ignores npm variables outside an npm script of this CLI (npm test, a shell)', () => {
@@ -72,6 +76,9 @@ describe('unknown options', () => {
     expect(plan.stderr).toContain('unknown option --jsn (did you mean --json?)');
     expect((await run('plan', ['--taget', 'aws'])).stderr).toContain('did you mean --target?');
     expect((await run('validate', ['--fromat', 'json'])).stderr).toContain('did you mean --format?');
+    expect((await run('import', ['--dryrun'])).stderr).toContain('did you mean --dry-run?');
+    expect((await run('profiles', ['--usr', 'ada@example.gov.uk'])).stderr).toContain('did you mean --user?');
+    expect((await run('force-unlock', ['--tagret', 'aws'])).stderr).toContain('did you mean --target?');
   });
 
   it('make no suggestion when nothing is close', async () => {

@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createAwsTarget } from '../../adapters/aws/target.ts';
+import { parseCommandArgs } from '../args.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { describeBaseline } from '../../apply/apply-plan.ts';
 import { AppError } from '../../core/errors.ts';
@@ -55,12 +55,7 @@ function usageError(message: string): AppError {
 }
 
 export const importEstate: Command = async (ctx: CliContext) => {
-  let values;
-  try {
-    values = parseArgs({ args: [...ctx.args], options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseCommandArgs(ctx, OPTIONS, HELP).values;
   if (values.help) {
     ctx.stdout.write(HELP);
     return 0;

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { awsLockStore } from '../../adapters/aws/apply-lock.ts';
+import { parseCommandArgs } from '../args.ts';
 import { connectAwsTarget } from '../../adapters/aws/target.ts';
 import { sandboxLockStore } from '../../adapters/sandbox/lock.ts';
 import { acquireApplyLock, forceUnlock, type HeldApplyLock } from '../../apply/apply-lock.ts';
@@ -64,18 +64,12 @@ options:
 `;
 
 export const forceUnlockCommand: Command = async (ctx) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...ctx.args],
-      options: { target: { type: 'string' }, 'sandbox-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new AppError('usage', error instanceof Error ? error.message : String(error), { fault: 'user', hint: HELP.split('\n')[0] ?? '' });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(
+    ctx,
+    { target: { type: 'string' }, 'sandbox-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    HELP,
+    true,
+  );
   if (values.help) {
     ctx.stdout.write(HELP);
     return 0;

@@ -3,8 +3,8 @@
  * the users account and one per role they can assume, read from the target (the sandbox unless
  * --target aws), in the shape the AWS CLI, aws-vault or granted expect.
  */
-import { parseArgs } from 'node:util';
 import { AppError } from '../../core/errors.ts';
+import { parseCommandArgs } from '../args.ts';
 import { profilesFor } from '../../core/profiles.ts';
 import { readLiveState } from '../../ports/target.ts';
 import { PROFILE_FORMATS, renderAwsConfig, type ProfileFormat } from '../../render/aws-config.ts';
@@ -39,12 +39,7 @@ function usageError(message: string): AppError {
 }
 
 export const profiles: Command = async (ctx) => {
-  let values;
-  try {
-    values = parseArgs({ args: [...ctx.args], options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseCommandArgs(ctx, OPTIONS, HELP).values;
   if (values.help) {
     ctx.stdout.write(HELP);
     return 0;
