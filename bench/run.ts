@@ -22,7 +22,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { CreateOrganizationalUnitCommand, CreateOrganizationCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { buildCli } from '../scripts/build.ts';
 import { fsSource } from '../src/config/fs-source.ts';
@@ -33,6 +32,7 @@ import { renderPlanJson } from '../src/render/plan-json.ts';
 import { renderPlanMarkdown } from '../src/render/plan-markdown.ts';
 import { renderPlanText } from '../src/render/plan-text.ts';
 import { hasMotoServer, motoEnv, startMoto, type MotoServer } from '../test/support/moto.ts';
+import { createMotoOrganization } from '../test/support/moto-organization.ts';
 import { startBenchProxy } from './proxy.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -250,22 +250,7 @@ async function startupBenchmarks(): Promise<void> {
 async function prepareMoto(moto: MotoServer, ouPaths: readonly string[]): Promise<void> {
   await moto.reset();
   const config = { region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const org = new OrganizationsClient(config);
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
-  const ids = new Map([['', rootId]]);
-  for (const path of ouPaths) {
-    let parent = '';
-    for (const name of path.split('/').filter((x) => x !== '')) {
-      const child = `${parent}/${name}`;
-      if (!ids.has(child)) {
-        const created = await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.get(parent) ?? '', Name: name }));
-        ids.set(child, created.OrganizationalUnit?.Id ?? '');
-      }
-      parent = child;
-    }
-  }
-  org.destroy();
+  await createMotoOrganization(moto.url, ouPaths);
   const settings = await motoSettings();
   const sender = /^\s*sender:\s*"?([^"\s]+)"?/m.exec(settings)?.[1] ?? '';
   const region = /^email:[\s\S]*?^\s*region:\s*"?([\w-]+)"?/m.exec(settings)?.[1] ?? 'eu-west-2';

@@ -2,7 +2,6 @@
  * Set-up shared by the AWS tests: settings for the AWS under test, a moto server per file or block,
  * SDK clients for a test's own look at moto, moto's Organization, and client-level fakes.
  */
-import { CreateOrganizationCommand, CreateOrganizationalUnitCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Client } from '@smithy/types';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -10,6 +9,8 @@ import { assumeRole, type AwsCredentials } from '../../src/adapters/aws/clients.
 import type { SettingsFile } from '../../src/core/model.ts';
 import { someSettings } from './builders.ts';
 import { motoEnv, startMoto, type MotoOptions, type MotoServer } from './moto.ts';
+
+export { createMotoOrganization } from './moto-organization.ts';
 
 /** moto's default account: calls without a role land there, and it manages the Organization moto creates. */
 export const MOTO_ACCOUNT_ID = '123456789012';
@@ -68,25 +69,6 @@ export function motoClient<C>(
   const region = options.region ?? 'us-east-1';
   const credentials = options.roleArn === undefined ? MOTO_CREDENTIALS : assumeRole(options.roleArn, region, motoEnv(url), MOTO_CREDENTIALS);
   return new Client({ region, endpoint: url, credentials });
-}
-
-/** moto's Organization, managed from its default account, with the OUs of `ouPaths` (`/Workloads/Production`). */
-export async function createMotoOrganization(url: string, ouPaths: readonly string[]): Promise<void> {
-  const org = motoClient(OrganizationsClient, url);
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const ids = new Map([['', (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '']]);
-  for (const path of ouPaths) {
-    let parent = '';
-    for (const name of path.split('/').filter((s) => s !== '')) {
-      const child = `${parent}/${name}`;
-      if (!ids.has(child)) {
-        const created = await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.get(parent) ?? '', Name: name }));
-        ids.set(child, created.OrganizationalUnit?.Id ?? '');
-      }
-      parent = child;
-    }
-  }
-  org.destroy();
 }
 
 /** A client whose commands an aws-sdk-client-mock stub answers: no request leaves the process. */
