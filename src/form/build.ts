@@ -33,6 +33,8 @@ export interface FormBuildOptions {
   root: string;
   out: string;
   repository: Repository;
+  /** The day the repository's files are checked on (YYYY-MM-DD): expiry rules depend on it. */
+  today: string;
 }
 
 async function fixtureHtml(component: string, name: string): Promise<string> {
@@ -173,7 +175,7 @@ const FORM_CSS = `/* govuk-frontend sets display on error messages, which would 
 
 /** Builds the site; throws with the problems when settings.yaml or the schemas are not valid. */
 export async function buildForm(options: FormBuildOptions): Promise<string[]> {
-  const { desired, problems } = await loadDesiredState(fsSource(options.root), { today: new Date().toISOString().slice(0, 10) });
+  const { desired, problems } = await loadDesiredState(fsSource(options.root), { today: options.today });
   const settingsProblems = problems.filter((p) => p.file === 'settings.yaml');
   if (desired === undefined && hasErrors(settingsProblems)) {
     throw new Error(`settings.yaml is not valid, so the form cannot be built:\n${renderProblemsText(settingsProblems, { color: false })}`);
@@ -236,7 +238,7 @@ async function main(): Promise<number> {
   };
   const out = resolve(root, values.out ?? join('build', 'form'));
   try {
-    const files = await buildForm({ root, out, repository });
+    const files = await buildForm({ root, out, repository, today: new Date().toISOString().slice(0, 10) });
     process.stderr.write(`request form for ${repository.name} (${repository.branch}) written to ${out}: ${files.join(', ')}\n`);
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 /** Builders shared by the sandbox and apply tests. */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandboxTarget, type SandboxTarget } from '../../src/adapters/sandbox/sandbox-target.ts';
@@ -76,7 +76,10 @@ export async function aSandbox(
       let names: string[];
       try {
         names = (await readdir(target.outbox)).filter((name) => name.endsWith('.eml')).sort();
-      } catch {
+      } catch (error) {
+        // No outbox yet means no mail, but only in a sandbox folder that exists: any other failure
+        // (a wrong path, no permission) must not read as "nothing was sent".
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await stat(dir)).isDirectory()) throw error;
         return [];
       }
       return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(target.outbox, name), 'utf8') })));
@@ -84,7 +87,8 @@ export async function aSandbox(
     async stateText() {
       try {
         return await readFile(join(dir, 'state.json'), 'utf8');
-      } catch {
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await stat(dir)).isDirectory()) throw error;
         return '';
       }
     },

@@ -12,7 +12,7 @@ let out: string;
 // scripts/build.ts's buildCli, run once for the test run (compiled-cli.ts) into a folder of its own.
 beforeAll(async () => {
   out = (await compiledCli()).dir;
-}, 120_000);
+});
 
 function node(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [join(out, 'cli.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

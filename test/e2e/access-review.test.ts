@@ -103,7 +103,7 @@ beforeAll(async () => {
   } finally {
     await proxy.stop();
   }
-}, 120_000);
+});
 
 const about = (f: JsonFinding): string => f.subject.userName ?? `${f.subject.accountName}/${f.subject.roleName}`;
 const of = (kind: string): string[] => findings.filter((f) => f.kind === kind).map(about).sort();

@@ -92,6 +92,17 @@ export async function runCommand(
   command: string,
   ...args: string[]
 ): Promise<RunResult> {
+  return runCommandOn(TODAY, repo, env, command, ...args);
+}
+
+/** runCommand on another day than TODAY. */
+export async function runCommandOn(
+  today: string,
+  repo: string,
+  env: Readonly<Record<string, string | undefined>>,
+  command: string,
+  ...args: string[]
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   let combined = '';
@@ -101,7 +112,7 @@ export async function runCommand(
     env,
     stdout: { write: (t) => void ((stdout += t), (combined += t)), isTTY: false },
     stderr: { write: (t) => void ((stderr += t), (combined += t)), isTTY: false },
-    today: TODAY,
+    today,
   };
   const code = await runCli(command, ctx);
   return { code, stdout, stderr, combined };

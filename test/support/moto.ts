@@ -269,6 +269,10 @@ async function startRecordingProxy(port: number): Promise<{ url: string; emails:
       const text = req.method === 'POST' ? body.toString('utf8') : '';
       const callerAccount = accountOfKey.get(accessKeyOf(req) ?? '');
       const forwarded = callerAccount === undefined ? req.headers : { ...req.headers, 'x-moto-account-id': callerAccount };
+      if (/(?:^|&)Action=ListServiceSpecificCredentials(?:&|$)/.test(text)) {
+        answerNoServiceSpecificCredentials(res);
+        return;
+      }
       const form = text.includes('AssumeRole') ? new URLSearchParams(text) : undefined;
       const assumed = form?.get('Action') === 'AssumeRole' ? form.get('RoleArn') : null;
       const forward = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: forwarded, agent }, (answer) => {
@@ -309,6 +313,22 @@ async function startRecordingProxy(port: number): Promise<{ url: string; emails:
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * moto 5.2.1 does not implement IAM's ListServiceSpecificCredentials (it answers HTTP 500 with an
+ * HTML page). In moto no user can hold such a credential, so the proxy answers as AWS does for a user
+ * without any: an empty list
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServiceSpecificCredentials.html).
+ */
+function answerNoServiceSpecificCredentials(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/xml' });
+  res.end(
+    '<ListServiceSpecificCredentialsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">' +
+      '<ListServiceSpecificCredentialsResult><ServiceSpecificCredentials/><IsTruncated>false</IsTruncated></ListServiceSpecificCredentialsResult>' +
+      '<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>' +
+      '</ListServiceSpecificCredentialsResponse>',
+  );
 }
 
 /** SES v1 SendEmail is a form-encoded query request: Source, Destination.*.member.N, Message.*.Data. */

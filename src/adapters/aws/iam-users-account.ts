@@ -13,9 +13,9 @@
  * - `EntityTemporarilyUnmodifiable` on CreateLoginProfile: moto never raises it.
  * - GAAD pagination (`IsTruncated` + `Marker` over several pages): moto never paginates GAAD.
  * - `Throttling`: moto never throttles.
- * - ListServiceSpecificCredentials / DeleteServiceSpecificCredential: moto does not implement them
- *   (HTTP 500 HTML page). Against moto, deleteUser treats that response, for that one call only, as
- *   "no credentials"; the real path (one credential listed, then deleted) runs against a fake.
+ * - ListServiceSpecificCredentials / DeleteServiceSpecificCredential: moto does not implement them;
+ *   the tests' proxy in front of moto answers the list as AWS does for a user without any, and the
+ *   real path (one credential listed, then deleted) runs against a fake.
  */
 import {
   AddUserToGroupCommand,
@@ -78,7 +78,7 @@ import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clien
 import { isAwsError, realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { createAccountAlias, readAccountAliases } from './account-alias.ts';
 import { readCredentialReport } from './credential-report.ts';
-import { pacerFor, withPacing } from './pacing.ts';
+import { createPacers, withPacing, type Pacers } from './pacing.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
 /**
@@ -90,6 +90,7 @@ export function createIamClient(
   env: Env,
   extra: Partial<IAMClientConfig> = {},
   access: AwsAccess = 'write',
+  pacers: Pacers = createPacers(),
 ): IAMClient {
   const roleArn = roleToAssume(settings.users_account, access);
   const client = withEndpointInErrors(
@@ -98,7 +99,7 @@ export function createIamClient(
       ...extra,
     }),
   );
-  return withPacing(client, pacerFor(settings.users_account.id));
+  return withPacing(client, pacers(settings.users_account.id));
 }
 
 export interface AwsUsersAccountOptions {
@@ -108,6 +109,8 @@ export interface AwsUsersAccountOptions {
   sleep?: Sleep;
   /** Which role the built client assumes: `read` (plan) or `write` (apply, the default). */
   access?: AwsAccess;
+  /** The target's pacers, shared with its other adapters (a fresh set by default). */
+  pacers?: Pacers;
 }
 
 /** Attempts for IAM's self-clearing 409s (see withRetry). */
@@ -166,21 +169,6 @@ function toLiveGroup(group: GroupDetail): LiveGroup {
   return { name, policies, attachedPolicyArns: policyArns(group.AttachedManagedPolicies) };
 }
 
-/**
- * moto answers operations it does not implement with HTTP 500 and a Werkzeug HTML page; AWS never
- * does. Recognised only where the caller opts in (ListServiceSpecificCredentials).
- */
-function isMotoNotImplemented(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
-  const headers = e.$response?.headers ?? {};
-  return (
-    e.$metadata?.httpStatusCode === 500 &&
-    (headers['server'] ?? '').startsWith('Werkzeug') &&
-    (headers['content-type'] ?? '').startsWith('text/html')
-  );
-}
-
 function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
@@ -192,7 +180,7 @@ export function createAwsUsersAccount(
   env: Env = process.env,
   options: AwsUsersAccountOptions = {},
 ): UsersAccountPort {
-  const client = options.client ?? createIamClient(settings, env, {}, options.access);
+  const client = options.client ?? createIamClient(settings, env, {}, options.access, options.pacers);
   const sleep = options.sleep ?? realSleep;
   const accountId = settings.users_account.id;
   const partition = partitionOf(settings.users_account.region);
@@ -278,19 +266,15 @@ export function createAwsUsersAccount(
   }
 
   async function listServiceSpecificCredentialIds(userName: string): Promise<string[]> {
-    try {
-      const credentials = await listAll(async (Marker) => {
+    const credentials = await call(`ListServiceSpecificCredentials ${userName}`, () =>
+      listAll(async (Marker) => {
         const r = await client.send(
           new ListServiceSpecificCredentialsCommand({ UserName: userName, ...(Marker ? { Marker } : {}) }),
         );
         return { items: r.ServiceSpecificCredentials, IsTruncated: r.IsTruncated, Marker: r.Marker };
-      });
-      return credentials.flatMap((c) => (c.ServiceSpecificCredentialId ? [c.ServiceSpecificCredentialId] : []));
-    } catch (error) {
-      // moto does not implement this operation (http://docs.getmoto.org/en/latest/docs/services/iam.html); there it cannot hold any credential.
-      if (isMotoNotImplemented(error)) return [];
-      throw translateAwsError(error, `IAM ListServiceSpecificCredentials ${userName}`);
-    }
+      }),
+    );
+    return credentials.flatMap((c) => (c.ServiceSpecificCredentialId ? [c.ServiceSpecificCredentialId] : []));
   }
 
   /** Removes the console password; a user without one is fine. */

@@ -68,7 +68,7 @@ import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-
 import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
-import { pacerFor, withPacing } from './pacing.ts';
+import { createPacers, withPacing, type Pacers } from './pacing.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { decodePolicyDocument } from './policy-document.ts';
 
@@ -108,6 +108,8 @@ export interface AwsOrganizationOptions {
    * the default) assumes organization.role_to_assume.
    */
   access?: AwsAccess;
+  /** The target's pacers, shared with its other adapters (a fresh set by default). */
+  pacers?: Pacers;
 }
 
 /**
@@ -132,6 +134,7 @@ export function createAwsOrganization(
   const accessRoleName = settings.organization.access_role_name;
   const access = options.access ?? 'write';
   const ownsIamClients = options.iamForAccount === undefined;
+  const pacers = options.pacers ?? createPacers();
   const iamForAccount =
     options.iamForAccount ??
     ((accountId: string, roleName: string) =>
@@ -146,7 +149,7 @@ export function createAwsOrganization(
             }),
           ),
         ),
-        pacerFor(accountId),
+        pacers(accountId),
       ));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const ouIds = new Map<string, string>();

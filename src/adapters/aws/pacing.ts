@@ -91,16 +91,22 @@ export class AccountPacer {
   }
 }
 
-const pacers = new Map<string, AccountPacer>();
+/**
+ * The one pacer for each account (by id, or any stable key), shared by every client of one target:
+ * one run's clients pace together, and nothing carries over from one target to the next.
+ */
+export type Pacers = (account: string) => AccountPacer;
 
-/** The one pacer for an account (by id, or any stable key), shared by every client that calls it. */
-export function pacerFor(account: string): AccountPacer {
-  let pacer = pacers.get(account);
-  if (pacer === undefined) {
-    pacer = new AccountPacer();
-    pacers.set(account, pacer);
-  }
-  return pacer;
+export function createPacers(): Pacers {
+  const pacers = new Map<string, AccountPacer>();
+  return (account) => {
+    let pacer = pacers.get(account);
+    if (pacer === undefined) {
+      pacer = new AccountPacer();
+      pacers.set(account, pacer);
+    }
+    return pacer;
+  };
 }
 
 /** Whether an SDK error says the request was throttled (the SDK's own test, in short). */

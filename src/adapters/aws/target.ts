@@ -8,6 +8,7 @@ import type { AwsAccess, Env } from './clients.ts';
 import { createAwsUsersAccount } from './iam-users-account.ts';
 import { verifyIdentities } from './identity.ts';
 import { createAwsOrganization } from './organization.ts';
+import { createPacers } from './pacing.ts';
 import { createSesMailer } from './ses-mailer.ts';
 
 export interface AwsTargetOptions {
@@ -20,14 +21,15 @@ export interface AwsTargetOptions {
 }
 
 export function createAwsTarget(settings: SettingsFile, env: Env, { access }: AwsTargetOptions): Target {
+  const pacers = createPacers();
   return {
     baseline: {
       kind: 'aws',
       usersAccountId: settings.users_account.id,
       managementAccountId: settings.organization.management_account_id,
     },
-    usersAccount: createAwsUsersAccount(settings, env, { access }),
-    organization: createAwsOrganization(settings, env, { access }),
+    usersAccount: createAwsUsersAccount(settings, env, { access, pacers }),
+    organization: createAwsOrganization(settings, env, { access, pacers }),
     mailer: createSesMailer(settings, env, { access }),
   };
 }

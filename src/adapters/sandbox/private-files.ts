@@ -3,7 +3,8 @@
  * its state holds password hashes. Its folders are 0700 and its files 0600, whatever the umask, and
  * files a looser earlier version left behind are tightened when the sandbox is opened.
  */
-import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 
@@ -25,20 +26,39 @@ export async function makePrivateDir(dir: string): Promise<void> {
  * permission, and temporary state files left by a killed run are removed. A folder that does not
  * exist yet is left alone (it is created private on the first write).
  */
-export async function secureSandboxDir(dir: string, now: () => number = Date.now): Promise<void> {
+export async function secureSandboxDir(dir: string): Promise<void> {
   const entries = await entriesOf(dir);
   if (entries === undefined) return;
   await tighten(dir, PRIVATE_DIR_MODE);
+  let now: number | undefined;
   for (const name of entries) {
     const path = join(dir, name);
     if (TEMP_STATE_FILE.test(name)) {
       const info = await stat(path).catch(() => undefined);
-      if (info !== undefined && now() - info.mtimeMs > STALE_TEMP_FILE_MS) await rm(path, { force: true });
+      now ??= await fileSystemNow(dir);
+      if (info !== undefined && now - info.mtimeMs > STALE_TEMP_FILE_MS) await rm(path, { force: true });
     } else if (name === 'state.json') {
       await tighten(path, PRIVATE_FILE_MODE);
     }
   }
   await secureOutbox(join(dir, 'outbox'));
+}
+
+/**
+ * Now, by the clock that stamps the files in `dir`: a file's age is measured against the time the
+ * file system gives a file written now, not against the process's clock, which may differ (another
+ * machine's clock on a network share, or a test's pinned clock).
+ */
+async function fileSystemNow(dir: string): Promise<number> {
+  const probe = join(dir, `.clock.${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(probe, '', { mode: PRIVATE_FILE_MODE });
+    return (await stat(probe)).mtimeMs;
+  } catch (error) {
+    throw new AppError('sandbox-unreadable', `Cannot write in the sandbox folder ${dir}.`, { cause: error });
+  } finally {
+    await rm(probe, { force: true });
+  }
 }
 
 /** The outbox folder and every `.eml` file in it become private. */

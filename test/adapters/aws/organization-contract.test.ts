@@ -31,7 +31,7 @@ beforeAll(async () => {
   }
   usersIam.destroy();
   port = createAwsOrganization(settings, motoEnv(moto.url));
-}, 60_000);
+});
 
 // One Organization for every case: the contract gives each case its own accounts.
 describeOrganizationContract('AWS adapter on moto', async () => {

@@ -94,7 +94,9 @@ describe('sandbox files are private', () => {
     const fresh = join(s.dir, 'state.json.ba9876543210.tmp');
     const other = join(s.dir, 'notes.tmp');
     for (const file of [stale, fresh, other]) await writeFile(file, '{"half": ');
-    const anHourAgo = new Date(Date.now() - 3_600_000);
+    // An hour before the file system's now (the clock that stamps the files, which a faked process
+    // clock does not move).
+    const anHourAgo = new Date((await stat(fresh)).mtimeMs - 3_600_000);
     await utimes(stale, anHourAgo, anHourAgo);
     await utimes(other, anHourAgo, anHourAgo);
 
