@@ -1,5 +1,5 @@
 /**
- * Starts a real moto server (`moto_server`) on a free loopback port for one test file, so files can
+ * Starts a real moto server (test/support/moto-install.ts finds or installs it) on a free loopback port for one test file, so files can
  * run in parallel without resetting each other's state. Use in beforeAll/afterAll.
  *
  * Tests reach moto through a small recording proxy in this process (`url`): it forwards every
@@ -7,21 +7,10 @@
  * record, GET /moto-api/data.json, dumps every backend: tens of MB and seconds per call once IAM's
  * managed policies are loaded, and it answers 500 after some IAM deletions.)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer as createHttpServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
-
-export const MOTO_INSTALL_HINT =
-  'moto_server was not found on PATH. The AWS tests run against moto server; install it with\n' +
-  '  pip install "moto[server]"\n' +
-  '(or pipx install "moto[server]"), then run the tests again.';
-
-let installed: boolean | undefined;
-
-export function hasMotoServer(): boolean {
-  installed ??= spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
-  return installed;
-}
+import { ensureMotoServer } from './moto-install.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,28 +51,28 @@ export interface MotoOptions {
   managedPolicies?: boolean;
 }
 
-/** A running moto_server process. */
+/** A running moto server process. */
 interface MotoProcess {
   port: number;
   stop(): Promise<void>;
 }
 
-/** Starts moto_server on a free port and waits until it answers. */
+/** Starts moto server on a free port and waits until it answers. */
 async function spawnMoto(managedPolicies: boolean): Promise<MotoProcess> {
-  if (!hasMotoServer()) throw new Error(MOTO_INSTALL_HINT);
+  const moto = ensureMotoServer();
   const port = await freePort();
   const motoUrl = `http://127.0.0.1:${port}`;
   const env = { ...process.env };
   if (managedPolicies) env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
   else delete env['MOTO_IAM_LOAD_MANAGED_POLICIES'];
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const child: ChildProcess = spawn(moto.program, [...moto.args, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited early (${child.exitCode}):\n${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto server (${moto.source}) exited early (${child.exitCode}):\n${stderr}`);
     try {
       const response = await fetch(`${motoUrl}/moto-api/reset`, { method: 'POST' });
       if (response.ok) break;
@@ -92,7 +81,7 @@ async function spawnMoto(managedPolicies: boolean): Promise<MotoProcess> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not start on ${motoUrl} within 20 s:\n${stderr}`);
+      throw new Error(`moto server (${moto.source}) did not start on ${motoUrl} within 20 s:\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,40 +1,34 @@
 /**
- * A loopback proxy in front of moto for the benchmarks: counts requests by AWS operation, counts
- * the emails SES accepted, and can answer `400 Throttling` (as IAM does) to a share of the IAM
- * requests, chosen by a seeded generator so every run throttles the same way.
+ * A loopback proxy in front of moto for the bench and the tests: counts requests by AWS operation, counts
+ * the emails SES accepted, and can throttle as AWS does: a token bucket per account and API
+ * (test/support/throttling.ts), answering with the service's own throttling error.
  */
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { seededRandom } from '../test/support/random.ts';
+import { answerThrottled, describeAwsRequest, TokenBuckets, type ThrottlingRules } from './throttling.ts';
 
 export interface BenchProxy {
   url: string;
   /** Requests by operation, throttled ones included. */
   counts: Map<string, number>;
-  throttled: number;
+  /** The buckets: refused requests by service and operation. */
+  buckets: TokenBuckets;
+  /** When each request arrived (ms since the proxy started) and whether it was refused. */
+  timeline: { at: number; refused: boolean }[];
   emailsSent: number;
-  reset(): void;
   total(): number;
   close(): Promise<void>;
 }
 
-const THROTTLED = (requestId: number) =>
-  `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>bench-${requestId}</RequestId></ErrorResponse>`;
-
-export async function startBenchProxy(target: string, options: { throttleIamShare?: number; seed?: number } = {}): Promise<BenchProxy> {
+export async function startBenchProxy(target: string, options: { throttling?: ThrottlingRules } = {}): Promise<BenchProxy> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const random = seededRandom(options.seed ?? 13);
-  const share = options.throttleIamShare ?? 0;
+  const started = performance.now();
   const proxy: BenchProxy = {
     url: '',
     counts: new Map(),
-    throttled: 0,
+    buckets: new TokenBuckets(options.throttling ?? {}),
+    timeline: [],
     emailsSent: 0,
-    reset() {
-      proxy.counts.clear();
-      proxy.throttled = 0;
-      proxy.emailsSent = 0;
-    },
     total: () => [...proxy.counts.values()].reduce((a, b) => a + b, 0),
     close: async () => {},
   };
@@ -43,18 +37,13 @@ export async function startBenchProxy(target: string, options: { throttleIamShar
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const text = body.toString();
-      const action =
-        (req.headers['x-amz-target'] as string | undefined)?.split('.').pop() ??
-        new URLSearchParams(text).get('Action') ??
-        `${req.method} ${req.url}`;
+      const aws = describeAwsRequest(req.headers, body.toString(), `${req.method} ${req.url}`);
+      const action = aws.action;
       proxy.counts.set(action, (proxy.counts.get(action) ?? 0) + 1);
-      // IAM is the query protocol's iam.amazonaws.com service: its requests are signed for "iam".
-      const isIam = /Credential=[^,]*\/iam\/aws4_request/.test(req.headers.authorization ?? '');
-      if (isIam && share > 0 && random() < share) {
-        proxy.throttled++;
-        res.writeHead(400, { 'content-type': 'text/xml' });
-        res.end(THROTTLED(proxy.throttled));
+      const allowed = proxy.buckets.take(aws);
+      proxy.timeline.push({ at: performance.now() - started, refused: !allowed });
+      if (!allowed) {
+        answerThrottled(aws.service, res);
         return;
       }
       const forward = request(
