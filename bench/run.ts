@@ -131,7 +131,13 @@ const sides = (): Side[] => (BEFORE === undefined ? ['after'] : ['before', 'afte
  */
 async function sampled<T>(run: (side: Side, round: number) => Promise<T>): Promise<Record<Side, T[]>> {
   const out: Record<Side, T[]> = { before: [], after: [] };
-  for (let round = 0; round < SAMPLES; round++) for (const side of sides()) out[side].push(await run(side, round));
+  for (let round = 0; round < SAMPLES; round++) {
+    for (const side of sides()) {
+      const started = performance.now();
+      out[side].push(await run(side, round));
+      process.stderr.write(`  sample ${round + 1}/${SAMPLES}, ${side}: ${((performance.now() - started) / 1000).toFixed(1)} s (load ${loadavg()[0]?.toFixed(1)})\n`);
+    }
+  }
   return out;
 }
 
