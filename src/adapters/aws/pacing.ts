@@ -11,8 +11,9 @@
  *
  * - unpaced until a window has more than THROTTLED_SHARE of its requests throttled: sent faster
  *   than the account allows. The rate is then set a little below what succeeded in that window;
- * - while paced, each window without that much throttling raises the rate by a tenth, and pacing
- *   stops once the rate is well above what the run sends anyway.
+ * - while paced, each window (of a second and a few requests) without that much throttling raises
+ *   the rate by a tenth, and pacing stops once the rate is well above what the run sends anyway: the
+ *   rate climbs back to just under the account's quota within seconds, then saws around it.
  *
  * Each attempt (retries too) waits for a token before it is sent; the SDK's retries and back-off
  * (clients.ts) stay as they are.
@@ -28,6 +29,7 @@ const REAL_CLOCK: Clock = { now: () => performance.now(), sleep: (ms) => new Pro
 
 const WINDOW_MS = 1_000;
 const MIN_WINDOW_REQUESTS = 50;
+const MIN_PACED_WINDOW_REQUESTS = 5;
 /** More than this share of a window's requests throttled: the account's rate is exceeded. */
 const THROTTLED_SHARE = 0.2;
 const DECREASE = 0.8;
@@ -74,7 +76,10 @@ export class AccountPacer {
     if (throttled) this.throttled++;
     const now = this.clock.now();
     const elapsed = now - this.windowStart;
-    if (elapsed < WINDOW_MS || this.sent < MIN_WINDOW_REQUESTS) return;
+    // Unpaced, a window needs enough requests for its share of refusals to mean anything. Paced, the
+    // rate itself bounds how many a second holds: every second (of a few requests at least) counts,
+    // or a rate cut low would take minutes to climb back to the account's quota.
+    if (elapsed < WINDOW_MS || this.sent < (this.rate === undefined ? MIN_WINDOW_REQUESTS : MIN_PACED_WINDOW_REQUESTS)) return;
     const sentPerSecond = (this.sent / elapsed) * 1000;
     if (this.throttled > this.sent * THROTTLED_SHARE) {
       const succeededPerSecond = ((this.sent - this.throttled) / elapsed) * 1000;
