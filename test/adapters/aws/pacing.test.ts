@@ -54,6 +54,18 @@ describe('AccountPacer', () => {
     expect(pacer.requestsPerSecond).toBeUndefined();
   });
 
+  it('once paced low, climbs back a tenth a second, however few requests a second holds', async () => {
+    const clock = fakeClock();
+    const pacer = new AccountPacer(clock);
+    await traffic(pacer, clock, 60, 1_100, 0.9); // 6 of 60 got through: paced at about 5/s
+    const low = pacer.requestsPerSecond ?? 0;
+    expect(low).toBeGreaterThan(0);
+    expect(low).toBeLessThan(6);
+    // 30 requests, none throttled: about six windows of a second.
+    for (let second = 0; second < 6; second++) await traffic(pacer, clock, 5, 1_000, 0);
+    expect(pacer.requestsPerSecond).toBeGreaterThan(low * 1.1 ** 4);
+  });
+
   it('tells throttling errors from others', () => {
     expect(isThrottled(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }))).toBe(true);
     expect(isThrottled({ name: 'X', $metadata: { httpStatusCode: 429 } })).toBe(true);
