@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --before <dir> | --before-ref <ref>] [--only validate,startup,apply,plan,tests,pure]
- * [--samples 3] [--no-write]`: how the tool behaves at scale, measured (never asserted in a timed
+ * [--samples 3] [--apply-users 1000] [--no-write]`: how the tool behaves at scale, measured (never asserted in a timed
  * test), each figure beside its goal.
  *
  * - validate: `validate` (the compiled CLI, every rule) on 10,000 users and 1,000 accounts against
@@ -53,6 +53,7 @@ const { values: flags } = parseArgs({
     'before-ref': { type: 'string' },
     only: { type: 'string' },
     samples: { type: 'string', default: '3' },
+    'apply-users': { type: 'string', default: '1000' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -371,7 +372,7 @@ async function applyOnce(moto: MotoServer, which: Side, repo: string, iamPerSeco
 }
 
 async function applyBenchmarks(): Promise<void> {
-  const users = 1_000;
+  const users = Number(flags['apply-users']);
   const repo = await syntheticRepo(users, 0, await motoSettings());
   const moto = await startMoto();
   try {
