@@ -229,8 +229,10 @@ export const apply: Command = async (ctx) => {
   const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
   // One apply at a time: held from before the first read until this command returns.
   const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);
+  // A lock held or nothing: losing it, like a cancel, stops the run before its next change.
+  const stop = ctx.cancel === undefined ? lock.lost : AbortSignal.any([lock.lost, ctx.cancel]);
   try {
-    return await applyLocked(ctx, desired, target, values, format, concurrency);
+    return await applyLocked(ctx, desired, target, values, format, concurrency, stop);
   } finally {
     await lock.release();
   }
@@ -243,6 +245,7 @@ async function applyLocked(
   values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined; only?: string | undefined },
   format: string,
   concurrency: number,
+  signal: AbortSignal,
 ): Promise<number> {
   const live = await readLiveState(target, desired.settings);
   const full = computePlan(desired, live, { today: ctx.today });
@@ -270,11 +273,16 @@ async function applyLocked(
     allowMassDeletion: values['allow-mass-deletion'] === true,
     concurrency,
     closureQuota: live.organization,
+    signal,
   });
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
   if (typeof values['report-json'] === 'string') {
     const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
+  }
+  if (report.stopped !== undefined) {
+    ctx.stderr.write(`Stopped before the end: ${report.stopped} The changes left undone are marked apply-stopped above; run apply again to resume them.\n`);
+    return 1;
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
 }
