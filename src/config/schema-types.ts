@@ -4,11 +4,11 @@
  */
 export interface UserFile {
   /**
-   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = , . @ _ - (IAM's user-name alphabet), with dots only between other characters. The domain must be one of the staff or contractor domains in settings.yaml.
+   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = . @ _ - (what both IAM user names and email addresses accept: IAM also takes a comma, which is not valid in an email address), with dots only between other characters. The domain must be one of the staff or contractor domains in settings.yaml.
    */
   email: string;
   /**
-   * The person's full name as they write it (letters, spaces, apostrophes, hyphens...; at least one letter or digit), used in the welcome email and, with characters AWS tags cannot hold removed, as a tag.
+   * The person's full name as they write it, used in the emails they and others receive and as a tag: letters (with their accents), spaces, apostrophes, hyphens and full stops only, with at least one letter. No digits, no web address, no ':', '/' or '@', and a full stop is not followed directly by two letters (write 'St. John', not 'St.John'), so nothing in it reads as a link.
    */
   name: string;
   /**
