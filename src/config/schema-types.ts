@@ -142,7 +142,7 @@ export interface AccountFile {
      */
     users: [string, ...string[]];
     /**
-     * custom roles only: the ARNs of the managed policies attached (AWS managed, or this account's own).
+     * custom roles only: the managed policies attached, by full ARN in the aws partition: AWS managed (arn:aws:iam::aws:policy/ReadOnlyAccess) or this account's own (arn:aws:iam::<this file's id>:policy/<name>, so only once the file has its id); never another account's.
      *
      * @minItems 1
      */
