@@ -145,6 +145,8 @@ export interface AccountFile {
      * custom roles only: the managed policies attached, by full ARN in the aws partition: AWS managed (arn:aws:iam::aws:policy/ReadOnlyAccess) or this account's own (arn:aws:iam::<this file's id>:policy/<name>, so only once the file has its id); never another account's.
      *
      * @minItems 1
+     *
+     * Items: A managed policy by its full ARN in the aws partition: arn:aws:iam::aws:policy/<name> (AWS managed) or arn:aws:iam::<this file's id>:policy/<name> (this account's own).
      */
     policies?: [string, ...string[]];
     /**
