@@ -44,6 +44,12 @@ export interface HeldApplyLock {
   readonly record: LockRecord;
   /** Aborted once this run no longer holds the lock; its reason is an `apply-lock-lost` AppError. */
   readonly lost: AbortSignal;
+  /**
+   * Checks the lease against the clock now, without a request, and aborts `lost` when it has ended:
+   * a process that slept through its renewals finds out before it starts another change, not at
+   * the next renewal. Apply calls it before each change.
+   */
+  check(): void;
   /** Stops renewing and removes the lock if it is still this one. */
   release(): Promise<void>;
 }
@@ -123,14 +129,14 @@ function hold(record: LockRecord, deps: ApplyLockDeps): HeldApplyLock {
       }),
     );
   };
+  const check = (): void => {
+    // Renewing now would not undo the gap: another apply may have found the lock stale meanwhile.
+    if (deps.now().getTime() >= leaseEnds) lose(`its lease ended at ${new Date(leaseEnds).toISOString()} without a renewal`);
+  };
   const stop = (deps.every ?? defaultEvery)(RENEW_EVERY_MS, async () => {
+    check();
     if (controller.signal.aborted) return;
     const now = deps.now().getTime();
-    if (now >= leaseEnds) {
-      // Renewing now would not undo the gap: another apply may have found the lock stale meanwhile.
-      lose(`its lease ended at ${new Date(leaseEnds).toISOString()} without a renewal`);
-      return;
-    }
     try {
       const current = await store.read();
       if (current?.id !== record.id) {
@@ -150,6 +156,7 @@ function hold(record: LockRecord, deps: ApplyLockDeps): HeldApplyLock {
   return {
     record,
     lost: controller.signal,
+    check,
     async release() {
       stop();
       const current = await store.read();

@@ -96,6 +96,8 @@ export interface ApplyDeps {
    * with the code `apply-stopped` (its reason: the signal's reason, an AppError).
    */
   signal?: AbortSignal;
+  /** Called before each change starts; it may abort `signal` (the apply lock checks its lease). */
+  beforeChange?: () => void;
 }
 
 export interface ApplyTiming {
@@ -378,6 +380,7 @@ class Run {
     const summary = summarizeChange(change);
     const base = { kind: change.kind, summary };
 
+    this.deps.beforeChange?.();
     const stopped = this.stopReason();
     if (stopped !== undefined) {
       this.results[index] = { ...base, status: 'skipped', error: { code: 'apply-stopped', message: `not started: ${stopped.message}`, hint: 'The next run resumes it.' } };

@@ -181,6 +181,19 @@ describe.each(stores)('apply lock on the %s', (_name, makeStore) => {
     expect((await store.read())?.expires).toBe('2026-11-28T10:02:00.000Z');
   });
 
+  it('check() finds a passed lease from the clock alone, before any renewal runs', async () => {
+    const store = await makeStore();
+    const w = world(store, 'ci-runner-1', 100, new Set([100]));
+    const held = await acquireApplyLock(w.deps());
+    w.advance(LEASE_MS - 1);
+    held.check();
+    expect(held.lost.aborted).toBe(false);
+    w.advance(1);
+    held.check();
+    expect(held.lost.reason).toMatchObject({ code: 'apply-lock-lost', message: expect.stringContaining(': its lease ended at 2026-11-28T10:01:30.000Z without a renewal.') });
+    expect(w.logs).toHaveLength(1);
+  });
+
   it('release removes only its own lock', async () => {
     const store = await makeStore();
     const first = world(store, 'laptop', 100, new Set());

@@ -17,6 +17,8 @@ import { renderApplyReport as renderApplyReportForPr } from '../../src/render/gi
 import { parseApplyReport } from '../../src/render/github-inputs.ts';
 import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
 import { aPlan, aSandbox, MANAGED, type TempSandbox } from './fixtures.ts';
+import { sandboxLockStore } from '../../src/adapters/sandbox/lock.ts';
+import { acquireApplyLock, LEASE_MS } from '../../src/apply/apply-lock.ts';
 
 const settings = someSettings();
 const ADA = 'ada@example.gov.uk';
@@ -143,6 +145,33 @@ describe('a run whose signal aborts', () => {
       },
     });
     expect(report.stopped).toBe('The run was cancelled (SIGTERM).');
+  });
+
+  it('with the apply lock: a request that outlasts the lease (no renewal ran) stops the run before its next change', async () => {
+    const s = await sandbox();
+    let now = Date.parse('2025-03-01T10:00:00Z');
+    const lock = await acquireApplyLock({
+      store: sandboxLockStore(s.dir),
+      host: 'laptop',
+      pid: 1,
+      now: () => new Date(now),
+      isRunning: () => true,
+      newId: () => 'lock-1',
+      log: () => undefined,
+      // No renewal ever runs: the process is stalled, as when a laptop sleeps.
+      every: () => () => undefined,
+    });
+    const usersAccount = Object.assign(Object.create(s.target.usersAccount) as Target['usersAccount'], {
+      createUser: async (userName: string, tags: Record<string, string>) => {
+        now += LEASE_MS;
+        return s.target.usersAccount.createUser(userName, tags);
+      },
+    });
+    const plan = computePlan(desired(), await readLiveState(s.target, settings));
+    const report = await applyPlan(plan, depsFor({ ...s.target, usersAccount }, { signal: lock.lost, beforeChange: lock.check }));
+    expect(report.results.filter((r) => r.summary.startsWith('create user ')).map((r) => r.status)).toEqual(['done', 'skipped']);
+    expect(report.stopped).toMatch(/^This run no longer holds the apply lock \(in the file .*apply\.lock\): its lease ended at 2025-03-01T10:01:30\.000Z without a renewal\. Another apply may run now, so this one starts no new change\.$/);
+    await lock.release();
   });
 
   it('an abort after the last change leaves nothing undone and the run is not stopped', async () => {

@@ -232,7 +232,7 @@ export const apply: Command = async (ctx) => {
   // A lock held or nothing: losing it, like a cancel, stops the run before its next change.
   const stop = ctx.cancel === undefined ? lock.lost : AbortSignal.any([lock.lost, ctx.cancel]);
   try {
-    return await applyLocked(ctx, desired, target, values, format, concurrency, stop);
+    return await applyLocked(ctx, desired, target, values, format, concurrency, { signal: stop, beforeChange: lock.check });
   } finally {
     await lock.release();
   }
@@ -245,7 +245,7 @@ async function applyLocked(
   values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined; only?: string | undefined },
   format: string,
   concurrency: number,
-  signal: AbortSignal,
+  stop: { signal: AbortSignal; beforeChange: () => void },
 ): Promise<number> {
   const live = await readLiveState(target, desired.settings);
   const full = computePlan(desired, live, { today: ctx.today });
@@ -273,7 +273,7 @@ async function applyLocked(
     allowMassDeletion: values['allow-mass-deletion'] === true,
     concurrency,
     closureQuota: live.organization,
-    signal,
+    ...stop,
   });
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
   if (typeof values['report-json'] === 'string') {
