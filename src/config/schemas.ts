@@ -181,6 +181,17 @@ function describeTextProblem(
         position,
       };
     }
+    // IAM takes `bob@-x.example` as a user name; no mail can be delivered to a host name like that.
+    const domain = value.slice(value.lastIndexOf('@') + 1);
+    const hyphen = /(^|\.)-|-(\.|$)/.exec(domain);
+    if (hyphen !== null && !/[^a-z0-9.-]/.test(domain)) {
+      const position = positionOfText(parsed, path, `@${domain}`);
+      const col = position.col + 1 + hyphen.index + (hyphen[1] === '.' ? 1 : 0);
+      return {
+        message: `${label}: ${JSON.stringify(value)} has a part of its domain that starts or ends with "-" (column ${col}), which no mail server accepts; check the address`,
+        position: { ...position, col },
+      };
+    }
     const local = value.slice(0, value.lastIndexOf('@'));
     const misplaced = local.startsWith('.')
       ? { snippet: '.', what: 'starts with a dot' }

@@ -81,7 +81,7 @@ export interface ImportResult {
   adoptionLimit: number;
 }
 
-const EMAIL = /^[a-z0-9][a-z0-9._+=-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+const EMAIL = /^[a-z0-9][a-z0-9._+=-]*@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 const ACCOUNT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const TEAM = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const GITHUB = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;

@@ -144,6 +144,15 @@ describe('emails are what both IAM and email accept', () => {
     ]);
   });
 
+  it('a domain part that starts or ends with a hyphen (IAM takes it; no mail server does)', async () => {
+    expect(await reported(USER, user(...withLine(3, 'requested_by: ann@example-.gov.uk')))).toEqual([
+      '5:26 fileMatchesSchema requested_by: "ann@example-.gov.uk" has a part of its domain that starts or ends with "-" (column 26), which no mail server accepts; check the address',
+    ]);
+    expect(await reported(USER, user(...withLine(3, 'requested_by: ann@-x.gov.uk')))).toEqual([
+      '5:19 fileMatchesSchema requested_by: "ann@-x.gov.uk" has a part of its domain that starts or ends with "-" (column 19), which no mail server accepts; check the address',
+    ]);
+  });
+
   it('in account files too (team.email, bootstrap users)', async () => {
     const problems = await reported(
       ACCOUNT,
