@@ -125,7 +125,7 @@ function hold(record: LockRecord, deps: ApplyLockDeps): HeldApplyLock {
     deps.log(`ERROR: ${message}`);
     controller.abort(
       new AppError('apply-lock-lost', message, {
-        hint: 'Changes not started are left for the next run, which resumes them: run apply again (it waits for no one if no other apply holds the lock).',
+        hint: 'The changes not started are left for the next run, which resumes them: run apply again once no other apply holds the lock.',
       }),
     );
   };
@@ -149,7 +149,8 @@ function hold(record: LockRecord, deps: ApplyLockDeps): HeldApplyLock {
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       const left = leaseEnds - deps.now().getTime();
-      if (left <= RENEW_EVERY_MS) lose(`renewing it failed until its lease ended at ${new Date(leaseEnds).toISOString()} (${why})`);
+      // The next try would come when the lease has ended, or after: stop now rather than then.
+      if (left <= RENEW_EVERY_MS) lose(`renewing it failed (${why}) and its lease ends at ${new Date(leaseEnds).toISOString()}, before the next try`);
       else deps.log(`warning: could not renew the apply lock (${store.where}), trying again in ${RENEW_EVERY_MS / 1000}s: ${why}`);
     }
   });

@@ -129,7 +129,7 @@ describe.each(stores)('apply lock on the %s', (_name, makeStore) => {
     expect(held.lost.reason).toMatchObject({ code: 'apply-lock-lost', message: expect.stringContaining(': pid 200 on host laptop, run run-7 holds it.') });
   });
 
-  it('renewals that fail only warn while the lease lasts; failing until the lease ends, the lock is lost', async () => {
+  it('renewals that fail only warn while the lease lasts; once the lease would end before the next try, the lock is lost', async () => {
     const inner = await makeStore();
     let failing = false;
     const store: ApplyLockStore = {
@@ -153,7 +153,7 @@ describe.each(stores)('apply lock on the %s', (_name, makeStore) => {
     expect(held.lost.aborted).toBe(true);
     expect(held.lost.reason).toMatchObject({
       code: 'apply-lock-lost',
-      message: `This run no longer holds the apply lock (${store.where}): renewing it failed until its lease ended at 2026-11-28T10:01:30.000Z (Rate exceeded). Another apply may run now, so this one starts no new change.`,
+      message: `This run no longer holds the apply lock (${store.where}): renewing it failed (Rate exceeded) and its lease ends at 2026-11-28T10:01:30.000Z, before the next try. Another apply may run now, so this one starts no new change.`,
     });
     // A renewal that works again does not take it back.
     failing = false;

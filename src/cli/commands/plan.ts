@@ -281,7 +281,7 @@ async function applyLocked(
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
   }
   if (report.stopped !== undefined) {
-    ctx.stderr.write(`Stopped before the end: ${report.stopped} The changes left undone are marked apply-stopped above; run apply again to resume them.\n`);
+    ctx.stderr.write(`Stopped before the end: ${report.stopped} The changes left undone are marked apply-stopped in the report; run apply again to resume them.\n`);
     return 1;
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
