@@ -52,7 +52,9 @@ options:
 const APPLY_HELP = `usage: npm run apply -- [options]
 
 Computes the plan against the target and executes it. Safe to re-run: a run stopped at any point
-converges on the next one.
+converges on the next one. SIGINT (Ctrl-C) or SIGTERM, or losing the apply lock, stops it cleanly:
+no new change starts, the changes in flight finish, the lock is released, and it exits 1 listing
+what it left undone for the next run.
 
 options:
   --target sandbox|aws     where to apply (default sandbox; aws must be chosen explicitly: it assumes
