@@ -226,11 +226,11 @@ describe('AWS (moto): one apply at a time', () => {
     const iam = await usersAccountIam(e2e.moto.url);
     const before = await listUserNames(iam);
     // Two new people to create, one change at a time; the first CreateUser is held in flight.
-    const newcomers = ['zara.ahmed@digital.cabinet-office.gov.uk', 'yusuf.ali@digital.cabinet-office.gov.uk'];
-    for (const email of newcomers) {
+    const newcomers = { 'zara.ahmed@digital.cabinet-office.gov.uk': 'Zara Ahmed', 'yusuf.ali@digital.cabinet-office.gov.uk': 'Yusuf Ali' };
+    for (const [email, name] of Object.entries(newcomers)) {
       await writeFile(
         join(e2e.repo, 'users', `${email}.yaml`),
-        `# yaml-language-server: $schema=../schema/user.schema.json\nemail: ${email}\nname: ${email.split('@')[0]}\nteam: govuk-platform\nrequested_by: amara.okafor@digital.cabinet-office.gov.uk\n`,
+        `# yaml-language-server: $schema=../schema/user.schema.json\nemail: ${email}\nname: ${name}\nteam: govuk-platform\nrequested_by: amara.okafor@digital.cabinet-office.gov.uk\n`,
       );
     }
     const gate = await startGate(e2e.moto.url, 'CreateUser');
@@ -246,7 +246,9 @@ describe('AWS (moto): one apply at a time', () => {
       child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      await gate.held;
+      // If the apply ends without ever creating a user, say how rather than wait for the timeout.
+      const early = await Promise.race([gate.held.then(() => undefined), exited.then((code) => ({ code }))]);
+      expect(early, `the apply ended before its first CreateUser: ${stderr}`).toBeUndefined();
       child.kill('SIGTERM');
       await expect.poll(() => stderr, { timeout: 10_000 }).toContain('SIGTERM: stopping. No new change starts; the requests in flight finish, then the apply lock is released.');
       gate.open();
@@ -270,7 +272,7 @@ describe('AWS (moto): one apply at a time', () => {
     }
     const next = await runCommand(e2e.repo, e2e.env, 'apply', '--target', 'aws');
     expect(next.code).toBe(0);
-    expect(await listUserNames(iam)).toEqual(expect.arrayContaining(newcomers));
+    expect(await listUserNames(iam)).toEqual(expect.arrayContaining(Object.keys(newcomers)));
     expect((await runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws')).stdout).toContain('No changes. The target matches the files.');
   }, 180_000);
 });
