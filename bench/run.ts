@@ -176,9 +176,20 @@ async function prepareBefore(): Promise<void> {
 
 // ---- synthetic data ----------------------------------------------------------------------------
 
+/** 0 → `A`, 25 → `Z`, 26 → `Ba`: a name has letters only, no digits. */
+function letters(i: number): string {
+  let out = '';
+  let n = i;
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out.charAt(0).toUpperCase() + out.slice(1);
+}
+
 const userFile = (i: number) => `# yaml-language-server: $schema=../schema/user.schema.json
 email: person.${i}@digital.cabinet-office.gov.uk
-name: Person ${i}
+name: Person ${letters(i)}
 team: team-${i % 40}
 requested_by: lead.${i % 40}@digital.cabinet-office.gov.uk
 reason: Synthetic user for the benchmark

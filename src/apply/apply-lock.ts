@@ -11,7 +11,11 @@
  *   LEASE_MS after the last renewal, so within two minutes of its death, e.g. on a new CI runner).
  * - A stale lock is taken over: read again, removed only if it is still the same lock, created anew.
  *   Between that read and the removal a third process could, in principle, take the stale lock first;
- *   the window is one request long, and the holder's next renewal notices the loss and says so.
+ *   the window is one request long, and the holder's next renewal notices the loss.
+ * - A lock held or nothing: the holder counts the lock as lost when another holder has it, when
+ *   renewals kept failing until its lease ended, or when the lease ended without a renewal (a run
+ *   that was asleep or stalled). Then `lost` aborts: apply starts no new change, lets the requests
+ *   in flight finish, and exits 1 saying what it left undone, which the next run resumes.
  * - `force-unlock <id>` removes a lock by hand, like `terraform force-unlock`.
  */
 import { AppError } from '../core/errors.ts';
@@ -38,6 +42,14 @@ export interface ApplyLockDeps {
 
 export interface HeldApplyLock {
   readonly record: LockRecord;
+  /** Aborted once this run no longer holds the lock; its reason is an `apply-lock-lost` AppError. */
+  readonly lost: AbortSignal;
+  /**
+   * Checks the lease against the clock now, without a request, and aborts `lost` when it has ended:
+   * a process that slept through its renewals finds out before it starts another change, not at
+   * the next renewal. Apply calls it before each change.
+   */
+  check(): void;
   /** Stops renewing and removes the lock if it is still this one. */
   release(): Promise<void>;
 }
@@ -104,23 +116,48 @@ export async function acquireApplyLock(deps: ApplyLockDeps): Promise<HeldApplyLo
 
 function hold(record: LockRecord, deps: ApplyLockDeps): HeldApplyLock {
   const { store } = deps;
-  let lost = false;
+  const controller = new AbortController();
+  // The end of the lease as this holder last recorded it: past it, another apply may take the lock.
+  let leaseEnds = Date.parse(record.expires);
+  const lose = (why: string): void => {
+    if (controller.signal.aborted) return;
+    const message = `This run no longer holds the apply lock (${store.where}): ${why}. Another apply may run now, so this one starts no new change.`;
+    deps.log(`ERROR: ${message}`);
+    controller.abort(
+      new AppError('apply-lock-lost', message, {
+        hint: 'The changes not started are left for the next run, which resumes them: run apply again once no other apply holds the lock.',
+      }),
+    );
+  };
+  const check = (): void => {
+    // Renewing now would not undo the gap: another apply may have found the lock stale meanwhile.
+    if (deps.now().getTime() >= leaseEnds) lose(`its lease ended at ${new Date(leaseEnds).toISOString()} without a renewal`);
+  };
   const stop = (deps.every ?? defaultEvery)(RENEW_EVERY_MS, async () => {
-    if (lost) return;
+    check();
+    if (controller.signal.aborted) return;
+    const now = deps.now().getTime();
     try {
       const current = await store.read();
       if (current?.id !== record.id) {
-        lost = true;
-        deps.log(`WARNING: the apply lock (${store.where}) is no longer this run's${current === undefined ? '' : `: ${describeHolder(current)} holds it`}; another apply may run at the same time.`);
+        lose(current === undefined ? 'it was removed' : `${describeHolder(current)} holds it`);
         return;
       }
-      await store.renew({ ...record, expires: new Date(deps.now().getTime() + LEASE_MS).toISOString() });
+      const expires = new Date(now + LEASE_MS);
+      await store.renew({ ...record, expires: expires.toISOString() });
+      leaseEnds = expires.getTime();
     } catch (error) {
-      deps.log(`warning: could not renew the apply lock (${store.where}): ${error instanceof Error ? error.message : String(error)}`);
+      const why = error instanceof Error ? error.message : String(error);
+      const left = leaseEnds - deps.now().getTime();
+      // The next try would come when the lease has ended, or after: stop now rather than then.
+      if (left <= RENEW_EVERY_MS) lose(`renewing it failed (${why}) and its lease ends at ${new Date(leaseEnds).toISOString()}, before the next try`);
+      else deps.log(`warning: could not renew the apply lock (${store.where}), trying again in ${RENEW_EVERY_MS / 1000}s: ${why}`);
     }
   });
   return {
     record,
+    lost: controller.signal,
+    check,
     async release() {
       stop();
       const current = await store.read();

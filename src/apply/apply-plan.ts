@@ -90,6 +90,14 @@ export interface ApplyDeps {
   closureQuota?: ClosureQuotaFigures;
   /** Back-off bounds, for tests; the defaults follow AWS's advice (see below). */
   timing?: Partial<ApplyTiming>;
+  /**
+   * Aborted when the run must stop (the apply lock was lost, or the run was cancelled): no new change
+   * starts, the requests in flight finish, waits are cut short, and the rest is reported `skipped`
+   * with the code `apply-stopped` (its reason: the signal's reason, an AppError).
+   */
+  signal?: AbortSignal;
+  /** Called before each change starts; it may abort `signal` (the apply lock checks its lease). */
+  beforeChange?: () => void;
 }
 
 export interface ApplyTiming {
@@ -142,6 +150,8 @@ export interface ApplyReport {
   finishedAt: string;
   /** In plan order. */
   results: readonly ApplyResult[];
+  /** Why the run stopped before the end, when it did (the changes it left are `apply-stopped`). */
+  stopped?: string;
 }
 
 type Phase = 1 | 2 | 3 | 4 | 5 | 6;
@@ -322,7 +332,45 @@ class Run {
       const planned = this.plan.changes[index];
       throw new Error(`no result for change ${index} (${planned === undefined ? '?' : summarizeChange(planned.change)})`);
     });
-    return { baseline: this.deps.target.baseline, startedAt, finishedAt: this.deps.now().toISOString(), results };
+    // Stopped only if it left something undone: a lock lost after the last change changes nothing.
+    const stopped = results.some((r) => r.error?.code === 'apply-stopped') ? this.stopReason() : undefined;
+    return {
+      baseline: this.deps.target.baseline,
+      startedAt,
+      finishedAt: this.deps.now().toISOString(),
+      results,
+      ...(stopped === undefined ? {} : { stopped: stopped.message }),
+    };
+  }
+
+  /** Why this run must start nothing more, once `signal` is aborted. */
+  private stopReason(): AppError | undefined {
+    const signal = this.deps.signal;
+    if (signal?.aborted !== true) return undefined;
+    const reason: unknown = signal.reason;
+    if (isAppError(reason)) return reason;
+    return new AppError('apply-stopped', `The run was stopped${reason instanceof Error ? `: ${reason.message}` : ''}.`);
+  }
+
+  /** Waits `ms`, or throws `apply-stopped` as soon as the run must stop. */
+  private async sleep(ms: number): Promise<void> {
+    const signal = this.deps.signal;
+    if (signal === undefined) return this.deps.sleep(ms);
+    const stopped = (): AppError =>
+      new AppError('apply-stopped', `Stopped waiting: ${this.stopReason()?.message ?? 'the run was stopped.'}`, {
+        hint: 'The request was made; the next run finds it and carries on from where this one stopped.',
+      });
+    if (signal.aborted) throw stopped();
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(stopped());
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.deps.sleep(ms), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   private async runOne(index: number): Promise<void> {
@@ -331,6 +379,13 @@ class Run {
     const { change } = planned;
     const summary = summarizeChange(change);
     const base = { kind: change.kind, summary };
+
+    this.deps.beforeChange?.();
+    const stopped = this.stopReason();
+    if (stopped !== undefined) {
+      this.results[index] = { ...base, status: 'skipped', error: { code: 'apply-stopped', message: `not started: ${stopped.message}`, hint: 'The next run resumes it.' } };
+      return;
+    }
 
     const blocked = this.blockedBy(change);
     if (blocked !== undefined) {
@@ -661,7 +716,7 @@ class Run {
         );
       }
       this.log(`${change.accountName}: creation ${requestId} in progress, checking again in ${Math.round(delay / 1000)}s`);
-      await this.deps.sleep(delay);
+      await this.sleep(delay);
       waited += delay;
       delay = Math.min(delay * 2, this.timing.creationMaxDelayMs);
     }
@@ -689,7 +744,7 @@ class Run {
       } catch (error) {
         if (!isAppError(error) || error.code !== 'account-not-ready' || waited >= this.timing.notReadyMaxWaitMs) throw error;
         this.log(`${accountName}: account not ready yet, trying again in ${Math.round(delay / 1000)}s`);
-        await this.deps.sleep(delay);
+        await this.sleep(delay);
         waited += delay;
         delay = Math.min(delay * 2, this.timing.notReadyMaxDelayMs);
       }
@@ -808,6 +863,7 @@ export function renderApplyReport(report: ApplyReport): string {
   if (report.results.length === 0) return `Nothing to apply: ${target} already matches the files.\n`;
   const n = counts(report);
   const lines = [`Applied to ${target}: ${n.done} done, ${n.failed} failed, ${n.skipped} skipped.`, ''];
+  if (report.stopped !== undefined) lines.splice(1, 0, stoppedNote(report));
   const label: Record<ApplyStatus, string> = { done: 'done   ', failed: 'FAILED ', skipped: 'skipped' };
   for (const result of report.results) {
     lines.push(`  ${label[result.status]}  ${result.summary}`);
@@ -818,6 +874,12 @@ export function renderApplyReport(report: ApplyReport): string {
     for (const warning of result.warnings ?? []) lines.push(`           warning: ${warning}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What a stopped run left undone, for the reader to know the next run resumes it. */
+function stoppedNote(report: ApplyReport): string {
+  const left = report.results.filter((r) => r.error?.code === 'apply-stopped').length;
+  return `STOPPED before the end: ${report.stopped ?? ''} ${left} change${left === 1 ? ' was' : 's were'} left undone (marked apply-stopped below); the next run resumes ${left === 1 ? 'it' : 'them'}.`;
 }
 
 function cell(text: string): string {
@@ -831,10 +893,11 @@ export function renderApplyReportMarkdown(report: ApplyReport): string {
   const n = counts(report);
   const icon: Record<ApplyStatus, string> = { done: '✅ done', failed: '❌ failed', skipped: '⏭️ skipped' };
   const lines = [
-    `### Apply: ${n.failed > 0 ? 'some changes failed' : 'all changes applied'}`,
+    `### Apply: ${report.stopped !== undefined ? 'stopped before the end' : n.failed > 0 ? 'some changes failed' : 'all changes applied'}`,
     '',
     `Applied to ${target}: **${n.done} done, ${n.failed} failed, ${n.skipped} skipped**.`,
     '',
+    ...(report.stopped === undefined ? [] : [cell(stoppedNote(report)), '']),
     '| Result | Change | Details |',
     '| --- | --- | --- |',
   ];

@@ -20,6 +20,11 @@ export interface CliContext {
   stderr: Output;
   /** Today's date, YYYY-MM-DD (the only clock the pure core sees). */
   today: string;
+  /**
+   * Aborted when the process is asked to stop (SIGTERM, SIGINT), for the commands that stop
+   * cleanly (`apply`: no new change, the requests in flight finish, the lock is released).
+   */
+  cancel?: AbortSignal;
 }
 
 /** A command returns its exit code; main sets process.exitCode from it. */

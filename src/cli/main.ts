@@ -4,11 +4,11 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isAppError } from '../core/errors.ts';
+import { AppError, isAppError } from '../core/errors.ts';
 import type { CliContext, Command } from './context.ts';
 
 // Each command is imported only when it runs: `validate` never loads the AWS SDK or Octokit.
-const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
+const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsCleanly?: true }>> = {
   validate: {
     run: async (ctx) => (await import('./commands/validate.ts')).validate(ctx),
     about: 'check every data file against the schemas and cross-file rules',
@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   apply: {
     run: async (ctx) => (await import('./commands/plan.ts')).apply(ctx),
     about: 'make the target match the files (local sandbox unless --target aws)',
+    stopsCleanly: true,
   },
   import: {
     run: async (ctx) => (await import('./commands/import.ts')).importEstate(ctx),
@@ -103,6 +104,7 @@ function isMain(): boolean {
 /** Runs the command named in process.argv; the only place that builds a context from the real process. */
 export async function runFromProcess(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
+  const cancel = new AbortController();
   const ctx: CliContext = {
     args,
     cwd: process.cwd(),
@@ -110,8 +112,30 @@ export async function runFromProcess(): Promise<void> {
     stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
     stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
     today: new Date().toISOString().slice(0, 10),
+    cancel: cancel.signal,
   };
-  process.exitCode = await runCli(name, ctx);
+  // Only a command that stops cleanly catches the signals; any other one is ended by them as usual.
+  // Every signal is caught until it returns, not only the first: GitHub Actions cancels a job with
+  // SIGINT and then SIGTERM, and the second must not kill the run while it releases the lock.
+  const stopsCleanly = name !== undefined && COMMANDS[name]?.stopsCleanly === true;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (cancel.signal.aborted) {
+      ctx.stderr.write(`${signal} again: still waiting for the requests in flight, then releasing the apply lock. To quit at once, send SIGKILL.\n`);
+      return;
+    }
+    ctx.stderr.write(`${signal}: stopping. No new change starts; the requests in flight finish, then the apply lock is released.\n`);
+    cancel.abort(new AppError('apply-stopped', `The run was cancelled (${signal}).`, { hint: 'Run apply again: it resumes the changes left undone.' }));
+  };
+  if (stopsCleanly) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  try {
+    process.exitCode = await runCli(name, ctx);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 if (isMain()) await runFromProcess();

@@ -5,10 +5,17 @@
  * find and retype what they cannot see.
  */
 
-/** Invisible: format controls (Cf: zero-width spaces and joiners, bidirectional controls, the soft
- * hyphen), line and paragraph separators, and characters drawn as nothing (Hangul fillers, the
- * combining grapheme joiner, variation selectors, Mongolian and Khmer invisibles, blank braille). */
-const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u034F\u2800\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+/**
+ * Invisible, by Unicode property rather than by list, so characters added to Unicode are caught
+ * as the runtime learns them: every Default_Ignorable_Code_Point (zero-width spaces and joiners,
+ * bidirectional controls, the soft hyphen, Hangul fillers, variation selectors, tags), every format
+ * control (Cf), line and paragraph separators (Zl, Zp), and combining marks of an ideographic script:
+ * ideographs take no marks, so such a mark is a filler drawn as nothing (U+16FE4 KHITAN SMALL SCRIPT
+ * FILLER, which Unicode does not list as default-ignorable). One character no property names:
+ * U+2800 BRAILLE PATTERN BLANK, a letter-like symbol drawn as a blank.
+ */
+// Built at run time: the `v` flag (set intersection, `&&`) is newer than the compiler's target.
+const INVISIBLE = new RegExp(String.raw`[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Zl}\p{Zp}[\p{M}&&\p{Ideographic}]\u2800]`, 'v');
 
 /** The first invisible character of `text` and its index (in UTF-16 units), if any. */
 export function findInvisibleCharacter(text: string): { character: string; index: number } | undefined {
@@ -233,6 +240,7 @@ FFA0 HALFWIDTH HANGUL FILLER
 FFF9 INTERLINEAR ANNOTATION ANCHOR
 FFFA INTERLINEAR ANNOTATION SEPARATOR
 FFFB INTERLINEAR ANNOTATION TERMINATOR
+16FE4 KHITAN SMALL SCRIPT FILLER
 `
     .trim()
     .split('\n')

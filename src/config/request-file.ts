@@ -19,6 +19,7 @@ import {
   emailDomainIsAllowed,
   everyBootstrapUserExists,
   everyDataFileHasACodeOwner,
+  customRolePoliciesAreAwsManagedOrTheAccountsOwn,
   everyRoleConditionIsDefined,
   everyTeamRoleUserExists,
   expiredUsersAreReported,
@@ -64,6 +65,7 @@ export const SINGLE_FILE_RULES: readonly Rule[] = [
   accountFilesAvoidProtectedAccounts,
   rootEmailsAreOnAllowedDomains,
   everyRoleConditionIsDefined,
+  customRolePoliciesAreAwsManagedOrTheAccountsOwn,
   // Unique within the one account file, and never a role name settings.yaml uses.
   teamRoleNamesAreUniqueAndFollowTheirKind,
   expiresIsWithinTheHorizon,

@@ -605,6 +605,29 @@ export function everyRoleConditionIsDefined(input: RuleInput): Problem[] {
   );
 }
 
+/**
+ * A custom team role attaches AWS managed policies or the account's own, never another account's: a
+ * policy in another account cannot be attached (IAM refuses it), and one that looks like the
+ * account's own but is not would be shown and reviewed as something else. The schema keeps the
+ * partition `aws` and the shape; the account id needs the file's `id`.
+ */
+export function customRolePoliciesAreAwsManagedOrTheAccountsOwn(input: RuleInput): Problem[] {
+  const rule = 'customRolePoliciesAreAwsManagedOrTheAccountsOwn';
+  return input.accounts.flatMap((account) =>
+    (account.data.roles ?? []).flatMap((role, roleIndex) =>
+      (role.policies ?? []).flatMap((arn, index) => {
+        const owner = /^arn:aws:iam::(\d{12}):policy\//.exec(arn)?.[1];
+        if (owner === undefined || owner === account.data.id) return [];
+        const where = at(account, ['roles', roleIndex, 'policies', index]);
+        const own = account.data.id === undefined
+          ? 'this file has no id yet, so the account has no policies of its own to attach: attach AWS managed ones (arn:aws:iam::aws:policy/<name>), and the account\'s own once its id is in this file'
+          : `attach AWS managed ones (arn:aws:iam::aws:policy/<name>) or this account's own (arn:aws:iam::${account.data.id}:policy/<name>)`;
+        return [anError(rule, account.file, where, `team role ${role.name} attaches ${arn}, a policy of account ${owner}, not of this account; ${own}`)];
+      }),
+    ),
+  );
+}
+
 /** Keys the project writes on accounts itself; a file's own tags must not use them. */
 const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG]);
 
@@ -680,6 +703,7 @@ export const crossFileRules: readonly Rule[] = [
   everyTeamRoleUserExists,
   teamRoleNamesAreUniqueAndFollowTheirKind,
   everyRoleConditionIsDefined,
+  customRolePoliciesAreAwsManagedOrTheAccountsOwn,
   accountTagsAvoidProjectKeys,
   everyDataFileHasACodeOwner,
 ];

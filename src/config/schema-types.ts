@@ -4,11 +4,11 @@
  */
 export interface UserFile {
   /**
-   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = , . @ _ - (IAM's user-name alphabet), with dots only between other characters. The domain must be one of the staff or contractor domains in settings.yaml.
+   * The person's work email, lower case. It is also the IAM user name, so at most 64 characters of letters, digits and + = . @ _ - (what both IAM user names and email addresses accept: IAM also takes a comma, which is not valid in an email address), with dots only between other characters. The domain must be one of the staff or contractor domains in settings.yaml.
    */
   email: string;
   /**
-   * The person's full name as they write it (letters, spaces, apostrophes, hyphens...; at least one letter or digit), used in the welcome email and, with characters AWS tags cannot hold removed, as a tag.
+   * The person's full name as they write it, used in the emails they and others receive and as a tag: letters (with their accents), spaces, apostrophes, hyphens and full stops only, with at least one letter. No digits, no web address, no ':', '/' or '@', and a full stop is not followed directly by two letters (write 'St. John', not 'St.John'), so nothing in it reads as a link.
    */
   name: string;
   /**
@@ -142,9 +142,11 @@ export interface AccountFile {
      */
     users: [string, ...string[]];
     /**
-     * custom roles only: the ARNs of the managed policies attached (AWS managed, or this account's own).
+     * custom roles only: the managed policies attached, by full ARN in the aws partition: AWS managed (arn:aws:iam::aws:policy/ReadOnlyAccess) or this account's own (arn:aws:iam::<this file's id>:policy/<name>, so only once the file has its id); never another account's.
      *
      * @minItems 1
+     *
+     * Items: A managed policy by its full ARN in the aws partition: arn:aws:iam::aws:policy/<name> (AWS managed) or arn:aws:iam::<this file's id>:policy/<name> (this account's own).
      */
     policies?: [string, ...string[]];
     /**

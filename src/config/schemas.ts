@@ -172,6 +172,26 @@ function describeTextProblem(
     };
   }
   if (pattern.includes('@') && value.includes('@')) {
+    // IAM user names (the email is the user name) allow a comma; email addresses do not, and SES
+    // refuses to send to one: a file with it would pass IAM and fail every apply.
+    if (value.includes(',') && !pattern.includes(',')) {
+      const position = positionOfText(parsed, path, ',');
+      return {
+        message: `${label}: ${JSON.stringify(value)} contains a comma (column ${position.col}), which IAM allows in a user name but an email address may not hold; write the address the person receives mail at (letters, digits and . _ + = - before the @)`,
+        position,
+      };
+    }
+    // IAM takes `bob@-x.example` as a user name; no mail can be delivered to a host name like that.
+    const domain = value.slice(value.lastIndexOf('@') + 1);
+    const hyphen = /(^|\.)-|-(\.|$)/.exec(domain);
+    if (hyphen !== null && !/[^a-z0-9.-]/.test(domain)) {
+      const position = positionOfText(parsed, path, `@${domain}`);
+      const col = position.col + 1 + hyphen.index + (hyphen[1] === '.' ? 1 : 0);
+      return {
+        message: `${label}: ${JSON.stringify(value)} has a part of its domain that starts or ends with "-" (column ${col}), which no mail server accepts; check the address`,
+        position: { ...position, col },
+      };
+    }
     const local = value.slice(0, value.lastIndexOf('@'));
     const misplaced = local.startsWith('.')
       ? { snippet: '.', what: 'starts with a dot' }
@@ -184,6 +204,31 @@ function describeTextProblem(
       const position = positionOfText(parsed, path, misplaced.snippet);
       return {
         message: `${label}: ${JSON.stringify(value)} ${misplaced.what} (column ${position.col}); an email address has dots only between other characters, so check the address`,
+        position,
+      };
+    }
+  }
+  if (isPersonNamePattern(pattern)) {
+    if (!/\p{L}/u.test(value)) {
+      return {
+        message: `${label}: ${JSON.stringify(value)} has no letter, only spaces, combining marks or punctuation; write the person's name`,
+        position: positionOf(parsed, path),
+      };
+    }
+    const other = /[^\p{L}\p{M}\p{Zs}'’.\-]/u.exec(value)?.[0];
+    if (other !== undefined) {
+      const position = positionOfText(parsed, path, other);
+      const what = /[\p{L}\p{N}]/u.test(other) ? describeCharacter(other) : `"${other}"`;
+      return {
+        message: `${label} contains ${what} at column ${position.col}; a name has only letters, spaces, apostrophes, hyphens and full stops (no digits, no web address, no ":", "/" or "@"), because it is copied into emails: write the person's name only`,
+        position,
+      };
+    }
+    const linkLike = /\.\p{L}\p{M}*\p{L}/u.exec(value)?.[0];
+    if (linkLike !== undefined) {
+      const position = positionOfText(parsed, path, linkLike);
+      return {
+        message: `${label}: ${JSON.stringify(value)} has a full stop followed directly by letters (column ${position.col}), which reads as a web address in an email; write a space after the full stop ("${value.replace(/\.(?=\p{L}\p{M}*\p{L})/gu, '. ')}")`,
         position,
       };
     }
@@ -203,6 +248,11 @@ function describeTextProblem(
     }
   }
   return undefined;
+}
+
+/** The user schema's `name`: letters, marks, spaces, apostrophes, hyphens and full stops only. */
+function isPersonNamePattern(pattern: string): boolean {
+  return pattern.includes("[\\p{L}\\p{M}\\p{Zs}'’.\\-]+$");
 }
 
 function describeTypeError(parsed: ParsedYaml, path: (string | number)[], label: string, expectedParam: unknown, data: unknown): string {

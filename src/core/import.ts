@@ -81,12 +81,14 @@ export interface ImportResult {
   adoptionLimit: number;
 }
 
-const EMAIL = /^[a-z0-9][a-z0-9._+=,-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+const EMAIL = /^[a-z0-9][a-z0-9._+=-]*@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 const ACCOUNT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const TEAM = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const GITHUB = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-/** Characters of a person's name as the user schema allows them. */
+/** Characters of a team's name as the account schema allows them. */
 const NAME_CHARACTER = /[\p{L}\p{M}\p{Z}\p{N}'’.,()&_:/=+\-@]/u;
+/** Characters of a person's name as the user schema allows them (no digits, nothing of a link). */
+const PERSON_NAME_CHARACTER = /[\p{L}\p{M}\p{Zs}'’.-]/u;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -109,9 +111,20 @@ function daysBetween(from: string, to: string): number {
 /** `ada.lovelace` → `Ada Lovelace`: a stand-in for the full name when no tag gives it. */
 function nameFromEmail(email: string): string {
   const local = email.split('@')[0] ?? email;
-  const words = local.split(/[._+=,-]+/).filter((word) => word !== '');
+  const words = local.split(/[^\p{L}]+/u).filter((word) => word !== '');
   const name = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
   return name === '' ? local : name;
+}
+
+/**
+ * A tag's full name as the user schema takes it: other characters become spaces, a full stop followed by
+ * letters given a space (`St.John` → `St. John`), and nothing when no letter is left.
+ */
+function cleanPersonName(value: string): string {
+  let out = '';
+  for (const char of value) out += PERSON_NAME_CHARACTER.test(char) ? char : ' ';
+  out = out.replace(/\.(?=\p{L}\p{M}*\p{L})/gu, '. ').replace(/\s+/gu, ' ').trim().replace(/^\p{M}+/u, '').slice(0, 128).trim();
+  return /\p{L}/u.test(out) ? out : '';
 }
 
 function cleanName(value: string): string {
@@ -168,7 +181,7 @@ function importUser(user: LiveUser, input: ImportInput, toComplete: ToComplete[]
     toComplete.push({ path, field, why });
   };
 
-  const taggedName = cleanName(findTag(user.tags, 'full-name')?.value ?? findTag(user.tags, 'Name')?.value ?? '');
+  const taggedName = cleanPersonName(findTag(user.tags, 'full-name')?.value ?? findTag(user.tags, 'Name')?.value ?? '');
   const name = taggedName !== '' ? taggedName : nameFromEmail(email);
   if (taggedName === '') {
     comments['name'] = 'imported: made from the email; check the spelling';

@@ -174,16 +174,14 @@ function requiresMfa(trustPolicy: Readonly<Record<string, unknown>>): boolean {
   );
 }
 
-function policyName(arn: string): string {
-  return arn.split('/').pop() ?? arn;
-}
-
 function summarizeRoleChange(change: PutRole): string {
   const where = `${change.accountName}${showId(change.accountId)}`;
   const after = change.after;
   if (change.before === undefined) {
     const trusted = list(trustedPrincipals(after.trustPolicy).map(showPrincipal));
-    const grants = [...after.attachedPolicyArns.map(policyName), ...Object.keys(after.inlinePolicies)];
+    // Managed policies by whole ARN: the last segment alone would show another account's
+    // `.../policy/AdministratorAccess` as AWS's.
+    const grants = [...after.attachedPolicyArns, ...Object.keys(after.inlinePolicies)];
     return `create ${change.label} in ${where}, trusting ${trusted}${requiresMfa(after.trustPolicy) ? ' with MFA' : ''}${grants.length === 0 ? '' : `; ${grants.join(', ')}`}`;
   }
   const diff = diffRole(change.before, after);
@@ -195,8 +193,8 @@ function summarizeRoleChange(change: PutRole): string {
     else if (diff.trustNarrows) parts.push('tighten its trust conditions');
     else if (!isSamePolicy(change.before.trustPolicy, after.trustPolicy)) parts.push('rewrite its trust policy');
   }
-  if (diff.attach.length > 0) parts.push(`attach ${diff.attach.map(policyName).join(', ')}`);
-  if (diff.detach.length > 0) parts.push(`detach ${diff.detach.map(policyName).join(', ')}`);
+  if (diff.attach.length > 0) parts.push(`attach ${diff.attach.join(', ')}`);
+  if (diff.detach.length > 0) parts.push(`detach ${diff.detach.join(', ')}`);
   if (diff.writePolicies.length > 0) parts.push(`write inline policy ${diff.writePolicies.join(', ')}`);
   if (diff.deletePolicies.length > 0) parts.push(`delete inline policy ${diff.deletePolicies.join(', ')}`);
   if (diff.setTags.length > 0) parts.push(`set tags ${diff.setTags.join(', ')}`);

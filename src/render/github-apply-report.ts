@@ -30,10 +30,14 @@ export function renderApplyReport(report: ApplyReportView, context: ApplyReportC
   const count = (status: ResultStatus) => report.results.filter((r) => r.status === status).length;
   const failed = count('failed');
   const total = report.results.length;
+  // A run that lost its lock or was cancelled (src/apply/apply-plan.ts, `apply-stopped`).
+  const undone = report.results.filter((r) => r.errorCode === 'apply-stopped').length;
   const title =
     total === 0
       ? '## ✅ Applied to AWS: nothing to change'
-      : failed > 0
+      : undone > 0
+        ? `## ⏹️ Apply to AWS stopped before the end: ${undone} of ${plural(total, 'change')} left undone`
+        : failed > 0
         ? `## ❌ Apply to AWS failed: ${failed} of ${plural(total, 'change')} failed`
         : `## ✅ Applied to AWS: ${plural(count('done'), 'change')} done`;
   const lines = [title, '', where(context).trimEnd()];
@@ -41,13 +45,16 @@ export function renderApplyReport(report: ApplyReportView, context: ApplyReportC
     lines.push('', '| | change | result |', '| --- | --- | --- |');
     for (const result of report.results) {
       const outcome =
-        result.status === 'failed'
-          ? `failed: ${code(result.errorCode ?? 'error')}`
+        result.status === 'failed' || result.errorCode === 'apply-stopped'
+          ? `${result.status}: ${code(result.errorCode ?? 'error')}`
           : result.warningCount > 0
             ? `${result.status}, ${plural(result.warningCount, 'warning')} (see the run log)`
             : result.status;
       lines.push(`| ${ICON[result.status]} | ${cell(code(result.summary))} | ${cell(outcome)} |`);
     }
+  }
+  if (undone > 0) {
+    lines.push('', 'The run stopped before these changes (it lost the apply lock, or it was cancelled; the run log says which). The next run resumes them.');
   }
   if (failed > 0) {
     lines.push(
@@ -56,7 +63,7 @@ export function renderApplyReport(report: ApplyReportView, context: ApplyReportC
         'Apply is safe to re-run: fix the cause, then re-run the workflow or merge a fix; skipped changes are retried.',
     );
   }
-  if (count('skipped') > 0 && failed === 0) {
+  if (count('skipped') > 0 && failed === 0 && undone === 0) {
     lines.push('', 'Skipped changes are retried on the next run.');
   }
   return `${lines.filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n').trim()}\n`;

@@ -9,6 +9,7 @@
 import { KIND_ORDER } from '../core/plan.ts';
 import { summarizeChange } from './change-summary.ts';
 import { assertNever, type Plan } from '../core/changes.ts';
+import { code } from './github-markdown.ts';
 import type { Problem } from '../core/problems.ts';
 import { planSections, SECTION_TITLES, type PlanSectionId } from './plan-sections.ts';
 import { changeDetails, changeSymbol, describeBaseline, planTotalsLine } from './plan-text.ts';
@@ -22,14 +23,27 @@ export interface MarkdownOptions {
 
 export const DEFAULT_MAX_MARKDOWN_LENGTH = 65_000;
 
-/** Escapes text (names, tags, notes) so it renders literally and never mentions anyone. */
+/**
+ * Escapes text (notes, warnings) so it renders literally, mentions nobody and links nowhere. Every
+ * `@` is followed by a zero-width space: GitHub mentions `@team` after any punctuation (`-@team`,
+ * `.@team`, `+@team`), and links an email. Bare URLs (`https://`, `www.`) and issue references
+ * (`#12`) are broken the same way, so a file cannot put a link in the comment.
+ */
 export function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(/[\\`*_{}[\]<>|~#!]/g, (c) => `\\${c}`)
-      // `@name` at the start of a word would notify a GitHub user or team; an email does not.
-      .replace(/(^|[^\p{L}\p{N}_.+-])@/gu, '$1@\u200b')
-  );
+  return text
+    .replace(/[\\`*_{}[\]<>|~#!]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/\b(www)\./gi, '$1\u200b.')
+    .replace(/#(?=\d)/g, '#\u200b');
+}
+
+/**
+ * Text taken from the files (names, emails, tag values, OU paths, policy ARNs) as a code span:
+ * GitHub renders it literally, with no Markdown, mention or link (used in lists, not in tables).
+ */
+function literal(text: string): string {
+  return code(text);
 }
 
 const CALLOUTS: Readonly<Record<PlanSectionId, string | undefined>> = {
@@ -82,11 +96,6 @@ function mergeLines(plan: Plan): string[] {
     default:
       return assertNever(baseline);
   }
-}
-
-/** A file path inside a code span: backticks cannot close it early. */
-function escapeCode(text: string): string {
-  return text.replace(/`/g, "'");
 }
 
 function kindLabel(kind: string): string {
@@ -162,7 +171,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
         heading: `Validation warnings (${warnings.length})`,
         summary: `${warnings.length} warning${warnings.length === 1 ? '' : 's'} about the files: valid, but worth a look`,
         open: true,
-        items: warnings.map((w) => `- \`${escapeCode(`${w.file}:${w.line}:${w.col}`)}\` ${escapeMarkdown(w.message)} (${escapeMarkdown(w.rule)})`),
+        items: warnings.map((w) => `- ${literal(`${w.file}:${w.line}:${w.col}`)} ${escapeMarkdown(w.message)} (${escapeMarkdown(w.rule)})`),
       },
       Math.min(budget, length + Math.floor(budget / 10)),
     );
@@ -184,8 +193,9 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
       continue;
     }
     const callout = CALLOUTS[section];
+    // Summaries and details carry what the files say (names, tag values, paths): each is a code span.
     const items = changes.map(({ change }) =>
-      [`- \`${changeSymbol(change)}\` ${escapeMarkdown(summarizeChange(change))}`, ...changeDetails(change).map((detail) => `  - ${escapeMarkdown(detail)}`)].join('\n'),
+      [`- \`${changeSymbol(change)}\` ${literal(summarizeChange(change))}`, ...changeDetails(change).map((detail) => `  - ${literal(detail)}`)].join('\n'),
     );
     omittedChanges += addList(
       {
@@ -205,7 +215,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
         heading: 'Unmanaged users',
         summary: `${plan.unmanagedUsers.length} IAM user${plan.unmanagedUsers.length === 1 ? '' : 's'} without the managed-by tag: listed only, never changed`,
         open: false,
-        items: plan.unmanagedUsers.map((user) => `- ${escapeMarkdown(user)}`),
+        items: plan.unmanagedUsers.map((user) => `- ${literal(user)}`),
       },
       budget,
     );

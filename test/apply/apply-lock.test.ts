@@ -114,8 +114,84 @@ describe.each(stores)('apply lock on the %s', (_name, makeStore) => {
     expect(other.logs.at(-1)).toMatch(/^Taking over a stale apply lock held by pid 100 on host ci-runner-1, run run-7 since .*: its lease ended at /);
     // The old holder's next renewal notices it lost the lock, and renews nothing.
     await runner.renew();
-    expect(runner.logs.at(-1)).toMatch(/^WARNING: the apply lock .* is no longer this run's: pid 100 on host ci-runner-2/);
+    expect(runner.logs.at(-1)).toMatch(/^ERROR: This run no longer holds the apply lock .*: pid 100 on host ci-runner-2, run run-7 holds it\. Another apply may run now, so this one starts no new change\.$/);
     expect((await store.read())?.id).toBe(held.record.id);
+  });
+
+  it('a holder whose lock another apply took says so and aborts lost', async () => {
+    const store = await makeStore();
+    const first = world(store, 'laptop', 100, new Set([200]));
+    const held = await acquireApplyLock(first.deps());
+    await acquireApplyLock(world(store, 'laptop', 200, new Set([200])).deps()); // 100 looks dead here: taken over
+    first.advance(RENEW_EVERY_MS);
+    await first.renew();
+    expect(held.lost.aborted).toBe(true);
+    expect(held.lost.reason).toMatchObject({ code: 'apply-lock-lost', message: expect.stringContaining(': pid 200 on host laptop, run run-7 holds it.') });
+  });
+
+  it('renewals that fail only warn while the lease lasts; once the lease would end before the next try, the lock is lost', async () => {
+    const inner = await makeStore();
+    let failing = false;
+    const store: ApplyLockStore = {
+      ...inner,
+      where: inner.where,
+      renew: async (record) => {
+        if (failing) throw new Error('Rate exceeded');
+        return inner.renew(record);
+      },
+    };
+    const w = world(store, 'ci-runner-1', 100, new Set([100]));
+    const held = await acquireApplyLock(w.deps());
+    failing = true;
+    w.advance(RENEW_EVERY_MS);
+    await w.renew();
+    expect(held.lost.aborted).toBe(false);
+    expect(w.logs.at(-1)).toBe(`warning: could not renew the apply lock (${store.where}), trying again in 30s: Rate exceeded`);
+    // One more failure and the lease (LEASE_MS from the last renewal) ends before the next try.
+    w.advance(RENEW_EVERY_MS);
+    await w.renew();
+    expect(held.lost.aborted).toBe(true);
+    expect(held.lost.reason).toMatchObject({
+      code: 'apply-lock-lost',
+      message: `This run no longer holds the apply lock (${store.where}): renewing it failed (Rate exceeded) and its lease ends at 2026-11-28T10:01:30.000Z, before the next try. Another apply may run now, so this one starts no new change.`,
+    });
+    // A renewal that works again does not take it back.
+    failing = false;
+    await w.renew();
+    expect(held.lost.aborted).toBe(true);
+    await held.release();
+    expect(await store.read()).toBeUndefined();
+  });
+
+  it('a lease that passed without a renewal (a run asleep) loses the lock, even though nobody took it yet', async () => {
+    const store = await makeStore();
+    const w = world(store, 'ci-runner-1', 100, new Set([100]));
+    const held = await acquireApplyLock(w.deps());
+    w.advance(RENEW_EVERY_MS);
+    await w.renew();
+    expect(held.lost.aborted).toBe(false);
+    w.advance(LEASE_MS);
+    await w.renew();
+    expect(held.lost.aborted).toBe(true);
+    expect(held.lost.reason).toMatchObject({
+      code: 'apply-lock-lost',
+      message: expect.stringContaining(': its lease ended at 2026-11-28T10:02:00.000Z without a renewal.'),
+    });
+    // It is not renewed: the record keeps the passed lease, so another apply may take it.
+    expect((await store.read())?.expires).toBe('2026-11-28T10:02:00.000Z');
+  });
+
+  it('check() finds a passed lease from the clock alone, before any renewal runs', async () => {
+    const store = await makeStore();
+    const w = world(store, 'ci-runner-1', 100, new Set([100]));
+    const held = await acquireApplyLock(w.deps());
+    w.advance(LEASE_MS - 1);
+    held.check();
+    expect(held.lost.aborted).toBe(false);
+    w.advance(1);
+    held.check();
+    expect(held.lost.reason).toMatchObject({ code: 'apply-lock-lost', message: expect.stringContaining(': its lease ended at 2026-11-28T10:01:30.000Z without a renewal.') });
+    expect(w.logs).toHaveLength(1);
   });
 
   it('release removes only its own lock', async () => {

@@ -8,10 +8,11 @@
 import { GetPolicyCommand } from '@aws-sdk/client-iam';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editFile, listUserNames, prepareRepo as prepareRepoOnTheDay, removeRepo, runCommandOn, usersAccountIam } from '../e2e/support.ts';
+import { cliEnv, editFile, listUserNames, prepareRepo as prepareRepoOnTheDay, removeRepo, runCommandOn, usersAccountIam } from '../e2e/support.ts';
 import { compiledCli, type CompiledCli } from '../support/compiled-cli.ts';
 import { useAwsE2e } from '../support/e2e.ts';
 
@@ -100,6 +101,51 @@ function killHard(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
+}
+
+/**
+ * A loopback proxy in front of moto that holds the first request with this IAM action until the
+ * test lets it go: a request in flight, for as long as the test needs.
+ */
+async function startGate(upstream: string, action: string) {
+  const target = new URL(upstream);
+  const actions: string[] = [];
+  let caught!: () => void;
+  const held = new Promise<void>((resolve) => (caught = resolve));
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let holding = false;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const name = req.headers['x-amz-target'] === undefined ? (new URLSearchParams(body.toString()).get('Action') ?? '') : String(req.headers['x-amz-target']);
+      actions.push(name);
+      const forward = (): void => {
+        const out = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        });
+        out.on('error', () => res.destroy());
+        out.end(body);
+      };
+      if (name === action && !holding) {
+        holding = true;
+        caught();
+        void opened.then(forward);
+      } else forward();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    actions,
+    held,
+    open,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const HELD = /error: an apply is already running \(held by pid (\d+) on host (\S+), since (\S+)\)\. Nothing was read or changed\./;
@@ -204,5 +250,59 @@ describe('AWS (moto): one apply at a time', () => {
     await expect(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::111111111111:policy/aws-access-as-code/aws-access-as-code-apply-lock' }))).rejects.toMatchObject({
       name: expect.stringMatching(/NoSuchEntity/),
     });
+  }, 180_000);
+
+  it('SIGTERM during an apply: the request in flight finishes, no new change starts, the lock is released, exit 1 naming what was left; the next run resumes', async () => {
+    const iam = await usersAccountIam(e2e.moto.url);
+    const before = await listUserNames(iam);
+    // Two new people to create, one change at a time; the first CreateUser is held in flight.
+    const newcomers = { 'zara.ahmed@digital.cabinet-office.gov.uk': 'Zara Ahmed', 'yusuf.ali@digital.cabinet-office.gov.uk': 'Yusuf Ali' };
+    for (const [email, name] of Object.entries(newcomers)) {
+      await writeFile(
+        join(e2e.repo, 'users', `${email}.yaml`),
+        `# yaml-language-server: $schema=../schema/user.schema.json\nemail: ${email}\nname: ${name}\nteam: govuk-platform\nrequested_by: amara.okafor@digital.cabinet-office.gov.uk\n`,
+      );
+    }
+    const gate = await startGate(e2e.moto.url, 'CreateUser');
+    try {
+      const child = spawn(process.execPath, [compiled.cli, 'apply', '--target', 'aws', '--concurrency', '1'], {
+        cwd: e2e.repo,
+        env: childEnv(cliEnv(gate.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      holders.push(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      // If the apply ends without ever creating a user, say how rather than wait for the timeout.
+      const early = await Promise.race([gate.held.then(() => undefined), exited.then((code) => ({ code }))]);
+      expect(early, `the apply ended before its first CreateUser: ${stderr}`).toBeUndefined();
+      child.kill('SIGTERM');
+      await expect.poll(() => stderr, { timeout: 10_000 }).toContain('SIGTERM: stopping. No new change starts; the requests in flight finish, then the apply lock is released.');
+      gate.open();
+      expect(await exited).toBe(1);
+
+      // The creation in flight finished; the other one never started.
+      expect(gate.actions.filter((a) => a === 'CreateUser')).toHaveLength(1);
+      const after = await listUserNames(iam);
+      const created = after.filter((name) => !before.includes(name));
+      expect(created).toHaveLength(1);
+      // (and whatever else the plan holds on the day, e.g. an expiry warning)
+      expect(stdout).toMatch(/STOPPED before the end: The run was cancelled \(SIGTERM\)\. \d+ changes? (was|were) left undone \(marked apply-stopped below\); the next run resumes (it|them)\./);
+      expect(stdout).toMatch(/skipped {2}create user (zara\.ahmed|yusuf\.ali)@digital\.cabinet-office\.gov\.uk .*\n {11}apply-stopped: not started: The run was cancelled \(SIGTERM\)\./);
+      expect(stderr).toContain('Stopped before the end: The run was cancelled (SIGTERM).');
+      // Released at once, not left for its lease to end.
+      await expect(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::111111111111:policy/aws-access-as-code/aws-access-as-code-apply-lock' }))).rejects.toMatchObject({
+        name: expect.stringMatching(/NoSuchEntity/),
+      });
+    } finally {
+      await gate.stop();
+    }
+    const next = await runCommand(e2e.repo, e2e.env, 'apply', '--target', 'aws');
+    expect(next.code).toBe(0);
+    expect(await listUserNames(iam)).toEqual(expect.arrayContaining(Object.keys(newcomers)));
+    expect((await runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws')).stdout).toContain('No changes. The target matches the files.');
   }, 180_000);
 });

@@ -1,4 +1,5 @@
 /** Every real data file in this repository is validated by the test suite. */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fsSource } from '../../src/config/fs-source.ts';
@@ -21,6 +22,14 @@ describe('the repository data (settings.yaml, users/, accounts/, CODEOWNERS)', (
       expect(account.source.file).toBe(`accounts/${name}.yaml`);
       expect(account.rootEmail.length).toBeLessThanOrEqual(64);
     }
+  });
+
+  it('settings.yaml lists protected_accounts, saying which accounts belong there', async () => {
+    const text = await readFile(`${root}/settings.yaml`, 'utf8');
+    const { desired } = await loadDesiredState(fsSource(root), { today: '2026-11-30' });
+    expect(desired?.settings.protected_accounts).toBeDefined();
+    const comment = /((?:^#.*\n)+)protected_accounts:/m.exec(text)?.[1] ?? '';
+    for (const kind of ['security', 'log archive', 'billing']) expect(comment).toContain(kind);
   });
 
   it('reads the same from git HEAD as from the working tree, for the files committed', async () => {

@@ -370,6 +370,40 @@ describe('team roles', () => {
     expect(await problemsIn({ 'accounts/team-prod.yaml': content, 'settings.yaml': settings })).toEqual([]);
   });
 
+  it("customRolePoliciesAreAwsManagedOrTheAccountsOwn: AWS managed policies or the account's own, never another account's", async () => {
+    const custom = (...policies: string[]) =>
+      roles('  - name: deployer', '    kind: custom', '    users: [ann@example.gov.uk]', '    policies:', ...policies.map((arn) => `      - ${arn}`));
+    const withId = (content: string) => content.replace('state: active', 'state: active\nid: "123456789012"\nadopt: true');
+    const found = async (content: string) =>
+      (await problemsIn({ 'accounts/team-prod.yaml': content })).map((p) => [p.rule, p.line, p.col, p.message]);
+
+    expect(await found(withId(custom('arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/deploy', 'arn:aws:iam::999999999999:policy/deploy')))).toEqual([
+      [
+        'customRolePoliciesAreAwsManagedOrTheAccountsOwn',
+        22,
+        9,
+        "team role deployer attaches arn:aws:iam::999999999999:policy/deploy, a policy of account 999999999999, not of this account; attach AWS managed ones (arn:aws:iam::aws:policy/<name>) or this account's own (arn:aws:iam::123456789012:policy/<name>)",
+      ],
+    ]);
+    expect(await found(custom('arn:aws:iam::123456789012:policy/deploy'))).toEqual([
+      [
+        'customRolePoliciesAreAwsManagedOrTheAccountsOwn',
+        18,
+        9,
+        "team role deployer attaches arn:aws:iam::123456789012:policy/deploy, a policy of account 123456789012, not of this account; this file has no id yet, so the account has no policies of its own to attach: attach AWS managed ones (arn:aws:iam::aws:policy/<name>), and the account's own once its id is in this file",
+      ],
+    ]);
+    // Another partition is refused by the schema, saying what to write.
+    expect(await found(custom('arn:aws-cn:iam::aws:policy/ReadOnlyAccess'))).toEqual([
+      [
+        'fileMatchesSchema',
+        18,
+        9,
+        'roles[0].policies[0]: "arn:aws-cn:iam::aws:policy/ReadOnlyAccess" is not in the expected format. A managed policy by its full ARN in the aws partition: arn:aws:iam::aws:policy/<name> (AWS managed) or arn:aws:iam::<this file\'s id>:policy/<name> (this account\'s own).',
+      ],
+    ]);
+  });
+
   it('the schema asks policies of a custom role, and only of it', async () => {
     const custom = roles('  - name: deployer', '    kind: custom', '    users: [ann@example.gov.uk]');
     expect((await problemsIn({ 'accounts/team-prod.yaml': custom })).map((p) => p.rule)).toContain('fileMatchesSchema');

@@ -84,7 +84,7 @@ describe('names with nothing to read', () => {
     ['punctuation', "name: \"'-.\"", "\"'-.\""],
   ])('only %s', async (_what, line, shown) => {
     expect(await reported(USER, user(...withLine(1, line)))).toEqual([
-      `3:7 fileMatchesSchema name: ${shown} has no letter or digit, only spaces, no-break spaces, combining marks or punctuation; write the name itself`,
+      `3:7 fileMatchesSchema name: ${shown} has no letter, only spaces, combining marks or punctuation; write the person's name`,
     ]);
   });
 
@@ -101,7 +101,82 @@ describe('names with nothing to read', () => {
   });
 });
 
+describe('names that reach people are plain', () => {
+  it.each([
+    ['URGENT re-verify at https://aws.evil.example', '":"', 33],
+    ['Bob Example: call me', '":"', 19],
+    ['Bob @team Example', '"@"', 12],
+    ['Bob / Example', '"/"', 12],
+    ['Bob Example 2', 'U+0032 ("2", a digit)', 20],
+    ['Bob (Example)', '"("', 12],
+    ['Bob, Example', '","', 11],
+  ])('%s is refused at the character, saying what a name may hold', async (name, shown, col) => {
+    const problems = await reported(USER, user(...withLine(1, `name: "${name}"`)));
+    expect(problems.filter((p) => p.includes('fileMatchesSchema'))).toEqual([
+      `3:${col} fileMatchesSchema name contains ${shown} at column ${col}; a name has only letters, spaces, apostrophes, hyphens and full stops (no digits, no web address, no ":", "/" or "@"), because it is copied into emails: write the person's name only`,
+    ]);
+  });
+
+  it('a full stop followed by letters reads as a web address', async () => {
+    expect(await reported(USER, user(...withLine(1, 'name: Re-verify at www.evil.example')))).toEqual([
+      '3:23 fileMatchesSchema name: "Re-verify at www.evil.example" has a full stop followed directly by letters (column 23), which reads as a web address in an email; write a space after the full stop ("Re-verify at www. evil. example")',
+    ]);
+    expect(await reported(USER, user(...withLine(1, 'name: Anne St.John')))).toEqual([
+      '3:14 fileMatchesSchema name: "Anne St.John" has a full stop followed directly by letters (column 14), which reads as a web address in an email; write a space after the full stop ("Anne St. John")',
+    ]);
+  });
+
+  it('initials, accents, apostrophes and hyphens are names', async () => {
+    for (const name of ['J.R.R. Tolkien', 'Anne St. John', "Siobhán O’Neill-Nic Giolla Phádraig", 'Dr. Ada Lovelace']) {
+      expect(await reported(USER, user(...withLine(1, `name: "${name}"`)))).toEqual([]);
+    }
+  });
+});
+
+describe('emails are what both IAM and email accept', () => {
+  it('a comma (IAM takes it in a user name; SES refuses the address) is refused at the comma', async () => {
+    const file = 'users/bob,smith@example.gov.uk.yaml';
+    expect(await reported(file, user('email: "bob,smith@example.gov.uk"', ...BOB.slice(1)))).toEqual([
+      '2:12 fileMatchesSchema email: "bob,smith@example.gov.uk" contains a comma (column 12), which IAM allows in a user name but an email address may not hold; write the address the person receives mail at (letters, digits and . _ + = - before the @)',
+    ]);
+    expect(await reported(USER, user(...withLine(3, 'requested_by: ann,lee@example.gov.uk')))).toEqual([
+      '5:18 fileMatchesSchema requested_by: "ann,lee@example.gov.uk" contains a comma (column 18), which IAM allows in a user name but an email address may not hold; write the address the person receives mail at (letters, digits and . _ + = - before the @)',
+    ]);
+  });
+
+  it('a domain part that starts or ends with a hyphen (IAM takes it; no mail server does)', async () => {
+    expect(await reported(USER, user(...withLine(3, 'requested_by: ann@example-.gov.uk')))).toEqual([
+      '5:26 fileMatchesSchema requested_by: "ann@example-.gov.uk" has a part of its domain that starts or ends with "-" (column 26), which no mail server accepts; check the address',
+    ]);
+    expect(await reported(USER, user(...withLine(3, 'requested_by: ann@-x.gov.uk')))).toEqual([
+      '5:19 fileMatchesSchema requested_by: "ann@-x.gov.uk" has a part of its domain that starts or ends with "-" (column 19), which no mail server accepts; check the address',
+    ]);
+  });
+
+  it('in account files too (team.email, bootstrap users)', async () => {
+    const problems = await reported(
+      ACCOUNT,
+      accountYaml('team-prod', 'bootstrap:', '  users:', '    - ann,lee@example.gov.uk').replace('email: platform@example.gov.uk', 'email: platform,team@example.gov.uk'),
+    );
+    expect(problems).toEqual([
+      '7:18 fileMatchesSchema team.email: "platform,team@example.gov.uk" contains a comma (column 18), which IAM allows in a user name but an email address may not hold; write the address the person receives mail at (letters, digits and . _ + = - before the @)',
+      '15:10 fileMatchesSchema bootstrap.users[0]: "ann,lee@example.gov.uk" contains a comma (column 10), which IAM allows in a user name but an email address may not hold; write the address the person receives mail at (letters, digits and . _ + = - before the @)',
+    ]);
+  });
+});
+
 describe('invisible characters are named, with their column', () => {
+  it.each([
+    ['U+16FE4 KHITAN SMALL SCRIPT FILLER', '\u{16FE4}'],
+    ['U+2800 BRAILLE PATTERN BLANK', '\u2800'],
+    ['U+E0041 (a control or unassigned character)', '\u{E0041}'],
+    ['U+1D173 (a control or unassigned character)', '\u{1D173}'],
+  ])('%s, found by its Unicode properties', async (named, character) => {
+    expect(await reported(USER, user(...withLine(1, `name: Bob${character} Example`)))).toEqual([
+      `3:10 fileHasNoInvisibleCharacters name contains ${named} at column 10, an invisible character, so the text is not what reviewers see; delete it (retype the text around it if unsure)`,
+    ]);
+  });
+
   it.each([
     ['U+2028 LINE SEPARATOR', '\u2028'],
     ['U+2029 PARAGRAPH SEPARATOR', '\u2029'],

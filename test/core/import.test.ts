@@ -85,6 +85,18 @@ describe('planImport: which users get a file', () => {
     expect(result.toComplete.filter((t) => t.path === 'users/bob@contractor.example.com.yaml').map((t) => t.field)).toEqual(['name', 'team', 'expires']);
   });
 
+  it('keeps of a tagged name only what a user file takes: no link, digit, ":" or "@" reaches a file (and from there an email)', async () => {
+    const names = { 'ann@example.gov.uk': 'URGENT: re-verify at https://aws.evil.example @team', 'bob@example.gov.uk': 'Anne St.John 2nd', 'cat@example.gov.uk': '42' };
+    const input = anInput({ users: Object.keys(names) });
+    input.live = { ...input.live, usersAccount: { users: Object.entries(names).map(([email, name]) => aLiveUser(email, { tags: { 'full-name': name } })) } };
+    input.settings = someSettings({ email_domains: { staff: ['example.gov.uk'], contractor: [] } });
+    const result = planImport(input);
+    expect(result.users.map((f) => f.data.name)).toEqual(['URGENT re-verify at https aws. evil. example team', 'Anne St. John nd', 'Cat']);
+    const files = Object.fromEntries(result.users.map((f) => [f.path, renderImportedFile(f)]));
+    const { problems } = await load({ 'accounts/team-dev.yaml': null, 'users/ann@example.gov.uk.yaml': null, ...files });
+    expect(problems).toEqual([]);
+  });
+
   it('skips names the files already cover, and honours --only and --filter', () => {
     const users = ['ann@example.gov.uk', 'bob@example.gov.uk', 'cat@example.gov.uk'];
     const accounts = [aLiveAccount('team-dev'), aLiveAccount('team-prod')];

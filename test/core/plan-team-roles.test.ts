@@ -45,7 +45,7 @@ describe('team roles', () => {
       Statement: [{ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } } }],
     });
     expect(change.after.tags).toEqual({ 'managed-by': 'aws-access-as-code', 'team-role': 'read-only' });
-    expect(summaryOf(plan.changes[0])).toMatch(/^create team role read-only in svc \(\d{12}\), trusting bob@example.gov.uk with MFA; ReadOnlyAccess, deny-secrets$/);
+    expect(summaryOf(plan.changes[0])).toMatch(/^create team role read-only in svc \(\d{12}\), trusting bob@example.gov.uk with MFA; arn:aws:iam::aws:policy\/ReadOnlyAccess, deny-secrets$/);
   });
 
   it('changing whom it trusts is an access change naming who comes and goes', () => {
@@ -69,7 +69,7 @@ describe('team roles', () => {
     const plan = computePlan(after, anAppliedLiveState(before));
     expect(plan.changes.map((c) => c.impact)).toEqual(['access']);
     expect(summaryOf(plan.changes[0])).toBe(
-      `update team role platform-admin in svc (${plan.changes[0]?.change.kind === 'put-role' ? plan.changes[0].change.accountId : ''}): attach ViewOnlyAccess; detach AdministratorAccess; set tags team-role`,
+      `update team role platform-admin in svc (${plan.changes[0]?.change.kind === 'put-role' ? plan.changes[0].change.accountId : ''}): attach arn:aws:iam::aws:policy/job-function/ViewOnlyAccess; detach arn:aws:iam::aws:policy/AdministratorAccess; set tags team-role`,
     );
   });
 

@@ -41,15 +41,47 @@ describe('renderPlanMarkdown', () => {
 
   it('shows notes and unmanaged users, escaped, without pinging anyone', () => {
     expect(markdown).toContain('- This plan deletes too much.');
-    expect(markdown).toContain('legacy\\_admin');
-    expect(markdown).not.toMatch(/(^|[\s=])@alphagov/m);
-    expect(escapeMarkdown('@team and ada@example.gov.uk')).toBe('@\u200bteam and ada@example.gov.uk');
+    expect(markdown).toContain('- `legacy_admin`');
+    // The tag value @alphagov/platform is inside a code span, where GitHub mentions nobody.
+    expect(markdown).toContain('  - `tags: managed-by=aws-access-as-code, team=@alphagov/platform`');
     expect(escapeMarkdown('<script>*x*</script>')).toBe('\\<script\\>\\*x\\*\\</script\\>');
   });
 
+  it('in free text, neutralises every @ (GitHub mentions -@team, .@team and +@team too) and links no bare URL or issue', () => {
+    expect(escapeMarkdown('@team -@team .@team +@team _@team and ada@example.gov.uk')).toBe(
+      '@\u200bteam -@\u200bteam .@\u200bteam +@\u200bteam \\_@\u200bteam and ada@\u200bexample.gov.uk',
+    );
+    expect(escapeMarkdown('re-verify at https://aws.evil.example or www.evil.example, see #12')).toBe(
+      're-verify at https:\u200b//aws.evil.example or www\u200b.evil.example, see \\#\u200b12',
+    );
+    // Nothing in the output of a hostile plan is a mention or a bare link outside a code span.
+    const hostile = renderPlanMarkdown(
+      aPlan(
+        [
+          {
+            kind: 'update-account',
+            accountName: 'svc',
+            accountId: '900000000001',
+            setTags: { owner: '-@alphagov/security', contact: 'https://evil.example/re-verify', note: '`x` *y* <b>z</b>' },
+            removeTags: [],
+          },
+        ],
+        { notes: ['ask .@alphagov/admins at www.evil.example'], unmanagedUsers: ['+@alphagov'] },
+      ),
+    );
+    const outsideCode = hostile.replace(/(`+)[^`]*?\1/g, '');
+    expect(outsideCode).not.toMatch(/@(?!\u200b)/);
+    expect(outsideCode).not.toMatch(/https?:\/\/|www\./);
+    expect(hostile).toContain('  - `set tag owner=-@alphagov/security`');
+    expect(hostile).toContain('  - `set tag contact=https://evil.example/re-verify`');
+    expect(hostile).toContain('  - ``set tag note=`x` *y* <b>z</b>``');
+    expect(hostile).toContain('- ask .@\u200balphagov/admins at www\u200b.evil.example');
+    expect(hostile).toContain('- `+@alphagov`');
+  });
+
   it('reuses the text details: what a user and the group lose', () => {
-    expect(markdown).toContain('  - leave group Admins\n  - detach managed policy arn:aws:iam::aws:policy/AdministratorAccess\n  - delete inline policy own-s3');
-    expect(markdown).toContain('  - detach managed policy arn:aws:iam::aws:policy/PowerUserAccess');
+    expect(markdown).toContain('  - `leave group Admins`\n  - `detach managed policy arn:aws:iam::aws:policy/AdministratorAccess`\n  - `delete inline policy own-s3`');
+    expect(markdown).toContain('  - `detach managed policy arn:aws:iam::aws:policy/PowerUserAccess`');
   });
 
   it('says there is nothing to do', () => {
@@ -62,7 +94,7 @@ describe('renderPlanMarkdown', () => {
     expect(grants).toContain('> [!WARNING]\n> These grant, widen or change access');
     expect(removes).toContain('> [!IMPORTANT]\n> These take access away: check that nobody still needs it.');
     expect(removes).toContain('stop trusting bob@example.gov.uk');
-    expect(removes).toContain('update user ada\\_l@example.gov.uk: remove from group Admins');
+    expect(removes).toContain('`update user ada_l@example.gov.uk: remove from group Admins');
     expect(grants).not.toContain('stop trusting');
     expect(grants).not.toContain('remove from group');
     expect(markdown.indexOf('### Grants or changes access')).toBeLessThan(markdown.indexOf('### Removes access'));
@@ -73,7 +105,7 @@ describe('renderPlanMarkdown', () => {
   it('shows an OU move as an access change, with the old and the new path', () => {
     const grants = section(markdown, 'Grants or changes access (7)');
     expect(grants).toContain('update account svc (900000000001): move / → /Workloads');
-    expect(grants).toContain('  - organizational unit: / → /Workloads (policies attached to /Workloads apply instead of those attached to /)');
+    expect(grants).toContain('  - `organizational unit: / → /Workloads (policies attached to /Workloads apply instead of those attached to /)`');
     expect(section(markdown, 'Routine changes')).not.toContain('move');
   });
 

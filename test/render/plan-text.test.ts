@@ -46,7 +46,7 @@ describe('renderPlanText', () => {
     expect(text).toContain('  + create user new@example.gov.uk');
     expect(text).toContain('  - delete user gone@example.gov.uk');
     expect(text).toContain('  ~ update user ada_l@example.gov.uk');
-    expect(text).toContain('  + create the bootstrap role in brand-old (900000000002), trusting ada_l@example.gov.uk with MFA; AdministratorAccess');
+    expect(text).toContain('  + create the bootstrap role in brand-old (900000000002), trusting ada_l@example.gov.uk with MFA; arn:aws:iam::aws:policy/AdministratorAccess');
     expect(text).toContain('      minimum length: 8 → 16');
   });
 

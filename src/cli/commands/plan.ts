@@ -52,7 +52,9 @@ options:
 const APPLY_HELP = `usage: npm run apply -- [options]
 
 Computes the plan against the target and executes it. Safe to re-run: a run stopped at any point
-converges on the next one.
+converges on the next one. SIGINT (Ctrl-C) or SIGTERM, or losing the apply lock, stops it cleanly:
+no new change starts, the changes in flight finish, the lock is released, and it exits 1 listing
+what it left undone for the next run.
 
 options:
   --target sandbox|aws     where to apply (default sandbox; aws must be chosen explicitly: it assumes
@@ -229,8 +231,10 @@ export const apply: Command = async (ctx) => {
   const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
   // One apply at a time: held from before the first read until this command returns.
   const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);
+  // A lock held or nothing: losing it, like a cancel, stops the run before its next change.
+  const stop = ctx.cancel === undefined ? lock.lost : AbortSignal.any([lock.lost, ctx.cancel]);
   try {
-    return await applyLocked(ctx, desired, target, values, format, concurrency);
+    return await applyLocked(ctx, desired, target, values, format, concurrency, { signal: stop, beforeChange: lock.check });
   } finally {
     await lock.release();
   }
@@ -243,6 +247,7 @@ async function applyLocked(
   values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined; only?: string | undefined },
   format: string,
   concurrency: number,
+  stop: { signal: AbortSignal; beforeChange: () => void },
 ): Promise<number> {
   const live = await readLiveState(target, desired.settings);
   const full = computePlan(desired, live, { today: ctx.today });
@@ -270,11 +275,16 @@ async function applyLocked(
     allowMassDeletion: values['allow-mass-deletion'] === true,
     concurrency,
     closureQuota: live.organization,
+    ...stop,
   });
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
   if (typeof values['report-json'] === 'string') {
     const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
+  }
+  if (report.stopped !== undefined) {
+    ctx.stderr.write(`Stopped before the end: ${report.stopped} The changes left undone are marked apply-stopped in the report; run apply again to resume them.\n`);
+    return 1;
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
 }
