@@ -1,6 +1,6 @@
 /**
  * AWS's throttling, as the tests' and the bench's proxies reproduce it: a token bucket per account
- * and API. Each bucket holds at most `burst` requests and refills at `perSecond`; a request that
+ * and API (IAM, STS, Organizations, SES: one bucket for all of a service's operations). Each bucket holds at most `burst` requests and refills at `perSecond`; a request that
  * finds it empty is refused with the error the service returns
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_throttling,
  * https://docs.aws.amazon.com/organizations/latest/APIReference/CommonErrors.html):
@@ -52,7 +52,8 @@ export class TokenBuckets {
   take(request: AwsRequest): boolean {
     const rule = request.service === undefined ? undefined : this.rules[request.service];
     if (rule === undefined) return true;
-    const key = `${request.accessKey ?? '?'} ${request.service} ${request.action}`;
+    // One bucket per account and API (service), whichever operation: IAM's quotas are per account.
+    const key = `${request.accessKey ?? '?'} ${request.service}`;
     const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: rule.burst, at: now };
     bucket.tokens = Math.min(rule.burst, bucket.tokens + ((now - bucket.at) / 1000) * rule.perSecond);

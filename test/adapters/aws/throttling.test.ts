@@ -21,15 +21,16 @@ describe('token buckets', () => {
     const buckets = new TokenBuckets({ iam: { burst: 3, perSecond: 2 } }, () => now);
     const iam = { service: 'iam', accessKey: 'AKIA1', action: 'CreateUser' };
     expect([1, 2, 3, 4].map(() => buckets.take(iam))).toEqual([true, true, true, false]);
-    // Another API, another account, a service without a rule: buckets of their own.
-    expect(buckets.take({ ...iam, action: 'TagUser' })).toBe(true);
+    // Another operation of the same API and account shares the bucket; another account, another
+    // service (without a rule here) do not.
+    expect(buckets.take({ ...iam, action: 'TagUser' })).toBe(false);
     expect(buckets.take({ ...iam, accessKey: 'AKIA2' })).toBe(true);
     expect(buckets.take({ ...iam, service: 'ses' })).toBe(true);
     now = 499;
     expect(buckets.take(iam)).toBe(false);
     now = 500;
     expect(buckets.take(iam)).toBe(true);
-    expect(buckets.refused).toEqual(new Map([['iam:CreateUser', 2]]));
+    expect(buckets.refused).toEqual(new Map([['iam:CreateUser', 2], ['iam:TagUser', 1]]));
   });
 });
 
