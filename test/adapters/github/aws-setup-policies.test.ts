@@ -144,7 +144,7 @@ describe('permissions, one account for users and Organizations', () => {
     expect(statement(apply, 'ManageTheUsersGroup')?.Resource).toBe(`arn:aws:iam::${USERS}:group/CrossAccountAccess`);
     expect(statement(apply, 'NeverTouchProtectedUsers')).toMatchObject({
       Effect: 'Deny',
-      Resource: [`arn:aws:iam::${USERS}:user*/break-glass`],
+      Resource: [`arn:aws:iam::${USERS}:user/break-glass`, `arn:aws:iam::${USERS}:user/*/break-glass`],
     });
     expect(statement(apply, 'SendFromTheConfiguredSenderOnly')).toMatchObject({
       Resource: [`arn:aws:ses:eu-west-1:${USERS}:identity/aws@example.gov.uk`, `arn:aws:ses:eu-west-1:${USERS}:identity/example.gov.uk`],
@@ -172,7 +172,7 @@ describe('permissions, one account for users and Organizations', () => {
       Sid: 'AdoptListedUsersDuringMigration',
       Effect: 'Allow',
       Action: 'iam:TagUser',
-      Resource: [`arn:aws:iam::${USERS}:user*/old.user@example.gov.uk`],
+      Resource: [`arn:aws:iam::${USERS}:user/old.user@example.gov.uk`],
       Condition: { StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code', 'aws:RequestTag/credentials-sent': 'adopted' } },
     });
     expect(statement(open, 'NeverTouchProtectedUsers')?.Action).toContain('iam:TagUser');
