@@ -47,7 +47,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string }>> = {
   },
   'pr-find': {
     run: async (ctx) => (await import('./commands/github.ts')).prFind(ctx),
-    about: '(CI) the open pull request a finished pull_request run was for, from GitHub (trusted plan workflow)',
+    about: '(CI) the open pull request a pull_request run was for, from GitHub (trusted plan workflow)',
   },
   'apply-report': {
     run: async (ctx) => (await import('./commands/github.ts')).applyReport(ctx),

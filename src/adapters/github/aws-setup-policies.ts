@@ -290,13 +290,9 @@ const ORGANIZATIONS_TAG = ['organizations:TagResource', 'organizations:UntagReso
 
 const managedCondition = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } };
 
-/**
- * One pattern for a user name whatever its path (imported users may have one): `user*` + `/name`
- * matches `user/name` and `user/any/path/name`, and names are unique in an account whatever the path.
- * One ARN instead of two keeps long lists (adoptions) within IAM's size limits.
- */
+/** The ARNs of a user name, with any path: a Deny must hold even for a user someone created with one. */
 function userArns(accountId: string, name: string): string[] {
-  return [`arn:aws:iam::${accountId}:user*/${name}`];
+  return [`arn:aws:iam::${accountId}:user/${name}`, `arn:aws:iam::${accountId}:user/*/${name}`];
 }
 
 /** The fixed ARNs of the group's managed policies. */
@@ -317,7 +313,9 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
   const protectedArns = settings.protected_users.flatMap((name) => userArns(id, name));
   const ownGroupPolicyArns = groupPolicyArns(settings);
   const windowOpen = (settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN) > 0;
-  const adoptUsers = adoptions.userNames.flatMap((name) => userArns(id, name));
+  // The path-less ARN only, as everywhere the project names a user (trust policies): one ARN per
+  // user keeps a migration batch within IAM's size limits.
+  const adoptUsers = adoptions.userNames.map((name) => `arn:aws:iam::${id}:user/${name}`);
   return [
     ...read,
     {

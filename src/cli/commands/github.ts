@@ -38,7 +38,7 @@ Needs GITHUB_TOKEN (pull-requests: write) and GITHUB_REPOSITORY. Only the truste
 
 const PR_FIND_USAGE = `usage: npm run cli -- pr-find
 
-For the trusted plan workflow (on: workflow_run): finds the open pull request the finished
+For the trusted plan workflow (on: workflow_run): finds the open pull request the
 pull_request run was for, from GitHub's own record of that run (GITHUB_EVENT_PATH: head commit,
 head repository owner and branch) matched against the pull requests GitHub lists, never from
 anything the pull request's code wrote. Prints pr=<number>, base=<branch> and sha=<commit> lines
@@ -145,7 +145,7 @@ async function readPullRequestEvent(ctx: CliContext): Promise<PullRequestEvent |
   return { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined };
 }
 
-/** The fields of a workflow_run event that say which pull request run finished; GitHub writes them. */
+/** The fields of a workflow_run event that say which pull request run it is about; GitHub writes them. */
 interface WorkflowRunEvent {
   event: string;
   headSha: string;
@@ -239,7 +239,7 @@ export const prFind: Command = async (ctx) => {
   if (!values) return 0;
   const run = await readWorkflowRunEvent(ctx);
   if (run.event !== 'pull_request') {
-    ctx.stderr.write(`the finished run was for a ${run.event} event, not a pull request: nothing to plan\n`);
+    ctx.stderr.write(`the run was for a ${run.event} event, not a pull request: nothing to plan\n`);
     return 0;
   }
   const pulls = await github(ctx).findOpenPullRequests({ sha: run.headSha, owner: run.headOwner, branch: run.headBranch });
