@@ -106,7 +106,7 @@ describe('every workflow', () => {
       if (permissionsOf(workflow, job)['id-token'] === 'write') {
         // A dependency's install script would run with the job's ACTIONS_ID_TOKEN_REQUEST_TOKEN in its environment.
         expect(installs.length).toBeGreaterThan(0);
-        for (const step of installs) expect(step.run).toMatch(/^npm ci --ignore-scripts$/);
+        for (const step of installs) expect(step.run).toMatch(/^npm ci (--omit=dev )?--ignore-scripts$/);
       }
     }
     // Every job installs the same way, so a job given id-token later is already safe.
@@ -118,7 +118,7 @@ describe('every workflow', () => {
   // form.yml builds the request form (npm run form), not the CLI.
   it.each(files.filter((file) => file !== 'form.yml'))('%s runs the compiled CLI with plain node, built by an explicit step (never by an install script)', (file) => {
     for (const job of Object.values(load(file).jobs)) {
-      const build = job.steps.findIndex((s) => s.run === 'npm run build');
+      const build = job.steps.findIndex((s) => s.run === 'npm run build' || s.run === 'node scripts/build.ts');
       const cli = job.steps.flatMap((s, index) => (s.run?.includes('node dist/cli.js') ? [index] : []));
       expect(cli.length).toBeGreaterThan(0);
       expect(build).toBeGreaterThan(-1);
@@ -221,6 +221,14 @@ describe('pr-plan.yml (the default branch\'s code, for pull requests)', () => {
     for (const needle of ['dist/cli.js validate', 'dist/cli.js plan']) {
       for (const step of job.steps.filter((s) => s.run?.includes(needle))) expect(step.run).toContain('--ref "$HEAD_SHA"');
     }
+  });
+
+  it('installs only what it runs (no dev dependencies) and builds with Node alone, so the comment comes quickly', () => {
+    expect(job.steps.filter((s) => s.run?.startsWith('npm ')).map((s) => s.run)).toEqual(['npm ci --omit=dev --ignore-scripts']);
+    expect(job.steps.some((s) => s.run === 'node scripts/build.ts')).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(DIR, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // The build's own needs are runtime dependencies, or --omit=dev could not build.
+    for (const name of ['esbuild', 'ajv', 'ajv-formats']) expect(Object.keys(pkg.dependencies)).toContain(name);
   });
 
   it('takes the pull request number from pr-find (GitHub\'s record), never from the event\'s list or an artifact', () => {
