@@ -12,6 +12,8 @@
  * - plan: AWS requests of `plan --target aws` per member account (10 accounts against none).
  * - tests: `npm test` as a person runs it: wall and CPU time, and the slowest test files.
  * - pure: loading, planning and rendering in-process (5,000 users, 500 accounts).
+ * - pr: the trusted pull request path (pr-plan.yml): install from a warm npm cache, build, then
+ *   validate and plan a pull request's commit read from git objects, and render the comment.
  *
  * Every timing is the median of `--samples` runs per side (at least 3), before and after taking
  * turns in the same run, each with the machine's load average (1 min) at its start and end.
@@ -44,7 +46,7 @@ import { startBenchProxy, type BenchProxy } from '../test/support/aws-proxy.ts';
 const ROOT = join(import.meta.dirname, '..');
 /** The day the synthetic data is checked on: fixed, so every run measures the same work. */
 const TODAY = '2026-12-01';
-const SECTIONS = ['validate', 'startup', 'apply', 'plan', 'tests', 'pure'] as const;
+const SECTIONS = ['validate', 'startup', 'apply', 'plan', 'tests', 'pure', 'pr'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: flags } = parseArgs({
@@ -565,6 +567,81 @@ async function pureBenchmarks(): Promise<void> {
   }
 }
 
+// ---- the pull request path ---------------------------------------------------------------------
+
+/**
+ * What pr-plan.yml does for a pull request, step by step, in a copy of this checkout, against what
+ * the plan job of pr.yml did before (the comment came from the pull request's own code): the
+ * install from the warm npm cache (before: every dependency; after: --omit=dev, the CLI's and the
+ * build's), the build (before: npm run build through tsx; after: node scripts/build.ts), then
+ * validate and plan of a commit adding a user (before: checked out; after: read from git objects),
+ * and the comment rendered around the plan. pr.yml now runs alongside, not before, so the comment
+ * waits for this one job.
+ */
+async function pullRequestPathBenchmarks(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'aac-bench-pr-'));
+  const git = (...args: string[]) => measure('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: dir });
+  try {
+    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts', 'src', 'schema', 'settings.yaml', 'users', 'accounts', 'CODEOWNERS']) {
+      await cp(join(ROOT, entry), join(dir, entry), { recursive: true });
+    }
+    const npmOptions = ['--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'];
+    const installBefore = await measure('npm', ['ci', ...npmOptions], { cwd: dir });
+    const buildBefore = await measure('npm', ['run', 'build'], { cwd: dir });
+    await rm(join(dir, 'node_modules'), { recursive: true, force: true });
+    await rm(join(dir, 'dist'), { recursive: true, force: true });
+    const install = await measure('npm', ['ci', '--omit=dev', ...npmOptions], { cwd: dir });
+    const build = await measure(process.execPath, ['scripts/build.ts'], { cwd: dir });
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-qm', 'base');
+    await git('checkout', '-q', '-b', 'pr');
+    await writeFile(join(dir, 'users', 'person.999999@digital.cabinet-office.gov.uk.yaml'), userFile(999_999));
+    await git('add', '-A');
+    await git('commit', '-qm', 'pr');
+    const node = (args: string[]) => measure(process.execPath, [join(dir, 'dist', 'cli.js'), ...args], { cwd: dir });
+    // Before: the pull request's own checkout planned from the work tree (the old plan job).
+    const validateBefore = await node(['validate', '--base', 'main']);
+    const planBefore = await node(['plan', '--base', 'main', '--format', 'markdown']);
+    // After: the default branch checked out, the pull request's commit read from git objects.
+    await git('checkout', '-q', 'main');
+    const validate = await node(['validate', '--ref', 'pr', '--base', 'main']);
+    const plan = await node(['plan', '--ref', 'pr', '--base', 'main', '--format', 'markdown']);
+    const steps = [installBefore, buildBefore, install, build, validateBefore, planBefore, validate, plan];
+    if (steps.some((m) => m.code !== 0)) {
+      record('pull request path', { after: `failed: exit codes ${steps.map((m) => m.code).join(' ')}` });
+      return;
+    }
+    const { renderPlanComment } = await import('../src/render/github-pr-comment.ts');
+    const start = performance.now();
+    renderPlanComment(plan.stdout, { sha: 'a'.repeat(40), date: TODAY });
+    const renderMs = performance.now() - start;
+    const totalBefore = installBefore.wallS + buildBefore.wallS + validateBefore.wallS + planBefore.wallS;
+    const total = install.wallS + build.wallS + validate.wallS + plan.wallS;
+    record('pull request path: install from a warm npm cache, wall / CPU (before: npm ci; after: npm ci --omit=dev)', {
+      before: `${s(installBefore.wallS)} / ${s(installBefore.cpuS)}`,
+      after: `${s(install.wallS)} / ${s(install.cpuS)}`,
+    });
+    record('pull request path: build, wall / CPU (before: npm run build; after: node scripts/build.ts)', {
+      before: `${s(buildBefore.wallS)} / ${s(buildBefore.cpuS)}`,
+      after: `${s(build.wallS)} / ${s(build.cpuS)}`,
+    });
+    record('pull request path: validate / plan --base, markdown (before: the PR checked out; after: --ref, git objects)', {
+      before: `${s(validateBefore.wallS)} / ${s(planBefore.wallS)}`,
+      after: `${s(validate.wallS)} / ${s(plan.wallS)}`,
+    });
+    record('pull request path: comment rendering', { after: `${renderMs.toFixed(1)} ms` });
+    record('pull request path: install + build + validate + plan (the comment job)', {
+      before: s(totalBefore),
+      after: s(total),
+      goal: 'under 60 s',
+      met: total < 60,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 const load = () => loadavg().map((x) => x.toFixed(1)).join(', ');
@@ -586,6 +663,7 @@ if (only.has('apply') || only.has('plan')) {
 }
 if (only.has('tests')) await testBenchmarks();
 if (only.has('pure')) await pureBenchmarks();
+if (only.has('pr')) await pullRequestPathBenchmarks();
 
 const argv = process.argv.slice(2).join(' ');
 const report = [

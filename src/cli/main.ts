@@ -46,6 +46,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsClea
     run: async (ctx) => (await import('./commands/github.ts')).prComment(ctx),
     about: '(CI) create or update the sticky plan comment on a pull request',
   },
+  'pr-find': {
+    run: async (ctx) => (await import('./commands/github.ts')).prFind(ctx),
+    about: '(CI) the open pull request a pull_request run was for, from GitHub (trusted plan workflow)',
+  },
   'apply-report': {
     run: async (ctx) => (await import('./commands/github.ts')).applyReport(ctx),
     about: "(CI) report an apply's outcome on the merged pull request",

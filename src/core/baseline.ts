@@ -40,8 +40,22 @@ export function desiredPasswordPolicy(settings: SettingsFile): PasswordPolicy {
   return policy;
 }
 
-/** Names of the group's inline policies. The group is the project's: any other inline policy is removed. */
+/** Names of the group's policies. The group is the project's: any other policy is removed. */
 export const GROUP_POLICY_NAMES = ['assume-roles-with-mfa', 'deny-without-mfa', 'manage-own-credentials'] as const;
+
+/**
+ * Where, on AWS, the group's policies live: customer managed policies at fixed ARNs, created once by
+ * an administrator from `npm run policies` and attached to the group by apply. IAM cannot limit what
+ * PutGroupPolicy writes, but it can limit AttachGroupPolicy to these ARNs (iam:PolicyARN), so the
+ * role that applies cannot grant the group anything else.
+ */
+export function groupPolicyPath(group: string): string {
+  return `/aws-access-as-code/${group}/`;
+}
+
+export function groupPolicyArn(accountId: string, group: string, name: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${accountId}:policy${groupPolicyPath(group)}${name}`;
+}
 
 const MFA_PRESENT = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } as const;
 

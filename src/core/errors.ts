@@ -47,6 +47,8 @@ export type ErrorCode =
   | 'github-rejected'
   | 'github-unauthorized'
   | 'github-unavailable'
+  | 'group-policy-not-set-up'
+  | 'group-policy-outdated'
   | 'invalid-email'
   | 'invalid-event'
   | 'invalid-input'

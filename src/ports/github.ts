@@ -28,12 +28,36 @@ export interface UpsertResult {
   url: string;
 }
 
+/** An open pull request, as GitHub reports it (never as a pull request's own files or artifacts say). */
+export interface OpenPullRequest {
+  number: number;
+  /** The branch it would merge into, in this repository. */
+  baseRef: string;
+  headSha: string;
+}
+
+/** Where a pull request's commits come from: GitHub's own record of a workflow run (workflow_run event). */
+export interface PullRequestHead {
+  sha: string;
+  /** Owner of the repository the head branch is in (a fork's owner for fork pull requests). */
+  owner: string;
+  branch: string;
+}
+
 export interface GitHubPort {
   /**
    * Updates the bot's comment on the pull request whose body starts with `marker`, or creates it.
+   * The bot is the login the adapter posts as: a comment by anyone else (another app or bot
+   * included) is never taken for ours, whatever it starts with.
    * The body is given without the marker (the adapter puts it first) and is cut to GitHub's limit.
    */
   upsertMarkedComment(prNumber: number, marker: string, body: string): Promise<UpsertResult>;
+  /**
+   * The open pull requests of this repository whose head is that branch at exactly that commit.
+   * Matching the head repository and branch, not only the commit, means that another pull request
+   * pushing the same commit is not mistaken for this one.
+   */
+  findOpenPullRequests(head: PullRequestHead): Promise<OpenPullRequest[]>;
   /** The merged pull request that produced this commit on the default branch, if any. */
   findPullRequestForCommit(sha: string): Promise<number | undefined>;
   /** A new comment (cut to GitHub's limit). */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { accessReviewIssue, applyReport, driftReport, prComment } from '../../src/cli/commands/github.ts';
+import { accessReviewIssue, applyReport, driftReport, prComment, prFind } from '../../src/cli/commands/github.ts';
 import { DEFAULT_REVIEW_THRESHOLDS, type AccessReview, type Finding } from '../../src/core/access-review.ts';
 import { ACCESS_REVIEW_ISSUE_MARKER, APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER } from '../../src/ports/github.ts';
 import { renderReviewJson } from '../../src/render/review-json.ts';
@@ -106,6 +106,71 @@ describe('pr-comment', () => {
 async function writeReport(results: unknown[]): Promise<void> {
   await writeFile(join(dir, 'report.json'), JSON.stringify({ version: 1, results }));
 }
+
+describe('pr-comment from the trusted workflow', () => {
+  it('--pr and --sha name the pull request and its head commit when the event is not a pull_request', async () => {
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ workflow_run: { event: 'pull_request' } }));
+    await writeFile(join(dir, 'plan.md'), '## Plan\n\nNo changes.\n');
+    const head = 'f'.repeat(40);
+    const captured = cliContext(['--body-file', 'plan.md', '--pr', '2', '--sha', head], { cwd: dir, env: { ...env, GITHUB_EVENT_PATH: join(dir, 'run.json') } });
+    expect(await prComment(captured.ctx)).toBe(0);
+    expect(server.commentsOn(2)[0]?.body).toContain('Plan for commit `fffffff`');
+    const bad = cliContext(['--body-file', 'plan.md', '--pr', '2', '--sha', 'HEAD'], { cwd: dir, env });
+    await expect(prComment(bad.ctx)).rejects.toThrow('--sha must be a full commit id, not "HEAD"');
+  });
+});
+
+describe('pr-find', () => {
+  const HEAD = 'c'.repeat(40);
+  const pull = (number: number, owner: string, branch: string, sha = HEAD, base = 'main') => ({
+    number,
+    state: 'open' as const,
+    base: { ref: base, repo: { full_name: `${OWNER}/${REPO}` } },
+    head: { ref: branch, sha, repo: { owner: { login: owner } } },
+  });
+  const runEvent = async (run: Record<string, unknown>) => {
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ workflow_run: run }));
+    return { ...env, GITHUB_EVENT_PATH: join(dir, 'run.json') };
+  };
+  const prRun = { event: 'pull_request', head_sha: HEAD, head_branch: 'add-ada', head_repository: { owner: { login: 'forker' } }, pull_requests: [] };
+
+  it('prints the pull request GitHub lists for the run\'s head owner, branch and commit, for $GITHUB_OUTPUT', async () => {
+    server.pulls.push(pull(5, 'forker', 'add-ada'));
+    const captured = cliContext([], { cwd: dir, env: await runEvent(prRun) });
+    expect(await prFind(captured.ctx)).toBe(0);
+    expect(captured.stdout()).toBe(`pr=5\nbase=main\nsha=${HEAD}\n`);
+  });
+
+  it('ignores what an artifact or the run could claim: a pull request is found only by GitHub\'s record of the head', async () => {
+    // Another pull request (an attacker's) pushed the very same commit from its own branch; and the
+    // event's pull_requests list (which GitHub leaves empty for forks) is not read at all.
+    server.pulls.push(pull(6, 'attacker', 'copy'), pull(7, 'forker', 'add-ada', 'd'.repeat(40)));
+    const captured = cliContext([], { cwd: dir, env: await runEvent({ ...prRun, pull_requests: [{ number: 6 }] }) });
+    expect(await prFind(captured.ctx)).toBe(0);
+    expect(captured.stdout()).toBe('');
+    expect(captured.stderr()).toContain('no open pull request from forker:add-ada is at');
+  });
+
+  it('comments on none when several open pull requests share that head, and only plans pull_request runs', async () => {
+    server.pulls.push(pull(8, 'forker', 'add-ada'), pull(9, 'forker', 'add-ada', HEAD, 'release'));
+    const several = cliContext([], { cwd: dir, env: await runEvent(prRun) });
+    expect(await prFind(several.ctx)).toBe(0);
+    expect(several.stdout()).toBe('');
+    expect(several.stderr()).toContain('#8, #9');
+    const push = cliContext([], { cwd: dir, env: await runEvent({ ...prRun, event: 'push' }) });
+    expect(await prFind(push.ctx)).toBe(0);
+    expect(push.stdout()).toBe('');
+  });
+
+  it('refuses a base branch name it would not pass to git and the shell as is', async () => {
+    server.pulls.push(pull(10, 'forker', 'add-ada', HEAD, 'x$(id)'));
+    await expect(prFind(cliContext([], { cwd: dir, env: await runEvent(prRun) }).ctx)).rejects.toThrow('does not pass on');
+  });
+
+  it('needs a workflow_run event', async () => {
+    await expect(prFind(cliContext([], { cwd: dir, env }).ctx)).rejects.toThrow('pr-find runs on a workflow_run event');
+  });
+});
 
 describe('apply-report', () => {
   beforeEach(() => {

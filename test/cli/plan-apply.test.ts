@@ -165,6 +165,33 @@ describe('plan --base <git ref>', () => {
     expect(result.stderr).not.toContain('unexpected error');
   });
 
+  it('--ref plans and validates the files at a commit from git objects, whatever the work tree holds', async () => {
+    git('checkout', '-q', '-b', 'pr');
+    await writeFile(join(copy.dir, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), NEW_USER);
+    git('add', '.');
+    git('commit', '-qm', 'pr');
+    git('checkout', '-q', 'main');
+    // The work tree (main, plus an invalid file nobody committed) is not what is read.
+    await writeFile(join(copy.dir, 'users', 'broken@digital.cabinet-office.gov.uk.yaml'), 'email: [\n');
+    const result = await run('plan', '--ref', 'pr', '--base', 'main', '--json', '--detailed-exitcode');
+    expect(result.code).toBe(2);
+    const plan = JSON.parse(result.stdout) as { changes: { change: { kind: string; userName?: string } }[] };
+    expect(plan.changes.map((c) => [c.change.kind, c.change.userName])).toEqual([['create-user', 'zoe.smith@digital.cabinet-office.gov.uk']]);
+    expect((await run('validate', '--ref', 'pr', '--base', 'main')).code).toBe(0);
+    expect((await run('validate')).code).toBe(1);
+
+    // An invalid file committed on the ref fails there, with its line, from git.
+    git('checkout', '-q', 'pr');
+    await rm(join(copy.dir, 'users', 'broken@digital.cabinet-office.gov.uk.yaml'));
+    await writeFile(join(copy.dir, 'users', 'zoe.smith@digital.cabinet-office.gov.uk.yaml'), `${NEW_USER}team: twice\n`);
+    git('commit', '-qam', 'invalid');
+    git('checkout', '-q', 'main');
+    const invalid = await run('validate', '--ref', 'pr');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(/users\/zoe\.smith@digital\.cabinet-office\.gov\.uk\.yaml:6:1/);
+    expect((await run('plan', '--ref', 'pr', '--base', 'main')).code).toBe(1);
+  });
+
   it('refuses --base together with --target', async () => {
     const result = await run('plan', '--base', 'main', '--target', 'aws');
     expect(result.code).toBe(1);

@@ -21,14 +21,22 @@ describe('policies, from the repository settings.yaml', () => {
     expect(json).toMatchObject({
       repository: 'example-org/aws-access',
       oidcProvider: { account: '622626885786', url: 'https://token.actions.githubusercontent.com', audience: 'sts.amazonaws.com' },
-      planRole: { subjects: ['repo:example-org/aws-access:pull_request', 'repo:example-org/aws-access:ref:refs/heads/main'] },
-      applyRole: { subjects: ['repo:example-org/aws-access:environment:production'] },
+      planRole: {
+        subjects: ['pr-plan.yml', 'drift.yml', 'access-review.yml'].map(
+          (file) => `repo:example-org/aws-access:ref:refs/heads/main:job_workflow_ref:example-org/aws-access/.github/workflows/${file}@refs/heads/main`,
+        ),
+      },
+      applyRole: {
+        subjects: ['apply.yml', 'lifecycle.yml'].map(
+          (file) => `repo:example-org/aws-access:environment:production:job_workflow_ref:example-org/aws-access/.github/workflows/${file}@refs/heads/main`,
+        ),
+      },
     });
   });
 
   it.each([
-    ['plan-role-trust', 'repo:example-org/aws-access:pull_request'],
-    ['apply-role-trust', 'repo:example-org/aws-access:environment:staging'],
+    ['plan-role-trust', 'repo:example-org/aws-access:ref:refs/heads/main:job_workflow_ref:example-org/aws-access/.github/workflows/pr-plan.yml@refs/heads/main'],
+    ['apply-role-trust', 'repo:example-org/aws-access:environment:staging:job_workflow_ref:example-org/aws-access/.github/workflows/apply.yml@refs/heads/main'],
   ])('%s pins sub with StringEquals and no wildcard', async (which, subject) => {
     const { json } = await run([which, '--repo', 'example-org/aws-access', '--environment', 'staging']);
     const text = JSON.stringify(json);
@@ -78,6 +86,40 @@ describe('policies, from the repository settings.yaml', () => {
     await expect(policies(captured.ctx)).rejects.toThrow(/--repo/);
     await expect(policies(cliContext(['nonsense', '--repo', 'a/b'], { cwd: ROOT }).ctx)).rejects.toThrow(/unknown policy/);
     await expect(policies(cliContext(['--repo', 'a/b', '--environment', '*'], { cwd: ROOT }).ctx)).rejects.toMatchObject({ code: 'usage' });
+  });
+});
+
+describe('policies: group documents and what changed', () => {
+  it('prints the group\'s managed policies for the administrator to create', async () => {
+    const { json } = await run(['group-policies', '--repo', 'example-org/aws-access']);
+    const groups = json as { arn: string; path: string; name: string; document: { Statement: unknown[] } }[];
+    expect(groups.map((g) => g.name)).toEqual(['assume-roles-with-mfa', 'deny-without-mfa', 'manage-own-credentials']);
+    expect(groups[0]?.arn).toMatch(/^arn:aws:iam::622626885786:policy\/aws-access-as-code\/[^/]+\/assume-roles-with-mfa$/);
+  });
+
+  it('--compare prints, on stderr, each statement added, changed or removed since an earlier output, with its reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aac-policies-compare-'));
+    try {
+      const captured = cliContext(['--repo', 'example-org/aws-access'], { cwd: ROOT });
+      expect(await policies(captured.ctx)).toBe(0);
+      const previous = JSON.parse(captured.stdout()) as { applyRole: { permissions: { Statement: { Sid: string }[] } } };
+      // The earlier policy: an inline group writer, and no Deny on assuming roles in the project's accounts.
+      previous.applyRole.permissions.Statement = previous.applyRole.permissions.Statement.filter((st) => st.Sid !== 'NeverAssumeRolesInTheProjectsOwnAccounts');
+      previous.applyRole.permissions.Statement.push({ Sid: 'OldStatement' });
+      const changed = previous.applyRole.permissions.Statement.find((st) => st.Sid === 'ManageTheUsersGroup') as { Action?: string[] };
+      changed.Action = ['iam:PutGroupPolicy'];
+      await writeFile(join(dir, 'before.json'), JSON.stringify(previous));
+      const compared = cliContext(['--repo', 'example-org/aws-access', '--compare', join(dir, 'before.json')], { cwd: ROOT });
+      expect(await policies(compared.ctx)).toBe(0);
+      expect(compared.stderr()).toContain('+ applyRole.permissions NeverAssumeRolesInTheProjectsOwnAccounts: No role in the management account');
+      expect(compared.stderr()).toContain('~ applyRole.permissions ManageTheUsersGroup: The one group');
+      expect(compared.stderr()).toContain('- applyRole.permissions OldStatement');
+      expect(compared.stderr().split('\n').filter((l) => /^[+~-] /.test(l))).toHaveLength(3);
+      const same = cliContext(['--repo', 'example-org/aws-access', '--compare', join(dir, 'before.json').replace('before', 'missing')], { cwd: ROOT });
+      await expect(policies(same.ctx)).rejects.toThrow('--compare: cannot read');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

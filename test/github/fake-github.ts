@@ -14,6 +14,8 @@ export interface FakeUser {
 
 export const BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
 export const HUMAN: FakeUser = { login: 'octocat', type: 'User' };
+/** Another app's bot: type Bot like ours, but not who our token posts as. */
+export const OTHER_BOT: FakeUser = { login: 'some-app[bot]', type: 'Bot' };
 
 export interface FakeComment {
   id: number;
@@ -38,6 +40,14 @@ export interface FakePull {
   merge_commit_sha: string | null;
 }
 
+/** An open pull request as `GET /pulls` lists it (the fields the adapter reads). */
+export interface FakeOpenPull {
+  number: number;
+  state: 'open' | 'closed';
+  base: { ref: string; repo: { full_name: string } };
+  head: { ref: string; sha: string; repo: { owner: { login: string } } | null };
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -53,6 +63,10 @@ export class FakeGitHub {
   issues: FakeIssue[] = [];
   /** Pull requests associated with each commit sha. */
   pullsByCommit = new Map<string, FakePull[]>();
+  /** Who the token posts as: the workflow's GITHUB_TOKEN unless a test says otherwise. */
+  tokenUser: FakeUser = BOT;
+  /** Pull requests `GET /pulls` lists. */
+  pulls: FakeOpenPull[] = [];
   requests: RecordedRequest[] = [];
   unexpected: RecordedRequest[] = [];
   /** Forces this status on every request (to test error translation). */
@@ -168,24 +182,37 @@ export class FakeGitHub {
       if (method === 'POST' && (m = path.match(/^\/issues\/(\d+)\/comments$/))) {
         const number = Number(m[1]);
         if (!this.issues.some((i) => i.number === number)) return send(404, { message: 'Not Found' });
-        return send(201, this.commentJson(this.addComment(number, String(input['body']))));
+        return send(201, this.commentJson(this.addComment(number, String(input['body']), this.tokenUser)));
       }
       if (method === 'PATCH' && (m = path.match(/^\/issues\/comments\/(\d+)$/))) {
         const comment = this.comments.find((c) => c.id === Number(m?.[1]));
         if (!comment) return send(404, { message: 'Not Found' });
-        if (comment.user.type !== 'Bot') return send(403, { message: 'Resource not accessible by integration' });
+        // GitHub lets a token edit only the comments of the identity it posts as.
+        if (comment.user.login !== this.tokenUser.login) return send(403, { message: 'Resource not accessible by integration' });
         comment.body = String(input['body']);
         return send(200, this.commentJson(comment));
       }
       if (method === 'GET' && (m = path.match(/^\/commits\/([0-9a-f]+)\/pulls$/))) {
         return send(200, (this.pullsByCommit.get(m[1] ?? '') ?? []).map((p) => ({ ...p, html_url: this.html(`pull/${p.number}`) })));
       }
+      if (method === 'GET' && path === '/pulls') {
+        // As GitHub: `head` is "owner:branch" and filters on both; `state` defaults to open.
+        const state = url.searchParams.get('state') ?? 'open';
+        const head = url.searchParams.get('head');
+        return paginate(
+          this.pulls.filter(
+            (p) =>
+              (state === 'all' || p.state === state) &&
+              (head === null || `${p.head.repo?.owner.login ?? ''}:${p.head.ref}`.toLowerCase() === head.toLowerCase()),
+          ),
+        );
+      }
       if (method === 'GET' && path === '/issues') {
         const state = url.searchParams.get('state') ?? 'open';
         return paginate(this.issues.filter((i) => state === 'all' || i.state === state).map((i) => this.issueJson(i)));
       }
       if (method === 'POST' && path === '/issues') {
-        return send(201, this.issueJson(this.addIssue({ title: String(input['title']), body: String(input['body'] ?? '') })));
+        return send(201, this.issueJson(this.addIssue({ title: String(input['title']), body: String(input['body'] ?? ''), user: this.tokenUser })));
       }
       if (method === 'PATCH' && (m = path.match(/^\/issues\/(\d+)$/))) {
         const issue = this.issues.find((i) => i.number === Number(m?.[1]));

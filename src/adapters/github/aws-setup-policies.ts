@@ -17,7 +17,8 @@
  * reach may write.
  */
 import { ADOPTED_CREDENTIALS, DEFAULT_MAX_ADOPTIONS_PER_RUN } from '../../core/adopt.ts';
-import { CREDENTIALS_SENT_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type SettingsFile } from '../../core/model.ts';
+import { desiredGroupPolicies, GROUP_POLICY_NAMES, groupPolicyArn, groupPolicyPath } from '../../core/baseline.ts';
+import { CREDENTIALS_SENT_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE, type PolicyDocument as CorePolicyDocument, type SettingsFile } from '../../core/model.ts';
 import { applyLockArn } from '../../ports/apply-lock.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -28,6 +29,7 @@ export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource?: string | string[];
+  NotResource?: string | string[];
   Principal?: Record<string, string | string[]>;
   Condition?: Record<string, Record<string, string | string[]>>;
 }
@@ -41,7 +43,23 @@ export interface PolicyDocument {
 export type SetupSettings = Pick<SettingsFile, 'users_account' | 'organization' | 'email' | 'protected_users'> & {
   /** Only max_adoptions_per_run matters here: above 0, apply may tag unmanaged users to adopt them. */
   limits?: SettingsFile['limits'];
+  /** Accounts no role may reach, with the management and users accounts. */
+  protected_accounts?: SettingsFile['protected_accounts'];
 };
+
+/** What the files in accounts/ and users/ say to adopt (`adopt: true`): the only things apply may mark managed. */
+export interface Adoptions {
+  /** Ids of the account files with `adopt: true`. */
+  accountIds: readonly string[];
+  /** User names (lower-case emails) of the user files with `adopt: true`. */
+  userNames: readonly string[];
+}
+
+/** The workflow files that assume each role (.github/workflows/). The trust pins each, on the default branch. */
+export const ROLE_WORKFLOWS = {
+  plan: ['pr-plan.yml', 'drift.yml', 'access-review.yml'],
+  apply: ['apply.yml', 'lifecycle.yml'],
+} as const;
 
 export interface SetupInput {
   settings: SetupSettings;
@@ -66,6 +84,8 @@ export interface SetupInput {
   organizationReadRoleName?: string;
   /** Name suggested for the users read role (users account) when settings do not name one. */
   usersReadRoleName?: string;
+  /** The files' `adopt: true` entries; none when not given. */
+  adoptions?: Adoptions;
 }
 
 export const DEFAULT_ROLE_NAMES = {
@@ -110,17 +130,23 @@ function ciAccount(input: SetupInput): string {
   return input.account ?? input.settings.users_account.id;
 }
 
-/** The exact `sub` values each role accepts. */
+/**
+ * The exact `sub` values each role accepts. The repository's OIDC subject template must include
+ * `job_workflow_ref` (README: `repo`, `context`, `job_workflow_ref`), so each subject names the
+ * workflow file and the branch it was read from, as well as the context (ref or environment): a
+ * workflow a pull request adds or changes, or any workflow run from another branch, never matches.
+ */
 export function subjects(input: SetupInput): { plan: string[]; apply: string[] } {
   check(input);
   const prefix = input.subjectPrefix ?? `repo:${input.repository}`;
+  const ref = `refs/heads/${input.defaultBranch}`;
+  const workflow = (file: string) => `job_workflow_ref:${input.repository}/.github/workflows/${file}@${ref}`;
   return {
-    // Pull requests (from branches of this repository: forks get no OIDC token) and the scheduled
-    // drift check on the default branch. Both only read.
-    plan: [`${prefix}:pull_request`, `${prefix}:ref:refs/heads/${input.defaultBranch}`],
-    // A job that names an environment gets the environment subject, whatever its branch: only the
-    // protected environment's jobs can write.
-    apply: [`${prefix}:environment:${input.environment}`],
+    // The trusted pull request plan (workflow_run), the drift check and the access review: all run
+    // on the default branch, without an environment, and only read.
+    plan: ROLE_WORKFLOWS.plan.map((file) => `${prefix}:ref:${ref}:${workflow(file)}`),
+    // The protected environment's jobs, and only from these files on the default branch.
+    apply: ROLE_WORKFLOWS.apply.map((file) => `${prefix}:environment:${input.environment}:${workflow(file)}`),
   };
 }
 
@@ -242,14 +268,9 @@ const IAM_WRITE_MANAGED_USER = [
   'iam:DeleteUserPermissionsBoundary',
   'iam:DeleteUser',
 ];
-const IAM_WRITE_GROUP = [
-  'iam:CreateGroup',
-  'iam:PutGroupPolicy',
-  'iam:DeleteGroupPolicy',
-  'iam:DetachGroupPolicy',
-  'iam:AddUserToGroup',
-  'iam:RemoveUserFromGroup',
-];
+// No PutGroupPolicy: IAM cannot limit what an inline policy says. The group's documents are managed
+// policies at fixed ARNs (groupPolicyArn) that an administrator creates; apply may attach only those.
+const IAM_WRITE_GROUP = ['iam:CreateGroup', 'iam:DeleteGroupPolicy', 'iam:AddUserToGroup', 'iam:RemoveUserFromGroup'];
 
 const ORGANIZATIONS_READ = [
   'organizations:DescribeOrganization',
@@ -265,16 +286,21 @@ const ORGANIZATIONS_READ = [
   'organizations:ListTagsForResource',
   'organizations:ListCreateAccountStatus',
 ];
-const ORGANIZATIONS_WRITE = [
-  'organizations:CreateAccount',
-  'organizations:MoveAccount',
-  'organizations:TagResource',
-  'organizations:UntagResource',
-];
+const ORGANIZATIONS_TAG = ['organizations:TagResource', 'organizations:UntagResource'];
 
 const managedCondition = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } };
 
-function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'): PolicyStatement[] {
+/** The ARNs of a user name, with any path: a Deny must hold even for a user someone created with one. */
+function userArns(accountId: string, name: string): string[] {
+  return [`arn:aws:iam::${accountId}:user/${name}`, `arn:aws:iam::${accountId}:user/*/${name}`];
+}
+
+/** The fixed ARNs of the group's managed policies. */
+export function groupPolicyArns(settings: SetupSettings): string[] {
+  return GROUP_POLICY_NAMES.map((name) => groupPolicyArn(settings.users_account.id, settings.users_account.group, name));
+}
+
+function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply', adoptions: Adoptions): PolicyStatement[] {
   const id = settings.users_account.id;
   const users = `arn:aws:iam::${id}:user/*`;
   const group = `arn:aws:iam::${id}:group/${settings.users_account.group}`;
@@ -284,10 +310,12 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     { Sid: 'ReadGroup', Effect: 'Allow', Action: IAM_READ_GROUP, Resource: group },
   ];
   if (stage === 'plan') return read;
-  const protectedArns = settings.protected_users.flatMap((name) => [
-    `arn:aws:iam::${id}:user/${name}`,
-    `arn:aws:iam::${id}:user/*/${name}`,
-  ]);
+  const protectedArns = settings.protected_users.flatMap((name) => userArns(id, name));
+  const ownGroupPolicyArns = groupPolicyArns(settings);
+  const windowOpen = (settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN) > 0;
+  // The path-less ARN only, as everywhere the project names a user (trust policies): one ARN per
+  // user keeps a migration batch within IAM's size limits.
+  const adoptUsers = adoptions.userNames.map((name) => `arn:aws:iam::${id}:user/${name}`);
   return [
     ...read,
     {
@@ -324,10 +352,38 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       // no condition key for the user being added, and groups cannot carry tags. So this role can
       // put any user, managed or not (a protected one too), in or out of this one group; only the
       // planner's rules stop it. The group is the one settings.yaml names, nothing wider.
+      // DeleteGroupPolicy removes inline policies, which are never the project's (see below).
       Sid: 'ManageTheUsersGroup',
       Effect: 'Allow',
       Action: IAM_WRITE_GROUP,
       Resource: group,
+    },
+    {
+      // The group's permissions are the project's fixed documents: managed policies at these ARNs,
+      // created by an administrator from `npm run policies` (groupPolicies). Apply may read and
+      // attach them and nothing else; it may not write a document (no PutGroupPolicy, no
+      // CreatePolicyVersion), so it cannot grant the group more than those documents say.
+      Sid: 'AttachOnlyTheProjectsGroupPolicies',
+      Effect: 'Allow',
+      Action: 'iam:AttachGroupPolicy',
+      Resource: group,
+      Condition: { ArnEquals: { 'iam:PolicyARN': ownGroupPolicyArns } },
+    },
+    { Sid: 'ReadTheProjectsGroupPolicies', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: ownGroupPolicyArns },
+    {
+      // Drift: a managed policy someone attached by hand is detached; the project's own never are.
+      Sid: 'DetachOnlyOtherGroupPolicies',
+      Effect: 'Allow',
+      Action: 'iam:DetachGroupPolicy',
+      Resource: group,
+      Condition: { ArnNotEquals: { 'iam:PolicyARN': ownGroupPolicyArns } },
+    },
+    { Sid: 'NeverWriteGroupPolicies', Effect: 'Deny', Action: 'iam:PutGroupPolicy', Resource: `arn:aws:iam::${id}:group/*` },
+    {
+      Sid: 'NeverChangeTheProjectsGroupPolicies',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy'],
+      Resource: ownGroupPolicyArns,
     },
     {
       // Deleting a managed user, or removing its drift, takes it out of every group it is in; the
@@ -348,17 +404,17 @@ function usersAccountStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Resource: applyLockArn(id),
     },
     { Sid: 'SetAccountAlias', Effect: 'Allow', Action: 'iam:CreateAccountAlias', Resource: '*' },
-    ...((settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN) > 0
+    ...(windowOpen && adoptUsers.length > 0
       ? [
           {
             // Only while settings.yaml opens a migration window (limits.max_adoptions_per_run above
-            // 0): adopting a user tags an existing, unmanaged user managed-by, which then lets
-            // ChangeOnlyManagedUsers change it. Set the limit back to 0 after the migration and
-            // re-print the policies to take this away again.
-            Sid: 'AdoptUsersDuringMigration',
+            // 0), and only the users whose files say adopt: true, by exact ARN: adopting tags an
+            // existing, unmanaged user managed-by, which then lets ChangeOnlyManagedUsers change it.
+            // Close the window (0) after the migration and re-print the policies.
+            Sid: 'AdoptListedUsersDuringMigration',
             Effect: 'Allow' as const,
             Action: 'iam:TagUser',
-            Resource: users,
+            Resource: adoptUsers,
             Condition: {
               StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE, [`aws:RequestTag/${CREDENTIALS_SENT_TAG}`]: ADOPTED_CREDENTIALS },
             },
@@ -392,7 +448,43 @@ function sesStatement(settings: SetupSettings, account: string): PolicyStatement
   };
 }
 
-function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'): PolicyStatement[] {
+/** An account's ARN in Organizations (the organization id is not known when the policies are printed). */
+function accountArn(settings: SetupSettings, accountId: string): string {
+  return `arn:aws:organizations::${settings.organization.management_account_id}:account/o-*/${accountId}`;
+}
+
+/** The accounts no account file may reach: the management account, the users account, protected_accounts. */
+export function projectAccountIds(settings: SetupSettings): string[] {
+  return [...new Set([settings.organization.management_account_id, settings.users_account.id, ...(settings.protected_accounts ?? [])])];
+}
+
+/** The role names the CI roles assume in every member account, by pattern (`arn:aws:iam::*:role/NAME`). */
+function memberRoleNames(settings: SetupSettings): string[] {
+  const { access_role_name: access, reader_role_name: reader } = settings.organization;
+  return reader === undefined ? [access] : [access, reader];
+}
+
+/**
+ * The explicit Deny behind "never the project's own accounts" for a document that may assume roles:
+ * no role at all in the management account, the users account or protected_accounts, except the
+ * exact configured roles (`hops`, e.g. organization.role_to_assume) the document is allowed to
+ * assume there. In an account holding such a role the Deny names the member-role patterns instead,
+ * since a Deny on `role/*` would also refuse that role, and no other role there is allowed anyway.
+ */
+function assumeRoleDeny(settings: SetupSettings, hops: readonly string[]): PolicyStatement {
+  const accountOf = (arn: string) => /^arn:aws:iam::(\d{12}):/.exec(arn)?.[1];
+  const withHop = new Set(hops.map(accountOf));
+  return {
+    Sid: 'NeverAssumeRolesInTheProjectsOwnAccounts',
+    Effect: 'Deny',
+    Action: 'sts:AssumeRole',
+    Resource: projectAccountIds(settings).flatMap((id) =>
+      withHop.has(id) ? memberRoleNames(settings).map((name) => `arn:aws:iam::${id}:role/${name}`) : [`arn:aws:iam::${id}:role/*`],
+    ),
+  };
+}
+
+function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply', adoptions: Adoptions): PolicyStatement[] {
   const accessRoles = `arn:aws:iam::*:role/${settings.organization.access_role_name}`;
   const assumeAccessRoles: PolicyStatement = {
     Sid: 'AssumeMemberAccessRoles',
@@ -416,11 +508,37 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
         },
   ];
   if (stage === 'plan') return read;
+  const adoptArns = adoptions.accountIds.map((id) => accountArn(settings, id));
   return [
     ...read,
     // Writing bootstrap and reader roles needs the access role.
     ...(readerRoleName === undefined ? [] : [assumeAccessRoles]),
-    { Sid: 'ChangeOrganization', Effect: 'Allow', Action: ORGANIZATIONS_WRITE, Resource: '*' },
+    {
+      Sid: 'CreateAccountsTaggedAsManaged',
+      Effect: 'Allow',
+      Action: 'organizations:CreateAccount',
+      Resource: '*',
+      Condition: { StringEquals: { [`aws:RequestTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } },
+    },
+    // Moving into an OU is authorised against the OUs too, which carry no tag: not limited by tag.
+    { Sid: 'MoveAccounts', Effect: 'Allow', Action: 'organizations:MoveAccount', Resource: '*' },
+    { Sid: 'TagAccounts', Effect: 'Allow', Action: ORGANIZATIONS_TAG, Resource: '*' },
+    {
+      // Taking over an account is explicit in its file (adopt: true and its id): only those ids may
+      // be given the managed-by tag while lacking it. Every other account without the tag stays
+      // unmanaged, whatever a file or the code says.
+      Sid: 'NeverMarkUnmanagedAccountsManaged',
+      Effect: 'Deny',
+      Action: 'organizations:TagResource',
+      ...(adoptArns.length > 0 ? { NotResource: adoptArns } : { Resource: '*' }),
+      Condition: { Null: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: 'true' }, 'ForAnyValue:StringEquals': { 'aws:TagKeys': [MANAGED_BY_TAG] } },
+    },
+    {
+      Sid: 'NeverChangeTheProjectsOwnAccounts',
+      Effect: 'Deny',
+      Action: ['organizations:MoveAccount', 'organizations:CloseAccount', ...ORGANIZATIONS_TAG],
+      Resource: projectAccountIds(settings).map((id) => accountArn(settings, id)),
+    },
     {
       Sid: 'CloseOnlyManagedAccounts',
       Effect: 'Allow',
@@ -439,6 +557,8 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
   ];
 }
 
+const NO_ADOPTIONS: Adoptions = { accountIds: [], userNames: [] };
+
 function rolePermissions(input: SetupInput, stage: 'plan' | 'apply'): PolicyDocument {
   check(input);
   const { settings } = input;
@@ -450,16 +570,18 @@ function rolePermissions(input: SetupInput, stage: 'plan' | 'apply'): PolicyDocu
   const usersRole = stage === 'plan' ? arns.usersRead : arns.users;
   const organizationRole = stage === 'plan' ? arns.organizationRead : arns.organization;
 
+  const adoptions = input.adoptions ?? NO_ADOPTIONS;
   if (usersRole !== undefined) hops.push(usersRole);
-  else if (account === settings.users_account.id) statements.push(...usersAccountStatements(settings, stage));
+  else if (account === settings.users_account.id) statements.push(...usersAccountStatements(settings, stage, adoptions));
 
-  if (organizationRole === undefined) statements.push(...organizationStatements(settings, stage));
+  if (organizationRole === undefined) statements.push(...organizationStatements(settings, stage, adoptions));
   else hops.push(organizationRole);
 
   if (stage === 'apply') statements.push(sesStatement(settings, account));
   if (hops.length > 0) {
     statements.push({ Sid: 'AssumeConfiguredRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: hops });
   }
+  statements.push(assumeRoleDeny(settings, hops));
   return { Version: '2012-10-17', Statement: statements };
 }
 
@@ -510,18 +632,21 @@ export function buildUsersReadRoleTrust(input: SetupInput): PolicyDocument | und
 export function buildUsersRolePermissions(input: SetupInput): PolicyDocument | undefined {
   if (input.settings.users_account.role_to_assume === undefined) return undefined;
   check(input);
-  return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'apply') };
+  return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'apply', input.adoptions ?? NO_ADOPTIONS) };
 }
 
 /** The users read role: the IAM reads of the plan stage, nothing else. */
 export function buildUsersReadRolePermissions(input: SetupInput): PolicyDocument | undefined {
   if (roleArns(input).usersRead === undefined) return undefined;
-  return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'plan') };
+  return { Version: '2012-10-17', Statement: usersAccountStatements(input.settings, 'plan', NO_ADOPTIONS) };
 }
 
 export function buildOrganizationRolePermissions(input: SetupInput): PolicyDocument | undefined {
   if (roleArns(input).organization === undefined) return undefined;
-  return { Version: '2012-10-17', Statement: organizationStatements(input.settings, 'apply') };
+  return {
+    Version: '2012-10-17',
+    Statement: [...organizationStatements(input.settings, 'apply', input.adoptions ?? NO_ADOPTIONS), assumeRoleDeny(input.settings, [])],
+  };
 }
 
 /**
@@ -530,7 +655,7 @@ export function buildOrganizationRolePermissions(input: SetupInput): PolicyDocum
  */
 export function buildOrganizationReadRolePermissions(input: SetupInput): PolicyDocument | undefined {
   if (roleArns(input).organizationRead === undefined) return undefined;
-  return { Version: '2012-10-17', Statement: organizationStatements(input.settings, 'plan') };
+  return { Version: '2012-10-17', Statement: [...organizationStatements(input.settings, 'plan', NO_ADOPTIONS), assumeRoleDeny(input.settings, [])] };
 }
 
 /** How the plan stage reads member accounts, and whether the reader role trusts who reads. */
@@ -572,6 +697,84 @@ function readerNotes(input: SetupInput): string[] {
   return notes;
 }
 
+/** The group's documents, as the managed policies an administrator creates (`aws iam create-policy`). */
+export interface GroupPolicy {
+  arn: string;
+  path: string;
+  name: string;
+  document: CorePolicyDocument;
+}
+
+export function buildGroupPolicies(input: SetupInput): GroupPolicy[] {
+  check(input);
+  const { settings } = input;
+  const documents = desiredGroupPolicies(settings as SettingsFile);
+  return GROUP_POLICY_NAMES.map((name) => ({
+    arn: groupPolicyArn(settings.users_account.id, settings.users_account.group, name),
+    path: groupPolicyPath(settings.users_account.group),
+    name,
+    document: documents[name] as CorePolicyDocument,
+  }));
+}
+
+/**
+ * Why each statement is there, by Sid: printed with the policies (`rationale`) and next to each
+ * statement that changed (`policies --compare`), so a reviewer of the IAM change reads the reason.
+ */
+export const RATIONALE: Readonly<Record<string, string>> = {
+  GitHubActionsPlanAndDriftCheck:
+    'Read-only jobs only: the trusted pull request plan, the drift check and the access review, each pinned by workflow file on the default branch (job_workflow_ref), so no workflow a pull request brings matches.',
+  GitHubActionsApplyEnvironment: 'Writes only from apply.yml and lifecycle.yml on the default branch, in the protected environment.',
+  TheApplyRoleOnly: 'A role that writes is reachable from the apply role only.',
+  ThePlanRoleOnly: 'A role that reads is reachable from the plan role only.',
+  ReadUsersAccount: 'Account-level IAM reads for the plan, the import and the access review (no resource).',
+  ReadUsers: 'Per-user reads before a deletion and for the plan.',
+  ReadGroup: 'Reads the one configured group.',
+  CreateUsersOnlyTaggedAsManaged: 'Users are created only carrying managed-by, so everything created is owned.',
+  ChangeOnlyManagedUsers: 'Every change to a user needs the managed-by tag already there: unmanaged users are never touched.',
+  DeleteVirtualMfaDevicesOfDeletedUsers: 'Deleting a user deletes its virtual MFA devices.',
+  ManageTheUsersGroup: 'The one group: created, members added and removed, inline policies (never the project\'s) removed.',
+  AttachOnlyTheProjectsGroupPolicies: 'The group gets exactly the project\'s documents, at fixed ARNs an administrator created; IAM refuses any other policy ARN.',
+  ReadTheProjectsGroupPolicies: 'Apply checks a managed group policy says what this version wants before attaching it.',
+  DetachOnlyOtherGroupPolicies: 'Policies attached to the group by hand are detached; the project\'s own cannot be.',
+  NeverWriteGroupPolicies: 'IAM cannot limit what an inline policy grants, so no group policy is ever written by this role.',
+  NeverChangeTheProjectsGroupPolicies: 'The documents behind the group are changed by an administrator only.',
+  RemoveUsersFromAnyGroup: 'Deleting a managed user takes it out of every group first.',
+  SetPasswordPolicy: 'The account password policy from settings.yaml.',
+  ApplyLock: 'One apply at a time: a managed policy that grants nothing, at one fixed ARN.',
+  SetAccountAlias: 'The sign-in URL in every email.',
+  AdoptListedUsersDuringMigration:
+    'Only during a migration window, and only the users whose files say adopt: true, by exact ARN, may be tagged managed.',
+  NeverTouchProtectedUsers: 'protected_users are never created, changed or deleted, whatever the code does.',
+  SendFromTheConfiguredSenderOnly: 'Email from email.sender only.',
+  ReadOrganization: 'Organizations reads for the plan.',
+  AssumeMemberAccessRoles: 'The access role in member accounts, to write bootstrap, reader and team roles.',
+  AssumeMemberReaderRoles: 'The read-only role the project keeps in member accounts.',
+  CreateAccountsTaggedAsManaged: 'Accounts are created only carrying managed-by.',
+  MoveAccounts: 'Accounts move to the OU their file names.',
+  TagAccounts: 'Account tags from the files.',
+  NeverMarkUnmanagedAccountsManaged:
+    'An account without managed-by can be given it only if its file says adopt: true (its id is listed); no other account becomes the project\'s.',
+  NeverChangeTheProjectsOwnAccounts: 'The management account, the users account and protected_accounts are never moved, tagged or closed.',
+  CloseOnlyManagedAccounts: 'Only accounts the project manages can be closed.',
+  LetOrganizationsCreateItsServiceLinkedRole: 'CreateAccount needs it in an all-features organization.',
+  AssumeConfiguredRoles: 'The roles settings.yaml names for this stage (read roles for plans, write roles for apply).',
+  NeverAssumeRolesInTheProjectsOwnAccounts:
+    'No role in the management account, the users account or protected_accounts, except the exact roles settings.yaml names to reach them.',
+};
+
+/**
+ * IAM's size limits, in characters not counting white space (IAM User Guide, "IAM and AWS STS
+ * quotas"): the inline policies of one role together, a managed policy, a role trust policy (the
+ * default; it can be raised to 4,096).
+ */
+export const IAM_SIZE_LIMITS = { rolePolicy: 10_240, managedPolicy: 6_144, trustPolicy: 2_048 } as const;
+
+/** A document's size as IAM counts it. */
+export function policySize(document: unknown): number {
+  return JSON.stringify(document).replace(/\s/g, '').length;
+}
+
 export interface SetupPolicies {
   repository: string;
   oidcProvider: { account: string; url: string; audience: string };
@@ -585,6 +788,10 @@ export interface SetupPolicies {
   organizationRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
   /** organization.read_role_to_assume (reads), trusted by the plan role only. */
   organizationReadRole?: { arn: string; trust: PolicyDocument; permissions: PolicyDocument };
+  /** The group's documents: managed policies an administrator creates once; apply attaches them. */
+  groupPolicies: GroupPolicy[];
+  /** Why each statement is there, by Sid (only the Sids used above). */
+  rationale: Record<string, string>;
   /** What a reader must know before creating these (problems first). */
   notes: string[];
 }
@@ -631,10 +838,22 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
   }
   notes.push(...readerNotes(input));
   const adoptions = settings.limits?.max_adoptions_per_run ?? DEFAULT_MAX_ADOPTIONS_PER_RUN;
+  const adoptUsers = input.adoptions?.userNames.length ?? 0;
   if (adoptions > 0) {
     notes.push(
-      `Migration window open: limits.max_adoptions_per_run is ${adoptions}, so the role that writes IAM may tag unmanaged users ` +
-        'managed-by to adopt them (AdoptUsersDuringMigration). Set it back to 0 after the migration and update the policy.',
+      `Migration window open: limits.max_adoptions_per_run is ${adoptions}, so the role that writes IAM may tag the ${adoptUsers} ` +
+        'unmanaged users whose files say adopt: true managed-by, by exact ARN (AdoptListedUsersDuringMigration). Set it back to 0 ' +
+        'after the migration and update the policy.',
+    );
+  }
+  const hopNames = [arns.organization, arns.organizationRead, arns.users, arns.usersRead].flatMap((arn) =>
+    arn === undefined ? [] : [/:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? ''],
+  );
+  const clash = memberRoleNames(settings).filter((name) => hopNames.includes(name));
+  if (clash.length > 0) {
+    notes.push(
+      `PROBLEM: a role settings.yaml names to assume is called ${clash.join(', ')}, like the member-account roles; the Deny that keeps every ` +
+        "role out of the project's own accounts would refuse it. Give it another name.",
     );
   }
   notes.push(
@@ -649,20 +868,40 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
   const organizationRead = role(arns.organizationRead, buildOrganizationReadRoleTrust, buildOrganizationReadRolePermissions);
   const usersRole = role(arns.users, buildUsersRoleTrust, buildUsersRolePermissions);
   const usersReadRole = role(arns.usersRead, buildUsersReadRoleTrust, buildUsersReadRolePermissions);
+  const planRole = { arn: arns.plan, subjects: subs.plan, trust: buildPlanRoleTrust(input), permissions: buildPlanRolePermissions(input) };
+  const applyRole = { arn: arns.apply, subjects: subs.apply, trust: buildApplyRoleTrust(input), permissions: buildApplyRolePermissions(input) };
+  const groupPolicies = buildGroupPolicies(input);
+  const roles = { planRole, applyRole, usersRole, usersReadRole, organizationRole: organization, organizationReadRole: organizationRead };
+  for (const [name, r] of Object.entries(roles)) {
+    if (r === undefined) continue;
+    if (policySize(r.permissions) > IAM_SIZE_LIMITS.rolePolicy) {
+      notes.unshift(
+        `PROBLEM: ${name}.permissions is ${policySize(r.permissions)} characters, over IAM's ${IAM_SIZE_LIMITS.rolePolicy} for a role's inline policies: ` +
+          'adopt in smaller batches (fewer files with adopt: true at a time) or list fewer protected accounts.',
+      );
+    }
+    if (policySize(r.trust) > IAM_SIZE_LIMITS.trustPolicy) {
+      notes.unshift(`PROBLEM: ${name}.trust is ${policySize(r.trust)} characters, over IAM's default ${IAM_SIZE_LIMITS.trustPolicy} for a trust policy.`);
+    }
+  }
+  for (const g of groupPolicies) {
+    if (policySize(g.document) > IAM_SIZE_LIMITS.managedPolicy) notes.unshift(`PROBLEM: group policy ${g.name} is over IAM's ${IAM_SIZE_LIMITS.managedPolicy} characters.`);
+  }
+  const sids = new Set(
+    Object.values(roles).flatMap((r) => (r === undefined ? [] : [...r.trust.Statement, ...r.permissions.Statement].map((st) => st.Sid))),
+  );
+  const rationale = Object.fromEntries([...sids].sort().flatMap((sid) => (RATIONALE[sid] === undefined ? [] : [[sid, RATIONALE[sid]]])));
   return {
     repository: input.repository,
     oidcProvider: { account, url: `https://${GITHUB_OIDC_HOST}`, audience: OIDC_AUDIENCE },
-    planRole: { arn: arns.plan, subjects: subs.plan, trust: buildPlanRoleTrust(input), permissions: buildPlanRolePermissions(input) },
-    applyRole: {
-      arn: arns.apply,
-      subjects: subs.apply,
-      trust: buildApplyRoleTrust(input),
-      permissions: buildApplyRolePermissions(input),
-    },
+    planRole,
+    applyRole,
     ...(usersRole ? { usersRole } : {}),
     ...(usersReadRole ? { usersReadRole } : {}),
     ...(organization ? { organizationRole: organization } : {}),
     ...(organizationRead ? { organizationReadRole: organizationRead } : {}),
+    groupPolicies,
+    rationale,
     notes,
   };
 }

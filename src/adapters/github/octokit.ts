@@ -17,7 +17,15 @@ export interface OctokitGitHubOptions {
   warn?: (message: string) => void;
   /** Replaces global fetch (tests use it to prove nothing else is called). */
   fetch?: typeof fetch;
+  /**
+   * The login this token posts as: `github-actions[bot]` for the workflow's GITHUB_TOKEN (the
+   * default), `<app-slug>[bot]` for a GitHub App's token. Only its comments and issues are ours.
+   */
+  botLogin?: string;
 }
+
+/** Who the workflows' GITHUB_TOKEN posts as. */
+export const GITHUB_ACTIONS_LOGIN = 'github-actions[bot]';
 
 const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -34,14 +42,21 @@ export function createGitHubFromEnv(
       hint: 'GitHub Actions sets GITHUB_REPOSITORY; pass the token with `env: GITHUB_TOKEN: ${{ github.token }}`.',
     });
   }
-  return createOctokitGitHub({ token, repository, baseUrl: env['GITHUB_API_URL'] || DEFAULT_API_URL, ...extra });
+  const botLogin = env['GITHUB_BOT_LOGIN'];
+  return createOctokitGitHub({
+    token,
+    repository,
+    baseUrl: env['GITHUB_API_URL'] || DEFAULT_API_URL,
+    ...(botLogin ? { botLogin } : {}),
+    ...extra,
+  });
 }
 
 interface ListedComment {
   id: number;
   body?: string | null;
   html_url: string;
-  user: { type?: string } | null;
+  user: { login?: string; type?: string } | null;
 }
 
 interface ListedIssue extends ListedComment {
@@ -66,12 +81,15 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
   });
   const where = { owner, repo };
 
+  const botLogin = options.botLogin ?? GITHUB_ACTIONS_LOGIN;
   /**
-   * Only the bot's own comments count. Anyone can post a comment that starts with the marker; GitHub
-   * would refuse to let the token edit it (403), so such comments are ignored instead.
+   * Only what this token's identity wrote counts. Anyone can post a comment that starts with the
+   * marker, other bots and apps included (a Dependabot or another app's comment is type `Bot` too);
+   * taking theirs for ours would make the plan comment show their text, or edit theirs (GitHub
+   * refuses with 403). So the author's login must be ours, not merely a bot.
    */
   const isOwnMarked = (item: ListedComment, marker: string): boolean =>
-    item.user?.type === 'Bot' && (item.body ?? '').startsWith(marker);
+    item.user?.type === 'Bot' && item.user.login === botLogin && (item.body ?? '').startsWith(marker);
 
   async function findMarkedComment(prNumber: number, marker: string): Promise<ListedComment | undefined> {
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -112,6 +130,28 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         }
         const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: text });
         return { action: 'created', id: data.id, url: data.html_url };
+      }),
+
+    findOpenPullRequests: (head) =>
+      translated(`find the open pull request of ${head.owner}:${head.branch} at ${head.sha}`, async () => {
+        const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+          ...where,
+          state: 'open',
+          head: `${head.owner}:${head.branch}`,
+          per_page: 100,
+        });
+        // GitHub filters by head; the checks below hold whatever the filter did: this repository's
+        // pull requests, from that owner's branch, at exactly that commit.
+        return pulls
+          .filter(
+            (pr) =>
+              pr.state === 'open' &&
+              pr.head.sha === head.sha &&
+              pr.head.ref === head.branch &&
+              pr.head.repo?.owner.login.toLowerCase() === head.owner.toLowerCase() &&
+              pr.base.repo.full_name.toLowerCase() === `${owner}/${repo}`.toLowerCase(),
+          )
+          .map((pr) => ({ number: pr.number, baseRef: pr.base.ref, headSha: pr.head.sha }));
       }),
 
     findPullRequestForCommit: (sha) =>

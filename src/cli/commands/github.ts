@@ -26,12 +26,24 @@ import type { CliContext, Command } from '../context.ts';
 
 type Env = CliContext['env'];
 
-const PR_COMMENT_USAGE = `usage: npm run cli -- pr-comment --body-file <plan.md> [--pr <number>]
+const PR_COMMENT_USAGE = `usage: npm run cli -- pr-comment --body-file <plan.md> [--pr <number>] [--sha <commit>]
 
 Creates the sticky plan comment on the pull request, or updates it in place.
   --body-file  Markdown to post (from plan --format markdown)
   --pr         pull request number (default: pull_request.number from GITHUB_EVENT_PATH)
-Needs GITHUB_TOKEN (pull-requests: write) and GITHUB_REPOSITORY.
+  --sha        the pull request's head commit the plan is for (default: from GITHUB_EVENT_PATH)
+Needs GITHUB_TOKEN (pull-requests: write) and GITHUB_REPOSITORY. Only the trusted workflow
+(pr-plan.yml, the default branch's code) has such a token; the pull request's own code has none.
+`;
+
+const PR_FIND_USAGE = `usage: npm run cli -- pr-find
+
+For the trusted plan workflow (on: workflow_run): finds the open pull request the
+pull_request run was for, from GitHub's own record of that run (GITHUB_EVENT_PATH: head commit,
+head repository owner and branch) matched against the pull requests GitHub lists, never from
+anything the pull request's code wrote. Prints pr=<number>, base=<branch> and sha=<commit> lines
+for $GITHUB_OUTPUT; prints nothing (and says why on stderr) when there is no single such pull request.
+Needs GITHUB_TOKEN (pull-requests: read) and GITHUB_REPOSITORY.
 `;
 
 const APPLY_REPORT_USAGE = `usage: npm run cli -- apply-report --report-json <file> [--sha <commit>] [--pr <number>]
@@ -88,6 +100,13 @@ function parsePrNumber(value: string): number {
   return Number(value);
 }
 
+function parseSha(value: string): string {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(value)) {
+    throw new AppError('usage', `--sha must be a full commit id, not "${value}"`, { fault: 'user' });
+  }
+  return value;
+}
+
 /** Reads a file relative to the context's cwd; `undefined` when it does not exist. */
 async function readOptionalFile(ctx: CliContext, file: string): Promise<string | undefined> {
   try {
@@ -126,6 +145,43 @@ async function readPullRequestEvent(ctx: CliContext): Promise<PullRequestEvent |
   return { number: pr.number, headSha: typeof pr.head?.sha === 'string' ? pr.head.sha : undefined };
 }
 
+/** The fields of a workflow_run event that say which pull request run it is about; GitHub writes them. */
+interface WorkflowRunEvent {
+  event: string;
+  headSha: string;
+  headOwner: string;
+  headBranch: string;
+}
+
+async function readWorkflowRunEvent(ctx: CliContext): Promise<WorkflowRunEvent> {
+  const path = ctx.env['GITHUB_EVENT_PATH'];
+  const text = path ? await readOptionalFile(ctx, path) : undefined;
+  const notWorkflowRun = (why: string) =>
+    new AppError('invalid-event', `pr-find runs on a workflow_run event: ${why}`, { fault: 'user', hint: PR_FIND_USAGE.split('\n')[0] ?? '' });
+  if (text === undefined) throw notWorkflowRun('GITHUB_EVENT_PATH is not set or does not exist');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('invalid-event', `GITHUB_EVENT_PATH (${path}) is not JSON`, { fault: 'system', cause: error });
+  }
+  const run = (parsed as { workflow_run?: Record<string, unknown> } | null)?.workflow_run;
+  const owner = (run?.['head_repository'] as { owner?: { login?: unknown } } | undefined)?.owner?.login;
+  const { event, head_sha: headSha, head_branch: headBranch } = run ?? {};
+  if (typeof event !== 'string' || typeof headSha !== 'string' || typeof headBranch !== 'string' || typeof owner !== 'string') {
+    throw notWorkflowRun('the event has no workflow_run with event, head_sha, head_branch and head_repository.owner.login');
+  }
+  return { event, headSha, headOwner: owner, headBranch };
+}
+
+/**
+ * A branch name safe to hand to git and the shell as one argument: git's own rules (no `..`, no
+ * leading `-`, no control characters, spaces, `~^:?*[\\`) and nothing else a workflow would quote.
+ */
+function isPlainBranchName(name: string): boolean {
+  return /^[A-Za-z0-9._/-]{1,255}$/.test(name) && !name.startsWith('-') && !name.includes('..') && !name.endsWith('.lock') && !name.endsWith('/');
+}
+
 async function appendStepSummary(ctx: CliContext, markdown: string): Promise<void> {
   const file = ctx.env['GITHUB_STEP_SUMMARY'];
   if (!file) return;
@@ -153,7 +209,7 @@ function github(ctx: CliContext): GitHubPort {
 }
 
 export const prComment: Command = async (ctx) => {
-  const values = parseFlags(ctx, { 'body-file': { type: 'string' }, pr: { type: 'string' } }, PR_COMMENT_USAGE);
+  const values = parseFlags(ctx, { 'body-file': { type: 'string' }, pr: { type: 'string' }, sha: { type: 'string' } }, PR_COMMENT_USAGE);
   if (!values) return 0;
   const bodyFile = requireString(values, 'body-file', PR_COMMENT_USAGE);
   const event = await readPullRequestEvent(ctx);
@@ -167,7 +223,7 @@ export const prComment: Command = async (ctx) => {
   const planMarkdown = await readRequiredFile(ctx, bodyFile);
   const runUrl = runUrlFromEnv(ctx.env);
   // The head commit, not GITHUB_SHA: on pull_request that is a merge commit nobody pushed.
-  const sha = event?.headSha;
+  const sha = typeof values['sha'] === 'string' ? parseSha(values['sha']) : event?.headSha;
   const body = renderPlanComment(planMarkdown, {
     ...(sha ? { sha } : {}),
     ...(runUrl ? { runUrl } : {}),
@@ -175,6 +231,39 @@ export const prComment: Command = async (ctx) => {
   });
   const result = await github(ctx).upsertMarkedComment(prNumber, PLAN_COMMENT_MARKER, body);
   ctx.stderr.write(`${result.action} the plan comment on pull request #${prNumber}: ${result.url}\n`);
+  return 0;
+};
+
+export const prFind: Command = async (ctx) => {
+  const values = parseFlags(ctx, {}, PR_FIND_USAGE);
+  if (!values) return 0;
+  const run = await readWorkflowRunEvent(ctx);
+  if (run.event !== 'pull_request') {
+    ctx.stderr.write(`the run was for a ${run.event} event, not a pull request: nothing to plan\n`);
+    return 0;
+  }
+  const pulls = await github(ctx).findOpenPullRequests({ sha: run.headSha, owner: run.headOwner, branch: run.headBranch });
+  const [only, ...others] = pulls;
+  if (only === undefined) {
+    ctx.stderr.write(
+      `no open pull request from ${run.headOwner}:${run.headBranch} is at ${run.headSha} (closed, or pushed again since: the newer run plans it)\n`,
+    );
+    return 0;
+  }
+  if (others.length > 0) {
+    ctx.stderr.write(
+      `${pulls.length} open pull requests come from ${run.headOwner}:${run.headBranch} at ${run.headSha} (#${pulls.map((p) => p.number).join(', #')}): ` +
+        'not guessing which one this run was for, so no plan comment\n',
+    );
+    return 0;
+  }
+  if (!isPlainBranchName(only.baseRef)) {
+    throw new AppError('invalid-event', `pull request #${only.number} merges into a branch named "${only.baseRef}", which pr-find does not pass on`, {
+      fault: 'user',
+    });
+  }
+  ctx.stdout.write(`pr=${only.number}\nbase=${only.baseRef}\nsha=${only.headSha}\n`);
+  ctx.stderr.write(`run for pull request #${only.number} (into ${only.baseRef}) at ${only.headSha}\n`);
   return 0;
 };
 

@@ -40,6 +40,8 @@ options:
                          aws uses the standard AWS credential chain, AWS_REGION and AWS_ENDPOINT_URL,
                          and assumes settings.yaml's read_role_to_assume roles, else role_to_assume)
   --base <git ref>       compare against the files at that ref instead (what a PR changes; no AWS access)
+  --ref <git ref>        plan the files at that ref instead of the work tree, read from git objects
+                         (nothing is checked out): how the trusted workflow plans a pull request
   --format text|markdown|json
                          text (default; coloured on a terminal unless NO_COLOR), markdown (PR comment),
                          json (version 1, documented in the README)
@@ -77,6 +79,7 @@ function usageError(message: string, help: string): AppError {
 const PLAN_OPTIONS = {
   target: { type: 'string' },
   base: { type: 'string' },
+  ref: { type: 'string' },
   format: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
@@ -142,11 +145,13 @@ function useColor(ctx: CliContext): boolean {
 }
 
 /**
- * Loads the files at HEAD of the work tree; undefined (after printing why) when they are invalid.
- * The warnings (valid files, worth a look) go into the Markdown and JSON plans too.
+ * Loads the files of the work tree (or, given `ref`, at that git ref, read from git objects);
+ * undefined (after printing why) when they are invalid. The warnings (valid files, worth a look)
+ * go into the Markdown and JSON plans too.
  */
-export async function loadValidated(ctx: CliContext): Promise<{ desired: DesiredState; warnings: Problem[] } | undefined> {
-  const { desired, problems } = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
+export async function loadValidated(ctx: CliContext, ref?: string): Promise<{ desired: DesiredState; warnings: Problem[] } | undefined> {
+  const source = ref === undefined ? fsSource(ctx.cwd) : gitSource(ctx.cwd, ref);
+  const { desired, problems } = await loadDesiredState(source, { today: ctx.today });
   reportProblems(ctx, problems);
   if (!desired || hasErrors(problems)) {
     ctx.stderr.write('The files are not valid: nothing was read from or changed in any target. Fix the errors above (npm run validate).\n');
@@ -192,7 +197,7 @@ export const plan: Command = async (ctx) => {
     throw usageError('choose either --base (compare with files at a git ref) or --target, not both', PLAN_HELP);
   }
   const kind = targetKind(values['target'], PLAN_HELP);
-  const loaded = await loadValidated(ctx);
+  const loaded = await loadValidated(ctx, typeof values['ref'] === 'string' ? values['ref'] : undefined);
   if (!loaded) return 1;
   const { desired, warnings } = loaded;
   let live: LiveState | undefined;

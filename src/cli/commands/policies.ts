@@ -4,9 +4,12 @@
  * repository holding settings.yaml is loaded and validated as `validate` does: no policy is printed
  * from files that do not validate (the problems go to stderr, exit 1).
  */
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import {
+  RATIONALE,
   SetupInputError,
+  buildGroupPolicies,
   buildApplyRolePermissions,
   buildApplyRoleTrust,
   buildOrganizationReadRolePermissions,
@@ -44,6 +47,7 @@ const BUILDERS = {
   'organization-role-permissions': buildOrganizationRolePermissions,
   'organization-read-role-trust': buildOrganizationReadRoleTrust,
   'organization-read-role-permissions': buildOrganizationReadRolePermissions,
+  'group-policies': buildGroupPolicies,
   all: buildSetupPolicies,
 } as const satisfies Record<string, (input: SetupInput) => unknown>;
 
@@ -62,6 +66,9 @@ Prints IAM policy JSON for the GitHub OIDC roles, from settings.yaml (default: a
                     assume, when settings.yaml names no read_role_to_assume
   --settings        path to settings.yaml (default: settings.yaml); the folder holding it is
                     validated as the repository (users/, accounts/ beside it), as by validate
+  --compare FILE    a previous \`policies all\` output: also print, on stderr, which statements
+                    were added, removed or changed since, each with why it is there
+The files with adopt: true are read too: only their accounts and users may be marked managed.
 `;
 
 function isWhich(value: string): value is Which {
@@ -92,6 +99,7 @@ export const policies: Command = async (ctx) => {
       'organization-read-role-name': { type: 'string' },
       'users-read-role-name': { type: 'string' },
       settings: { type: 'string', default: 'settings.yaml' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -123,9 +131,14 @@ export const policies: Command = async (ctx) => {
     ctx.stderr.write('policies: the files are not valid, so no policy is printed. Fix the errors above (npm run validate).\n');
     return 1;
   }
+  const adoptions = {
+    accountIds: [...desired.accounts.values()].flatMap((a) => (a.data.adopt === true && a.data.id !== undefined ? [a.data.id] : [])).sort(),
+    userNames: [...desired.users.values()].flatMap((u) => (u.data.adopt === true ? [u.userName] : [])).sort(),
+  };
   const input: SetupInput = {
     settings: desired.settings,
     repository,
+    adoptions,
     environment: values.environment,
     defaultBranch: values['default-branch'],
     ...(values['subject-prefix'] !== undefined ? { subjectPrefix: values['subject-prefix'] } : {}),
@@ -150,5 +163,45 @@ export const policies: Command = async (ctx) => {
     throw new AppError('not-needed', `${which}: not needed with these settings (see \`policies all\`)`, { fault: 'user' });
   }
   ctx.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  if (values.compare !== undefined) {
+    const file = isAbsolute(values.compare) ? values.compare : join(ctx.cwd, values.compare);
+    let previous: unknown;
+    try {
+      previous = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      throw new AppError('read-failed', `--compare: cannot read ${values.compare} as the JSON of an earlier \`policies all\``, { fault: 'user', cause: error });
+    }
+    ctx.stderr.write(renderPolicyChanges(previous, buildSetupPolicies(input)));
+  }
   return 0;
 };
+
+type Statements = Map<string, string>;
+
+/** Every statement of every document in a `policies all` output, by "document Sid", as canonical JSON. */
+function statementsOf(all: unknown): Statements {
+  const out: Statements = new Map();
+  if (typeof all !== 'object' || all === null) return out;
+  for (const [role, value] of Object.entries(all)) {
+    if (typeof value !== 'object' || value === null) continue;
+    for (const kind of ['trust', 'permissions'] as const) {
+      const statements = (value as Record<string, { Statement?: { Sid?: string }[] } | undefined>)[kind]?.Statement ?? [];
+      for (const statement of statements) out.set(`${role}.${kind} ${statement.Sid ?? '?'}`, JSON.stringify(statement));
+    }
+  }
+  return out;
+}
+
+/** What changed between two `policies all` outputs, statement by statement, with the reason for each. */
+export function renderPolicyChanges(previous: unknown, current: unknown): string {
+  const before = statementsOf(previous);
+  const after = statementsOf(current);
+  const why = (key: string) => RATIONALE[key.split(' ')[1] ?? ''] ?? '';
+  const lines: string[] = [];
+  for (const [key, text] of after) {
+    if (!before.has(key)) lines.push(`+ ${key}: ${why(key)}`);
+    else if (before.get(key) !== text) lines.push(`~ ${key}: ${why(key)}`);
+  }
+  for (const key of before.keys()) if (!after.has(key)) lines.push(`- ${key}`);
+  return lines.length === 0 ? 'policies: no statement changed since the compared file\n' : `policies: changed since the compared file:\n${lines.join('\n')}\n`;
+}

@@ -13,7 +13,7 @@ import { PROBLEM_FORMATS, type ProblemFormat, renderProblems, renderValidationSu
 import { refuseNpmMistakes, suggestOption } from '../args.ts';
 import type { Command } from '../context.ts';
 
-export const VALIDATE_USAGE = `usage: npm run validate -- [--format text|github|json] [--json] [--base <git ref>]
+export const VALIDATE_USAGE = `usage: npm run validate -- [--format text|github|json] [--json] [--base <git ref>] [--ref <git ref>]
 
 Checks settings.yaml, users/ and accounts/ against the schemas and the cross-file rules.
   --format text    file:line:col  severity  message  [rule]  (default)
@@ -21,10 +21,12 @@ Checks settings.yaml, users/ and accounts/ against the schemas and the cross-fil
   --format json    {"version": 1, "valid": ..., "problems": [...]}  (also: --json)
   --base <ref>     also compare with the files at a git ref: an account file deleted since then
                    is an error (accounts are closed with state: closed, never removed)
+  --ref <ref>      check the files at a git ref instead of the work tree, read from git objects
+                   (nothing is checked out): how the trusted pull request workflow reads a PR
 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
 `;
 
-const VALIDATE_OPTIONS = ['format', 'json', 'base', 'help'] as const;
+const VALIDATE_OPTIONS = ['format', 'json', 'base', 'ref', 'help'] as const;
 
 export const validate: Command = async (ctx) => {
   refuseNpmMistakes(ctx, VALIDATE_OPTIONS, VALIDATE_USAGE);
@@ -37,7 +39,8 @@ export const validate: Command = async (ctx) => {
     ctx.stdout.write(VALIDATE_USAGE);
     return 0;
   }
-  const loaded = await loadDesiredState(fsSource(ctx.cwd), { today: ctx.today });
+  const source = args.ref === undefined ? fsSource(ctx.cwd) : gitSource(ctx.cwd, args.ref);
+  const loaded = await loadDesiredState(source, { today: ctx.today });
   const { desired } = loaded;
   const problems: Problem[] = [...loaded.problems];
   if (args.base !== undefined && desired !== undefined) {
@@ -51,12 +54,13 @@ export const validate: Command = async (ctx) => {
   return hasErrors(problems) ? 1 : 0;
 };
 
-type ValidateArgs = { format: ProblemFormat; help: boolean; base?: string } | { error: string };
+type ValidateArgs = { format: ProblemFormat; help: boolean; base?: string; ref?: string } | { error: string };
 
 export function parseValidateArgs(args: readonly string[]): ValidateArgs {
   let format: ProblemFormat = 'text';
   let help = false;
   let base: string | undefined;
+  let ref: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--help' || arg === '-h') {
@@ -67,6 +71,10 @@ export function parseValidateArgs(args: readonly string[]): ValidateArgs {
       const value = arg === '--base' ? args[++i] : arg.slice('--base='.length);
       if (value === undefined || value === '') return { error: '--base needs a git ref, for example origin/main' };
       base = value;
+    } else if (arg === '--ref' || arg.startsWith('--ref=')) {
+      const value = arg === '--ref' ? args[++i] : arg.slice('--ref='.length);
+      if (value === undefined || value === '') return { error: '--ref needs a git ref or commit' };
+      ref = value;
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
       if (value === undefined) return { error: '--format needs a value: text, github or json' };
@@ -77,7 +85,7 @@ export function parseValidateArgs(args: readonly string[]): ValidateArgs {
       return { error: `unknown argument "${arg}"${suggestion ? ` (did you mean ${suggestion}?)` : ''}` };
     }
   }
-  return base === undefined ? { format, help } : { format, help, base };
+  return { format, help, ...(base === undefined ? {} : { base }), ...(ref === undefined ? {} : { ref }) };
 }
 
 function isFormat(value: string): value is ProblemFormat {

@@ -293,9 +293,9 @@ describe('readUsersAccount', () => {
     expect(live.passwordPolicy).toBeUndefined();
     const pages = iam.commandCalls(GetAccountAuthorizationDetailsCommand).map((c) => c.args[0].input);
     expect(pages).toEqual([
-      { Filter: ['User', 'Group'], MaxItems: 1000 },
-      { Filter: ['User', 'Group'], MaxItems: 1000, Marker: 'm1' },
-      { Filter: ['User', 'Group'], MaxItems: 1000, Marker: 'm2' },
+      { Filter: ['User', 'Group', 'LocalManagedPolicy'], MaxItems: 1000 },
+      { Filter: ['User', 'Group', 'LocalManagedPolicy'], MaxItems: 1000, Marker: 'm1' },
+      { Filter: ['User', 'Group', 'LocalManagedPolicy'], MaxItems: 1000, Marker: 'm2' },
     ]);
     // No per-user calls while reading.
     expect(new Set(commandNames())).toEqual(new Set(['GetAccountAuthorizationDetails', 'GetAccountPasswordPolicy', 'ListAccountAliases']));

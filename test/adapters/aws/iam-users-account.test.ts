@@ -17,12 +17,14 @@ import {
   GetUserCommand,
   IAMClient,
   IAMServiceException,
+  ListAttachedGroupPoliciesCommand,
   ListVirtualMFADevicesCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/apply-plan.ts';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../../src/core/model.ts';
+import { desiredGroupPolicies, groupPolicyArn, groupPolicyPath } from '../../../src/core/baseline.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type PolicyDocument } from '../../../src/core/model.ts';
 import { computePlan } from '../../../src/core/plan.ts';
 import type { OrganizationPort } from '../../../src/ports/organization.ts';
 import { readLiveState, type Target } from '../../../src/ports/target.ts';
@@ -330,6 +332,38 @@ describe('password policy and group policies', () => {
 
     const live = await account.readUsersAccount('CrossAccountAccess');
     expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: { 'assume-roles-with-mfa': document }, attachedPolicyArns: [] });
+  });
+
+  it('attaches the group policies an administrator created at their fixed ARNs, and replaces inline ones of the same name', async () => {
+    const wanted = desiredGroupPolicies(settings);
+    const name = 'deny-without-mfa';
+    await account.createGroup('CrossAccountAccess');
+    // Written by the earlier writer (inline), before an administrator created the managed policy.
+    await account.putGroupPolicy('CrossAccountAccess', name, wanted[name] as PolicyDocument);
+    expect((await account.readUsersAccount('CrossAccountAccess')).group?.policies).toEqual({ [name]: wanted[name] });
+
+    // The administrator's set-up (npm run policies -- group-policies).
+    const arn = groupPolicyArn('123456789012', 'CrossAccountAccess', name);
+    await iam.send(new CreatePolicyCommand({ PolicyName: name, Path: groupPolicyPath('CrossAccountAccess'), PolicyDocument: JSON.stringify(wanted[name]) }));
+    const migrating = await account.readUsersAccount('CrossAccountAccess');
+    expect(migrating.group?.policies).toEqual({ [`inline:${name}`]: wanted[name] });
+
+    // What apply then does: attach the managed one, delete the inline copy.
+    await account.putGroupPolicy('CrossAccountAccess', name, wanted[name] as PolicyDocument);
+    await account.deleteGroupPolicy('CrossAccountAccess', `inline:${name}`);
+    const live = await account.readUsersAccount('CrossAccountAccess');
+    expect(live.group).toEqual({ name: 'CrossAccountAccess', policies: { [name]: wanted[name] }, attachedPolicyArns: [] });
+    const attached = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'CrossAccountAccess' }));
+    expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([arn]);
+  });
+
+  it('refuses to attach a managed group policy whose document is not the one wanted (an administrator updates it)', async () => {
+    const name = 'assume-roles-with-mfa';
+    await account.createGroup('CrossAccountAccess');
+    const other = { Version: '2012-10-17', Statement: [{ Sid: 'Wider', Effect: 'Allow', Action: '*', Resource: '*' }] };
+    await iam.send(new CreatePolicyCommand({ PolicyName: name, Path: groupPolicyPath('CrossAccountAccess'), PolicyDocument: JSON.stringify(other) }));
+    expect(await codeOf(account.putGroupPolicy('CrossAccountAccess', name, desiredGroupPolicies(settings)[name] as PolicyDocument))).toBe('group-policy-outdated');
+    expect((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'CrossAccountAccess' }))).AttachedPolicies).toEqual([]);
   });
 
   it('reads only the configured group', async () => {

@@ -14,6 +14,8 @@ import {
   buildUsersReadRoleTrust,
   buildUsersRolePermissions,
   buildUsersRoleTrust,
+  IAM_SIZE_LIMITS,
+  policySize,
   type PolicyDocument,
   type PolicyStatement,
   type SetupInput,
@@ -60,9 +62,11 @@ function actions(document: PolicyDocument | undefined): string[] {
 }
 
 describe('OIDC trust policies', () => {
-  it('pin the plan role to pull requests and the default branch, exactly', () => {
+  it('pin the plan role to its workflow files on the default branch, exactly: never a pull_request subject', () => {
     const trust = buildPlanRoleTrust(anInput());
-    expect(subOf(trust)).toEqual(['repo:example-org/aws-access:pull_request', 'repo:example-org/aws-access:ref:refs/heads/main']);
+    const ref = (file: string) => `repo:example-org/aws-access:ref:refs/heads/main:job_workflow_ref:example-org/aws-access/.github/workflows/${file}@refs/heads/main`;
+    expect(subOf(trust)).toEqual([ref('pr-plan.yml'), ref('drift.yml'), ref('access-review.yml')]);
+    expect(JSON.stringify(trust)).not.toContain(':pull_request');
     expect(trust.Statement[0]).toMatchObject({
       Effect: 'Allow',
       Action: 'sts:AssumeRoleWithWebIdentity',
@@ -71,9 +75,11 @@ describe('OIDC trust policies', () => {
     });
   });
 
-  it('pin the apply role to the environment only', () => {
-    expect(subOf(buildApplyRoleTrust(anInput()))).toBe('repo:example-org/aws-access:environment:production');
-    expect(subOf(buildApplyRoleTrust(anInput({ environment: 'prod-aws' })))).toBe('repo:example-org/aws-access:environment:prod-aws');
+  it('pin the apply role to the environment and to apply.yml and lifecycle.yml on the default branch', () => {
+    const env = (name: string, file: string) =>
+      `repo:example-org/aws-access:environment:${name}:job_workflow_ref:example-org/aws-access/.github/workflows/${file}@refs/heads/main`;
+    expect(subOf(buildApplyRoleTrust(anInput()))).toEqual([env('production', 'apply.yml'), env('production', 'lifecycle.yml')]);
+    expect(subOf(buildApplyRoleTrust(anInput({ environment: 'prod-aws' })))).toEqual([env('prod-aws', 'apply.yml'), env('prod-aws', 'lifecycle.yml')]);
   });
 
   it('never use StringLike or a wildcard in a subject', () => {
@@ -86,7 +92,9 @@ describe('OIDC trust policies', () => {
 
   it('use the immutable subject prefix when given', () => {
     const input = anInput({ subjectPrefix: 'repo:example-org-123/aws-access-456' });
-    expect(subOf(buildApplyRoleTrust(input))).toBe('repo:example-org-123/aws-access-456:environment:production');
+    expect([subOf(buildApplyRoleTrust(input))].flat()[0]).toBe(
+      'repo:example-org-123/aws-access-456:environment:production:job_workflow_ref:example-org/aws-access/.github/workflows/apply.yml@refs/heads/main',
+    );
   });
 
   it.each([
@@ -150,22 +158,118 @@ describe('permissions, one account for users and Organizations', () => {
     expect(actions(apply)).toContain('iam:CreateAccountAlias');
   });
 
-  it('apply may tag unmanaged users (to adopt them) only while limits.max_adoptions_per_run opens a migration window', () => {
-    expect(statement(buildApplyRolePermissions(input), 'AdoptUsersDuringMigration')).toBeUndefined();
+  it('apply may tag unmanaged users (to adopt them) only while a migration window is open, and only the adopt: true files, by ARN', () => {
+    const adoptions = { accountIds: [], userNames: ['old.user@example.gov.uk'] };
+    expect(statement(buildApplyRolePermissions({ ...input, adoptions }), 'AdoptListedUsersDuringMigration')).toBeUndefined();
     const limits = { max_deletions_per_run: 5, max_closures_per_run: 1 };
-    expect(statement(buildApplyRolePermissions({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 0 } } }), 'AdoptUsersDuringMigration')).toBeUndefined();
-    const open = buildApplyRolePermissions({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 400 } } });
-    expect(statement(open, 'AdoptUsersDuringMigration')).toEqual({
-      Sid: 'AdoptUsersDuringMigration',
+    const closed = { ...input, adoptions, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 0 } } };
+    expect(statement(buildApplyRolePermissions(closed), 'AdoptListedUsersDuringMigration')).toBeUndefined();
+    const window = { ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 400 } } };
+    // No file says adopt: true: nobody may be tagged, window or not.
+    expect(statement(buildApplyRolePermissions(window), 'AdoptListedUsersDuringMigration')).toBeUndefined();
+    const open = buildApplyRolePermissions({ ...window, adoptions });
+    expect(statement(open, 'AdoptListedUsersDuringMigration')).toEqual({
+      Sid: 'AdoptListedUsersDuringMigration',
       Effect: 'Allow',
       Action: 'iam:TagUser',
-      Resource: `arn:aws:iam::${USERS}:user/*`,
+      Resource: [`arn:aws:iam::${USERS}:user/old.user@example.gov.uk`],
       Condition: { StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code', 'aws:RequestTag/credentials-sent': 'adopted' } },
     });
     expect(statement(open, 'NeverTouchProtectedUsers')?.Action).toContain('iam:TagUser');
-    const windowNote = /^Migration window open: limits.max_adoptions_per_run is 400/;
-    expect(buildSetupPolicies({ ...input, settings: { ...input.settings, limits: { ...limits, max_adoptions_per_run: 400 } } }).notes).toContainEqual(expect.stringMatching(windowNote));
-    expect(buildSetupPolicies(input).notes).not.toContainEqual(expect.stringMatching(windowNote));
+    const windowNote = /^Migration window open: limits.max_adoptions_per_run is 400, so the role that writes IAM may tag the 1 unmanaged users/;
+    expect(buildSetupPolicies({ ...window, adoptions }).notes).toContainEqual(expect.stringMatching(windowNote));
+    expect(buildSetupPolicies(input).notes).not.toContainEqual(expect.stringMatching(/^Migration window open/));
+  });
+
+  it('apply may attach to the group only the fixed managed policies, and never write a group policy', () => {
+    const apply = buildApplyRolePermissions(input);
+    const own = ['assume-roles-with-mfa', 'deny-without-mfa', 'manage-own-credentials'].map(
+      (name) => `arn:aws:iam::${USERS}:policy/aws-access-as-code/CrossAccountAccess/${name}`,
+    );
+    expect(actions(apply)).not.toContain('iam:PutGroupPolicy');
+    expect(actions(apply)).not.toContain('iam:CreatePolicyVersion');
+    expect(statement(apply, 'AttachOnlyTheProjectsGroupPolicies')).toMatchObject({
+      Action: 'iam:AttachGroupPolicy',
+      Resource: `arn:aws:iam::${USERS}:group/CrossAccountAccess`,
+      Condition: { ArnEquals: { 'iam:PolicyARN': own } },
+    });
+    expect(statement(apply, 'DetachOnlyOtherGroupPolicies')?.Condition).toEqual({ ArnNotEquals: { 'iam:PolicyARN': own } });
+    expect(statement(apply, 'NeverWriteGroupPolicies')).toMatchObject({ Effect: 'Deny', Action: 'iam:PutGroupPolicy', Resource: `arn:aws:iam::${USERS}:group/*` });
+    expect(statement(apply, 'NeverChangeTheProjectsGroupPolicies')).toMatchObject({ Effect: 'Deny', Resource: own });
+    // The documents the administrator creates at those ARNs are the project's own.
+    const groupPolicies = buildSetupPolicies(input).groupPolicies;
+    expect(groupPolicies.map((g) => g.arn)).toEqual(own);
+    expect(groupPolicies.every((g) => g.path === '/aws-access-as-code/CrossAccountAccess/')).toBe(true);
+    expect(JSON.stringify(groupPolicies[1]?.document)).toContain('aws:MultiFactorAuthPresent');
+  });
+
+  it('no role may assume any role in the management account, the users account or protected_accounts', () => {
+    const settings = { ...input.settings, protected_accounts: ['444444444444'] };
+    for (const document of [buildPlanRolePermissions({ ...input, settings }), buildApplyRolePermissions({ ...input, settings })]) {
+      expect(statement(document, 'NeverAssumeRolesInTheProjectsOwnAccounts')).toEqual({
+        Sid: 'NeverAssumeRolesInTheProjectsOwnAccounts',
+        Effect: 'Deny',
+        Action: 'sts:AssumeRole',
+        Resource: [`arn:aws:iam::${USERS}:role/*`, 'arn:aws:iam::444444444444:role/*'],
+      });
+    }
+  });
+
+  it('apply may mark managed only the accounts whose files say adopt: true, and never touches the project\'s own accounts', () => {
+    const settings = { ...input.settings, protected_accounts: ['444444444444'] };
+    const none = buildApplyRolePermissions({ ...input, settings });
+    const deny = {
+      Effect: 'Deny',
+      Action: 'organizations:TagResource',
+      Condition: { Null: { 'aws:ResourceTag/managed-by': 'true' }, 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['managed-by'] } },
+    };
+    expect(statement(none, 'NeverMarkUnmanagedAccountsManaged')).toMatchObject({ ...deny, Resource: '*' });
+    const some = buildApplyRolePermissions({ ...input, settings, adoptions: { accountIds: ['555555555555'], userNames: [] } });
+    expect(statement(some, 'NeverMarkUnmanagedAccountsManaged')).toMatchObject({ ...deny, NotResource: [`arn:aws:organizations::${USERS}:account/o-*/555555555555`] });
+    expect(statement(some, 'NeverChangeTheProjectsOwnAccounts')).toMatchObject({
+      Effect: 'Deny',
+      Resource: [`arn:aws:organizations::${USERS}:account/o-*/${USERS}`, `arn:aws:organizations::${USERS}:account/o-*/444444444444`],
+    });
+    expect(statement(some, 'CreateAccountsTaggedAsManaged')?.Condition).toEqual({ StringEquals: { 'aws:RequestTag/managed-by': 'aws-access-as-code' } });
+  });
+});
+
+describe('rationale and size', () => {
+  it('every statement of every printed document has a reason, and the reasons are printed with them', () => {
+    const all = buildSetupPolicies(anInput({ settings: aSettings({ organization: { reader_role_name: 'reader' } }), adoptions: { accountIds: ['555555555555'], userNames: ['a@example.gov.uk'] } }));
+    const sids = [all.planRole, all.applyRole, all.organizationRole, all.organizationReadRole].flatMap((r) =>
+      r === undefined ? [] : [...r.trust.Statement, ...r.permissions.Statement].map((st) => st.Sid),
+    );
+    expect(sids.length).toBeGreaterThan(20);
+    for (const sid of sids) expect([sid, all.rationale[sid]]).toEqual([sid, expect.any(String)]);
+  });
+
+  it('stays within IAM\'s limits however many member accounts, with protected accounts and a migration batch; says PROBLEM past them', () => {
+    const many = (n: number, from: number) => Array.from({ length: n }, (_, i) => String(from + i).padStart(12, '0'));
+    const users = (n: number) => Array.from({ length: n }, (_, i) => `firstname.lastname${i}@digital.cabinet-office.gov.uk`);
+    const limits = { max_deletions_per_run: 5, max_closures_per_run: 1, max_adoptions_per_run: 50 };
+    // Member accounts are reached by role-name patterns, so their number never grows a document;
+    // protected accounts and adoptions are listed, so the layouts are checked with realistic lists.
+    const layouts = [
+      // The management account elsewhere (this repository's layout): 10 protected, 30 accounts and 30 users adopted at once.
+      { management: MANAGEMENT, protectedCount: 10, accounts: 30, adopt: 30 },
+      // Everything in one account: one role holds both IAM and Organizations statements.
+      { management: USERS, protectedCount: 10, accounts: 10, adopt: 10 },
+    ];
+    for (const layout of layouts) {
+      const settings = { ...aSettings({ organization: { management_account_id: layout.management } }), protected_accounts: many(layout.protectedCount, 900000000000), limits };
+      const all = buildSetupPolicies(anInput({ settings, adoptions: { accountIds: many(layout.accounts, 800000000000), userNames: users(layout.adopt) } }));
+      expect(all.notes.filter((n) => /characters/.test(n))).toEqual([]);
+      for (const r of [all.planRole, all.applyRole, all.organizationRole, all.organizationReadRole]) {
+        if (r === undefined) continue;
+        expect(policySize(r.permissions)).toBeLessThanOrEqual(IAM_SIZE_LIMITS.rolePolicy);
+        expect(policySize(r.trust)).toBeLessThanOrEqual(IAM_SIZE_LIMITS.trustPolicy);
+      }
+      for (const g of all.groupPolicies) expect(policySize(g.document)).toBeLessThanOrEqual(IAM_SIZE_LIMITS.managedPolicy);
+    }
+    const settings = { ...aSettings({ organization: { management_account_id: USERS } }), limits };
+    const over = buildSetupPolicies(anInput({ settings, adoptions: { accountIds: [], userNames: users(200) } }));
+    expect(over.notes[0]).toMatch(/^PROBLEM: applyRole.permissions is \d+ characters, over IAM's 10240 for a role's inline policies: adopt in smaller batches/);
   });
 });
 

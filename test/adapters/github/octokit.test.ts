@@ -3,7 +3,7 @@ import { GITHUB_BODY_LIMIT } from '../../../src/adapters/github/body.ts';
 import { createGitHubFromEnv, createOctokitGitHub } from '../../../src/adapters/github/octokit.ts';
 import { AppError } from '../../../src/core/errors.ts';
 import { DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../../src/ports/github.ts';
-import { FakeGitHub, HUMAN, OWNER, REPO, TOKEN, localOnlyFetch } from '../../github/fake-github.ts';
+import { FakeGitHub, HUMAN, OTHER_BOT, OWNER, REPO, TOKEN, localOnlyFetch, type FakeOpenPull } from '../../github/fake-github.ts';
 
 let server: FakeGitHub;
 let github: GitHubPort;
@@ -54,6 +54,31 @@ describe('upsertMarkedComment', () => {
     expect(server.commentsOn(1).map((c) => c.body)).toEqual([`${PLAN_COMMENT_MARKER}\nI am not the bot`, `${PLAN_COMMENT_MARKER}\nplan`]);
   });
 
+  it("ignores another bot's or app's comment that carries the marker: only our login's count", async () => {
+    server.addComment(1, `${PLAN_COMMENT_MARKER}\nfrom another app`, OTHER_BOT);
+
+    const result = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan');
+
+    expect(result.action).toBe('created');
+    expect(server.commentsOn(1).map((c) => c.user.login)).toEqual([OTHER_BOT.login, 'github-actions[bot]']);
+  });
+
+  it('posting as an app (botLogin), takes only that app\'s comment for its own', async () => {
+    server.tokenUser = OTHER_BOT;
+    const asApp = createOctokitGitHub({
+      token: TOKEN,
+      repository: `${OWNER}/${REPO}`,
+      baseUrl: server.baseUrl,
+      fetch: localOnlyFetch(server.baseUrl),
+      botLogin: OTHER_BOT.login,
+    });
+    server.addComment(1, `${PLAN_COMMENT_MARKER}\nby github-actions`);
+    const mine = server.addComment(1, `${PLAN_COMMENT_MARKER}\nby the app`, OTHER_BOT);
+
+    expect(await asApp.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'new')).toMatchObject({ action: 'updated', id: mine.id });
+    expect(server.commentsOn(1).map((c) => c.body)).toEqual([`${PLAN_COMMENT_MARKER}\nby github-actions`, `${PLAN_COMMENT_MARKER}\nnew`]);
+  });
+
   it('cuts a body over the limit, keeping the marker first', async () => {
     const huge = `${'| a | b |\n'.repeat(10_000)}`;
 
@@ -95,6 +120,38 @@ describe('findPullRequestForCommit', () => {
   });
 });
 
+describe('findOpenPullRequests', () => {
+  const pull = (number: number, over: { sha?: string; owner?: string; branch?: string; base?: string; baseRepo?: string; state?: 'open' | 'closed' } = {}): FakeOpenPull => ({
+    number,
+    state: over.state ?? 'open',
+    base: { ref: over.base ?? 'main', repo: { full_name: over.baseRepo ?? `${OWNER}/${REPO}` } },
+    head: { ref: over.branch ?? 'add-ada', sha: over.sha ?? 'a'.repeat(40), repo: { owner: { login: over.owner ?? 'forker' } } },
+  });
+
+  it('finds the pull request by head owner, branch and exact commit', async () => {
+    server.pulls.push(pull(7, { base: 'main' }));
+    expect(await github.findOpenPullRequests({ sha: 'a'.repeat(40), owner: 'forker', branch: 'add-ada' })).toEqual([
+      { number: 7, baseRef: 'main', headSha: 'a'.repeat(40) },
+    ]);
+  });
+
+  it('never takes another pull request that carries the same commit, nor one that moved on', async () => {
+    // The same commit pushed to another fork's branch and opened as its own pull request.
+    server.pulls.push(pull(8, { owner: 'attacker', branch: 'same-commit' }));
+    server.pulls.push(pull(9, { sha: 'b'.repeat(40) }));
+    expect(await github.findOpenPullRequests({ sha: 'a'.repeat(40), owner: 'forker', branch: 'add-ada' })).toEqual([]);
+  });
+
+  it('lists every open pull request of that branch at that commit (one per base)', async () => {
+    server.pulls.push(pull(10, { base: 'main' }), pull(11, { base: 'release' }), pull(12, { state: 'closed' }));
+    const found = await github.findOpenPullRequests({ sha: 'a'.repeat(40), owner: 'forker', branch: 'add-ada' });
+    expect(found.map((p) => [p.number, p.baseRef])).toEqual([
+      [10, 'main'],
+      [11, 'release'],
+    ]);
+  });
+});
+
 describe('marked issues', () => {
   it('opens one issue, updates it, then closes it with a comment', async () => {
     const opened = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift', 'two changes');
@@ -113,6 +170,7 @@ describe('marked issues', () => {
     server.addIssue({ title: 'pr', body: `${DRIFT_ISSUE_MARKER}\n`, isPullRequest: true });
     server.addIssue({ title: 'old', body: `${DRIFT_ISSUE_MARKER}\n`, state: 'closed' });
     server.addIssue({ title: 'copy', body: `${DRIFT_ISSUE_MARKER}\n`, user: HUMAN });
+    server.addIssue({ title: 'other app', body: `${DRIFT_ISSUE_MARKER}\n`, user: OTHER_BOT });
 
     expect(await github.closeMarkedIssue(DRIFT_ISSUE_MARKER, 'nothing')).toBeUndefined();
     const result = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift', 'x');
