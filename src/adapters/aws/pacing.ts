@@ -10,10 +10,12 @@
  * those). So here, over windows of at least a second and MIN_WINDOW_REQUESTS requests:
  *
  * - unpaced until a window has more than THROTTLED_SHARE of its requests throttled: sent faster
- *   than the account allows. The rate is then set a little below what succeeded in that window;
+ *   than the account allows (AWS throttles with token buckets, so refusals that persist mean the
+ *   quota, not bad luck). The rate is then set a little below what succeeded in that window;
  * - while paced, each window (of a second and a few requests) without that much throttling raises
  *   the rate by a tenth, and pacing stops once the rate is well above what the run sends anyway: the
- *   rate climbs back to just under the account's quota within seconds, then saws around it.
+ *   rate climbs back to just under the account's quota within seconds, then probes above it by a
+ *   fiftieth a window.
  *
  * Each attempt (retries too) waits for a token before it is sent; the SDK's retries and back-off
  * (clients.ts) stay as they are.
@@ -31,9 +33,12 @@ const WINDOW_MS = 1_000;
 const MIN_WINDOW_REQUESTS = 50;
 const MIN_PACED_WINDOW_REQUESTS = 5;
 /** More than this share of a window's requests throttled: the account's rate is exceeded. */
-const THROTTLED_SHARE = 0.2;
+const THROTTLED_SHARE = 0.05;
 const DECREASE = 0.8;
 const INCREASE = 1.1;
+/** Within this share of the last quota seen, the rate rises by GENTLE_INCREASE a window instead. */
+const NEAR_CEILING = 0.95;
+const GENTLE_INCREASE = 1.02;
 const MIN_RATE = 1;
 /** At most this many requests' worth of tokens saved up (a burst after a pause). */
 const BURST = 10;
@@ -47,6 +52,8 @@ export class AccountPacer {
   private windowStart: number;
   private sent = 0;
   private throttled = 0;
+  /** Requests per second that got through in the last throttled window: the quota, as last seen. */
+  private ceiling: number | undefined;
 
   constructor(clock: Clock = REAL_CLOCK) {
     this.clock = clock;
@@ -83,11 +90,16 @@ export class AccountPacer {
     const sentPerSecond = (this.sent / elapsed) * 1000;
     if (this.throttled > this.sent * THROTTLED_SHARE) {
       const succeededPerSecond = ((this.sent - this.throttled) / elapsed) * 1000;
+      this.ceiling = succeededPerSecond;
       this.rate = Math.max(MIN_RATE, succeededPerSecond * DECREASE);
       this.tokens = Math.min(this.tokens, 0);
       this.refilledAt = now;
     } else if (this.rate !== undefined) {
-      this.rate *= INCREASE;
+      // Back up to just under what last got through quickly, then probe above it gently: each
+      // overshoot costs refused requests and the SDK's back-off.
+      const nearCeiling = this.ceiling !== undefined && this.rate * INCREASE > this.ceiling * NEAR_CEILING;
+      this.rate *= nearCeiling ? GENTLE_INCREASE : INCREASE;
+      if (this.ceiling !== undefined && this.rate > this.ceiling) this.ceiling = undefined;
       if (this.rate > 2 * sentPerSecond) this.rate = undefined;
     }
     this.windowStart = now;
