@@ -38,6 +38,14 @@ export interface FakePull {
   merge_commit_sha: string | null;
 }
 
+export interface FakeReview {
+  id: number;
+  user: FakeUser | null;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+  submitted_at?: string;
+  commit_id: string;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -53,6 +61,8 @@ export class FakeGitHub {
   issues: FakeIssue[] = [];
   /** Pull requests associated with each commit sha. */
   pullsByCommit = new Map<string, FakePull[]>();
+  /** Reviews of each pull request, oldest first, as GET /pulls/{n}/reviews lists them. */
+  reviewsByPull = new Map<number, FakeReview[]>();
   requests: RecordedRequest[] = [];
   unexpected: RecordedRequest[] = [];
   /** Forces this status on every request (to test error translation). */
@@ -179,6 +189,11 @@ export class FakeGitHub {
       }
       if (method === 'GET' && (m = path.match(/^\/commits\/([0-9a-f]+)\/pulls$/))) {
         return send(200, (this.pullsByCommit.get(m[1] ?? '') ?? []).map((p) => ({ ...p, html_url: this.html(`pull/${p.number}`) })));
+      }
+      if (method === 'GET' && (m = path.match(/^\/pulls\/(\d+)\/reviews$/))) {
+        const reviews = this.reviewsByPull.get(Number(m[1]));
+        if (reviews === undefined) return send(404, { message: 'Not Found' });
+        return paginate(reviews.map((r) => ({ ...r, html_url: this.html(`pull/${m?.[1]}#pullrequestreview-${r.id}`) })));
       }
       if (method === 'GET' && path === '/issues') {
         const state = url.searchParams.get('state') ?? 'open';

@@ -4,7 +4,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { AppError } from '../../core/errors.ts';
-import type { CommentRef, GitHubPort, UpsertResult } from '../../ports/github.ts';
+import type { CommentRef, GitHubPort, PullRequestReview, UpsertResult } from '../../ports/github.ts';
 import { fitBody } from './body.ts';
 
 export interface OctokitGitHubOptions {
@@ -128,6 +128,17 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         return (exact ?? merged[0])?.number;
       }),
 
+    listPullRequestReviews: (prNumber) =>
+      translated(`list the reviews of pull request #${prNumber}`, async (): Promise<PullRequestReview[]> => {
+        const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...where, pull_number: prNumber, per_page: 100 });
+        return reviews.map((review) => ({
+          // A deleted account's reviews have no user: GitHub shows them as "ghost".
+          reviewer: review.user?.login ?? 'ghost',
+          state: toReviewState(review.state),
+          submittedAt: review.submitted_at ?? undefined,
+        }));
+      }),
+
     comment: (prNumber, body) =>
       translated(`comment on pull request #${prNumber}`, async (): Promise<CommentRef> => {
         const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: fitBody(body) });
@@ -160,6 +171,13 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         return existing.number;
       }),
   };
+}
+
+const REVIEW_STATES: readonly PullRequestReview['state'][] = ['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING'];
+
+/** GitHub documents the states in upper case; anything new is taken as a comment, which changes no verdict. */
+function toReviewState(state: string): PullRequestReview['state'] {
+  return REVIEW_STATES.find((known) => known === state.toUpperCase()) ?? 'COMMENTED';
 }
 
 async function translated<T>(doing: string, run: () => Promise<T>): Promise<T> {
