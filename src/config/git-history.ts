@@ -5,6 +5,8 @@
  * Read with `git log --raw` (blob ids, no checkout) and one `git cat-file --batch`.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { FileChange, FileVersion, GitHistory, HistoryCommit } from '../core/access-history.ts';
 import { AppError } from '../core/errors.ts';
@@ -77,7 +79,7 @@ export async function readGitHistory(root: string, paths: readonly string[]): Pr
       '--no-renames',
       '--relative',
       '-z',
-      `--format=${RECORD}%H%x00%cI%x00%s%x00%b${END_OF_MESSAGE}`,
+      `--format=${RECORD}%H%x00%ct%x00%s%x00%b${END_OF_MESSAGE}`,
       'HEAD',
       '--',
       ...paths,
@@ -102,17 +104,32 @@ export async function readGitHistory(root: string, paths: readonly string[]): Pr
     }
     return version;
   };
-  const history: HistoryCommit[] = commits.map(({ changes, ...commit }) => ({
+  // A shallow clone's oldest commits have no parents here, so git shows them adding every file:
+  // what they really changed is unknown, and they are left out.
+  const boundary = state.kind === 'shallow' ? await readShallowBoundary(root) : new Set<string>();
+  const history: HistoryCommit[] = commits.filter((commit) => !boundary.has(commit.sha)).map(({ changes, ...commit }) => ({
     ...commit,
     files: changes.filter((c) => c.path.endsWith('.yaml')).map((c): FileChange => ({ path: c.path, before: versionOf(c.path, c.before), after: versionOf(c.path, c.after) })),
   }));
   return { commits: history.reverse(), shallow: state.kind === 'shallow' };
 }
 
-/** `<sha>\0<date>\0<subject>\0<body>\x1f` then, with -z, `:<modes> <old> <new> <status>\0<path>\0` per file. */
+/** The commits a shallow clone stops at (git keeps them in the `shallow` file of its git directory). */
+async function readShallowBoundary(root: string): Promise<Set<string>> {
+  try {
+    const path = resolve(root, (await gitText(root, ['rev-parse', '--git-path', 'shallow'])).trim());
+    return new Set((await readFile(path, 'utf8')).split('\n').filter((line) => line !== ''));
+  } catch (error) {
+    throw new AppError('git-failed', 'could not read where the shallow clone stops', { cause: error });
+  }
+}
+
+/** `<sha>\0<unix time>\0<subject>\0<body>\x1f` then, with -z, `:<modes> <old> <new> <status>\0<path>\0` per file. */
 function parseRecord(record: string): Omit<HistoryCommit, 'files'> & { changes: RawChange[] } {
   const end = record.indexOf(END_OF_MESSAGE);
-  const [sha = '', committedAt = '', subject = '', body = ''] = record.slice(0, end).split('\0');
+  const [sha = '', seconds = '', subject = '', body = ''] = record.slice(0, end).split('\0');
+  // In UTC, whatever the committer's time zone: the day of a merge is the same for every reader.
+  const committedAt = new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z');
   const tokens = record.slice(end + 1).split('\0');
   const changes: RawChange[] = [];
   for (let i = 0; i < tokens.length; i++) {

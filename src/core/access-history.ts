@@ -29,7 +29,7 @@ export interface FileChange {
 /** A commit of the default branch's first-parent history: one per merged pull request. */
 export interface HistoryCommit {
   sha: string;
-  /** ISO 8601 committer date: when GitHub merged the pull request. */
+  /** ISO 8601 committer date in UTC: when GitHub merged the pull request. */
   committedAt: string;
   subject: string;
   body: string;
@@ -224,7 +224,9 @@ function entryOf(commit: HistoryCommit, change: FileChange, changes: HistoryChan
 
 function notesOf(history: GitHistory): string[] {
   return history.shallow
-    ? ['This clone has shallow history: commits before its oldest one are missing, so the first entries may not be when the access was really granted. Run git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0) for the whole history.']
+    ? [
+        'This clone has shallow history: its oldest commits are missing (and the one it stops at is left out, as what it changed cannot be known), so the access may be older than the first entry. Run git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0) for the whole history.',
+      ]
     : [];
 }
 

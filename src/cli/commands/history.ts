@@ -93,8 +93,14 @@ async function isPresent(ctx: CliContext, path: string): Promise<boolean> {
   return names.includes(path.slice(path.lastIndexOf('/') + 1));
 }
 
-async function notFound(ctx: CliContext, what: 'user' | 'account', name: string, path: string): Promise<AppError> {
+async function notFound(ctx: CliContext, what: 'user' | 'account', name: string, path: string, shallow: boolean): Promise<AppError> {
   const directory = what === 'user' ? USERS_DIRECTORY : ACCOUNTS_DIRECTORY;
+  if (shallow) {
+    return new AppError('not-found', `no ${what} ${name} in this shallow clone's history`, {
+      fault: 'user',
+      hint: 'the clone has only its latest commits: run git fetch --unshallow, then try again',
+    });
+  }
   const suggestion = closest(name, await knownNames(ctx, directory));
   return new AppError('not-found', `no ${what} ${name}: no commit ever added ${path}${what === 'user' ? ' or named them in an account file' : ''}`, {
     fault: 'user',
@@ -106,16 +112,18 @@ async function buildHistory(ctx: CliContext, values: { user?: string | undefined
   if (values.user !== undefined) {
     const userName = lower(checkName('user', values.user));
     const path = userFilePath(userName);
-    const history = buildUserHistory(await readGitHistory(ctx.cwd, [path, ACCOUNTS_DIRECTORY]), userName);
+    const git = await readGitHistory(ctx.cwd, [path, ACCOUNTS_DIRECTORY]);
+    const history = buildUserHistory(git, userName);
     if (history.entries.length > 0) return history;
-    if (!(await isPresent(ctx, path))) throw await notFound(ctx, 'user', userName, path);
+    if (!(await isPresent(ctx, path))) throw await notFound(ctx, 'user', userName, path, git.shallow);
     return { ...history, notes: [...history.notes, `${path} is not committed yet: its history starts with the pull request that adds it.`] };
   }
   const accountName = checkName('account', values.account ?? '');
   const path = accountFilePath(accountName);
-  const history = buildAccountHistory(await readGitHistory(ctx.cwd, [path]), accountName);
+  const git = await readGitHistory(ctx.cwd, [path]);
+  const history = buildAccountHistory(git, accountName);
   if (history.entries.length > 0) return history;
-  if (!(await isPresent(ctx, path))) throw await notFound(ctx, 'account', accountName, path);
+  if (!(await isPresent(ctx, path))) throw await notFound(ctx, 'account', accountName, path, git.shallow);
   return { ...history, notes: [...history.notes, `${path} is not committed yet: its history starts with the pull request that adds it.`] };
 }
 
