@@ -3,7 +3,7 @@ import { GITHUB_BODY_LIMIT } from '../../../src/adapters/github/body.ts';
 import { createGitHubFromEnv, createOctokitGitHub } from '../../../src/adapters/github/octokit.ts';
 import { AppError } from '../../../src/core/errors.ts';
 import { DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../../src/ports/github.ts';
-import { FakeGitHub, HUMAN, OWNER, REPO, TOKEN, localOnlyFetch } from '../../github/fake-github.ts';
+import { FakeGitHub, HUMAN, type FakeReview, OWNER, REPO, TOKEN, localOnlyFetch } from '../../github/fake-github.ts';
 
 let server: FakeGitHub;
 let github: GitHubPort;
@@ -92,6 +92,31 @@ describe('findPullRequestForCommit', () => {
 
     expect(await github.findPullRequestForCommit('abc123')).toBeUndefined();
     expect(await github.findPullRequestForCommit('def456')).toBeUndefined();
+  });
+});
+
+describe('listPullRequestReviews', () => {
+  it('lists every review across pages, in the port\'s words; a deleted account is "ghost"', async () => {
+    const reviews: FakeReview[] = Array.from({ length: 120 }, (_, i) => ({
+      id: i + 1,
+      user: { login: `reviewer-${i}`, type: 'User' },
+      state: 'COMMENTED',
+      submitted_at: '2026-03-01T09:00:00Z',
+      commit_id: 'abc',
+    }));
+    reviews.push({ id: 121, user: null, state: 'APPROVED', submitted_at: '2026-03-02T09:00:00Z', commit_id: 'abc' });
+    server.reviewsByPull.set(7, reviews);
+
+    const listed = await github.listPullRequestReviews(7);
+
+    expect(listed).toHaveLength(121);
+    expect(listed[0]).toEqual({ reviewer: 'reviewer-0', state: 'COMMENTED', submittedAt: '2026-03-01T09:00:00Z' });
+    expect(listed[120]).toEqual({ reviewer: 'ghost', state: 'APPROVED', submittedAt: '2026-03-02T09:00:00Z' });
+    expect(server.requests.filter((r) => r.path.endsWith('/pulls/7/reviews'))).toHaveLength(2);
+  });
+
+  it('translates an unknown pull request into github-not-found', async () => {
+    await expect(github.listPullRequestReviews(404)).rejects.toMatchObject({ code: 'github-not-found', fault: 'user' });
   });
 });
 
