@@ -54,6 +54,17 @@ export interface PullRequestReview {
   submittedAt: string | undefined;
 }
 
+/** A GitHub Actions run of a workflow, as the history shows the apply of a merge. */
+export interface WorkflowRun {
+  /** `.github/workflows/apply.yml`. */
+  workflowPath: string;
+  url: string;
+  /** `queued`, `in_progress`, `completed`, ... */
+  status: string;
+  /** `success`, `failure`, `cancelled` (a newer push replaced it), ...; `undefined` until it completes. */
+  conclusion: string | undefined;
+}
+
 /** One thing a commit did to the subject's access. */
 export type HistoryChange =
   | { kind: 'file-added' }
@@ -88,6 +99,8 @@ export interface HistoryEntry {
    * GitHub was not asked (no token, or no pull request).
    */
   approvers: readonly string[] | undefined;
+  /** The apply workflow's runs for this commit; `undefined` when GitHub was not asked. */
+  applyRuns: readonly WorkflowRun[] | undefined;
 }
 
 export type HistorySubject = { type: 'user'; userName: string } | { type: 'account'; accountName: string };
@@ -219,6 +232,7 @@ function entryOf(commit: HistoryCommit, change: FileChange, changes: HistoryChan
     changes,
     requestedBy: textField(change.after?.data, 'requested_by') ?? textField(change.before?.data, 'requested_by'),
     approvers: undefined,
+    applyRuns: undefined,
   };
 }
 
@@ -286,6 +300,20 @@ export function withApprovers(history: AccessHistory, reviewsByPullRequest: Read
     return reviews === undefined ? entry : { ...entry, approvers: approversAtMerge(reviews, entry.committedAt) };
   });
   return { ...history, entries };
+}
+
+/** The history with the apply runs of each entry's commit, where they are known. */
+export function withApplyRuns(history: AccessHistory, runsByCommit: ReadonlyMap<string, readonly WorkflowRun[]>): AccessHistory {
+  const entries = history.entries.map((entry) => {
+    const runs = runsByCommit.get(entry.sha);
+    return runs === undefined ? entry : { ...entry, applyRuns: runs };
+  });
+  return { ...history, entries };
+}
+
+/** The commits of a history that came from a pull request (the ones the apply workflow ran on), once each, in order. */
+export function mergeCommitsOf(history: AccessHistory): string[] {
+  return [...new Set(history.entries.flatMap((entry) => (entry.pullRequest === undefined ? [] : [entry.sha])))];
 }
 
 /** The pull requests a history names, once each, in order. */

@@ -18,7 +18,9 @@
  *                  | { "kind": "access-granted" | "access-revoked", "userName": string,
  *                      "accountName": string, "role": string, "roleKind": string } ],
  *       "requestedBy": string | null,     // the file's requested_by at that commit
- *       "approvers": string[] | null      // GitHub logins; null when GitHub was not asked
+ *       "approvers": string[] | null,     // GitHub logins; null when GitHub was not asked
+ *       "applyRuns": [ { "workflowPath": string, "url": string, "status": string,
+ *                        "conclusion": string | null } ] | null   // the apply workflow's runs of the commit
  *     }
  *   ],
  *   "notes": string[],
@@ -38,6 +40,7 @@ export function renderHistoryJson(history: AccessHistory): string {
       pullRequest: entry.pullRequest ?? null,
       requestedBy: entry.requestedBy ?? null,
       approvers: entry.approvers ?? null,
+      applyRuns: entry.applyRuns?.map((run) => ({ ...run, conclusion: run.conclusion ?? null })) ?? null,
     })),
     notes: history.notes,
   };

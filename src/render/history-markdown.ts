@@ -11,7 +11,7 @@ import { describeChange, describeHistorySubject, historyTotalsLine } from './his
 export function renderHistoryMarkdown(history: AccessHistory): string {
   const lines = [`## History of ${escapeMarkdown(describeHistorySubject(history.subject))}`, '', escapeMarkdown(historyTotalsLine(history))];
   if (history.entries.length > 0) {
-    lines.push('', '| merged | pull request | commit | file | change | requested by | approved by |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push('', '| merged | pull request | commit | file | change | requested by | approved by | apply run |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const entry of history.entries) {
       const approvers =
         entry.pullRequest === undefined ? 'no pull request' : entry.approvers === undefined ? 'not looked up' : entry.approvers.length === 0 ? 'nobody' : entry.approvers.map(code).join(', ');
@@ -23,6 +23,8 @@ export function renderHistoryMarkdown(history: AccessHistory): string {
         entry.changes.map((change) => escapeMarkdown(describeChange(change, history.subject))).join('<br>'),
         entry.requestedBy === undefined ? '' : code(entry.requestedBy),
         approvers,
+        // Links only to GitHub's own run pages: the URL came from GitHub's API.
+        entry.applyRuns === undefined ? '' : entry.applyRuns.map((run) => `[${escapeMarkdown(run.conclusion ?? run.status)}](${run.url})`).join(', ') || 'none',
       ];
       lines.push(`| ${row.map(cell).join(' | ')} |`);
     }

@@ -53,6 +53,13 @@ export function describeApproval(entry: HistoryEntry): string {
   return `${requested}; ${approved}`;
 }
 
+/** `applied by https://github.com/.../actions/runs/1 (success)`; `undefined` when GitHub was not asked. */
+export function describeApplyRuns(entry: HistoryEntry): string | undefined {
+  if (entry.applyRuns === undefined) return undefined;
+  if (entry.applyRuns.length === 0) return 'no apply run for this commit';
+  return `apply run ${entry.applyRuns.map((run) => `${run.url} (${run.conclusion ?? run.status})`).join(', ')}`;
+}
+
 export function historyTotalsLine(history: AccessHistory): string {
   return history.entries.length === 0 ? 'No commit changed this access yet.' : `${plural(history.entries.length, 'change')}, oldest first.`;
 }
@@ -64,7 +71,10 @@ export function renderHistoryText(history: AccessHistory, options: TextOptions):
     const pr = entry.pullRequest === undefined ? 'no PR' : `#${entry.pullRequest}`;
     lines.push('', `${entry.committedAt.slice(0, 10)}  ${pr}  ${shortSha(entry.sha)}  ${entry.file}`);
     for (const change of entry.changes) lines.push(`    ${describeChange(change, history.subject)}`);
-    lines.push(p.dim(`    ${describeApproval(entry)}`), p.dim(`    title: ${entry.title}`));
+    lines.push(p.dim(`    ${describeApproval(entry)}`));
+    const runs = describeApplyRuns(entry);
+    if (runs !== undefined) lines.push(p.dim(`    ${runs}`));
+    lines.push(p.dim(`    title: ${entry.title}`));
   }
   if (history.notes.length > 0) {
     lines.push('', p.bold('Notes'));

@@ -139,10 +139,10 @@ describe('history', () => {
     expect(result.code, result.stderr).toBe(0);
     const rows = result.stdout.split('\n').filter((line) => /^\| \d{4}/.test(line));
     expect(rows.map(normalise)).toEqual([
-      '| 2025-01-06 | #1 | `<sha>` | `accounts/notify-staging.yaml` | file added<br>amara@example.gov.uk may assume notify-read-only (read-only)<br>dev@example.gov.uk may assume bootstrap | `dev@example.gov.uk` | not looked up |',
-      '| 2025-03-03 | #15 | `<sha>` | `accounts/notify-staging.yaml` | file changed: roles<br>ada@example.gov.uk may assume notify-admin (admin) | `dev@example.gov.uk` | not looked up |',
-      '| 2025-09-01 | #18 | `<sha>` | `accounts/notify-staging.yaml` | file changed: bootstrap<br>amara@example.gov.uk may assume bootstrap | `dev@example.gov.uk` | not looked up |',
-      '| 2026-06-01 | #20 | `<sha>` | `accounts/notify-staging.yaml` | file changed: roles<br>ada@example.gov.uk may no longer assume notify-admin (admin) | `dev@example.gov.uk` | not looked up |',
+      '| 2025-01-06 | #1 | `<sha>` | `accounts/notify-staging.yaml` | file added<br>amara@example.gov.uk may assume notify-read-only (read-only)<br>dev@example.gov.uk may assume bootstrap | `dev@example.gov.uk` | not looked up |  |',
+      '| 2025-03-03 | #15 | `<sha>` | `accounts/notify-staging.yaml` | file changed: roles<br>ada@example.gov.uk may assume notify-admin (admin) | `dev@example.gov.uk` | not looked up |  |',
+      '| 2025-09-01 | #18 | `<sha>` | `accounts/notify-staging.yaml` | file changed: bootstrap<br>amara@example.gov.uk may assume bootstrap | `dev@example.gov.uk` | not looked up |  |',
+      '| 2026-06-01 | #20 | `<sha>` | `accounts/notify-staging.yaml` | file changed: roles<br>ada@example.gov.uk may no longer assume notify-admin (admin) | `dev@example.gov.uk` | not looked up |  |',
     ]);
   });
 
@@ -170,25 +170,38 @@ describe('history', () => {
         { id: 7, user: user('frank'), state: 'APPROVED', submitted_at: '2026-05-31T09:00:00Z', commit_id: 'c' },
         { id: 8, user: user('frank'), state: 'COMMENTED', submitted_at: '2026-05-31T10:00:00Z', commit_id: 'c' },
       ]);
+      github.runsByCommit.set(shas['add'] ?? '', [
+        { id: 101, path: '.github/workflows/apply.yml', status: 'completed', conclusion: 'success', event: 'push' },
+        { id: 102, path: '.github/workflows/drift.yml', status: 'completed', conclusion: 'success', event: 'push' },
+      ]);
+      github.runsByCommit.set(shas['move'] ?? '', [{ id: 103, path: `${OWNER}/${REPO}/.github/workflows/apply.yml@main`, status: 'completed', conclusion: 'cancelled', event: 'push' }]);
       const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_API_URL: github.baseUrl };
 
       const json = await run(root, env, '--user', ADA, '--json');
       expect(json.code, json.stderr).toBe(0);
-      const parsed = JSON.parse(json.stdout) as { entries: JsonEntry[]; notes: string[] };
-      expect(parsed.entries.map((e) => [e.pullRequest, e.approvers])).toEqual([
-        [12, ['alice']],
-        [15, ['bob']],
-        [15, ['bob']],
-        [20, ['frank']],
-        [20, ['frank']],
+      const parsed = JSON.parse(json.stdout) as { entries: (JsonEntry & { applyRuns: { url: string; conclusion: string }[] | null })[]; notes: string[] };
+      const runs = (e: { applyRuns: { url: string; conclusion: string }[] | null }) => e.applyRuns?.map((r) => `${r.conclusion} ${r.url.replace(/^.*\/runs\//, 'run ')}`);
+      expect(parsed.entries.map((e) => [e.pullRequest, e.approvers, runs(e)])).toEqual([
+        [12, ['alice'], ['success run 101']],
+        [15, ['bob'], ['cancelled run 103']],
+        [15, ['bob'], ['cancelled run 103']],
+        [20, ['frank'], []],
+        [20, ['frank'], []],
       ]);
       expect(parsed.notes).toEqual([]);
-      // One request per pull request, and nothing else.
-      expect(github.requests.map((r) => r.path)).toEqual([12, 15, 20].map((n) => `/repos/${OWNER}/${REPO}/pulls/${n}/reviews`));
+      // One request per pull request and one per merge commit, and nothing else.
+      expect(github.requests.map((r) => r.path)).toEqual([
+        ...[12, 15, 20].map((n) => `/repos/${OWNER}/${REPO}/pulls/${n}/reviews`),
+        ...[1, 2, 3].map(() => `/repos/${OWNER}/${REPO}/actions/runs`),
+      ]);
       expect(github.unexpected).toEqual([]);
 
       const text = await run(root, env, '--user', ADA);
-      expect(text.stdout).toContain('    requested by lead@example.gov.uk; approved by alice\n');
+      expect(text.stdout).toContain(
+        `    requested by lead@example.gov.uk; approved by alice\n    apply run https://github.com/${OWNER}/${REPO}/actions/runs/101 (success)\n    title: Add Ada Lovelace\n`,
+      );
+      const markdown = await run(root, env, '--user', ADA, '--format', 'markdown');
+      expect(markdown.stdout).toContain(`| \`alice\` | [success](https://github.com/${OWNER}/${REPO}/actions/runs/101) |`);
     });
 
     it('keeps the history from git when GitHub does not know a pull request, and says so', async () => {
@@ -198,7 +211,7 @@ describe('history', () => {
       expect(result.code).toBe(0);
       const parsed = JSON.parse(result.stdout) as { entries: JsonEntry[]; notes: string[] };
       expect(parsed.entries.map((e) => e.approvers)).toEqual([[], null, null, null, null]);
-      expect(parsed.notes).toEqual([`Approvers were looked up only partly: pull request #15 was not found in ${OWNER}/${REPO}.`]);
+      expect(parsed.notes).toEqual([`Approvers and apply runs were looked up only partly: pull request #15 was not found in ${OWNER}/${REPO}.`]);
       expect(result.stderr).toContain('warning: GitHub: could not list the reviews of pull request #15');
     });
   });

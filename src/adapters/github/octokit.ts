@@ -4,7 +4,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { AppError } from '../../core/errors.ts';
-import type { CommentRef, GitHubPort, PullRequestReview, UpsertResult } from '../../ports/github.ts';
+import type { CommentRef, GitHubPort, PullRequestReview, UpsertResult, WorkflowRun } from '../../ports/github.ts';
 import { fitBody } from './body.ts';
 
 export interface OctokitGitHubOptions {
@@ -136,6 +136,19 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
           reviewer: review.user?.login ?? 'ghost',
           state: toReviewState(review.state),
           submittedAt: review.submitted_at ?? undefined,
+        }));
+      }),
+
+    listPushRunsForCommit: (sha) =>
+      translated(`list the workflow runs of commit ${sha}`, async (): Promise<WorkflowRun[]> => {
+        const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({ ...where, head_sha: sha, event: 'push', per_page: 100 });
+        return data.workflow_runs.map((run) => ({
+          // GitHub documents the path as `owner/repo/.github/workflows/ci.yml@main`, and often sends just
+          // `.github/workflows/ci.yml`: keep the part from .github/ on, without the ref.
+          workflowPath: run.path.replace(/@[^@]*$/, '').replace(/^.*?(?=\.github\/)/, ''),
+          url: run.html_url,
+          status: run.status ?? 'unknown',
+          conclusion: run.conclusion ?? undefined,
         }));
       }),
 

@@ -13,12 +13,15 @@ import {
   ACCOUNTS_DIRECTORY,
   buildAccountHistory,
   buildUserHistory,
+  mergeCommitsOf,
   pullRequestsOf,
   userFilePath,
   USERS_DIRECTORY,
+  withApplyRuns,
   withApprovers,
   type AccessHistory,
   type PullRequestReview,
+  type WorkflowRun,
 } from '../../core/access-history.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import { lower } from '../../core/plan-helpers.ts';
@@ -34,8 +37,9 @@ const HELP = `usage: npm run history -- --user <email> | --account <name> [optio
 The life of one person's or one account's access, from git alone: each merged commit that added,
 changed or removed the file (and, for a person, each change to an account file that gave or took
 away one of their roles), oldest first, with its pull request (from GitHub's merge or squash
-message), the requested_by of the file at that commit, and who approved the pull request (each
-reviewer's latest review before the merge) when GITHUB_TOKEN and GITHUB_REPOSITORY are set.
+message), the requested_by of the file at that commit, and, when GITHUB_TOKEN and GITHUB_REPOSITORY
+are set, who approved the pull request (each reviewer's latest review before the merge) and the
+apply workflow's run (.github/workflows/apply.yml) for the merge.
 Needs a clone with its whole history: git fetch --unshallow.
 
 options:
@@ -127,11 +131,19 @@ async function buildHistory(ctx: CliContext, values: { user?: string | undefined
   return { ...history, notes: [...history.notes, `${path} is not committed yet: its history starts with the pull request that adds it.`] };
 }
 
-/** Adds each pull request's approvers from GitHub, when a token is set; otherwise says how to get them. */
-async function addApprovers(ctx: CliContext, history: AccessHistory): Promise<AccessHistory> {
+/** The workflow that applies main after each merge (see .github/workflows/apply.yml). */
+const APPLY_WORKFLOW = '.github/workflows/apply.yml';
+
+/**
+ * Adds, from GitHub, each pull request's approvers and the apply workflow's runs for its merge
+ * commit, when a token is set; otherwise says how to get them. A GitHub failure costs those facts,
+ * not the history, which stands on git alone.
+ */
+async function addGitHubFacts(ctx: CliContext, history: AccessHistory): Promise<AccessHistory> {
   const numbers = pullRequestsOf(history);
   if (numbers.length === 0) return history;
-  if (!ctx.env['GITHUB_TOKEN'] || !ctx.env['GITHUB_REPOSITORY']) {
+  const repository = ctx.env['GITHUB_REPOSITORY'];
+  if (!ctx.env['GITHUB_TOKEN'] || !repository) {
     return {
       ...history,
       notes: [...history.notes, 'Approvers were not looked up: set GITHUB_TOKEN (a token that can read the pull requests) and GITHUB_REPOSITORY (owner/name) to list them.'],
@@ -139,18 +151,30 @@ async function addApprovers(ctx: CliContext, history: AccessHistory): Promise<Ac
   }
   const github = createGitHubFromEnv(ctx.env);
   const reviews = new Map<number, readonly PullRequestReview[]>();
+  const runs = new Map<string, readonly WorkflowRun[]>();
+  const partly = (why: string): AccessHistory => ({
+    ...withApplyRuns(withApprovers(history, reviews), runs),
+    notes: [...history.notes, `Approvers and apply runs were looked up only partly: ${why}.`],
+  });
   for (const number of numbers) {
     try {
       reviews.set(number, await github.listPullRequestReviews(number));
     } catch (error) {
       if (!isAppError(error)) throw error;
-      // The history from git stands on its own: a GitHub failure costs the approvers, not the answer.
       ctx.stderr.write(`warning: ${error.message}\n`);
-      const why = error.code === 'github-not-found' ? `pull request #${number} was not found in ${ctx.env['GITHUB_REPOSITORY']}` : error.message;
-      return { ...withApprovers(history, reviews), notes: [...history.notes, `Approvers were looked up only partly: ${why}.`] };
+      return partly(error.code === 'github-not-found' ? `pull request #${number} was not found in ${repository}` : error.message);
     }
   }
-  return withApprovers(history, reviews);
+  for (const sha of mergeCommitsOf(history)) {
+    try {
+      runs.set(sha, (await github.listPushRunsForCommit(sha)).filter((run) => run.workflowPath === APPLY_WORKFLOW));
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      ctx.stderr.write(`warning: ${error.message}\n`);
+      return partly(error.message);
+    }
+  }
+  return withApplyRuns(withApprovers(history, reviews), runs);
 }
 
 export const history: Command = async (ctx) => {
@@ -170,7 +194,7 @@ export const history: Command = async (ctx) => {
   }
   if (state.kind === 'shallow') ctx.stderr.write(`warning: ${describeMissingHistory(state)}; the history below may start late.\n`);
 
-  const found = await addApprovers(ctx, await buildHistory(ctx, values));
+  const found = await addGitHubFacts(ctx, await buildHistory(ctx, values));
   const rendered = RENDERERS[format as Format](found, ctx);
   ctx.stdout.write(rendered);
   if (values.out !== undefined) await writeFile(resolve(ctx.cwd, values.out), rendered);

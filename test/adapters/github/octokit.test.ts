@@ -120,6 +120,22 @@ describe('listPullRequestReviews', () => {
   });
 });
 
+describe('listPushRunsForCommit', () => {
+  it("lists the runs a push of the commit started, with the workflow's path without owner, repository or ref", async () => {
+    server.runsByCommit.set('abc123', [
+      { id: 1, path: '.github/workflows/apply.yml', status: 'completed', conclusion: 'success', event: 'push' },
+      { id: 2, path: `${OWNER}/${REPO}/.github/workflows/drift.yml@main`, status: 'in_progress', conclusion: null, event: 'push' },
+      { id: 3, path: '.github/workflows/apply.yml', status: 'completed', conclusion: 'success', event: 'workflow_dispatch' },
+    ]);
+
+    expect(await github.listPushRunsForCommit('abc123')).toEqual([
+      { workflowPath: '.github/workflows/apply.yml', url: `https://github.com/${OWNER}/${REPO}/actions/runs/1`, status: 'completed', conclusion: 'success' },
+      { workflowPath: '.github/workflows/drift.yml', url: `https://github.com/${OWNER}/${REPO}/actions/runs/2`, status: 'in_progress', conclusion: undefined },
+    ]);
+    expect(await github.listPushRunsForCommit('def456')).toEqual([]);
+  });
+});
+
 describe('marked issues', () => {
   it('opens one issue, updates it, then closes it with a comment', async () => {
     const opened = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift', 'two changes');
