@@ -38,8 +38,13 @@ export async function checkGitHistory(root: string): Promise<GitHistoryState> {
   } catch {
     return { kind: 'none', reason: 'the git repository has no commits yet' };
   }
-  const shallow = (await gitText(root, ['rev-parse', '--is-shallow-repository']).catch(() => 'false')).trim() === 'true';
-  return shallow ? { kind: 'shallow' } : { kind: 'full' };
+  try {
+    const shallow = (await gitText(root, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+    return shallow ? { kind: 'shallow' } : { kind: 'full' };
+  } catch {
+    // git older than 2.15 has no --is-shallow-repository.
+    return { kind: 'none', reason: 'git could not tell whether this clone is shallow (git 2.15 or later is needed)' };
+  }
 }
 
 /** What to tell someone whose clone cannot give the history. */

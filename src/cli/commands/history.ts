@@ -82,19 +82,26 @@ function checkName(option: string, value: string): string {
   return name;
 }
 
+/** The files in a folder of the working tree; none when the folder does not exist. */
+async function listFiles(ctx: CliContext, directory: string): Promise<string[]> {
+  try {
+    return await readdir(join(ctx.cwd, directory));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
 /** The names in a data folder now and every name git ever saw there: what a mistyped name is compared with. */
 async function knownNames(ctx: CliContext, directory: string): Promise<string[]> {
-  const now = await readdir(join(ctx.cwd, directory)).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === 'ENOENT') return [] as string[];
-    throw error;
-  });
-  const current = now.filter((file) => file.endsWith('.yaml')).map((file) => file.slice(0, -'.yaml'.length));
+  const current = (await listFiles(ctx, directory)).filter((file) => file.endsWith('.yaml')).map((file) => file.slice(0, -'.yaml'.length));
   return [...new Set([...current, ...(await listNamesInHistory(ctx.cwd, directory))])];
 }
 
+/** Whether `users/<name>.yaml` (or an account file) is in the working tree, committed or not. */
 async function isPresent(ctx: CliContext, path: string): Promise<boolean> {
-  const names = await readdir(join(ctx.cwd, path, '..')).catch(() => [] as string[]);
-  return names.includes(path.slice(path.lastIndexOf('/') + 1));
+  const slash = path.lastIndexOf('/');
+  return (await listFiles(ctx, path.slice(0, slash))).includes(path.slice(slash + 1));
 }
 
 async function notFound(ctx: CliContext, what: 'user' | 'account', name: string, path: string, shallow: boolean): Promise<AppError> {
