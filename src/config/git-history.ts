@@ -65,9 +65,10 @@ interface RawChange {
 /**
  * The first-parent commits of HEAD that touched `paths` (relative to root; a folder ends with `/`),
  * oldest first, with every touched data file before and after each commit. A file that cannot be
- * parsed at some commit is kept with `data: undefined`.
+ * parsed at some commit, or whose contents were not asked for (`readContents` false: only whether
+ * it changed matters), is kept with `data: undefined`.
  */
-export async function readGitHistory(root: string, paths: readonly string[]): Promise<GitHistory> {
+export async function readGitHistory(root: string, paths: readonly string[], readContents: (path: string) => boolean = () => true): Promise<GitHistory> {
   const state = await checkGitHistory(root);
   if (state.kind === 'none') {
     throw new AppError('git-failed', `no git history to read: ${state.reason}`, { fault: 'user', hint: 'run this in a clone of the repository' });
@@ -96,7 +97,13 @@ export async function readGitHistory(root: string, paths: readonly string[]): Pr
     .split(RECORD)
     .filter((record) => record !== '')
     .map(parseRecord);
-  const oids = [...new Set(commits.flatMap((c) => c.changes.flatMap((change) => [change.before, change.after]).filter((oid): oid is string => oid !== undefined)))];
+  const oids = [
+    ...new Set(
+      commits.flatMap((c) =>
+        c.changes.filter((change) => readContents(change.path)).flatMap((change) => [change.before, change.after].filter((oid): oid is string => oid !== undefined)),
+      ),
+    ),
+  ];
   const blobs = await readBlobs(root, oids);
   const versions = new Map<string, FileVersion>();
   const versionOf = (path: string, oid: string | undefined): FileVersion | undefined => {

@@ -61,7 +61,9 @@ async function readApprovals(cwd: string): Promise<ApprovalRecord> {
   const state = await checkGitHistory(cwd);
   if (state.kind !== 'full') return { kind: 'unknown', reason: describeMissingHistory(state) };
   try {
-    return { kind: 'known', lastApproved: findLastApprovals(await readGitHistory(cwd, [USERS_DIRECTORY, ACCOUNTS_DIRECTORY])) };
+    // Any change to a user file approves, whatever it holds: only the account files are read.
+    const history = await readGitHistory(cwd, [USERS_DIRECTORY, ACCOUNTS_DIRECTORY], (path) => path.startsWith(ACCOUNTS_DIRECTORY));
+    return { kind: 'known', lastApproved: findLastApprovals(history) };
   } catch (error) {
     if (!isAppError(error)) throw error;
     return { kind: 'unknown', reason: `the git history could not be read (${error.message})` };
