@@ -177,7 +177,10 @@ function userList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string').map(lower) : [];
 }
 
-/** Who may assume which role in an account file, as `role\0kind\0user` keys; nothing in a closed account or for a removed bootstrap role. */
+/**
+ * Who may assume which role in an account file, as `role\0kind\0user` keys: nothing in a closed
+ * account, for a removed bootstrap role, or in a version that could not be parsed.
+ */
 function accessIn(data: unknown): Map<string, { userName: string; role: string; roleKind: string }> {
   const access = new Map<string, { userName: string; role: string; roleKind: string }>();
   if (!isRecord(data) || data['state'] === 'closed') return access;

@@ -4,7 +4,7 @@
  * wording the Markdown renderer shares.
  */
 import type { AccessHistory, HistoryChange, HistoryChangeKind, HistoryEntry, HistorySubject } from '../core/access-history.ts';
-import { accountFilePath, userFilePath } from '../core/access-history.ts';
+import { accountFilePath, ACCOUNTS_DIRECTORY, userFilePath } from '../core/access-history.ts';
 import { createPalette } from './color.ts';
 import { plural, shortSha } from './github-markdown.ts';
 import type { TextOptions } from './plan-text.ts';
@@ -39,9 +39,13 @@ export function describeHistorySubject(subject: HistorySubject): string {
     : `account ${subject.accountName} (${accountFilePath(subject.accountName)})`;
 }
 
-/** `requested by lead@example.gov.uk; approved by alice, bob`. */
+/**
+ * `requested by lead@example.gov.uk; approved by alice, bob`. An account file names who asked for
+ * the account, not for each role in it: said as such.
+ */
 export function describeApproval(entry: HistoryEntry): string {
-  const requested = entry.requestedBy === undefined ? 'no requested_by in the file' : `requested by ${entry.requestedBy}`;
+  const whose = entry.file.startsWith(ACCOUNTS_DIRECTORY) ? 'account requested by' : 'requested by';
+  const requested = entry.requestedBy === undefined ? 'no requested_by in the file' : `${whose} ${entry.requestedBy}`;
   const approved =
     entry.pullRequest === undefined
       ? 'not merged through a pull request'
