@@ -30,6 +30,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsClea
     run: async (ctx) => (await import('./commands/report.ts')).report(ctx),
     about: 'the access review: MFA, unused and old credentials, expiring users, old bootstrap roles (sandbox unless --target aws)',
   },
+  history: {
+    run: async (ctx) => (await import('./commands/history.ts')).history(ctx),
+    about: "who got which access, when, in which pull request, approved by whom, from git: --user <email> or --account <name>",
+  },
   policies: {
     run: async (ctx) => (await import('./commands/policies.ts')).policies(ctx),
     about: 'print the IAM policies to set up the GitHub OIDC roles, from settings.yaml',

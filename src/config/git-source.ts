@@ -87,7 +87,8 @@ async function resolveCommit(root: string, ref: string): Promise<string> {
   }
 }
 
-async function readBlobs(root: string, oids: string[]): Promise<Map<string, Buffer>> {
+/** Objects by id, all read with one `git cat-file --batch`. */
+export async function readBlobs(root: string, oids: string[]): Promise<Map<string, Buffer>> {
   const blobs = new Map<string, Buffer>();
   if (oids.length === 0) return blobs;
   const out = await new Promise<Buffer>((resolve, reject) => {

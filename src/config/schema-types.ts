@@ -361,5 +361,9 @@ export interface SettingsFile {
      * A bootstrap role (organization.bootstrap_role_name) created more than this many days ago is listed: the team should have its own admin role by then and remove the bootstrap role (default 90).
      */
     bootstrap_role_max_age_days?: number;
+    /**
+     * A person whose access was last approved more than this many days ago is listed for recertification (default 365). The last approval is the last merged commit, in git history, that changed their users/<email>.yaml or gave them a role in an account file (bootstrap.users, roles[].users): re-approving is an approved pull request that updates their file. Needs a clone with full history; skipped with a note otherwise.
+     */
+    recertify_after_days?: number;
   };
 }

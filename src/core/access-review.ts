@@ -3,7 +3,8 @@
  * accounts, as a value. Built from the files (desired state), the live state the plan reads too,
  * and one row per user of IAM's credential report (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html):
  * users without MFA, console passwords and access keys unused or never used, old access keys,
- * expired and soon-expiring users, bootstrap roles left in place, unmanaged users.
+ * expired and soon-expiring users, bootstrap roles left in place, unmanaged users, and people
+ * whose access was last approved too long ago (from git history, read by the caller).
  *
  * Pure: `today` and the thresholds are inputs, nothing is read or changed. Each rule is a named
  * function returning findings; every finding has a stable kind and severity, the user or role, the
@@ -12,7 +13,8 @@
  * Protected users (settings.protected_users) are left out: the project never touches them, and a
  * break-glass user is meant to sit unused, so listing it would keep the review open for ever.
  */
-import { daysBetween, describeExpiry, EXPIRES_TAG } from './expiry.ts';
+import type { ApprovalRecord, LastApproval } from './access-history.ts';
+import { daysBetween, describeExpiry, EXPIRES_TAG, hasExpired } from './expiry.ts';
 import { compareText, lower } from './plan-helpers.ts';
 import { summarizeTrustPolicy } from './trust-policy.ts';
 import {
@@ -43,6 +45,7 @@ export type FindingKind =
   | 'access-key-unused'
   | 'access-key-old'
   | 'bootstrap-role-old'
+  | 'recertification-due'
   | 'expiring-soon'
   | 'expired-suspended';
 
@@ -55,6 +58,7 @@ export const FINDING_SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   'access-key-unused': 'medium',
   'access-key-old': 'medium',
   'bootstrap-role-old': 'medium',
+  'recertification-due': 'medium',
   'expiring-soon': 'low',
   'expired-suspended': 'low',
 };
@@ -83,6 +87,7 @@ export interface ReviewThresholds {
   accessKeyMaxAgeDays: number;
   expiringWithinDays: number;
   bootstrapRoleMaxAgeDays: number;
+  recertifyAfterDays: number;
 }
 
 /**
@@ -90,7 +95,8 @@ export interface ReviewThresholds {
  * Foundations Benchmark flag; a week is enough to add MFA and sign in after the welcome email;
  * 30 days leaves a month to extend a contract; 90 days gives a new account's team a quarter to
  * set up its own admin role, after which a bootstrap role (full admin, trusted by people) is most
- * likely forgotten rather than still needed.
+ * likely forgotten rather than still needed. A year between approvals is the usual cycle of
+ * access recertification (ISO 27001 A.5.18 asks for access rights to be reviewed at planned intervals).
  */
 export const DEFAULT_REVIEW_THRESHOLDS: ReviewThresholds = {
   graceDays: 7,
@@ -98,6 +104,7 @@ export const DEFAULT_REVIEW_THRESHOLDS: ReviewThresholds = {
   accessKeyMaxAgeDays: 90,
   expiringWithinDays: 30,
   bootstrapRoleMaxAgeDays: 90,
+  recertifyAfterDays: 365,
 };
 
 export function reviewThresholds(settings: SettingsFile): ReviewThresholds {
@@ -109,6 +116,7 @@ export function reviewThresholds(settings: SettingsFile): ReviewThresholds {
     accessKeyMaxAgeDays: given.access_key_max_age_days ?? d.accessKeyMaxAgeDays,
     expiringWithinDays: given.expiring_within_days ?? d.expiringWithinDays,
     bootstrapRoleMaxAgeDays: given.bootstrap_role_max_age_days ?? d.bootstrapRoleMaxAgeDays,
+    recertifyAfterDays: given.recertify_after_days ?? d.recertifyAfterDays,
   };
 }
 
@@ -131,6 +139,11 @@ export interface ReviewInput {
   credentials: readonly LiveUserCredentials[];
   /** YYYY-MM-DD, UTC. */
   today: string;
+  /**
+   * When each person's access was last approved, from git history, or why that is unknown (then
+   * recertification is skipped with a note). Left out: not checked, no note (a caller without a repository).
+   */
+  approvals?: ApprovalRecord;
 }
 
 /** The date part of an ISO 8601 timestamp. */
@@ -156,6 +169,8 @@ export interface UserUnderReview {
 export interface RuleContext {
   today: string;
   thresholds: ReviewThresholds;
+  /** User name (lower case) to its last approval; `undefined` when approvals are not known. */
+  lastApproved?: ReadonlyMap<string, LastApproval> | undefined;
 }
 
 function userFinding(kind: FindingKind, userName: string, fact: string, action: string): Finding {
@@ -308,6 +323,36 @@ export function everyUserIsManaged(user: UserUnderReview): Finding[] {
   ];
 }
 
+/** `in pull request #12 (commit 1a2b3c4)`, or `in commit 1a2b3c4`. */
+function describeApproval(approval: LastApproval): string {
+  const commit = `commit ${approval.sha.slice(0, 7)}`;
+  return approval.pullRequest === undefined ? `in ${commit}` : `in pull request #${approval.pullRequest} (${commit})`;
+}
+
+/**
+ * Everyone with access had it approved within `recertifyAfterDays`: the last merged change to their
+ * user file, or the last grant of a role to them in an account file, is that recent. Users without
+ * a file (listed as unmanaged), not managed yet, or whose access has ended are left out, as are
+ * files no commit has approved yet (they are in the pull request that adds them).
+ */
+export function accessIsRecertified(user: UserUnderReview, context: RuleContext): Finding[] {
+  if (context.lastApproved === undefined || user.file === undefined || !user.managed) return [];
+  if (user.expires !== undefined && hasExpired(user.expires, context.today)) return [];
+  const approval = context.lastApproved.get(lower(user.userName));
+  if (approval === undefined) return [];
+  const limit = context.thresholds.recertifyAfterDays;
+  if (daysBetween(day(approval.committedAt), context.today) <= limit) return [];
+  const file = user.file.source.file;
+  return [
+    userFinding(
+      'recertification-due',
+      user.userName,
+      `access last approved on ${ago(approval.committedAt, context.today)} ${describeApproval(approval)}, more than ${limit} days ago`,
+      `${askAbout(user)} whether ${user.userName} still needs this access. If so, an approved pull request that updates ${file} (its reason: why they still need it) records a fresh approval; if not, remove them from the account files and remove ${file}.`,
+    ),
+  ];
+}
+
 const USER_RULES = [
   everyUserIsManaged,
   everyConsoleUserHasMfa,
@@ -315,6 +360,7 @@ const USER_RULES = [
   everyAccessKeyIsInUse,
   everyAccessKeyIsRecent,
   expiredUsersHaveNoAccess,
+  accessIsRecertified,
 ] as const;
 
 /** Bootstrap roles are removed within `bootstrapRoleMaxAgeDays` of being created. */
@@ -351,14 +397,21 @@ function compareFindings(a: Finding, b: Finding): number {
 
 /** Reviews every IAM user of the users account and every bootstrap role of the active member accounts. */
 export function reviewAccess(input: ReviewInput): AccessReview {
-  const { desired, live, credentials, today } = input;
+  const { desired, live, credentials, today, approvals } = input;
   const settings = desired.settings;
-  const context: RuleContext = { today, thresholds: reviewThresholds(settings) };
+  const context: RuleContext = {
+    today,
+    thresholds: reviewThresholds(settings),
+    lastApproved: approvals?.kind === 'known' ? approvals.lastApproved : undefined,
+  };
   const protectedNames = new Set(settings.protected_users.map(lower));
   const files = new Map([...desired.users.values()].map((user) => [lower(user.userName), user]));
   const rows = new Map(credentials.map((row) => [lower(row.userName), row]));
   const findings: Finding[] = [];
   const notes: string[] = [];
+  if (approvals?.kind === 'unknown') {
+    notes.push(`Recertification (access last approved more than ${context.thresholds.recertifyAfterDays} days ago) was not checked: ${approvals.reason}.`);
+  }
   const notInReport: string[] = [];
   let users = 0;
 

@@ -6,6 +6,9 @@
  * A "marker" is a hidden HTML comment at the very start of a body; it is how the adapter finds the
  * comment or issue it wrote before, so a re-run edits instead of adding another one.
  */
+import type { PullRequestReview, WorkflowRun } from '../core/access-history.ts';
+
+export type { PullRequestReview, WorkflowRun };
 
 /** The sticky plan comment on a pull request. */
 export const PLAN_COMMENT_MARKER = '<!-- aws-access-as-code:plan -->';
@@ -60,6 +63,10 @@ export interface GitHubPort {
   findOpenPullRequests(head: PullRequestHead): Promise<OpenPullRequest[]>;
   /** The merged pull request that produced this commit on the default branch, if any. */
   findPullRequestForCommit(sha: string): Promise<number | undefined>;
+  /** Every review submitted on a pull request (approvals, requests for changes, comments, dismissed ones), oldest first. */
+  listPullRequestReviews(prNumber: number): Promise<PullRequestReview[]>;
+  /** The GitHub Actions runs of every workflow that a push of this commit started (at most 100). */
+  listPushRunsForCommit(sha: string): Promise<WorkflowRun[]>;
   /** A new comment (cut to GitHub's limit). */
   comment(prNumber: number, body: string): Promise<CommentRef>;
   /** Updates the bot's open issue whose body starts with `marker` (title and body), or opens one. */

@@ -5,7 +5,7 @@
  * guarantees never holds a secret), its impact and status, and an error's code; each finding
  * whole, every field checked. Error messages are deliberately dropped (see renderApplyReport).
  */
-import { FINDING_KINDS, FINDING_SEVERITY, type AccessReview, type Finding, type FindingKind, type FindingSubject } from '../core/access-review.ts';
+import { DEFAULT_REVIEW_THRESHOLDS, FINDING_KINDS, FINDING_SEVERITY, type AccessReview, type Finding, type FindingKind, type FindingSubject } from '../core/access-review.ts';
 import { AppError } from '../core/errors.ts';
 import type { Baseline } from '../core/model.ts';
 import type { Impact } from '../core/changes.ts';
@@ -231,6 +231,9 @@ export function parseReviewJson(text: string, file: string): AccessReview {
       accessKeyMaxAgeDays: wholeNumber(thresholds, 'accessKeyMaxAgeDays', 'thresholds', file),
       expiringWithinDays: wholeNumber(thresholds, 'expiringWithinDays', 'thresholds', file),
       bootstrapRoleMaxAgeDays: wholeNumber(thresholds, 'bootstrapRoleMaxAgeDays', 'thresholds', file),
+      // Added after version 1 was first written: a review from before it has the default.
+      recertifyAfterDays:
+        thresholds['recertifyAfterDays'] === undefined ? DEFAULT_REVIEW_THRESHOLDS.recertifyAfterDays : wholeNumber(thresholds, 'recertifyAfterDays', 'thresholds', file),
     },
     findings,
     notes: stringList(data['notes'], file, 'notes'),

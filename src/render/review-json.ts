@@ -9,12 +9,13 @@
  *   "baseline": { "kind": "sandbox" | "aws" | "git", ... },   // as in the plan's JSON
  *   "today": "YYYY-MM-DD",
  *   "thresholds": { "graceDays": n, "unusedDays": n, "accessKeyMaxAgeDays": n,
- *                   "expiringWithinDays": n, "bootstrapRoleMaxAgeDays": n },
+ *                   "expiringWithinDays": n, "bootstrapRoleMaxAgeDays": n, "recertifyAfterDays": n },
  *   "checked": { "users": n, "bootstrapRoles": n },
  *   "findings": [            // most severe first, then by kind, then by name
  *     {
  *       "kind": "expired-with-access" | "no-mfa" | "unmanaged-user" | "password-unused" | "access-key-unused"
- *             | "access-key-old" | "bootstrap-role-old" | "expiring-soon" | "expired-suspended",
+ *             | "access-key-old" | "bootstrap-role-old" | "recertification-due" | "expiring-soon"
+ *             | "expired-suspended",
  *       "severity": "high" | "medium" | "low",                    // fixed per kind
  *       "subject": { "type": "user", "userName": string }
  *                | { "type": "role", "roleName": string, "accountName": string, "accountId": string },

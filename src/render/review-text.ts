@@ -23,7 +23,8 @@ export function describeThresholds(t: ReviewThresholds): string {
   return (
     `MFA and first use within ${plural(t.graceDays, 'day')}; unused after ${plural(t.unusedDays, 'day')}; ` +
     `access keys older than ${plural(t.accessKeyMaxAgeDays, 'day')}; expiring within ${plural(t.expiringWithinDays, 'day')}; ` +
-    `bootstrap roles older than ${plural(t.bootstrapRoleMaxAgeDays, 'day')} (settings.yaml access_review)`
+    `bootstrap roles older than ${plural(t.bootstrapRoleMaxAgeDays, 'day')}; access approved more than ${plural(t.recertifyAfterDays, 'day')} ago ` +
+    '(settings.yaml access_review)'
   );
 }
 

@@ -5,12 +5,14 @@
  * reviewed as of a fixed day. The same review in text, Markdown and JSON; expiry followed across
  * the day it passes; exit codes.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SandboxState, SandboxUser } from '../../src/adapters/sandbox/state.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { cliContext } from '../github/cli-context.ts';
+import { GitRepo } from '../support/git-repo.ts';
 import { useRepoCopy } from './repo-copy.ts';
 
 const copy = useRepoCopy('aac-report-');
@@ -22,7 +24,11 @@ const DEV = 'dev.patel@digital.cabinet-office.gov.uk';
 const GRACE = 'grace.adeyemi@pentestpartners.com';
 
 async function run(today: string, command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const captured = cliContext(args, { cwd: copy.dir, env: {} });
+  return runIn(copy.dir, today, command, ...args);
+}
+
+async function runIn(cwd: string, today: string, command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const captured = cliContext(args, { cwd, env: {} });
   const code = await runCli(command, { ...captured.ctx, today });
   return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
@@ -140,6 +146,53 @@ describe('report', () => {
     expect((await run(TODAY, 'apply')).code).toBe(0);
     const fresh = JSON.parse((await run(TODAY, 'report', '--json')).stdout) as { findings: { kind: string }[] };
     expect(fresh.findings.map((f) => f.kind)).toEqual(['expiring-soon']);
+  });
+
+  it('lists whose access was last approved more than a year ago, from git history; outside git or in a shallow clone, says why it could not', async () => {
+    expect((await run(TODAY, 'report')).stdout).toMatch(/Recertification \(access last approved more than 365 days ago\) was not checked: .* is not in a git repository/);
+
+    // Everyone approved with the first commit; then Ben's file re-approved, and Chloe given a role.
+    const repo = new GitRepo(copy.dir);
+    repo.commit('Initial data (#1)', '2025-06-02T10:00:00Z');
+    const benFile = `users/${BEN}.yaml`;
+    const ben = await readFile(join(copy.dir, benFile), 'utf8');
+    repo.squash(40, 'Ben still needs access', '2026-10-01T10:00:00Z', (r) => r.write(benFile, ben.replace(/^reason: .*$/m, 'reason: On the GOV.UK platform on-call rota (re-approved October 2026)')));
+    const accountFile = 'accounts/notify-staging.yaml';
+    const account = await readFile(join(copy.dir, accountFile), 'utf8');
+    repo.merge(41, 'chloe-notify-read-only', 'Chloe may read Notify staging', '2026-11-01T10:00:00Z', (r) =>
+      r.write(accountFile, account.replace('      - amara.okafor@digital.cabinet-office.gov.uk\n', `      - amara.okafor@digital.cabinet-office.gov.uk\n      - ${CHLOE}\n`)),
+    );
+
+    expect((await run(TODAY, 'apply')).code).toBe(0);
+    const review = JSON.parse((await run(TODAY, 'report', '--json')).stdout) as {
+      findings: { kind: string; severity: string; subject: { userName: string }; fact: string }[];
+      thresholds: Record<string, number>;
+      notes: string[];
+    };
+    const due = review.findings.filter((f) => f.kind === 'recertification-due');
+    expect(due.map((f) => f.subject.userName)).toEqual([AMARA, DEV, 'eilidh.campbell@nista.gov.uk', 'felix.kowalski@softwire.com', GRACE]);
+    expect(due.every((f) => f.severity === 'medium')).toBe(true);
+    expect(due[0]?.fact).toMatch(/^access last approved on 2025-06-02 \(544 days ago\) in pull request #1 \(commit [0-9a-f]{7}\), more than 365 days ago$/);
+    expect(review.thresholds['recertifyAfterDays']).toBe(365);
+    expect(review.notes.filter((note) => note.startsWith('Recertification'))).toEqual([]);
+
+    // A longer cycle in settings.yaml: nobody is due.
+    const settings = await readFile(join(copy.dir, 'settings.yaml'), 'utf8');
+    await writeFile(join(copy.dir, 'settings.yaml'), `${settings}access_review:\n  recertify_after_days: 730\n`);
+    const longer = JSON.parse((await run(TODAY, 'report', '--json')).stdout) as { findings: { kind: string }[] };
+    expect(longer.findings.filter((f) => f.kind === 'recertification-due')).toEqual([]);
+
+    const elsewhere = await mkdtemp(join(tmpdir(), 'aac-report-shallow-'));
+    try {
+      const clone = repo.shallowClone(join(elsewhere, 'clone'), 1);
+      const shallow = await runIn(clone, TODAY, 'report');
+      expect(shallow.code, shallow.stderr).toBe(0);
+      expect(shallow.stdout).toContain(
+        "Recertification (access last approved more than 365 days ago) was not checked: the clone's history is shallow (only its latest commits are here): run git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0).",
+      );
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad options, and invalid files before reading anything', async () => {

@@ -13,6 +13,7 @@ import {
   reviewThresholds,
   type Finding,
 } from '../../src/core/access-review.ts';
+import type { ApprovalRecord } from '../../src/core/access-history.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type LiveUserCredentials, type LiveState, type SettingsFile } from '../../src/core/model.ts';
 import {
   aDesiredState,
@@ -55,6 +56,7 @@ interface Scene {
   rows?: LiveUserCredentials[];
   accounts?: LiveState['organization']['accounts'];
   today?: string;
+  approvals?: ApprovalRecord;
 }
 
 function review(scene: Scene) {
@@ -68,6 +70,7 @@ function review(scene: Scene) {
     },
     credentials: scene.rows ?? [aRow(ADA)],
     today: scene.today ?? TODAY,
+    ...(scene.approvals ? { approvals: scene.approvals } : {}),
   });
 }
 
@@ -302,6 +305,50 @@ describe('reviewAccess', () => {
     expect(result.notes).toEqual([expect.stringContaining('so their passwords, keys and MFA were not checked: ada@example.gov.uk.')]);
   });
 
+  describe('accessIsRecertified', () => {
+    const approvedDaysAgo = (days: number, pullRequest?: number): ApprovalRecord => ({
+      kind: 'known',
+      lastApproved: new Map([[ADA, { committedAt: daysAgo(days), sha: '1a2b3c4d5e6f', pullRequest }]]),
+    });
+
+    it.each([
+      [365, false],
+      [366, true],
+    ])('access last approved %i days ago: listed %s (365 days)', (days, listed) => {
+      const result = review({ approvals: approvedDaysAgo(days, 12) });
+      expect(kinds(result.findings)).toEqual(listed ? [`recertification-due ${ADA}`] : []);
+      if (listed) {
+        expect(result.findings[0]).toMatchObject({
+          severity: 'medium',
+          fact: `access last approved on ${daysAgo(366).slice(0, 10)} (366 days ago) in pull request #12 (commit 1a2b3c4), more than 365 days ago`,
+          action:
+            'Ask lead@example.gov.uk (who requested it) whether ada@example.gov.uk still needs this access. If so, an approved pull request that updates users/ada@example.gov.uk.yaml (its reason: why they still need it) records a fresh approval; if not, remove them from the account files and remove users/ada@example.gov.uk.yaml.',
+        });
+      }
+    });
+
+    it('names the commit when there was no pull request, and takes its threshold from settings.yaml', () => {
+      const settings = someSettings({ access_review: { recertify_after_days: 30 } });
+      const result = review({ settings, approvals: approvedDaysAgo(31, undefined) });
+      expect(result.findings[0]?.fact).toBe(`access last approved on ${daysAgo(31).slice(0, 10)} (31 days ago) in commit 1a2b3c4, more than 30 days ago`);
+      expect(result.thresholds.recertifyAfterDays).toBe(30);
+    });
+
+    it('leaves out users whose access has ended, users no commit approved yet, and users without a file', () => {
+      const ended = review({ files: [aUser(ADA, { expires: '2026-11-01' })], users: [aLiveUser(ADA, { tags: MANAGED })], rows: [aRow(ADA, { hasPassword: false })], approvals: approvedDaysAgo(800) });
+      expect(kinds(ended.findings)).toEqual([`expired-suspended ${ADA}`]);
+      expect(review({ approvals: { kind: 'known', lastApproved: new Map() } }).findings).toEqual([]);
+      const unfiled = review({ files: [], users: [aLiveUser(ADA)], approvals: approvedDaysAgo(800) });
+      expect(kinds(unfiled.findings)).toEqual([`unmanaged-user ${ADA}`]);
+    });
+
+    it('without git history, skips the check with a note saying why', () => {
+      const result = review({ approvals: { kind: 'unknown', reason: "the clone's history is shallow" } });
+      expect(result.findings).toEqual([]);
+      expect(result.notes).toEqual(["Recertification (access last approved more than 365 days ago) was not checked: the clone's history is shallow."]);
+    });
+  });
+
   it('lists the most severe first, then by kind, then by name', () => {
     const contractor = 'cy@contractor.example.com';
     const result = review({
@@ -323,7 +370,7 @@ describe('reviewAccess', () => {
   it('has a severity for every kind, and the documented defaults', () => {
     expect(Object.keys(FINDING_SEVERITY)).toEqual(FINDING_KINDS);
     expect(reviewThresholds(someSettings())).toEqual(DEFAULT_REVIEW_THRESHOLDS);
-    expect(DEFAULT_REVIEW_THRESHOLDS).toEqual({ graceDays: 7, unusedDays: 90, accessKeyMaxAgeDays: 90, expiringWithinDays: 30, bootstrapRoleMaxAgeDays: 90 });
+    expect(DEFAULT_REVIEW_THRESHOLDS).toEqual({ graceDays: 7, unusedDays: 90, accessKeyMaxAgeDays: 90, expiringWithinDays: 30, bootstrapRoleMaxAgeDays: 90, recertifyAfterDays: 365 });
     // The schema documents the same defaults (it is the documentation of settings.yaml).
     const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../schema/settings.schema.json'), 'utf8')) as {
       properties: { access_review: { properties: Record<string, { default: number }> } };

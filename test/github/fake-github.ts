@@ -48,6 +48,22 @@ export interface FakeOpenPull {
   head: { ref: string; sha: string; repo: { owner: { login: string } } | null };
 }
 
+export interface FakeReview {
+  id: number;
+  user: FakeUser | null;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+  submitted_at?: string;
+  commit_id: string;
+}
+
+export interface FakeRun {
+  id: number;
+  path: string;
+  status: string;
+  conclusion: string | null;
+  event: 'push' | 'pull_request' | 'workflow_dispatch';
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -67,6 +83,10 @@ export class FakeGitHub {
   tokenUser: FakeUser = BOT;
   /** Pull requests `GET /pulls` lists. */
   pulls: FakeOpenPull[] = [];
+  /** Reviews of each pull request, oldest first, as GET /pulls/{n}/reviews lists them. */
+  reviewsByPull = new Map<number, FakeReview[]>();
+  /** Workflow runs by head commit, as GET /actions/runs?head_sha= lists them. */
+  runsByCommit = new Map<string, FakeRun[]>();
   requests: RecordedRequest[] = [];
   unexpected: RecordedRequest[] = [];
   /** Forces this status on every request (to test error translation). */
@@ -206,6 +226,19 @@ export class FakeGitHub {
               (head === null || `${p.head.repo?.owner.login ?? ''}:${p.head.ref}`.toLowerCase() === head.toLowerCase()),
           ),
         );
+      }
+      if (method === 'GET' && (m = path.match(/^\/pulls\/(\d+)\/reviews$/))) {
+        const reviews = this.reviewsByPull.get(Number(m[1]));
+        if (reviews === undefined) return send(404, { message: 'Not Found' });
+        return paginate(reviews.map((r) => ({ ...r, html_url: this.html(`pull/${m?.[1]}#pullrequestreview-${r.id}`) })));
+      }
+      if (method === 'GET' && path === '/actions/runs') {
+        const event = url.searchParams.get('event');
+        const runs = (this.runsByCommit.get(url.searchParams.get('head_sha') ?? '') ?? []).filter((r) => event === null || r.event === event);
+        return send(200, {
+          total_count: runs.length,
+          workflow_runs: runs.map((r) => ({ ...r, head_sha: url.searchParams.get('head_sha'), html_url: this.html(`actions/runs/${r.id}`) })),
+        });
       }
       if (method === 'GET' && path === '/issues') {
         const state = url.searchParams.get('state') ?? 'open';

@@ -4,7 +4,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { AppError } from '../../core/errors.ts';
-import type { CommentRef, GitHubPort, UpsertResult } from '../../ports/github.ts';
+import type { CommentRef, GitHubPort, PullRequestReview, UpsertResult, WorkflowRun } from '../../ports/github.ts';
 import { fitBody } from './body.ts';
 
 export interface OctokitGitHubOptions {
@@ -168,6 +168,30 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         return (exact ?? merged[0])?.number;
       }),
 
+    listPullRequestReviews: (prNumber) =>
+      translated(`list the reviews of pull request #${prNumber}`, async (): Promise<PullRequestReview[]> => {
+        const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...where, pull_number: prNumber, per_page: 100 });
+        return reviews.map((review) => ({
+          // A deleted account's reviews have no user: GitHub shows them as "ghost".
+          reviewer: review.user?.login ?? 'ghost',
+          state: toReviewState(review.state),
+          submittedAt: review.submitted_at ?? undefined,
+        }));
+      }),
+
+    listPushRunsForCommit: (sha) =>
+      translated(`list the workflow runs of commit ${sha}`, async (): Promise<WorkflowRun[]> => {
+        const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({ ...where, head_sha: sha, event: 'push', per_page: 100 });
+        return data.workflow_runs.map((run) => ({
+          // GitHub documents the path as `owner/repo/.github/workflows/ci.yml@main`, and often sends just
+          // `.github/workflows/ci.yml`: keep the part from .github/ on, without the ref.
+          workflowPath: run.path.replace(/@[^@]*$/, '').replace(/^.*?(?=\.github\/)/, ''),
+          url: run.html_url,
+          status: run.status ?? 'unknown',
+          conclusion: run.conclusion ?? undefined,
+        }));
+      }),
+
     comment: (prNumber, body) =>
       translated(`comment on pull request #${prNumber}`, async (): Promise<CommentRef> => {
         const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: fitBody(body) });
@@ -200,6 +224,13 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
         return existing.number;
       }),
   };
+}
+
+const REVIEW_STATES: readonly PullRequestReview['state'][] = ['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING'];
+
+/** GitHub documents the states in upper case; anything new is taken as a comment, which changes no verdict. */
+function toReviewState(state: string): PullRequestReview['state'] {
+  return REVIEW_STATES.find((known) => known === state.toUpperCase()) ?? 'COMMENTED';
 }
 
 async function translated<T>(doing: string, run: () => Promise<T>): Promise<T> {

@@ -5,8 +5,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { checkGitHistory, describeMissingHistory, readGitHistory } from '../../config/git-history.ts';
+import { ACCOUNTS_DIRECTORY, findLastApprovals, USERS_DIRECTORY, type ApprovalRecord } from '../../core/access-history.ts';
 import { reviewAccess, type AccessReview } from '../../core/access-review.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, isAppError } from '../../core/errors.ts';
 import { readLiveState } from '../../ports/target.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { renderReviewJson } from '../../render/review-json.ts';
@@ -21,7 +23,9 @@ const HELP = `usage: npm run report -- [options]
 The access review: users without MFA, console passwords and access keys unused (or never used),
 old access keys, expired and soon-expiring users, bootstrap roles left in place, unmanaged users.
 Built from IAM's credential report and the same reads as plan; changes nothing. Thresholds are
-settings.yaml's access_review.
+settings.yaml's access_review. Who needs their access approved again (recertify_after_days) comes
+from git history: run it in a clone with full history (git fetch --unshallow), or that check is
+skipped with a note.
 
 options:
   --target sandbox|aws   what to review (default sandbox: .sandbox/ in this repository; aws assumes
@@ -47,6 +51,23 @@ const OPTIONS = {
 
 function usageError(message: string): AppError {
   return new AppError('usage', message, { fault: 'user', hint: HELP.split('\n')[0] ?? '' });
+}
+
+/**
+ * The last approval of each person's access, from the clone's history; why it is unknown when the
+ * folder is not a git repository or the clone is shallow (the review goes on without that check).
+ */
+async function readApprovals(cwd: string): Promise<ApprovalRecord> {
+  const state = await checkGitHistory(cwd);
+  if (state.kind !== 'full') return { kind: 'unknown', reason: describeMissingHistory(state) };
+  try {
+    // Any change to a user file approves, whatever it holds: only the account files are read.
+    const history = await readGitHistory(cwd, [USERS_DIRECTORY, ACCOUNTS_DIRECTORY], (path) => path.startsWith(ACCOUNTS_DIRECTORY));
+    return { kind: 'known', lastApproved: findLastApprovals(history) };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return { kind: 'unknown', reason: `the git history could not be read (${error.message})` };
+  }
 }
 
 function render(review: AccessReview, format: string, ctx: CliContext): string {
@@ -77,8 +98,12 @@ export const report: Command = async (ctx) => {
   if (!loaded) return 1;
   const { desired } = loaded;
   const reading = await makeTarget(target, desired, ctx, values['sandbox-dir'], 'read');
-  const [live, credentials] = await Promise.all([readLiveState(reading, desired.settings), reading.usersAccount.readCredentialReport()]);
-  const review = reviewAccess({ desired, live, credentials, today: ctx.today });
+  const [live, credentials, approvals] = await Promise.all([
+    readLiveState(reading, desired.settings),
+    reading.usersAccount.readCredentialReport(),
+    readApprovals(ctx.cwd),
+  ]);
+  const review = reviewAccess({ desired, live, credentials, today: ctx.today, approvals });
   const rendered = render(review, format, ctx);
   ctx.stdout.write(rendered);
   if (values.out !== undefined) await writeFile(resolve(ctx.cwd, values.out), rendered);

@@ -3,7 +3,7 @@ import { GITHUB_BODY_LIMIT } from '../../../src/adapters/github/body.ts';
 import { createGitHubFromEnv, createOctokitGitHub } from '../../../src/adapters/github/octokit.ts';
 import { AppError } from '../../../src/core/errors.ts';
 import { DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../../src/ports/github.ts';
-import { FakeGitHub, HUMAN, OTHER_BOT, OWNER, REPO, TOKEN, localOnlyFetch, type FakeOpenPull } from '../../github/fake-github.ts';
+import { FakeGitHub, HUMAN, OTHER_BOT, OWNER, REPO, TOKEN, localOnlyFetch, type FakeOpenPull, type FakeReview } from '../../github/fake-github.ts';
 
 let server: FakeGitHub;
 let github: GitHubPort;
@@ -149,6 +149,47 @@ describe('findOpenPullRequests', () => {
       [10, 'main'],
       [11, 'release'],
     ]);
+  });
+});
+
+describe('listPullRequestReviews', () => {
+  it('lists every review across pages, in the port\'s words; a deleted account is "ghost"', async () => {
+    const reviews: FakeReview[] = Array.from({ length: 120 }, (_, i) => ({
+      id: i + 1,
+      user: { login: `reviewer-${i}`, type: 'User' },
+      state: 'COMMENTED',
+      submitted_at: '2026-03-01T09:00:00Z',
+      commit_id: 'abc',
+    }));
+    reviews.push({ id: 121, user: null, state: 'APPROVED', submitted_at: '2026-03-02T09:00:00Z', commit_id: 'abc' });
+    server.reviewsByPull.set(7, reviews);
+
+    const listed = await github.listPullRequestReviews(7);
+
+    expect(listed).toHaveLength(121);
+    expect(listed[0]).toEqual({ reviewer: 'reviewer-0', state: 'COMMENTED', submittedAt: '2026-03-01T09:00:00Z' });
+    expect(listed[120]).toEqual({ reviewer: 'ghost', state: 'APPROVED', submittedAt: '2026-03-02T09:00:00Z' });
+    expect(server.requests.filter((r) => r.path.endsWith('/pulls/7/reviews'))).toHaveLength(2);
+  });
+
+  it('translates an unknown pull request into github-not-found', async () => {
+    await expect(github.listPullRequestReviews(404)).rejects.toMatchObject({ code: 'github-not-found', fault: 'user' });
+  });
+});
+
+describe('listPushRunsForCommit', () => {
+  it("lists the runs a push of the commit started, with the workflow's path without owner, repository or ref", async () => {
+    server.runsByCommit.set('abc123', [
+      { id: 1, path: '.github/workflows/apply.yml', status: 'completed', conclusion: 'success', event: 'push' },
+      { id: 2, path: `${OWNER}/${REPO}/.github/workflows/drift.yml@main`, status: 'in_progress', conclusion: null, event: 'push' },
+      { id: 3, path: '.github/workflows/apply.yml', status: 'completed', conclusion: 'success', event: 'workflow_dispatch' },
+    ]);
+
+    expect(await github.listPushRunsForCommit('abc123')).toEqual([
+      { workflowPath: '.github/workflows/apply.yml', url: `https://github.com/${OWNER}/${REPO}/actions/runs/1`, status: 'completed', conclusion: 'success' },
+      { workflowPath: '.github/workflows/drift.yml', url: `https://github.com/${OWNER}/${REPO}/actions/runs/2`, status: 'in_progress', conclusion: undefined },
+    ]);
+    expect(await github.listPushRunsForCommit('def456')).toEqual([]);
   });
 });
 
