@@ -488,6 +488,11 @@ describe('access-review.yml', () => {
     expect(report?.run?.match(/> "(\S+)"/)?.[1]).toBe(issue?.run?.match(/--review-json "(\S+)"/)?.[1]);
     expect(issue?.env?.['GITHUB_TOKEN']).toBe('${{ github.token }}');
   });
+
+  it('checks out the whole history, which recertification reads', () => {
+    const job = workflow.jobs['review'] as Job;
+    expect(job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
+  });
 });
 
 describe('form.yml', () => {
