@@ -154,7 +154,7 @@ beforeAll(async () => {
       /^( {2}management_account_id: .*\n)/m,
       `$1  reader_role_name: aws-access-as-code-reader\n  reader_trusted_role_arns: ["${PLAN_ROLE}"]\n`,
     );
-    return replaceOnce(withReader, /^protected_users:/m, `protected_accounts: ["${PROTECTED_ACCOUNT}"]\nprotected_users:`);
+    return replaceOnce(withReader, /^protected_accounts: \[\]$/m, `protected_accounts: ["${PROTECTED_ACCOUNT}"]`);
   });
   // The CI roles live in the management account here, so Organizations calls need no extra hop.
   const policies = await runCommand(repo, cliEnv(moto.url), 'policies', 'all', '--repo', 'example-org/aws-access', '--account', MANAGEMENT_ACCOUNT);

@@ -66,9 +66,9 @@ describe('requests made by readUsersAccount', () => {
     const live = await createAwsUsersAccount(settings, motoEnv(moto.url), { client }).readUsersAccount('CrossAccountAccess');
 
     expect(live.users).toHaveLength(USERS);
-    expect(live.users.find((u) => u.userName === userName(999))?.tags).toEqual({
+    expect(live.users.find((u) => u.userName === userName(USERS - 1))?.tags).toEqual({
       [MANAGED_BY_TAG]: MANAGED_BY_VALUE,
-      team: `team-${999 % 7}`,
+      team: `team-${(USERS - 1) % 7}`,
     });
     console.log(`readUsersAccount: ${USERS} users in ${actions.length} HTTP requests against moto (${actions.sort().join(', ')})`);
     expect(actions.length).toBeLessThanOrEqual(3);
