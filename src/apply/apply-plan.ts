@@ -36,6 +36,9 @@ import { bootstrapNoticeTag } from '../core/bootstrap-notices.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { EXPIRY_WARNING_TAG, SUSPENDED_CREDENTIALS, expiryWarningTagValue } from '../core/expiry.ts';
 import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
+import { encodeTagKeys } from '../core/baseline.ts';
+import type { FacetFamily } from '../core/facet-sources.ts';
+import { FACETS_TAG, facetId, type FacetValue } from '../core/facets.ts';
 import { expiryWarningEmail, leaverNoticeEmail, removalEmail, suspensionEmail } from './leaver-email.ts';
 import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import {
@@ -168,6 +171,8 @@ export function phaseOf(kind: ChangeKind): Phase {
     case 'update-account':
     case 'put-role':
     case 'delete-role':
+    case 'put-account-facet':
+    case 'delete-account-facet':
       return 3;
     case 'send-account-email':
     case 'notify-requester':
@@ -299,6 +304,8 @@ class Run {
   private readonly stillTrusted = new Map<string, string>();
   private readonly failedAccounts = new Set<string>();
   private readonly failedUsers = new Set<string>();
+  /** Per account: the facets recorded as set by the project, and the record's pending write. */
+  private readonly facetRecords = new Map<string, { ids: Set<string>; chain: Promise<void> }>();
   /** Set when the alias change failed: emails would carry a sign-in URL that does not work. */
   private aliasFailed = false;
 
@@ -387,7 +394,8 @@ class Run {
   private noteFailedTrust(change: Change): void {
     if (change.kind === 'set-account-alias') this.aliasFailed = true;
     if ('userName' in change) this.failedUsers.add(change.userName.toLowerCase());
-    if (!('accountName' in change)) return;
+    // A setting that failed (a contact) says nothing about the account's roles or its email.
+    if (!('accountName' in change) || change.kind === 'put-account-facet' || change.kind === 'delete-account-facet') return;
     this.failedAccounts.add(change.accountName);
     const roles: LiveRole[] =
       change.kind === 'put-role' ? [change.after, ...(change.before === undefined ? [] : [change.before])] : change.kind === 'create-account' ? [...change.roles] : [];
@@ -443,6 +451,10 @@ class Run {
       case 'delete-role':
         await this.recordBootstrapNotice(change.accountId, change.notice, warnings);
         return this.whenAccountReady(change.accountName, () => organization.deleteRole(change.accountId, change.before.name));
+      case 'put-account-facet':
+        return this.whenAccountReady(change.accountName, () => this.putFacet(change.accountId, change.recorded, change, change.after));
+      case 'delete-account-facet':
+        return this.whenAccountReady(change.accountName, () => this.deleteFacet(change.accountId, change.recorded, change));
       case 'notify-bootstrap-users':
         return this.notifyBootstrapUsers(change);
       case 'warn-expiry':
@@ -636,6 +648,7 @@ class Run {
     const hasBootstrapRole = change.bootstrapUsers.length > 0;
     // In the plan's order: the bootstrap role, then the reader role the next plan reads it through.
     for (const role of change.roles) await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role));
+    for (const facet of change.facets) await this.whenAccountReady(change.accountName, () => this.putFacet(accountId, [], facet, facet.value));
     await this.sendAccountEmail(change.accountName, accountId, change.recipients, hasBootstrapRole);
   }
 
@@ -694,6 +707,38 @@ class Run {
         delay = Math.min(delay * 2, this.timing.notReadyMaxDelayMs);
       }
     }
+  }
+
+  /** The record first: a run stopped in between leaves a recorded facet the next plan puts again. */
+  private async putFacet(accountId: string, recorded: readonly string[], facet: { family: FacetFamily; key: string }, value: FacetValue): Promise<void> {
+    await this.recordFacet(accountId, recorded, facetId(facet.family, facet.key), true);
+    await this.deps.target.organization.putFacet(accountId, facet.family, facet.key, value);
+  }
+
+  /** The record last: a run stopped in between leaves it, and the next plan deletes (or forgets) the facet. */
+  private async deleteFacet(accountId: string, recorded: readonly string[], facet: { family: FacetFamily; key: string }): Promise<void> {
+    await this.deps.target.organization.deleteFacet(accountId, facet.family, facet.key);
+    await this.recordFacet(accountId, recorded, facetId(facet.family, facet.key), false);
+  }
+
+  /**
+   * Rewrites the account's record of the facets the project set (one tag, facets.ts). An account's
+   * facet changes run at once, so the record is kept here and written one change after another.
+   */
+  private recordFacet(accountId: string, recorded: readonly string[], id: string, present: boolean): Promise<void> {
+    const { organization } = this.deps.target;
+    const entry = this.facetRecords.get(accountId) ?? { ids: new Set(recorded), chain: Promise.resolve() };
+    this.facetRecords.set(accountId, entry);
+    const step = entry.chain.then(async () => {
+      if (present === entry.ids.has(id)) return;
+      if (present) entry.ids.add(id);
+      else entry.ids.delete(id);
+      const ids = [...entry.ids].sort();
+      if (ids.length === 0) await organization.untagAccount(accountId, [FACETS_TAG]);
+      else await organization.tagAccount(accountId, { [FACETS_TAG]: encodeTagKeys(ids) });
+    });
+    entry.chain = step.catch(() => undefined);
+    return step;
   }
 
   private async updateAccount(change: UpdateAccount): Promise<void> {

@@ -6,6 +6,7 @@
  * names look at every listed path instead, valid or not.
  */
 import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
+import { FACETS_TAG } from '../core/facets.ts';
 import { DEFAULT_EXPIRY_HORIZON_MONTHS, addMonths, hasExpired } from '../core/expiry.ts';
 import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
 import { allowedRootEmailDomains, protectedAccounts } from '../core/protected-accounts.ts';
@@ -606,7 +607,7 @@ export function everyRoleConditionIsDefined(input: RuleInput): Problem[] {
 }
 
 /** Keys the project writes on accounts itself; a file's own tags must not use them. */
-const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG]);
+const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG, FACETS_TAG]);
 
 /** A file's free-form tags never take a key the project sets itself (it would be overwritten). */
 export function accountTagsAvoidProjectKeys(input: RuleInput): Problem[] {

@@ -52,6 +52,8 @@ import {
 } from './model.ts';
 import { compareText, isAccountId, lower, showId, sortedEntries, unique } from './plan-helpers.ts';
 import { withLeaverChecks } from './leavers.ts';
+import { facetSource, type FacetFamily } from './facet-sources.ts';
+import { facetsForNewAccount, noteMissingTrustedAccess, planAccountFacets, type WaitingForTrust } from './plan-facets.ts';
 import { planAccountRoles } from './plan-roles.ts';
 import { isSamePolicy } from './policy-compare.ts';
 import { closureQuota } from './quota.ts';
@@ -74,10 +76,12 @@ const KIND_RANK: Readonly<Record<ChangeKind, number>> = {
   'put-role': 10,
   'update-user': 11,
   'update-account': 12,
-  'send-account-email': 13,
-  'notify-requester': 14,
-  'notify-bootstrap-users': 15,
-  'warn-expiry': 16,
+  'delete-account-facet': 13,
+  'put-account-facet': 14,
+  'send-account-email': 15,
+  'notify-requester': 16,
+  'notify-bootstrap-users': 17,
+  'warn-expiry': 18,
 };
 
 export const KIND_ORDER: readonly ChangeKind[] = (Object.keys(KIND_RANK) as ChangeKind[]).sort((a, b) => KIND_RANK[a] - KIND_RANK[b]);
@@ -107,6 +111,10 @@ export function impactOf(change: Change): Impact {
       return change.from === undefined ? 'routine' : 'access';
     case 'put-role':
       return roleChangeImpact(change.before, change.after);
+    case 'put-account-facet':
+      return facetSource(change.family).impact(change.key, change.before, change.after);
+    case 'delete-account-facet':
+      return facetSource(change.family).impact(change.key, change.before, undefined);
     case 'update-user':
       // Joining the group widens access (it grants sts:AssumeRole with MFA); leaving other groups and
       // losing the user's own policies removes access someone granted by hand. Both are for a
@@ -152,6 +160,8 @@ export function subjectOf(change: Change): string {
     case 'update-account':
     case 'put-role':
     case 'delete-role':
+    case 'put-account-facet':
+    case 'delete-account-facet':
     case 'send-account-email':
     case 'notify-bootstrap-users':
     case 'close-account':
@@ -170,9 +180,11 @@ export function actionOf(change: Change): 'create' | 'change' | 'delete' {
     case 'update-group':
       return change.create ? 'create' : 'change';
     case 'put-role':
+    case 'put-account-facet':
       return change.before === undefined ? 'create' : 'change';
     case 'delete-user':
     case 'delete-role':
+    case 'delete-account-facet':
     case 'close-account':
       return 'delete';
     case 'update-user':
@@ -474,6 +486,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     }
   };
 
+  const waiting: WaitingForTrust = new Map<FacetFamily, string[]>();
   for (const [name, account] of sortedEntries(desired.accounts)) {
     const match = matches.get(name);
     const bootstrapUsers = wantedBootstrapUsers(account);
@@ -494,7 +507,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       continue;
     }
     if (match === undefined) {
-      planMissingAccount(desired, account, bootstrapUsers ?? [], org.creations, out);
+      planMissingAccount(desired, account, bootstrapUsers ?? [], org, out, waiting);
       if (account.data.state === 'active') warnMissingOu(name, account.data.organizational_unit);
       continue;
     }
@@ -537,6 +550,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     planAccountSettings(account, liveAccount, out, !managed && bootstrapUsers !== undefined);
     warnMissingOu(name, account.data.organizational_unit);
     planAccountRoles(desired.settings, account, liveAccount, out);
+    planAccountFacets({ settings: desired.settings, account }, liveAccount, org.trustedServices, out, waiting);
     if (!managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
       // Adopted in this run (update-account tags it): the notice goes out in the same run, so the
       // next plan has nothing left to do for it.
@@ -557,6 +571,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     }
   }
 
+  noteMissingTrustedAccess(waiting, out.notes);
   const matched = new Set([...matches.values()].map((m) => m.live));
   for (const liveAccount of accounts) {
     if (matched.has(liveAccount) || !isManaged(liveAccount.tags)) continue;
@@ -575,9 +590,11 @@ function planMissingAccount(
   desired: DesiredState,
   account: DesiredAccount,
   bootstrapUsers: readonly string[],
-  creations: readonly LiveAccountCreation[],
+  org: LiveState['organization'],
   out: PlanBuilder,
+  waiting: WaitingForTrust,
 ): void {
+  const creations = org.creations;
   const name = account.name;
   const pending = pendingCreation(creations, name);
   if (account.data.state === 'closed') {
@@ -603,6 +620,7 @@ function planMissingAccount(
     bootstrapUsers,
     recipients: accountRecipients(account, bootstrapUsers),
     roles: wantedRoles({ settings: desired.settings, account }).wanted.map((role) => role.spec),
+    facets: facetsForNewAccount({ settings: desired.settings, account }, org.trustedServices, waiting),
   };
   if (pending !== undefined) create.resumeRequestId = pending.requestId;
   out.changes.push(create);

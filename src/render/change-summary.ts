@@ -2,7 +2,18 @@
  * The one line a reviewer reads for each change, e.g. `create user ada@x.gov.uk`: presentation,
  * so it lives with the renderers, built only from names, paths and tag keys (never a secret).
  */
-import { assertNever, type AdoptUser, type Change, type PutRole, type SetAccountAlias, type StillTrusted } from '../core/changes.ts';
+import {
+  assertNever,
+  type AdoptUser,
+  type Change,
+  type DeleteAccountFacet,
+  type PutAccountFacet,
+  type PutRole,
+  type SetAccountAlias,
+  type StillTrusted,
+} from '../core/changes.ts';
+import { facetSource, type FacetFamily } from '../core/facet-sources.ts';
+import { changedFields, type FacetValue } from '../core/facets.ts';
 import type { PasswordPolicy } from '../core/model.ts';
 import { PASSWORD_POLICY_FIELDS } from '../core/plan.ts';
 import { showId } from '../core/plan-helpers.ts';
@@ -126,6 +137,10 @@ export function summarizeChange(change: Change): string {
       return summarizeRoleChange(change);
     case 'delete-role':
       return `delete ${change.label} in ${change.accountName}${showId(change.accountId)}`;
+    case 'put-account-facet':
+      return summarizePutFacet(change);
+    case 'delete-account-facet':
+      return summarizeDeleteFacet(change);
     case 'send-account-email':
       if (change.adopted) return `tell ${list(change.recipients)} that accounts/${change.accountName}.yaml now manages ${change.accountName}${showId(change.accountId)}`;
       return `send the account email for ${change.accountName}${showId(change.accountId)} to ${list(change.recipients)}`;
@@ -201,4 +216,42 @@ function summarizeRoleChange(change: PutRole): string {
   if (diff.deletePolicies.length > 0) parts.push(`delete inline policy ${diff.deletePolicies.join(', ')}`);
   if (diff.setTags.length > 0) parts.push(`set tags ${diff.setTags.join(', ')}`);
   return `update ${change.label} in ${where}: ${parts.join('; ')}`;
+}
+
+function fieldLabel(family: FacetFamily, field: string): string {
+  return facetSource(family).fieldLabels[field] ?? field;
+}
+
+/** `name Security team, email security@x.gov.uk`: a facet's value as a reviewer reads it. */
+export function describeFacetValue(family: FacetFamily, value: FacetValue): string {
+  return Object.keys(value)
+    .sort()
+    .map((field) => `${fieldLabel(family, field)} ${value[field] ?? ''}`)
+    .join(', ');
+}
+
+/** `email a@x → b@x` for each field that differs (every field of a value not set yet). */
+export function describeFacetChange(family: FacetFamily, before: FacetValue | undefined, after: FacetValue | undefined): string[] {
+  return changedFields(before, after).map((field) => {
+    const label = fieldLabel(family, field);
+    const from = before?.[field];
+    const to = after?.[field];
+    if (from === undefined || from === '') return `${label}: ${to ?? ''}`;
+    if (to === undefined || to === '') return `${label}: ${from} → (none)`;
+    return `${label}: ${from} → ${to}`;
+  });
+}
+
+function summarizePutFacet(change: PutAccountFacet): string {
+  const where = `${change.accountName}${showId(change.accountId)}`;
+  if (change.before === undefined) return `set ${change.label} of ${where}: ${describeFacetValue(change.family, change.after)}`;
+  const parts = describeFacetChange(change.family, change.before, change.after);
+  if (parts.length === 0) return `record ${change.label} of ${where} as set by its file or the settings (it already has the value they name)`;
+  return `change ${change.label} of ${where}: ${parts.join('; ')}`;
+}
+
+function summarizeDeleteFacet(change: DeleteAccountFacet): string {
+  const where = `${change.accountName}${showId(change.accountId)}`;
+  if (change.before === undefined) return `forget ${change.label} of ${where}: no file or setting names it, and it is not set any more`;
+  return `remove ${change.label} of ${where} (${describeFacetValue(change.family, change.before)}): this project set it, and no file or setting names it any more`;
 }

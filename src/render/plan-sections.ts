@@ -7,6 +7,7 @@
  */
 import { assertNever, type Change, type Plan, type PlannedChange } from '../core/changes.ts';
 import { diffRole } from '../core/roles.ts';
+import { impactOf } from '../core/plan.ts';
 
 /**
  * What a change does to who may do what:
@@ -55,6 +56,11 @@ export function accessEffectOf(change: Change): AccessEffect {
     case 'delete-role':
     case 'close-account':
       return 'removes';
+    case 'put-account-facet':
+    case 'delete-account-facet':
+      // A setting (who AWS tells about security events, ...) grants no access; one the source ranks
+      // `access` still changes who hears about it.
+      return impactOf(change) === 'access' ? 'changes' : 'none';
     case 'send-account-email':
     case 'notify-requester':
     case 'notify-bootstrap-users':

@@ -8,7 +8,7 @@ import { assertNever, type Change, type Plan } from '../core/changes.ts';
 import type { Baseline, Tags } from '../core/model.ts';
 import { actionOf } from '../core/plan.ts';
 import { diffRole, trustedPrincipals } from '../core/roles.ts';
-import { describePasswordPolicyChange, summarizeChange } from './change-summary.ts';
+import { describeFacetChange, describePasswordPolicyChange, summarizeChange } from './change-summary.ts';
 import { createPalette, type Palette } from './color.ts';
 import { planSections, SECTION_TITLES } from './plan-sections.ts';
 
@@ -89,6 +89,10 @@ export function changeDetails(change: Change): string[] {
       return [`notice to: ${change.recipients.join(', ')}`];
     case 'delete-role':
       return [`role ${change.before.name}, trusted: ${trustedPrincipals(change.before.trustPolicy).join(', ') || 'nobody'}`];
+    case 'put-account-facet':
+      return describeFacetChange(change.family, change.before, change.after);
+    case 'delete-account-facet':
+      return describeFacetChange(change.family, change.before, undefined);
     case 'reset-password':
     case 'suspend-user':
     case 'notify-requester':

@@ -367,6 +367,7 @@ describe('applyPlan on the sandbox', () => {
         bootstrapUsers: [],
         recipients: [ADA],
         roles: [],
+        facets: [],
       },
     ];
     const captured = depsFor(s.target);
@@ -488,6 +489,7 @@ describe('account creation', () => {
     bootstrapUsers: [],
     recipients: [LEAD],
     roles: [],
+    facets: [],
     ...extra,
   });
 

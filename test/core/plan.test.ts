@@ -366,6 +366,7 @@ const cases: Case[] = [
         bootstrapUsers: ['ada@example.gov.uk'],
         recipients: ['platform@example.gov.uk', 'ada@example.gov.uk'],
         roles: [{ ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' }],
+        facets: [],
       }),
   },
   {

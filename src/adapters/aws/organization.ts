@@ -8,6 +8,7 @@ import {
   CreateAccountCommand,
   DescribeCreateAccountStatusCommand,
   DescribeOrganizationCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   MoveAccountCommand,
   OrganizationsClient,
   TagResourceCommand,
@@ -55,6 +56,7 @@ import {
   type LiveAccount,
   type LiveAccountCreation,
   type LiveAccountStatus,
+  type LiveFacets,
   type LiveOrganization,
   type LiveRole,
   type LiveRoles,
@@ -64,9 +66,12 @@ import {
 } from '../../core/model.ts';
 import { isSamePolicy } from '../../core/policy-compare.ts';
 import type { RoleSpec } from '../../core/roles.ts';
+import { FACET_FAMILIES, facetSource, isFacetFamily, type FacetFamily } from '../../core/facet-sources.ts';
+import { facetId, parseFacetId, type FacetValue } from '../../core/facets.ts';
+import { AWS_FACET_FAMILIES, type AwsFacetFamily } from './account-facets.ts';
 import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-accounts.ts';
 import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
-import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
+import { awsClientConfig, roleToAssume, type AwsAccess, type AwsClientConfig, type AwsService, type Env } from './clients.ts';
 import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
 import { pacerFor, withPacing } from './pacing.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
@@ -149,6 +154,19 @@ export function createAwsOrganization(
         pacerFor(accountId),
       ));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // Facet families (account-facets.ts) act from the management account, as Organizations does.
+  const facetFamilies = new Map<FacetFamily, AwsFacetFamily>();
+  const facetFamily = (family: FacetFamily): AwsFacetFamily => {
+    let built = facetFamilies.get(family);
+    if (built === undefined) {
+      const make: (deps: { clientConfig: (service: AwsService) => AwsClientConfig }) => AwsFacetFamily = AWS_FACET_FAMILIES[family];
+      built = make({
+        clientConfig: (service) => awsClientConfig(service, { region: REGION, roleArn: roleToAssume(settings.organization, access), env }),
+      });
+      facetFamilies.set(family, built);
+    }
+    return built;
+  };
   const ouIds = new Map<string, string>();
   // The project's own accounts: refused here too, whatever asks (defence in depth behind the planner).
   const protectedIds = protectedAccounts(settings);
@@ -390,6 +408,30 @@ export function createAwsOrganization(
     });
   }
 
+  /**
+   * The services with trusted access, when a facet family needs one (else not asked). Undefined when
+   * the role may not list them (organizations:ListAWSServiceAccessForOrganization): then the plan
+   * does not say what is missing, and a family's own calls report it.
+   */
+  async function listTrustedServices(): Promise<string[] | undefined> {
+    if (!FACET_FAMILIES.some((family) => facetSource(family).trustedService !== undefined)) return undefined;
+    const services: string[] = [];
+    try {
+      let token: string | undefined;
+      do {
+        const page = await call('listing the services with trusted access', () =>
+          org.send(new ListAWSServiceAccessForOrganizationCommand(token === undefined ? {} : { NextToken: token })),
+        );
+        for (const service of page?.EnabledServicePrincipals ?? []) if (service.ServicePrincipal) services.push(service.ServicePrincipal);
+        token = page?.NextToken;
+      } while (token !== undefined);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'access-denied') return undefined;
+      throw error;
+    }
+    return services.sort();
+  }
+
   return {
     async readOrganization(): Promise<LiveOrganization> {
       const limit = pLimit(CONCURRENCY);
@@ -422,13 +464,14 @@ export function createAwsOrganization(
       };
       await visit(root, '/');
 
-      const [read, creations] = await Promise.all([
+      const [read, creations, trustedServices] = await Promise.all([
         Promise.all(
           placed.map(({ account, ouPath }) =>
             limit(() => readAccount(account, ouPath)),
           ),
         ),
         call('listing account creation requests', listCreations),
+        listTrustedServices(),
       ]);
 
       const windowStart = Date.now() - CLOSURE_WINDOW_MS;
@@ -442,6 +485,7 @@ export function createAwsOrganization(
         ).length,
         // Closed accounts stay members (SUSPENDED) until AWS removes them after 90 days, as in the sandbox.
         memberAccountCount: members.length,
+        ...(trustedServices === undefined ? {} : { trustedServices }),
       };
     },
 
@@ -556,6 +600,37 @@ export function createAwsOrganization(
         if (isAppError(error) && errorName(error.cause) === 'AccountAlreadyClosedException') return;
         throw error;
       }
+    },
+
+    async readFacets(accountId: string, ids: readonly string[]): Promise<LiveFacets> {
+      const byFamily = new Map<FacetFamily, string[]>();
+      for (const id of ids) {
+        const parsed = parseFacetId(id);
+        if (parsed === undefined || !isFacetFamily(parsed.family)) continue;
+        byFamily.set(parsed.family, [...(byFamily.get(parsed.family) ?? []), parsed.key]);
+      }
+      const out: Record<string, FacetValue> = {};
+      try {
+        for (const [family, keys] of byFamily) {
+          const values = await facetFamily(family).read(accountId, keys);
+          for (const [key, value] of Object.entries(values)) out[facetId(family, key)] = value;
+        }
+      } catch (error) {
+        // The account cannot be looked into (yet): say so rather than fail the whole read.
+        if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return 'unknown';
+        throw error;
+      }
+      return out;
+    },
+
+    async putFacet(accountId: string, family: FacetFamily, key: string, value: FacetValue): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, `set ${family} ${key} of`);
+      await facetFamily(family).put(accountId, key, value);
+    },
+
+    async deleteFacet(accountId: string, family: FacetFamily, key: string): Promise<void> {
+      refuseProtectedAccount(protectedIds, accountId, `remove ${family} ${key} of`);
+      await facetFamily(family).delete(accountId, key);
     },
 
     async readRoles(accountId: string, readerRoleName?: string): Promise<LiveRoles> {

@@ -91,6 +91,7 @@ const account = shape({
   ouPath: text,
   tags,
   roles: listOf(role),
+  'facets?': mapOf(tags),
 });
 
 const creation = shape({
@@ -121,6 +122,7 @@ const state = shape({
     accounts: listOf(account),
     creations: listOf(creation),
     closures: listOf(shape({ accountId: text, closedAt: text })),
+    'trustedServices?': texts,
   }),
 });
 

@@ -13,6 +13,7 @@ import { accountsRemovedSinceBase, liveStateFromDesired } from '../../core/base-
 import type { Plan } from '../../core/changes.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DesiredState, LiveState } from '../../core/model.ts';
+import { facetIdsToRead } from '../../core/facet-sources.ts';
 import { computePlan } from '../../core/plan.ts';
 import { lifecycleOnly } from '../../core/expiry.ts';
 import { hasErrors, type Problem } from '../../core/problems.ts';
@@ -198,7 +199,7 @@ export const plan: Command = async (ctx) => {
     live = await baselineFromGit(ctx, desired, values['base']);
     if (!live) return 1;
   } else {
-    live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
+    live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings, { facetIds: facetIdsToRead(desired) });
   }
   const computed = computePlan(desired, live, { today: ctx.today });
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx, warnings);
@@ -244,7 +245,7 @@ async function applyLocked(
   format: string,
   concurrency: number,
 ): Promise<number> {
-  const live = await readLiveState(target, desired.settings);
+  const live = await readLiveState(target, desired.settings, { facetIds: facetIdsToRead(desired) });
   const full = computePlan(desired, live, { today: ctx.today });
   const computed = values.only === 'lifecycle' ? lifecycleOnly(full) : full;
   const waiting = full.changes.length - computed.changes.length;

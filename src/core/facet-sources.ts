@@ -1,0 +1,58 @@
+/**
+ * Every family of account settings the project keeps (facets.ts), by family name: the name is the
+ * first part of each facet's id (`contacts/security`) and picks the adapters' code for the family.
+ * A new family is one FacetSource in its own module, listed here; the AWS adapter's table of
+ * families (adapters/aws/account-facets.ts) then fails to compile until it says how to reach it.
+ */
+import type { FacetContext, FacetSource, FacetValue } from './facets.ts';
+import { facetId } from './facets.ts';
+import type { DesiredState } from './model.ts';
+
+export const FACET_SOURCES = {} as const satisfies Readonly<Record<string, FacetSource>>;
+
+export type FacetFamily = keyof typeof FACET_SOURCES;
+
+export const FACET_FAMILIES = Object.keys(FACET_SOURCES).sort() as FacetFamily[];
+
+export function isFacetFamily(name: string): name is FacetFamily {
+  return Object.hasOwn(FACET_SOURCES, name);
+}
+
+export function facetSource(family: FacetFamily): FacetSource {
+  return FACET_SOURCES[family];
+}
+
+/** One facet a source wants for an account. */
+export interface WantedFacet {
+  family: FacetFamily;
+  key: string;
+  /** How the plan names it, e.g. `the security contact`. */
+  label: string;
+  value: FacetValue;
+}
+
+/** Every facet the files and settings want for an account, family by family, key by key. */
+export function wantedFacets(context: FacetContext): WantedFacet[] {
+  const out: WantedFacet[] = [];
+  for (const family of FACET_FAMILIES) {
+    const source = facetSource(family);
+    const wanted = source.wantedFor(context);
+    for (const key of Object.keys(wanted).sort()) {
+      const value = wanted[key];
+      if (value !== undefined) out.push({ family, key, label: source.keys[key] ?? key, value });
+    }
+  }
+  return out;
+}
+
+/** The ids of every facet any file or the settings name: what plans read in each account. */
+export function namedFacetIds(contexts: Iterable<FacetContext>): string[] {
+  const ids = new Set<string>();
+  for (const context of contexts) for (const facet of wantedFacets(context)) ids.add(facetId(facet.family, facet.key));
+  return [...ids].sort();
+}
+
+/** The facet ids plans read in member accounts: every one a file or the settings name. */
+export function facetIdsToRead(desired: DesiredState): string[] {
+  return namedFacetIds([...desired.accounts.values()].map((account) => ({ settings: desired.settings, account })));
+}
