@@ -4,11 +4,12 @@
  * A new family is one FacetSource in its own module, listed here; the AWS adapter's table of
  * families (adapters/aws/account-facets.ts) then fails to compile until it says how to reach it.
  */
+import { alternateContacts } from './contacts.ts';
 import type { FacetContext, FacetSource, FacetValue } from './facets.ts';
 import { facetId } from './facets.ts';
 import type { DesiredState } from './model.ts';
 
-export const FACET_SOURCES = {} as const satisfies Readonly<Record<string, FacetSource>>;
+export const FACET_SOURCES = { contacts: alternateContacts } as const satisfies Readonly<Record<string, FacetSource>>;
 
 export type FacetFamily = keyof typeof FACET_SOURCES;
 

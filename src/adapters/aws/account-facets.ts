@@ -6,6 +6,7 @@
  */
 import type { FacetFamily } from '../../core/facet-sources.ts';
 import type { FacetValue } from '../../core/facets.ts';
+import { createAwsContacts } from './account-contacts.ts';
 import type { AwsClientConfig, AwsService } from './clients.ts';
 
 /** What a family needs to build its clients: the management account's config for a service. */
@@ -24,4 +25,4 @@ export interface AwsFacetFamily {
   destroy(): void;
 }
 
-export const AWS_FACET_FAMILIES = {} as const satisfies { readonly [F in FacetFamily]: (deps: AwsFacetDeps) => AwsFacetFamily };
+export const AWS_FACET_FAMILIES = { contacts: createAwsContacts } as const satisfies { readonly [F in FacetFamily]: (deps: AwsFacetDeps) => AwsFacetFamily };
