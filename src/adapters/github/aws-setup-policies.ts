@@ -264,6 +264,8 @@ const ORGANIZATIONS_READ = [
   'organizations:ListChildren',
   'organizations:ListTagsForResource',
   'organizations:ListCreateAccountStatus',
+  // Whether trusted access for account.amazonaws.com is on, which alternate contacts need.
+  'organizations:ListAWSServiceAccessForOrganization',
 ];
 const ORGANIZATIONS_WRITE = [
   'organizations:CreateAccount',
@@ -401,8 +403,11 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     Resource: accessRoles,
   };
   const readerRoleName = settings.organization.reader_role_name;
+  // Member accounts as the Account Management API names them (never the management account itself).
+  const memberAccounts = `arn:aws:account::${settings.organization.management_account_id}:account/o-*/*`;
   const read: PolicyStatement[] = [
     { Sid: 'ReadOrganization', Effect: 'Allow', Action: ORGANIZATIONS_READ, Resource: '*' },
+    { Sid: 'ReadAlternateContacts', Effect: 'Allow', Action: 'account:GetAlternateContact', Resource: memberAccounts },
     readerRoleName === undefined
       ? // Trade-off: without a reader role, reading bootstrap roles needs the access role Organizations
         // creates in each account, which is an administrator there. See the README, "Trade-offs".
@@ -421,6 +426,12 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     // Writing bootstrap and reader roles needs the access role.
     ...(readerRoleName === undefined ? [] : [assumeAccessRoles]),
     { Sid: 'ChangeOrganization', Effect: 'Allow', Action: ORGANIZATIONS_WRITE, Resource: '*' },
+    {
+      Sid: 'ChangeAlternateContacts',
+      Effect: 'Allow',
+      Action: ['account:PutAlternateContact', 'account:DeleteAlternateContact'],
+      Resource: memberAccounts,
+    },
     {
       Sid: 'CloseOnlyManagedAccounts',
       Effect: 'Allow',
