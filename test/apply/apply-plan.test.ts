@@ -1,13 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { passwordMatches } from '../../src/adapters/sandbox/sandbox-target.ts';
-import {
-  applyPlan,
-  renderApplyReport,
-  renderApplyReportMarkdown,
-  type ApplyDeps,
-  type ApplyReport,
-} from '../../src/apply/apply-plan.ts';
+import { applyPlan, type ApplyDeps, type ApplyReport } from '../../src/apply/apply-plan.ts';
+import { renderApplyReportMarkdown, renderApplyReportText as renderApplyReport } from '../../src/render/apply-report.ts';
 import { generatePassword } from '../../src/apply/password.ts';
 import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
 import type { Change, Plan } from '../../src/core/changes.ts';
@@ -636,7 +631,7 @@ describe('renderApplyReport', () => {
   it('says when there was nothing to do', async () => {
     const s = await sandbox();
     const report = await applyPlan(aPlan(s.target, []), depsFor(s.target).deps);
-    expect(renderApplyReport(report)).toMatch(/^Nothing to apply: the sandbox \(.*state\.json\) already matches the files\.\n$/);
+    expect(renderApplyReport(report)).toMatch(/^Nothing to apply: local sandbox \(.*state\.json\) already matches the files\.\n$/);
     expect(renderApplyReportMarkdown(report)).toContain('Nothing to apply');
   });
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { createAwsTarget } from '../../adapters/aws/target.ts';
 import { parseCommandArgs } from '../args.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
-import { describeBaseline } from '../../apply/apply-plan.ts';
+import { describeBaseline } from '../../render/plan-text.ts';
 import { AppError } from '../../core/errors.ts';
 import { planImport, type ImportOptions } from '../../core/import.ts';
 import { hasErrors } from '../../core/problems.ts';

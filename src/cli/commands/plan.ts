@@ -5,7 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyPlan, DEFAULT_CONCURRENCY, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
+import { applyPlan, DEFAULT_CONCURRENCY, type ApplyReport } from '../../apply/apply-plan.ts';
+import { renderApplyReportMarkdown, renderApplyReportText } from '../../render/apply-report.ts';
 import { generatePassword } from '../../apply/password.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
@@ -272,7 +273,7 @@ async function applyLocked(
     concurrency,
     closureQuota: live.organization,
   });
-  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
+  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReportText(report));
   if (typeof values['report-json'] === 'string') {
     const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
