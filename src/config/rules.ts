@@ -452,13 +452,16 @@ export function accountFilesAvoidProtectedAccounts(input: RuleInput): Problem[] 
 /**
  * The root email (given, or generated from the template) is on an allowed domain
  * (organization.root_email_domains, else the template's domain): whoever receives the root email
- * can take the account over.
+ * can take the account over. It guards the accounts the project creates. An adopted account
+ * (`adopt: true` with its `id`) keeps the root email AWS holds, which no file changes: its
+ * `root_email` is what `import` read, and the plan checks that it is still the live one.
  */
 export function rootEmailsAreOnAllowedDomains(input: RuleInput): Problem[] {
   const settings = input.settings?.data;
   if (settings === undefined) return [];
   const allowed = allowedRootEmailDomains(settings);
   return input.accounts.flatMap((account) => {
+    if (account.data.adopt === true && account.data.id !== undefined && account.data.root_email !== undefined) return [];
     const email = rootEmailOf(account.data, settings);
     if (allowed.includes(domainOf(email))) return [];
     return [

@@ -347,6 +347,13 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       continue;
     }
     const liveAccount = match.live;
+    if (account.data.adopt === true && account.data.root_email !== undefined && lower(account.data.root_email) !== lower(liveAccount.email) && live.baseline.kind !== 'git') {
+      // An adopted account's root email is AWS's (validation lets it be on any domain for that reason).
+      out.errors.push(
+        `accounts/${name}.yaml adopts account ${liveAccount.id} with root_email ${account.data.root_email}, but AWS holds ${liveAccount.email} for it: no file changes a root email, so set root_email: ${liveAccount.email}. [adoptedRootEmailIsTheLiveOne]`,
+      );
+      continue;
+    }
     if (account.data.id !== undefined && account.data.id !== liveAccount.id && isAccountId(liveAccount.id)) {
       out.notes.push(`${name}: the file gives id ${account.data.id}, but the account found by ${match.by} has id ${liveAccount.id}; check the file.`);
     }
