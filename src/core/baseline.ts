@@ -40,9 +40,6 @@ export function desiredPasswordPolicy(settings: SettingsFile): PasswordPolicy {
   return policy;
 }
 
-/** Names of the group's inline policies. The group is the project's: any other inline policy is removed. */
-export const GROUP_POLICY_NAMES = ['assume-roles-with-mfa', 'deny-without-mfa', 'manage-own-credentials'] as const;
-
 const MFA_PRESENT = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } as const;
 
 /**

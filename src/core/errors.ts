@@ -51,7 +51,6 @@ export type ErrorCode =
   | 'invalid-input-file'
   | 'limit-exceeded'
   | 'lock-id-mismatch'
-  | 'lock-name-taken'
   | 'malformed-policy'
   | 'management-account'
   | 'no-bootstrap-users'

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { reviewAccess, type AccessReview } from '../../core/access-review.ts';
 import { AppError } from '../../core/errors.ts';
-import { readLiveState } from '../../ports/target.ts';
+import { readLiveState } from '../../apply/read-live-state.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { renderReviewJson } from '../../render/review-json.ts';
 import { renderReviewMarkdown } from '../../render/review-markdown.ts';
