@@ -103,6 +103,20 @@ function lifecycle(name: string, makeWorld: () => Promise<World>): void {
   });
 }
 
+/** Without trusted access for account.amazonaws.com the plan says so and neither compares nor sets contacts. */
+function withoutTrustedAccess(name: string, makeWorld: () => Promise<World>): void {
+  it(`without trusted access the plan says so, and the new account is planned without contacts, on ${name}`, async () => {
+    const world = await makeWorld();
+    const settings = { ...world.settings, account_defaults: { contacts: { billing: BILLING } } };
+    const state = aDesiredState({ settings, users: [aUser(ADA)], accounts: [anAccount('svc', { contacts: { security: SECURITY } }, settings)] });
+    const plan = computePlan(state, await readLiveState(world.target, settings, { facetIds: facetIdsToRead(state) }));
+    const create = plan.changes.find((c) => c.change.kind === 'create-account')?.change;
+    expect(create?.kind === 'create-account' ? create.facets : undefined).toEqual([]);
+    expect(plan.changes.some((c) => c.change.kind === 'put-account-facet')).toBe(false);
+    expect(plan.notes).toContainEqual(expect.stringMatching(/^The contacts of svc are not compared or set: trusted access for account\.amazonaws\.com is not enabled/));
+  });
+}
+
 const sandboxes: TempSandbox[] = [];
 afterAll(async () => {
   await Promise.all(sandboxes.map((s) => s.cleanup()));
@@ -113,6 +127,34 @@ lifecycle('the sandbox', async () => {
   const s = await aSandbox({ settings, ouPaths: ['/Workloads/Production'] });
   sandboxes.push(s);
   return { target: s.target, settings };
+});
+
+withoutTrustedAccess('the sandbox', async () => {
+  const settings = someSettings();
+  const s = await aSandbox({ settings, ouPaths: ['/Workloads/Production'] });
+  sandboxes.push(s);
+  await s.target.store.update((state) => {
+    state.organization.trustedServices = [];
+  });
+  return { target: s.target, settings };
+});
+
+describe('moto without trusted access', () => {
+  const moto = useMoto();
+  withoutTrustedAccess('moto (AWS adapters)', async () => {
+    await createMotoOrganization(moto.url, ['/Workloads/Production'], { trustedAccess: false });
+    const settings = awsSettings({ organization: { management_account_id: MOTO_ACCOUNT_ID } });
+    const env = motoEnv(moto.url);
+    return {
+      settings,
+      target: {
+        baseline: { kind: 'aws', usersAccountId: settings.users_account.id, managementAccountId: MOTO_ACCOUNT_ID },
+        usersAccount: createAwsUsersAccount(settings, env),
+        organization: createAwsOrganization(settings, env),
+        mailer: { send: async () => {} },
+      },
+    };
+  });
 });
 
 describe('moto', () => {

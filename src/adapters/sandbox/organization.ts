@@ -336,7 +336,8 @@ export class SandboxOrganization implements OrganizationPort {
     const out: Record<string, FacetValue> = {};
     for (const id of ids) {
       const family = parseFacetId(id)?.family;
-      if (family !== undefined) refuseWithoutTrustedAccess(state, family, 'read');
+      // As the AWS adapter: a family the Organization does not let us reach cannot be looked into.
+      if (family !== undefined && !mayReach(state, family)) return 'unknown';
       const value = account.facets?.[id];
       if (value !== undefined) out[id] = { ...value };
     }
@@ -393,10 +394,15 @@ function trustedServicesOf(state: SandboxState): string[] {
   return [...new Set(state.organization.trustedServices ?? all)].sort();
 }
 
-/** As AWS: a family whose service has no trusted access in the Organization cannot be reached. */
-function refuseWithoutTrustedAccess(state: SandboxState, family: string, what: 'read' | 'write'): void {
+function mayReach(state: SandboxState, family: string): boolean {
   const service = isFacetFamily(family) ? facetSource(family).trustedService : undefined;
-  if (service === undefined || trustedServicesOf(state).includes(service)) return;
+  return service === undefined || trustedServicesOf(state).includes(service);
+}
+
+/** As AWS: a family whose service has no trusted access in the Organization cannot be reached. */
+function refuseWithoutTrustedAccess(state: SandboxState, family: string, what: 'write'): void {
+  if (mayReach(state, family)) return;
+  const service = isFacetFamily(family) ? (facetSource(family).trustedService ?? '?') : '?';
   throw new AppError('access-denied', `Cannot ${what} ${family} of member accounts: trusted access for ${service} is not enabled in the Organization.`, {
     fault: 'user',
     hint: `Enable it from the management account: aws organizations enable-aws-service-access --service-principal ${service}.`,
