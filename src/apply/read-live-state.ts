@@ -13,10 +13,11 @@ const ROLE_READS_IN_FLIGHT = 5;
 
 export interface ReadLiveStateOptions {
   /**
-   * Facet ids (core/facets.ts) the files or settings name (facet-sources.ts, namedFacetIds): read in
-   * every active member account, with those its record says the project set. None by default.
+   * The facet ids (core/facets.ts) to read in an active member account, from the files and settings
+   * (core/facet-sources.ts, facetIdsToRead); those its record says the project set are read as well.
+   * None by default.
    */
-  facetIds?: readonly string[];
+  facetIds?: (account: LiveAccount) => readonly string[];
 }
 
 /** The facets to read in an account: those named, those recorded, of families the Organization lets us reach. */
@@ -44,13 +45,13 @@ export async function readLiveState(target: Target, settings: SettingsFile, opti
   ]);
   const limit = pLimit(ROLE_READS_IN_FLIGHT);
   const reader = settings.organization.reader_role_name;
-  const named = options.facetIds ?? [];
+  const named = options.facetIds ?? ((): readonly string[] => []);
   const accounts = await Promise.all(
     read.accounts.map((account): LiveAccount | Promise<LiveAccount> => {
       if (account.status !== 'ACTIVE' || account.id === settings.organization.management_account_id) {
         return { ...account, roles: 'unknown', facets: 'unknown' };
       }
-      const facetIds = facetIdsFor(account, named, read.trustedServices);
+      const facetIds = facetIdsFor(account, named(account), read.trustedServices);
       return limit(async () => {
         const [roles, facets] = await Promise.all([
           target.organization.readRoles(account.id, reader),

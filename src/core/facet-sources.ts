@@ -7,7 +7,7 @@
 import { alternateContacts } from './contacts.ts';
 import type { FacetContext, FacetSource, FacetValue } from './facets.ts';
 import { facetId } from './facets.ts';
-import type { DesiredState } from './model.ts';
+import type { DesiredState, LiveAccount } from './model.ts';
 
 export const FACET_SOURCES = { contacts: alternateContacts } as const satisfies Readonly<Record<string, FacetSource>>;
 
@@ -53,7 +53,17 @@ export function namedFacetIds(contexts: Iterable<FacetContext>): string[] {
   return [...ids].sort();
 }
 
-/** The facet ids plans read in member accounts: every one a file or the settings name. */
-export function facetIdsToRead(desired: DesiredState): string[] {
-  return namedFacetIds([...desired.accounts.values()].map((account) => ({ settings: desired.settings, account })));
+/**
+ * The facet ids plans read in a live account: every one a file or the settings name, in an account
+ * some file may mean (by id, name or root email); none in the others, which no file changes. (The
+ * facets an account's record holds are read as well, wherever they are: see readLiveState.)
+ */
+export function facetIdsToRead(desired: DesiredState): (account: Pick<LiveAccount, 'id' | 'name' | 'email'>) => readonly string[] {
+  const files = [...desired.accounts.values()];
+  const named = namedFacetIds(files.map((account) => ({ settings: desired.settings, account })));
+  if (named.length === 0) return () => [];
+  const ids = new Set(files.flatMap((file) => (file.data.id === undefined ? [] : [file.data.id])));
+  const names = new Set(files.map((file) => file.name));
+  const emails = new Set(files.map((file) => file.rootEmail.toLowerCase()));
+  return (account) => (ids.has(account.id) || names.has(account.name) || emails.has(account.email.toLowerCase()) ? named : []);
 }
