@@ -28,6 +28,10 @@ export interface KindMeaning<K extends ChangeKind> {
   action: ChangeAction | ((change: Of<K>) => ChangeAction);
   /** The user of the users account it concerns (protected users are never touched); none for the rest. */
   user: (change: Of<K>) => string | undefined;
+  /** What it counts for against settings.limits (blast-radius.ts): a deletion, a closure, or nothing. */
+  counts: 'deletion' | 'closure' | 'nothing';
+  /** Whether `apply --only lifecycle` runs it: it falls due with a date, not with a merge (expiry.ts). */
+  lifecycle: boolean;
 }
 
 const byUser = (change: { userName: string }): string => change.userName;
@@ -35,12 +39,12 @@ const byAccount = (change: { accountName: string }): string => change.accountNam
 const noUser = (): undefined => undefined;
 
 export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
-  'close-account': { rank: 0, impact: 'destructive', subject: byAccount, action: 'delete', user: noUser },
-  'delete-user': { rank: 1, impact: 'destructive', subject: byUser, action: 'delete', user: byUser },
-  'delete-role': { rank: 2, impact: 'destructive', subject: byAccount, action: 'delete', user: noUser },
-  'suspend-user': { rank: 3, impact: 'access', subject: byUser, action: 'change', user: byUser },
-  'update-password-policy': { rank: 3, impact: 'access', subject: () => 'password policy', action: 'change', user: noUser },
-  'update-group': { rank: 4, impact: 'access', subject: (c) => c.group, action: (c) => (c.create ? 'create' : 'change'), user: noUser },
+  'close-account': { rank: 0, impact: 'destructive', subject: byAccount, action: 'delete', user: noUser, counts: 'closure', lifecycle: false },
+  'delete-user': { rank: 1, impact: 'destructive', subject: byUser, action: 'delete', user: byUser, counts: 'deletion', lifecycle: false },
+  'delete-role': { rank: 2, impact: 'destructive', subject: byAccount, action: 'delete', user: noUser, counts: 'deletion', lifecycle: false },
+  'suspend-user': { rank: 3, impact: 'access', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: true },
+  'update-password-policy': { rank: 3, impact: 'access', subject: () => 'password policy', action: 'change', user: noUser, counts: 'nothing', lifecycle: false },
+  'update-group': { rank: 4, impact: 'access', subject: (c) => c.group, action: (c) => (c.create ? 'create' : 'change'), user: noUser, counts: 'nothing', lifecycle: false },
   'set-account-alias': {
     rank: 5,
     // Replacing an alias breaks everyone's sign-in URL: a reviewer should see it early.
@@ -48,17 +52,21 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
     subject: () => 'account alias',
     action: 'change',
     user: noUser,
+    counts: 'nothing',
+    lifecycle: false,
   },
-  'create-user': { rank: 6, impact: 'access', subject: byUser, action: 'create', user: byUser },
-  'reset-password': { rank: 7, impact: 'access', subject: byUser, action: 'change', user: byUser },
-  'adopt-user': { rank: 8, impact: 'access', subject: byUser, action: 'change', user: byUser },
-  'create-account': { rank: 9, impact: 'access', subject: byAccount, action: 'create', user: noUser },
+  'create-user': { rank: 6, impact: 'access', subject: byUser, action: 'create', user: byUser, counts: 'nothing', lifecycle: false },
+  'reset-password': { rank: 7, impact: 'access', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: false },
+  'adopt-user': { rank: 8, impact: 'access', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: false },
+  'create-account': { rank: 9, impact: 'access', subject: byAccount, action: 'create', user: noUser, counts: 'nothing', lifecycle: false },
   'put-role': {
     rank: 10,
     impact: (c) => roleChangeImpact(c.before, c.after),
     subject: byAccount,
     action: (c) => (c.before === undefined ? 'create' : 'change'),
     user: noUser,
+    counts: 'nothing',
+    lifecycle: false,
   },
   'update-user': {
     rank: 11,
@@ -69,6 +77,8 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
     subject: byUser,
     action: 'change',
     user: byUser,
+    counts: 'nothing',
+    lifecycle: false,
   },
   'update-account': {
     rank: 12,
@@ -79,6 +89,8 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
     subject: byAccount,
     action: 'change',
     user: noUser,
+    counts: 'nothing',
+    lifecycle: false,
   },
   'delete-account-facet': {
     rank: 13,
@@ -86,6 +98,8 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
     subject: byAccount,
     action: 'delete',
     user: noUser,
+    counts: 'nothing',
+    lifecycle: false,
   },
   'put-account-facet': {
     rank: 14,
@@ -93,12 +107,14 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
     subject: byAccount,
     action: (c) => (c.before === undefined ? 'create' : 'change'),
     user: noUser,
+    counts: 'nothing',
+    lifecycle: false,
   },
-  'send-account-email': { rank: 15, impact: 'routine', subject: byAccount, action: 'change', user: noUser },
-  'notify-requester': { rank: 16, impact: 'routine', subject: byUser, action: 'change', user: byUser },
-  'notify-bootstrap-users': { rank: 17, impact: 'routine', subject: byAccount, action: 'change', user: noUser },
+  'send-account-email': { rank: 15, impact: 'routine', subject: byAccount, action: 'change', user: noUser, counts: 'nothing', lifecycle: false },
+  'notify-requester': { rank: 16, impact: 'routine', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: false },
+  'notify-bootstrap-users': { rank: 17, impact: 'routine', subject: byAccount, action: 'change', user: noUser, counts: 'nothing', lifecycle: false },
   // A notification: the access it warns about changes with suspend-user, on the day.
-  'warn-expiry': { rank: 18, impact: 'routine', subject: byUser, action: 'change', user: byUser },
+  'warn-expiry': { rank: 18, impact: 'routine', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: true },
 };
 
 /** The row of a change's kind, its functions taking that change (the one place the union is narrowed by the table). */
@@ -124,6 +140,16 @@ export function subjectOf(change: Change): string {
 
 export function actionOf(change: Change): ChangeAction {
   return resolve(meaningOf(change).action as Resolvable<ChangeAction>, change);
+}
+
+/** What a change counts for against settings.limits. */
+export function countsOf(change: Change): KindMeaning<ChangeKind>['counts'] {
+  return CHANGE_KINDS[change.kind].counts;
+}
+
+/** Whether a change falls due with a date (expiry warnings, suspensions) rather than with a merge. */
+export function isLifecycleChange(change: Change): boolean {
+  return CHANGE_KINDS[change.kind].lifecycle;
 }
 
 /** The user of the users account a change concerns, if any. */
