@@ -76,7 +76,7 @@ export const APPLY_KINDS: { readonly [K in ChangeKind]: ApplyMeaning<K> } = {
   'suspend-user': { phase: 2, execute: (run, c) => run.suspendUser(c), sendsSignInUrl: false, waitsFor: never, holdsBack: nothing },
   'create-account': {
     phase: 3,
-    execute: (run, c) => run.createAccountLimited(c),
+    execute: (run, c, w) => run.createAccountLimited(c, w),
     sendsSignInUrl: true,
     waitsFor: never,
     holdsBack: (c) => ({ account: c.accountName, roles: c.roles }),

@@ -76,8 +76,8 @@ export class Executors {
   }
 
   /** At most MAX_CREATIONS_IN_FLIGHT at once, as AWS allows. */
-  createAccountLimited(change: CreateAccount): Promise<void> {
-    return this.creations(() => this.createAccount(change));
+  createAccountLimited(change: CreateAccount, warnings: string[]): Promise<void> {
+    return this.creations(() => this.createAccount(change, warnings));
   }
 
   updatePasswordPolicy(change: UpdatePasswordPolicy): Promise<void> {
@@ -268,7 +268,7 @@ export class Executors {
 
   // ---- organization --------------------------------------------------------------------------
 
-  async createAccount(change: CreateAccount): Promise<void> {
+  async createAccount(change: CreateAccount, warnings: string[]): Promise<void> {
     const { organization } = this.run.deps.target;
     const { settings } = this.run.deps;
     const requestId =
@@ -286,7 +286,15 @@ export class Executors {
     const hasBootstrapRole = change.bootstrapUsers.length > 0;
     // In the plan's order: the bootstrap role, then the reader role the next plan reads it through.
     for (const role of change.roles) await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role));
-    for (const facet of change.facets) await this.whenAccountReady(change.accountName, () => this.putFacet(accountId, [], facet, facet.value));
+    for (const facet of change.facets) {
+      try {
+        await this.whenAccountReady(change.accountName, () => this.putFacet(accountId, [], facet, facet.value));
+      } catch (error) {
+        // The account and its roles are there: a setting that did not stick is put by the next run
+        // (its record went on first), and holds back neither the account email nor anything else.
+        warnings.push(`${facet.label} was not set (the next run sets it): ${this.run.describeError(error).message}`);
+      }
+    }
     await this.sendAccountEmail(change.accountName, accountId, change.recipients, hasBootstrapRole);
   }
 

@@ -139,6 +139,35 @@ withoutTrustedAccess('the sandbox', async () => {
   return { target: s.target, settings };
 });
 
+describe('a contact that cannot be set while the account is created', () => {
+  it('is a warning on the creation, which goes ahead, and the next run sets it', async () => {
+    const settings = someSettings();
+    const s = await aSandbox({ settings, ouPaths: ['/Workloads/Production'] });
+    sandboxes.push(s);
+    const state = aDesiredState({ settings, users: [aUser(ADA)], accounts: [anAccount('svc', { contacts: { security: SECURITY } }, settings)] });
+    const planNow = async (): Promise<Plan> => computePlan(state, await readLiveState(s.target, settings, { facetIds: facetIdsToRead(state) }));
+    const plan = await planNow();
+    // Trusted access goes between the plan and the apply.
+    await s.target.store.update((sandboxState) => {
+      sandboxState.organization.trustedServices = [];
+    });
+    const applyNow = (p: Plan) =>
+      applyPlan(p, { target: s.target, settings, generatePassword: () => 'Temporary-Password-123!', onSecret: () => {}, log: () => {}, sleep: async () => {}, now: () => new Date('2026-12-06T10:00:00Z'), allowMassDeletion: false });
+    const report = await applyNow(plan);
+    const create = report.results.find((r) => r.kind === 'create-account');
+    expect(create?.status).toBe('done');
+    expect(create?.warnings).toEqual([expect.stringMatching(/^the security contact was not set \(the next run sets it\): .*trusted access for account\.amazonaws\.com/)]);
+    expect(report.results.find((r) => r.kind === 'send-account-email')).toBeUndefined();
+    await s.target.store.update((sandboxState) => {
+      delete sandboxState.organization.trustedServices;
+    });
+    const next = await planNow();
+    expect(next.changes.map((c) => `${c.change.kind} ${summaryOf(c) ?? ''}`)).toEqual([expect.stringMatching(/^put-account-facet set the security contact of svc/)]);
+    expect((await applyNow(next)).results.every((r) => r.status === 'done')).toBe(true);
+    expect((await planNow()).changes).toEqual([]);
+  });
+});
+
 describe('moto without trusted access', () => {
   const moto = useMoto();
   withoutTrustedAccess('moto (AWS adapters)', async () => {
