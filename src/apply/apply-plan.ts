@@ -29,7 +29,6 @@ import { applyMeaningOf, PHASES, phaseOf, type Failures } from './change-kinds.t
 import { Executors, type RunContext } from './executors.ts';
 
 export type { ApplyReport, ApplyResult, ApplyStatus } from '../core/apply-report.ts';
-export { phaseOf } from './change-kinds.ts';
 
 /** Closure-quota figures from the live state the plan was computed from. */
 export interface ClosureQuotaFigures {
@@ -87,7 +86,7 @@ const DEFAULT_TIMING: ApplyTiming = {
 export const DEFAULT_CONCURRENCY = 16;
 
 /** How many more accounts AWS lets us close in the current 30-day window. */
-export function awsClosureAllowance(figures: ClosureQuotaFigures): number {
+function awsClosureAllowance(figures: ClosureQuotaFigures): number {
   return closureAllowance(figures);
 }
 
