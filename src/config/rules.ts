@@ -6,6 +6,7 @@
  * names look at every listed path instead, valid or not.
  */
 import { ACCOUNT_TAG_KEYS } from '../core/baseline.ts';
+import { FACETS_TAG } from '../core/facets.ts';
 import { DEFAULT_EXPIRY_HORIZON_MONTHS, addMonths, hasExpired } from '../core/expiry.ts';
 import { ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG } from '../core/model.ts';
 import { allowedRootEmailDomains, protectedAccounts } from '../core/protected-accounts.ts';
@@ -451,13 +452,16 @@ export function accountFilesAvoidProtectedAccounts(input: RuleInput): Problem[] 
 /**
  * The root email (given, or generated from the template) is on an allowed domain
  * (organization.root_email_domains, else the template's domain): whoever receives the root email
- * can take the account over.
+ * can take the account over. It guards the accounts the project creates. An adopted account
+ * (`adopt: true` with its `id`) keeps the root email AWS holds, which no file changes: its
+ * `root_email` is what `import` read, and the plan checks that it is still the live one.
  */
 export function rootEmailsAreOnAllowedDomains(input: RuleInput): Problem[] {
   const settings = input.settings?.data;
   if (settings === undefined) return [];
   const allowed = allowedRootEmailDomains(settings);
   return input.accounts.flatMap((account) => {
+    if (account.data.adopt === true && account.data.id !== undefined && account.data.root_email !== undefined) return [];
     const email = rootEmailOf(account.data, settings);
     if (allowed.includes(domainOf(email))) return [];
     return [
@@ -629,7 +633,7 @@ export function customRolePoliciesAreAwsManagedOrTheAccountsOwn(input: RuleInput
 }
 
 /** Keys the project writes on accounts itself; a file's own tags must not use them. */
-const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG]);
+const PROJECT_ACCOUNT_TAG_KEYS: ReadonlySet<string> = new Set([...ACCOUNT_TAG_KEYS, ACCOUNT_NOTIFIED_TAG, CLOSURE_REQUESTED_TAG, FACETS_TAG]);
 
 /** A file's free-form tags never take a key the project sets itself (it would be overwritten). */
 export function accountTagsAvoidProjectKeys(input: RuleInput): Problem[] {

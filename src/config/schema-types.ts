@@ -155,9 +155,80 @@ export interface AccountFile {
     conditions?: string[];
   }[];
   /**
+   * Optional alternate contacts of the account (AWS Account Management): who AWS tells about security, operations and billing matters. Each one named here, or in account_defaults.contacts in settings.yaml, is set and kept as written; one named in neither is left alone, unless this project set it (then it is removed). Written from the management account; needs trusted access for account.amazonaws.com in the Organization.
+   */
+  contacts?: {
+    security?: AlternateContact;
+    operations?: AlternateContact1;
+    billing?: AlternateContact2;
+  };
+  /**
    * active, or closed to close the account (AWS suspends it for 90 days, then it is gone). Closing is the only way to remove an account.
    */
   state: 'active' | 'closed';
+}
+/**
+ * Who AWS tells about security matters in the account (abuse reports, security notifications).
+ */
+export interface AlternateContact {
+  /**
+   * The contact's name: a person or a team, 1-64 characters (AWS limit).
+   */
+  name: string;
+  /**
+   * The contact's title or role, 1-50 characters (AWS limit), for example Security operations.
+   */
+  title: string;
+  /**
+   * The contact's email address, in the form AWS accepts: letters, digits and + = . # | ! & - _ before the @, and a dotted domain (at most 254 characters).
+   */
+  email: string;
+  /**
+   * The contact's phone number: digits, spaces and ( ) + - only, 1-25 characters (AWS limit), for example +44 20 7946 0000.
+   */
+  phone: string;
+}
+/**
+ * Who AWS tells about operational matters (service events, maintenance).
+ */
+export interface AlternateContact1 {
+  /**
+   * The contact's name: a person or a team, 1-64 characters (AWS limit).
+   */
+  name: string;
+  /**
+   * The contact's title or role, 1-50 characters (AWS limit), for example Security operations.
+   */
+  title: string;
+  /**
+   * The contact's email address, in the form AWS accepts: letters, digits and + = . # | ! & - _ before the @, and a dotted domain (at most 254 characters).
+   */
+  email: string;
+  /**
+   * The contact's phone number: digits, spaces and ( ) + - only, 1-25 characters (AWS limit), for example +44 20 7946 0000.
+   */
+  phone: string;
+}
+/**
+ * Who AWS tells about billing matters.
+ */
+export interface AlternateContact2 {
+  /**
+   * The contact's name: a person or a team, 1-64 characters (AWS limit).
+   */
+  name: string;
+  /**
+   * The contact's title or role, 1-50 characters (AWS limit), for example Security operations.
+   */
+  title: string;
+  /**
+   * The contact's email address, in the form AWS accepts: letters, digits and + = . # | ! & - _ before the @, and a dotted domain (at most 254 characters).
+   */
+  email: string;
+  /**
+   * The contact's phone number: digits, spaces and ( ) + - only, 1-25 characters (AWS limit), for example +44 20 7946 0000.
+   */
+  phone: string;
 }
 
 /**
@@ -276,6 +347,19 @@ export interface SettingsFile {
     organizational_units?: [string, ...string[]];
   };
   /**
+   * Settings every account file gets unless it names its own.
+   */
+  account_defaults?: {
+    /**
+     * Alternate contacts for every account (for example the organisation's security team as the security contact); an account file's contacts replace these one by one.
+     */
+    contacts?: {
+      security?: DefaultContact;
+      operations?: DefaultContact1;
+      billing?: DefaultContact2;
+    };
+  };
+  /**
    * How emails are sent (Amazon SES).
    */
   email: {
@@ -366,4 +450,67 @@ export interface SettingsFile {
      */
     recertify_after_days?: number;
   };
+}
+/**
+ * Who AWS tells about security matters in the account (abuse reports, security notifications).
+ */
+export interface DefaultContact {
+  /**
+   * The contact's name: a person or a team, 1-64 characters (AWS limit).
+   */
+  name: string;
+  /**
+   * The contact's title or role, 1-50 characters (AWS limit), for example Security operations.
+   */
+  title: string;
+  /**
+   * The contact's email address, in the form AWS accepts: letters, digits and + = . # | ! & - _ before the @, and a dotted domain (at most 254 characters).
+   */
+  email: string;
+  /**
+   * The contact's phone number: digits, spaces and ( ) + - only, 1-25 characters (AWS limit), for example +44 20 7946 0000.
+   */
+  phone: string;
+}
+/**
+ * Who AWS tells about operational matters (service events, maintenance).
+ */
+export interface DefaultContact1 {
+  /**
+   * The contact's name: a person or a team, 1-64 characters (AWS limit).
+   */
+  name: string;
+  /**
+   * The contact's title or role, 1-50 characters (AWS limit), for example Security operations.
+   */
+  title: string;
+  /**
+   * The contact's email address, in the form AWS accepts: letters, digits and + = . # | ! & - _ before the @, and a dotted domain (at most 254 characters).
+   */
+  email: string;
+  /**
+   * The contact's phone number: digits, spaces and ( ) + - only, 1-25 characters (AWS limit), for example +44 20 7946 0000.
+   */
+  phone: string;
+}
+/**
+ * Who AWS tells about billing matters.
+ */
+export interface DefaultContact2 {
+  /**
+   * The contact's name: a person or a team, 1-64 characters (AWS limit).
+   */
+  name: string;
+  /**
+   * The contact's title or role, 1-50 characters (AWS limit), for example Security operations.
+   */
+  title: string;
+  /**
+   * The contact's email address, in the form AWS accepts: letters, digits and + = . # | ! & - _ before the @, and a dotted domain (at most 254 characters).
+   */
+  email: string;
+  /**
+   * The contact's phone number: digits, spaces and ( ) + - only, 1-25 characters (AWS limit), for example +44 20 7946 0000.
+   */
+  phone: string;
 }

@@ -17,5 +17,3 @@ export function planAccountAlias(settings: SettingsFile, live: LiveUsersAccount)
   return { kind: 'set-account-alias', ...(current === undefined ? {} : { from: current }), to: wanted };
 }
 
-/** Changes whose email carries the sign-in URL: they wait for the alias. */
-export const SENDS_SIGN_IN_URL = ['create-user', 'reset-password', 'create-account', 'send-account-email', 'notify-bootstrap-users'] as const;

@@ -3,7 +3,9 @@
  * `computePlan(head, liveStateFromDesired(base, ref))` then shows exactly what a pull request
  * changes, with no AWS access (the PR check runs read-only, on `pull_request`).
  */
-import { accountTags, desiredGroupPolicies, desiredPasswordPolicy, userTags } from './baseline.ts';
+import { accountTags, desiredGroupPolicies, desiredPasswordPolicy, encodeTagKeys, userTags } from './baseline.ts';
+import { wantedFacets } from './facet-sources.ts';
+import { FACETS_TAG, facetId } from './facets.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
@@ -33,6 +35,9 @@ function accountAsApplied(account: DesiredAccount, ref: string, settings: Settin
   const active = data.state === 'active';
   // Every role as its spec says (the description aside: reads do not return it).
   const roles: LiveRole[] = wantedRoles({ settings, account }).wanted.map(({ spec: { description: _description, ...role } }) => role);
+  // Every setting as the files name it, recorded as set by the project.
+  const facets = wantedFacets({ settings, account });
+  const ids = facets.map((facet) => facetId(facet.family, facet.key));
   return {
     // A placeholder, not an account number: renderers show only 12-digit ids.
     id: data.id ?? `(${account.name} at ${ref})`,
@@ -41,8 +46,9 @@ function accountAsApplied(account: DesiredAccount, ref: string, settings: Settin
     // Closing an account suspends it (PENDING_CLOSURE, then SUSPENDED).
     status: active ? 'ACTIVE' : 'SUSPENDED',
     ouPath: data.organizational_unit,
-    tags: { ...accountTags(account), [ACCOUNT_NOTIFIED_TAG]: 'true' },
+    tags: { ...accountTags(account), [ACCOUNT_NOTIFIED_TAG]: 'true', ...(ids.length === 0 ? {} : { [FACETS_TAG]: encodeTagKeys(ids) }) },
     roles: active ? roles : 'unknown',
+    facets: active ? Object.fromEntries(facets.map((facet) => [facetId(facet.family, facet.key), facet.value])) : 'unknown',
   };
 }
 
@@ -50,7 +56,7 @@ function accountAsApplied(account: DesiredAccount, ref: string, settings: Settin
  * The live state the files at `ref` describe, once applied: every user managed, tagged, in the
  * group (and in no other, with no policies of its own) and with its credentials sent; the baseline
  * in place (no managed policies on the group); accounts ACTIVE (or SUSPENDED when closed) in their
- * OU with their tags and every role the files want. Planning a state against its own `liveStateFromDesired`
+ * OU with their tags, every role and every setting the files want. Planning a state against its own `liveStateFromDesired`
  * gives no changes.
  */
 export function liveStateFromDesired(desired: DesiredState, ref: string, today?: string): LiveState {

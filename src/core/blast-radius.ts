@@ -2,6 +2,7 @@
  * How much one run removes: counted once, here, for both the plan's warning and apply's refusal,
  * so a plan that apply will refuse always says so.
  */
+import { countsOf } from './change-kinds.ts';
 import type { Change } from './changes.ts';
 import type { SettingsFile } from './model.ts';
 
@@ -16,8 +17,9 @@ export function measureBlastRadius(changes: readonly Change[]): BlastRadius {
   let deletions = 0;
   let closures = 0;
   for (const change of changes) {
-    if (change.kind === 'delete-user' || change.kind === 'delete-role') deletions += 1;
-    if (change.kind === 'close-account') closures += 1;
+    const counts = countsOf(change);
+    if (counts === 'deletion') deletions += 1;
+    if (counts === 'closure') closures += 1;
   }
   return { deletions, closures };
 }

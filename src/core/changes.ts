@@ -4,6 +4,8 @@
  * JSON (no functions, no Maps) so the plan can be printed and stored as a value.
  */
 import type { Baseline, LiveRole, PasswordPolicy, PolicyDocument, Tags } from './model.ts';
+import type { FacetFamily, WantedFacet } from './facet-sources.ts';
+import type { FacetValue } from './facets.ts';
 import type { RoleSpec } from './roles.ts';
 
 export interface CreateUser {
@@ -185,6 +187,8 @@ export interface CreateAccount {
   recipients: readonly string[];
   /** The roles put in the new account once it exists, in this order (bootstrap role first). */
   roles: readonly RoleSpec[];
+  /** The settings (facets.ts) put in the new account once its roles are, so one apply settles it. */
+  facets: readonly WantedFacet[];
   /** Set when AWS is already working on this account: carry on polling instead of asking again. */
   resumeRequestId?: string;
 }
@@ -230,6 +234,39 @@ export interface DeleteRole {
   before: LiveRole;
   /** As on put-role (everyone the deleted bootstrap role trusted is removed). */
   notice?: BootstrapNotice;
+}
+
+/**
+ * Makes one setting of a member account (a facet, see facets.ts: an alternate contact, ...) the
+ * value the files name. Its impact is the source's, derived from the difference.
+ */
+export interface PutAccountFacet {
+  kind: 'put-account-facet';
+  accountName: string;
+  accountId: string;
+  family: FacetFamily;
+  key: string;
+  /** How summaries name it, e.g. `the security contact`. */
+  label: string;
+  /** The value as it is; absent when it is not set. */
+  before?: FacetValue;
+  after: FacetValue;
+  /** The facet ids the account's record (facets.ts, FACETS_TAG) held when planned; apply rewrites it from them. */
+  recorded: readonly string[];
+}
+
+/** Removes a setting the project set (recorded on the account) that no file or setting names any more. */
+export interface DeleteAccountFacet {
+  kind: 'delete-account-facet';
+  accountName: string;
+  accountId: string;
+  family: FacetFamily;
+  key: string;
+  label: string;
+  /** The value as it is; absent when it is gone already and only the record is left. */
+  before?: FacetValue;
+  /** As on put-account-facet. */
+  recorded: readonly string[];
 }
 
 /**
@@ -279,6 +316,8 @@ export type Change =
   | UpdateAccount
   | PutRole
   | DeleteRole
+  | PutAccountFacet
+  | DeleteAccountFacet
   | SendAccountEmail
   | SetAccountAlias
   | CloseAccount;

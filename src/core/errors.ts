@@ -55,7 +55,6 @@ export type ErrorCode =
   | 'invalid-input-file'
   | 'limit-exceeded'
   | 'lock-id-mismatch'
-  | 'lock-name-taken'
   | 'malformed-policy'
   | 'management-account'
   | 'no-bootstrap-users'

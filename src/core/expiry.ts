@@ -12,7 +12,8 @@
  *
  * Dates are YYYY-MM-DD strings compared as text; `today` is always an explicit input.
  */
-import type { ChangeKind, ExpiringUser, Plan, SuspendUser, WarnExpiry } from './changes.ts';
+import { isLifecycleChange } from './change-kinds.ts';
+import type { ExpiringUser, Plan, SuspendUser, WarnExpiry } from './changes.ts';
 import type { DesiredState, DesiredUser, LiveUser } from './model.ts';
 
 /** The credentials-sent value of a suspended user: it has no password any more. */
@@ -70,14 +71,10 @@ export function planExpiryWarning(user: DesiredUser, userName: string, sentTag: 
 }
 
 /**
- * The changes the daily scheduled run applies (`apply --only lifecycle`): expiry warnings and
- * suspensions, which fall due with the date rather than with a merge. Everything else waits for
- * the apply after a merge, and drift stays for a person to review.
- */
-export const LIFECYCLE_KINDS: readonly ChangeKind[] = ['warn-expiry', 'suspend-user'];
-
-/**
- * The same plan with only its lifecycle changes. A warning to a user this plan would create is left
+ * The same plan with only its lifecycle changes: those the daily scheduled run applies (`apply
+ * --only lifecycle`), expiry warnings and suspensions, which fall due with the date rather than with
+ * a merge (core/change-kinds.ts says which kinds). Everything else waits for the apply after a
+ * merge, and drift stays for a person to review. A warning to a user this plan would create is left
  * for the full apply: without its create-user the user does not exist, so the email would go out and
  * the tag that records it would fail, sending it again every day.
  */
@@ -86,7 +83,7 @@ export function lifecycleOnly(plan: Plan): Plan {
   return {
     ...plan,
     changes: plan.changes.filter(
-      ({ change }) => LIFECYCLE_KINDS.includes(change.kind) && !(change.kind === 'warn-expiry' && created.has(change.userName.toLowerCase())),
+      ({ change }) => isLifecycleChange(change) && !(change.kind === 'warn-expiry' && created.has(change.userName.toLowerCase())),
     ),
   };
 }

@@ -10,6 +10,7 @@
  */
 import { MANAGED_BY_TAG, findTag, isManaged, type AccountFile, type LiveAccount, type LiveRole, type LiveState, type LiveUser, type LiveUserCredentials, type SettingsFile, type UserFile } from './model.ts';
 import { maxAdoptionsPerRun } from './adopt.ts';
+import { compareText } from './plan-helpers.ts';
 import { trustedPrincipals } from './roles.ts';
 
 export interface ImportOptions {
@@ -91,10 +92,6 @@ const NAME_CHARACTER = /[\p{L}\p{M}\p{Z}\p{N}'’.,()&_:/=+\-@]/u;
 const PERSON_NAME_CHARACTER = /[\p{L}\p{M}\p{Zs}'’.-]/u;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function matchesFilter(name: string, filter: string | undefined): boolean {
   return filter === undefined || name.toLowerCase().includes(filter.toLowerCase());

@@ -193,7 +193,15 @@ export interface LiveAccount {
   tags: Tags;
   /** Absent: the account has no roles the readers saw (as a freshly created account). */
   roles?: LiveRoles;
+  /**
+   * The account's facets (core/facets.ts) that were read, by id (`contacts/security`); an id read
+   * but not set is absent. Absent, or `unknown`: not read (then not compared).
+   */
+  facets?: LiveFacets;
 }
+
+/** Facet values by id, as read; `unknown` when the account could not be looked into. */
+export type LiveFacets = Readonly<Record<string, Readonly<Record<string, string>>>> | 'unknown';
 
 /** A CreateAccount request AWS is still working on (or finished since the last run). */
 export interface LiveAccountCreation {
@@ -212,6 +220,11 @@ export interface LiveOrganization {
   /** Accounts closed in the last 30 days and member-account count, for the closure quota. */
   closedInLast30Days: number;
   memberAccountCount: number;
+  /**
+   * AWS services with trusted access in the Organization (`account.amazonaws.com`, ...): a facet
+   * family that needs one is neither read nor written without it. Absent: not known (not compared).
+   */
+  trustedServices?: readonly string[];
 }
 
 /** What the plan was compared against; every rendering names it. */

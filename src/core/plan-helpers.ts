@@ -4,6 +4,11 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A plain object (not null, not a list): what parsed JSON and YAML mappings are. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** IAM names of users and roles are unique ignoring case, so the planner matches them that way. */
 export const lower = (value: string): string => value.toLowerCase();
 

@@ -14,17 +14,7 @@ import {
 } from './baseline.ts';
 import { measureBlastRadius, limitsExceeded } from './blast-radius.ts';
 import { wantedBootstrapUsers } from './bootstrap-role.ts';
-import {
-  IMPACT_ORDER,
-  assertNever,
-  type Change,
-  type ChangeKind,
-  type CloseAccount,
-  type CreateAccount,
-  type Impact,
-  type Plan,
-  type PlannedChange,
-} from './changes.ts';
+import { type Change, type CloseAccount, type CreateAccount, type Plan } from './changes.ts';
 import { AppError } from './errors.ts';
 import { protectedAccounts } from './protected-accounts.ts';
 import { adoptionLimitNote, hasCurrentCredentials, notAdoptedNote, nothingToAdoptNote, planAdoptUser } from './adopt.ts';
@@ -52,145 +42,16 @@ import {
 } from './model.ts';
 import { compareText, isAccountId, lower, showId, sortedEntries, unique } from './plan-helpers.ts';
 import { withLeaverChecks } from './leavers.ts';
+import { comparePlannedChanges, toPlannedChange } from './change-kinds.ts';
+import { type FacetFamily } from './facet-sources.ts';
+import { facetsForNewAccount, noteMissingTrustedAccess, planAccountFacets, type WaitingForTrust } from './plan-facets.ts';
 import { planAccountRoles } from './plan-roles.ts';
 import { isSamePolicy } from './policy-compare.ts';
 import { closureQuota } from './quota.ts';
 import { wantedRoles } from './role-sources.ts';
-import { roleChangeImpact } from './roles.ts';
 
-/** Within one impact, changes are listed in this order (then by name). Every kind has a rank. */
-const KIND_RANK: Readonly<Record<ChangeKind, number>> = {
-  'close-account': 0,
-  'delete-user': 1,
-  'delete-role': 2,
-  'suspend-user': 3,
-  'update-password-policy': 3,
-  'update-group': 4,
-  'set-account-alias': 5,
-  'create-user': 6,
-  'reset-password': 7,
-  'adopt-user': 8,
-  'create-account': 9,
-  'put-role': 10,
-  'update-user': 11,
-  'update-account': 12,
-  'send-account-email': 13,
-  'notify-requester': 14,
-  'notify-bootstrap-users': 15,
-  'warn-expiry': 16,
-};
-
-export const KIND_ORDER: readonly ChangeKind[] = (Object.keys(KIND_RANK) as ChangeKind[]).sort((a, b) => KIND_RANK[a] - KIND_RANK[b]);
-
-/**
- * How much a change matters to a reviewer. Destructive: cannot simply be put back. Access: grants
- * or widens access (a new user, a password, joining the group that may assume roles, a role or
- * trust that adds someone, the baseline policies). A trust update that only removes users narrows
- * access and is routine, though it is still shown.
- */
-export function impactOf(change: Change): Impact {
-  switch (change.kind) {
-    case 'close-account':
-    case 'delete-user':
-    case 'delete-role':
-      return 'destructive';
-    case 'create-user':
-    case 'reset-password':
-    case 'create-account':
-    case 'update-group':
-    case 'update-password-policy':
-    case 'adopt-user':
-    case 'suspend-user':
-      return 'access';
-    case 'set-account-alias':
-      // Replacing an alias breaks everyone's sign-in URL: a reviewer should see it early.
-      return change.from === undefined ? 'routine' : 'access';
-    case 'put-role':
-      return roleChangeImpact(change.before, change.after);
-    case 'update-user':
-      // Joining the group widens access (it grants sts:AssumeRole with MFA); leaving other groups and
-      // losing the user's own policies removes access someone granted by hand. Both are for a
-      // reviewer's eyes early, among the access changes; tags alone are routine.
-      return change.addGroups.length + change.removeGroups.length + change.detachPolicies.length + change.deletePolicies.length > 0
-        ? 'access'
-        : 'routine';
-    case 'update-account':
-      // Taking over an account someone else made: the project will own it (and may put an
-      // administrator role in it), so a reviewer must see it among the access changes. Moving an
-      // account to another OU changes which service control policies apply to it.
-      return change.adopt === undefined && change.move === undefined ? 'routine' : 'access';
-    case 'send-account-email':
-    case 'notify-requester':
-    case 'notify-bootstrap-users':
-    // A notification: the access it warns about changes with suspend-user, on the day.
-    case 'warn-expiry':
-      return 'routine';
-    default:
-      return assertNever(change);
-  }
-}
-
-/** The name a change is about (user, account, group), for sorting and display. */
-export function subjectOf(change: Change): string {
-  switch (change.kind) {
-    case 'create-user':
-    case 'update-user':
-    case 'reset-password':
-    case 'notify-requester':
-    case 'adopt-user':
-    case 'delete-user':
-    case 'suspend-user':
-    case 'warn-expiry':
-      return change.userName;
-    case 'update-password-policy':
-      return 'password policy';
-    case 'set-account-alias':
-      return 'account alias';
-    case 'update-group':
-      return change.group;
-    case 'create-account':
-    case 'update-account':
-    case 'put-role':
-    case 'delete-role':
-    case 'send-account-email':
-    case 'notify-bootstrap-users':
-    case 'close-account':
-      return change.accountName;
-    default:
-      return assertNever(change);
-  }
-}
-
-/** Whether a change creates, changes or removes something: the plan's last line counts these. */
-export function actionOf(change: Change): 'create' | 'change' | 'delete' {
-  switch (change.kind) {
-    case 'create-user':
-    case 'create-account':
-      return 'create';
-    case 'update-group':
-      return change.create ? 'create' : 'change';
-    case 'put-role':
-      return change.before === undefined ? 'create' : 'change';
-    case 'delete-user':
-    case 'delete-role':
-    case 'close-account':
-      return 'delete';
-    case 'update-user':
-    case 'reset-password':
-    case 'adopt-user':
-    case 'suspend-user':
-    case 'update-password-policy':
-    case 'update-account':
-    case 'send-account-email':
-    case 'notify-requester':
-    case 'notify-bootstrap-users':
-    case 'warn-expiry':
-    case 'set-account-alias':
-      return 'change';
-    default:
-      return assertNever(change);
-  }
-}
+// What each change kind means (rank, impact, subject, action, user) is one table: change-kinds.ts.
+export { KIND_ORDER, actionOf, comparePlannedChanges, impactOf, subjectOf, toPlannedChange } from './change-kinds.ts';
 
 /** The password policy fields the plan compares; render/change-summary.ts names them. */
 export const PASSWORD_POLICY_FIELDS: readonly (keyof PasswordPolicy)[] = [
@@ -208,20 +69,6 @@ export const PASSWORD_POLICY_FIELDS: readonly (keyof PasswordPolicy)[] = [
 /** A policy value as compared: 0 and absent both mean "no rule" for the age and reuse fields. */
 export function normalPolicyValue(value: number | boolean | undefined): number | boolean | undefined {
   return value === 0 ? undefined : value;
-}
-
-/** Destructive first, then access, then routine; within one impact by KIND_ORDER, then by name. */
-export function comparePlannedChanges(a: PlannedChange, b: PlannedChange): number {
-  return (
-    IMPACT_ORDER.indexOf(a.impact) - IMPACT_ORDER.indexOf(b.impact) ||
-    KIND_ORDER.indexOf(a.change.kind) - KIND_ORDER.indexOf(b.change.kind) ||
-    compareText(subjectOf(a.change), subjectOf(b.change)) ||
-    compareText(JSON.stringify(a.change), JSON.stringify(b.change))
-  );
-}
-
-export function toPlannedChange(change: Change): PlannedChange {
-  return { change, impact: impactOf(change) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,6 +321,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     }
   };
 
+  const waiting: WaitingForTrust = new Map<FacetFamily, string[]>();
   for (const [name, account] of sortedEntries(desired.accounts)) {
     const match = matches.get(name);
     const bootstrapUsers = wantedBootstrapUsers(account);
@@ -494,11 +342,18 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       continue;
     }
     if (match === undefined) {
-      planMissingAccount(desired, account, bootstrapUsers ?? [], org.creations, out);
+      planMissingAccount(desired, account, bootstrapUsers ?? [], org, out, waiting);
       if (account.data.state === 'active') warnMissingOu(name, account.data.organizational_unit);
       continue;
     }
     const liveAccount = match.live;
+    if (account.data.adopt === true && account.data.root_email !== undefined && lower(account.data.root_email) !== lower(liveAccount.email) && live.baseline.kind !== 'git') {
+      // An adopted account's root email is AWS's (validation lets it be on any domain for that reason).
+      out.errors.push(
+        `accounts/${name}.yaml adopts account ${liveAccount.id} with root_email ${account.data.root_email}, but AWS holds ${liveAccount.email} for it: no file changes a root email, so set root_email: ${liveAccount.email}. [adoptedRootEmailIsTheLiveOne]`,
+      );
+      continue;
+    }
     if (account.data.id !== undefined && account.data.id !== liveAccount.id && isAccountId(liveAccount.id)) {
       out.notes.push(`${name}: the file gives id ${account.data.id}, but the account found by ${match.by} has id ${liveAccount.id}; check the file.`);
     }
@@ -537,6 +392,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     planAccountSettings(account, liveAccount, out, !managed && bootstrapUsers !== undefined);
     warnMissingOu(name, account.data.organizational_unit);
     planAccountRoles(desired.settings, account, liveAccount, out);
+    planAccountFacets({ settings: desired.settings, account }, liveAccount, org.trustedServices, out, waiting);
     if (!managed && liveAccount.tags[ACCOUNT_NOTIFIED_TAG] === undefined) {
       // Adopted in this run (update-account tags it): the notice goes out in the same run, so the
       // next plan has nothing left to do for it.
@@ -557,6 +413,7 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
     }
   }
 
+  noteMissingTrustedAccess(waiting, out.notes);
   const matched = new Set([...matches.values()].map((m) => m.live));
   for (const liveAccount of accounts) {
     if (matched.has(liveAccount) || !isManaged(liveAccount.tags)) continue;
@@ -575,9 +432,11 @@ function planMissingAccount(
   desired: DesiredState,
   account: DesiredAccount,
   bootstrapUsers: readonly string[],
-  creations: readonly LiveAccountCreation[],
+  org: LiveState['organization'],
   out: PlanBuilder,
+  waiting: WaitingForTrust,
 ): void {
+  const creations = org.creations;
   const name = account.name;
   const pending = pendingCreation(creations, name);
   if (account.data.state === 'closed') {
@@ -603,6 +462,7 @@ function planMissingAccount(
     bootstrapUsers,
     recipients: accountRecipients(account, bootstrapUsers),
     roles: wantedRoles({ settings: desired.settings, account }).wanted.map((role) => role.spec),
+    facets: facetsForNewAccount({ settings: desired.settings, account }, org.trustedServices, waiting),
   };
   if (pending !== undefined) create.resumeRequestId = pending.requestId;
   out.changes.push(create);

@@ -3,10 +3,8 @@
  * the planner, the role diff and the adapters agree on when two documents say the same thing.
  */
 import type { PolicyDocument } from './model.ts';
+import { isRecord } from './plan-helpers.ts';
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];

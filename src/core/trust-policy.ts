@@ -4,6 +4,7 @@
  */
 import { AppError } from './errors.ts';
 import type { PolicyDocument } from './model.ts';
+import { isRecord } from './plan-helpers.ts';
 
 /** ARN of an IAM user in the users account. The user name is the lower-case email. */
 export function userArn(usersAccountId: string, userName: string): string {
@@ -71,10 +72,6 @@ export interface TrustSummary {
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function requiresMfa(statement: Record<string, unknown>): boolean {

@@ -17,6 +17,9 @@ export interface SchemaNode {
   pattern?: string;
   maxLength?: number;
   additionalProperties?: boolean | SchemaNode;
+  /** A local reference (`#/definitions/alternateContact`), resolved against the schema's definitions. */
+  $ref?: string;
+  definitions?: Record<string, SchemaNode>;
 }
 
 /**
@@ -73,9 +76,18 @@ function controlFor(node: SchemaNode, name: string, choices: readonly string[] |
 export function fieldsOf(schema: SchemaNode, options: FieldOptions = {}): Field[] {
   const omit = new Set(options.omit ?? []);
   const out: Field[] = [];
+  // A property that refers to a definition is the definition, with the property's own words.
+  const resolve = (node: SchemaNode): SchemaNode => {
+    const name = node.$ref?.startsWith('#/definitions/') ? node.$ref.slice('#/definitions/'.length) : undefined;
+    const target = name === undefined ? undefined : schema.definitions?.[name];
+    if (target === undefined) return node;
+    const { $ref: _ref, ...own } = node;
+    return { ...target, ...own };
+  };
   const visit = (node: SchemaNode, prefix: readonly string[], group: Field['group']): void => {
     const required = new Set(node.required ?? []);
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
+    for (const [key, referring] of Object.entries(node.properties ?? {})) {
+      const child = resolve(referring);
       const path = [...prefix, key];
       const name = path.join('.');
       if (omit.has(name)) continue;

@@ -60,6 +60,15 @@ const ACCOUNT_LABELS: Readonly<Record<string, string>> = {
   tags: 'Tags (optional)',
   bootstrap: 'Bootstrap role',
   'bootstrap.users': 'Who may use the bootstrap role',
+  'contacts.security': 'Security contact (optional)',
+  'contacts.operations': 'Operations contact (optional)',
+  'contacts.billing': 'Billing contact (optional)',
+  'contacts.security.email': 'Email address',
+  'contacts.operations.email': 'Email address',
+  'contacts.billing.email': 'Email address',
+  'contacts.security.phone': 'Phone number',
+  'contacts.operations.phone': 'Phone number',
+  'contacts.billing.phone': 'Phone number',
 };
 
 /** Optional fields say so in their label, as GOV.UK asks. */

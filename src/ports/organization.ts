@@ -2,7 +2,9 @@
  * The AWS Organization and the roles in its member accounts, as the core needs them.
  * Implemented by the sandbox and the AWS adapter. Methods throw AppError.
  */
-import type { LiveAccountCreation, LiveOrganization, LiveRoles, Tags } from '../core/model.ts';
+import type { FacetFamily } from '../core/facet-sources.ts';
+import type { FacetValue } from '../core/facets.ts';
+import type { LiveAccountCreation, LiveFacets, LiveOrganization, LiveRoles, Tags } from '../core/model.ts';
 import type { RoleSpec } from '../core/roles.ts';
 
 export interface CreateAccountInput {
@@ -23,7 +25,10 @@ export interface FoundAccount {
 }
 
 export interface OrganizationPort {
-  /** Accounts with OU paths and tags (not their roles), OU paths, creation requests, closure-quota figures. */
+  /**
+   * Accounts with OU paths and tags (not their roles), OU paths, creation requests, closure-quota
+   * figures, and the services with trusted access (left out when they may not be listed).
+   */
   readOrganization(): Promise<LiveOrganization>;
 
   /**
@@ -58,4 +63,15 @@ export interface OrganizationPort {
   putRole(accountId: string, spec: RoleSpec): Promise<void>;
   /** Detaches and deletes its policies, leaves its instance profiles, deletes it. Refuses an unmanaged role; a missing one is done. */
   deleteRole(accountId: string, roleName: string): Promise<void>;
+
+  /**
+   * The account's facets among `ids` (`contacts/security`, see core/facets.ts): those set, by id,
+   * as whole values; an id not set is absent. `unknown` when the account cannot be looked into.
+   * Read from the management account; never called for the management account itself.
+   */
+  readFacets(accountId: string, ids: readonly string[]): Promise<LiveFacets>;
+  /** Sets one facet of a member account to exactly `value`. Refuses protected accounts. */
+  putFacet(accountId: string, family: FacetFamily, key: string, value: FacetValue): Promise<void>;
+  /** Removes one facet of a member account; one not set is done. Refuses protected accounts. */
+  deleteFacet(accountId: string, family: FacetFamily, key: string): Promise<void>;
 }

@@ -2,8 +2,20 @@
  * The one line a reviewer reads for each change, e.g. `create user ada@x.gov.uk`: presentation,
  * so it lives with the renderers, built only from names, paths and tag keys (never a secret).
  */
-import { assertNever, type AdoptUser, type Change, type PutRole, type SetAccountAlias, type StillTrusted } from '../core/changes.ts';
-import type { PasswordPolicy } from '../core/model.ts';
+import {
+  type AdoptUser,
+  type Change,
+  type ChangeKind,
+  type DeleteAccountFacet,
+  type PutAccountFacet,
+  type PutRole,
+  type SetAccountAlias,
+  type StillTrusted,
+} from '../core/changes.ts';
+import { facetSource, type FacetFamily } from '../core/facet-sources.ts';
+import { changedFields, type FacetValue } from '../core/facets.ts';
+import { impactOf } from '../core/change-kinds.ts';
+import type { PasswordPolicy, Tags } from '../core/model.ts';
 import { PASSWORD_POLICY_FIELDS } from '../core/plan.ts';
 import { showId } from '../core/plan-helpers.ts';
 import { isSamePolicy } from '../core/policy-compare.ts';
@@ -52,90 +64,262 @@ function describeStillTrusted(roles: readonly StillTrusted[]): string {
   return `still trusted by ${roles.map((r) => `\`${r.roleName}\` in ${r.accountName}`).join(', ')}`;
 }
 
-/** One line a reviewer reads. Built only from names, paths and tag keys: never a secret. */
-export function summarizeChange(change: Change): string {
-  switch (change.kind) {
-    case 'create-user':
-      return `create user ${change.userName} (team ${change.tags['team'] ?? '?'}, requested by ${change.requestedBy}${change.expiry === undefined ? '' : `, ${change.expiry}`}), add to group ${change.group}, email a temporary password`;
-    case 'update-user': {
-      const parts: string[] = [];
-      if (change.addGroups.length > 0) parts.push(`add to group ${change.addGroups.join(', ')}`);
-      if (change.removeGroups.length > 0) parts.push(`remove from group ${change.removeGroups.join(', ')}`);
-      if (change.detachPolicies.length > 0) parts.push(`detach managed policy ${change.detachPolicies.join(', ')}`);
-      if (change.deletePolicies.length > 0) parts.push(`delete inline policy ${change.deletePolicies.join(', ')}`);
-      const set = Object.keys(change.setTags);
-      if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
-      if (change.removeTags.length > 0) parts.push(`remove tags ${change.removeTags.join(', ')}`);
-      return `update user ${change.userName}: ${parts.join('; ')}`;
-    }
-    case 'reset-password':
-      return change.why === 'password-reset-requested'
-        ? `reset the password of ${change.userName} (password_reset is now ${change.credentialsToken}) and email a new temporary password`
-        : change.why === 'access-restored'
-          ? `restore ${change.userName}'s console access (expires was extended) and email a fresh temporary password`
-          : `email ${change.userName} a fresh temporary password (the welcome email was never sent)`;
-    case 'suspend-user':
-      return `suspend user ${change.userName} (${change.expiry}): remove its console password, deactivate its access keys${change.leaveGroups.length > 0 ? `, remove from group ${change.leaveGroups.join(', ')}` : ''}${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}; tell ${change.tell.join(', ')}`;
-    case 'notify-requester':
-      return `tell ${change.requestedBy} that ${change.userName} now has a user (the notice was never sent)`;
-    case 'warn-expiry':
-      return `warn ${change.tell.join(', ')} that ${change.userName}'s access ends (${change.expiry}; the ${change.warning}-day warning)`;
-    case 'notify-bootstrap-users': {
-      const parts: string[] = [];
-      if (change.added.length > 0) parts.push(`tell ${change.added.join(', ')} they may now assume the ${change.roleName} role in ${change.accountName}${showId(change.accountId)}, with the switch-role link`);
-      if (change.removed.length > 0) parts.push(`tell ${change.removed.join(', ')} they may no longer assume the ${change.roleName} role in ${change.accountName}${showId(change.accountId)}`);
-      return parts.join('; ');
-    }
-    case 'adopt-user':
-      return summarizeAdoptUser(change);
-    case 'set-account-alias':
-      return summarizeSetAccountAlias(change);
-    case 'delete-user':
-      return `delete user ${change.userName} with its password, access keys, MFA devices and group memberships${change.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(change.stillTrustedBy)}`}${change.notify === undefined ? '' : `; email ${change.notify.join(', ')}`}${change.tell === undefined ? '' : `; tell ${change.tell.join(', ')}`}`;
-    case 'update-password-policy':
-      return change.from === undefined
-        ? 'set the account password policy (there is none)'
-        : `update the account password policy: ${describePasswordPolicyChange(change.from, change.to).join('; ')}`;
-    case 'update-group': {
-      if (change.create) return `create group ${change.group} with policies ${Object.keys(change.putPolicies).join(', ')}`;
-      const parts: string[] = [];
-      const put = Object.keys(change.putPolicies);
-      if (put.length > 0) parts.push(`write policies ${put.join(', ')}`);
-      if (change.deletePolicies.length > 0) parts.push(`delete policies ${change.deletePolicies.join(', ')}`);
-      if (change.detachPolicies.length > 0) parts.push(`detach managed policies ${change.detachPolicies.join(', ')}`);
-      return `update group ${change.group}: ${parts.join('; ')}`;
-    }
-    case 'create-account': {
-      const resume = change.resumeRequestId === undefined ? '' : `, resuming request ${change.resumeRequestId}`;
-      const bootstrap = change.bootstrapUsers.length === 0 ? 'no bootstrap role' : `bootstrap role for ${list(change.bootstrapUsers)}`;
-      return `create account ${change.accountName} in ${change.ouPath} (root email ${change.email}; ${bootstrap})${resume}`;
-    }
-    case 'update-account': {
-      const parts: string[] = [];
-      if (change.move) parts.push(`move ${change.move.from} → ${change.move.to}`);
-      const set = Object.keys(change.setTags);
-      if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
-      if (change.removeTags.length > 0) parts.push(`remove tags ${change.removeTags.join(', ')}`);
-      if (change.adopt !== undefined) {
-        const role = change.adopt.bootstrapRole ? '; a bootstrap administrator role will be created in an account this project did not create' : '';
-        return `adopt account ${change.accountName}${showId(change.accountId)}, which this project did not create (adopt: true in its file)${role}: ${parts.join('; ')}`;
-      }
-      return `update account ${change.accountName}${showId(change.accountId)}: ${parts.join('; ')}`;
-    }
-    case 'put-role':
-      return summarizeRoleChange(change);
-    case 'delete-role':
-      return `delete ${change.label} in ${change.accountName}${showId(change.accountId)}`;
-    case 'send-account-email':
-      if (change.adopted) return `tell ${list(change.recipients)} that accounts/${change.accountName}.yaml now manages ${change.accountName}${showId(change.accountId)}`;
-      return `send the account email for ${change.accountName}${showId(change.accountId)} to ${list(change.recipients)}`;
-    case 'close-account':
-      return `close account ${change.accountName}${showId(change.accountId)}: AWS suspends it, and after 90 days it is gone for good`;
-    default:
-      return assertNever(change);
-  }
+type Of<K extends ChangeKind> = Extract<Change, { kind: K }>;
+
+/**
+ * What a change does to who may do what:
+ * - `grants`: someone gets access, or more of it (a new user, a password, trust for a new user,
+ *   a role, the group's policies written);
+ * - `changes`: access changes in a way that is neither simply more nor less (an account moving to
+ *   another OU gets that OU's policies; the password rules change);
+ * - `removes`: access is taken away (a user deleted or leaving other groups, trust narrowed, a
+ *   policy detached, a role or account removed);
+ * - `none`: bookkeeping (tags, emails, the first account alias).
+ * A change that both grants and removes is `grants`: the more dangerous half decides.
+ */
+export type AccessEffect = 'grants' | 'changes' | 'removes' | 'none';
+
+export interface RenderMeaning<K extends ChangeKind> {
+  /** Which heading it goes under (plan-sections.ts), with the core's impact. */
+  effect: AccessEffect | ((change: Of<K>) => AccessEffect);
+  /** The one line a reviewer reads. Built only from names, paths and tag keys: never a secret. */
+  summary(change: Of<K>): string;
+  /** Lines under the summary in the text and Markdown plans: the values a reviewer may want to check. */
+  details(change: Of<K>): string[];
 }
 
+function showTags(tags: Tags): string {
+  return Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+}
+
+const none = (): string[] => [];
+
+/** What each change kind means to a reader, typed over every kind: a new kind fails to compile until it has a row. */
+export const RENDER_KINDS: { readonly [K in ChangeKind]: RenderMeaning<K> } = {
+  'create-user': {
+    effect: 'grants',
+    summary: (c) =>
+      `create user ${c.userName} (team ${c.tags['team'] ?? '?'}, requested by ${c.requestedBy}${c.expiry === undefined ? '' : `, ${c.expiry}`}), add to group ${c.group}, email a temporary password`,
+    details: (c) => [`tags: ${showTags(c.tags)}`],
+  },
+  'update-user': {
+    effect: (c) => {
+      if (c.addGroups.length > 0) return 'grants';
+      return c.removeGroups.length + c.detachPolicies.length + c.deletePolicies.length > 0 ? 'removes' : 'none';
+    },
+    summary: (c) => {
+      const parts: string[] = [];
+      if (c.addGroups.length > 0) parts.push(`add to group ${c.addGroups.join(', ')}`);
+      if (c.removeGroups.length > 0) parts.push(`remove from group ${c.removeGroups.join(', ')}`);
+      if (c.detachPolicies.length > 0) parts.push(`detach managed policy ${c.detachPolicies.join(', ')}`);
+      if (c.deletePolicies.length > 0) parts.push(`delete inline policy ${c.deletePolicies.join(', ')}`);
+      const set = Object.keys(c.setTags);
+      if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
+      if (c.removeTags.length > 0) parts.push(`remove tags ${c.removeTags.join(', ')}`);
+      return `update user ${c.userName}: ${parts.join('; ')}`;
+    },
+    details: (c) => [
+      ...c.addGroups.map((group) => `join group ${group}`),
+      ...c.removeGroups.map((group) => `leave group ${group}`),
+      ...c.detachPolicies.map((arn) => `detach managed policy ${arn}`),
+      ...c.deletePolicies.map((name) => `delete inline policy ${name}`),
+      ...Object.entries(c.setTags).map(([key, value]) => `set tag ${key}=${value}`),
+      ...c.removeTags.map((key) => `remove tag ${key}`),
+    ],
+  },
+  'reset-password': {
+    effect: 'grants',
+    summary: (c) =>
+      c.why === 'password-reset-requested'
+        ? `reset the password of ${c.userName} (password_reset is now ${c.credentialsToken}) and email a new temporary password`
+        : c.why === 'access-restored'
+          ? `restore ${c.userName}'s console access (expires was extended) and email a fresh temporary password`
+          : `email ${c.userName} a fresh temporary password (the welcome email was never sent)`,
+    details: none,
+  },
+  'suspend-user': {
+    effect: 'removes',
+    summary: (c) =>
+      `suspend user ${c.userName} (${c.expiry}): remove its console password, deactivate its access keys${c.leaveGroups.length > 0 ? `, remove from group ${c.leaveGroups.join(', ')}` : ''}${c.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(c.stillTrustedBy)}`}; tell ${c.tell.join(', ')}`,
+    details: none,
+  },
+  'notify-requester': {
+    effect: 'none',
+    summary: (c) => `tell ${c.requestedBy} that ${c.userName} now has a user (the notice was never sent)`,
+    details: none,
+  },
+  'warn-expiry': {
+    effect: 'none',
+    summary: (c) => `warn ${c.tell.join(', ')} that ${c.userName}'s access ends (${c.expiry}; the ${c.warning}-day warning)`,
+    details: none,
+  },
+  'notify-bootstrap-users': {
+    effect: 'none',
+    summary: (c) => {
+      const parts: string[] = [];
+      if (c.added.length > 0) parts.push(`tell ${c.added.join(', ')} they may now assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}, with the switch-role link`);
+      if (c.removed.length > 0) parts.push(`tell ${c.removed.join(', ')} they may no longer assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}`);
+      return parts.join('; ');
+    },
+    details: none,
+  },
+  'adopt-user': {
+    // The project takes the user over: joining the group grants, losing access outside it removes.
+    effect: (c) => {
+      if (c.addGroups.length > 0) return 'grants';
+      return c.removeGroups.length + c.detachPolicies.length + c.deletePolicies.length > 0 ? 'removes' : 'changes';
+    },
+    summary: (c) => summarizeAdoptUser(c),
+    details: none,
+  },
+  'set-account-alias': {
+    // A new alias changes everyone's sign-in URL; setting the first one breaks nothing.
+    effect: (c) => (c.from === undefined ? 'none' : 'changes'),
+    summary: (c) => summarizeSetAccountAlias(c),
+    details: none,
+  },
+  'delete-user': {
+    effect: 'removes',
+    summary: (c) =>
+      `delete user ${c.userName} with its password, access keys, MFA devices and group memberships${c.stillTrustedBy === undefined ? '' : `; ${describeStillTrusted(c.stillTrustedBy)}`}${c.notify === undefined ? '' : `; email ${c.notify.join(', ')}`}${c.tell === undefined ? '' : `; tell ${c.tell.join(', ')}`}`,
+    details: none,
+  },
+  'update-password-policy': {
+    effect: 'changes',
+    summary: (c) =>
+      c.from === undefined
+        ? 'set the account password policy (there is none)'
+        : `update the account password policy: ${describePasswordPolicyChange(c.from, c.to).join('; ')}`,
+    details: (c) => describePasswordPolicyChange(c.from, c.to),
+  },
+  'update-group': {
+    effect: (c) => {
+      if (c.create || Object.keys(c.putPolicies).length > 0) return 'grants';
+      return c.deletePolicies.length + c.detachPolicies.length > 0 ? 'removes' : 'none';
+    },
+    summary: (c) => {
+      if (c.create) return `create group ${c.group} with policies ${Object.keys(c.putPolicies).join(', ')}`;
+      const parts: string[] = [];
+      const put = Object.keys(c.putPolicies);
+      if (put.length > 0) parts.push(`write policies ${put.join(', ')}`);
+      if (c.deletePolicies.length > 0) parts.push(`delete policies ${c.deletePolicies.join(', ')}`);
+      if (c.detachPolicies.length > 0) parts.push(`detach managed policies ${c.detachPolicies.join(', ')}`);
+      return `update group ${c.group}: ${parts.join('; ')}`;
+    },
+    details: (c) => [
+      ...Object.keys(c.putPolicies).map((name) => `write inline policy ${name}`),
+      ...c.deletePolicies.map((name) => `delete inline policy ${name}`),
+      ...c.detachPolicies.map((arn) => `detach managed policy ${arn}`),
+    ],
+  },
+  'create-account': {
+    effect: 'grants',
+    summary: (c) => {
+      const resume = c.resumeRequestId === undefined ? '' : `, resuming request ${c.resumeRequestId}`;
+      const bootstrap = c.bootstrapUsers.length === 0 ? 'no bootstrap role' : `bootstrap role for ${list(c.bootstrapUsers)}`;
+      return `create account ${c.accountName} in ${c.ouPath} (root email ${c.email}; ${bootstrap})${resume}`;
+    },
+    details: (c) => [
+      `tags: ${showTags(c.tags)}`,
+      ...c.facets.map((facet) => `${facet.label}: ${describeFacetValue(facet.family, facet.value)}`),
+      `account email to: ${c.recipients.join(', ')}`,
+    ],
+  },
+  'update-account': {
+    effect: (c) => (c.move === undefined && c.adopt === undefined ? 'none' : 'changes'),
+    summary: (c) => {
+      const parts: string[] = [];
+      if (c.move) parts.push(`move ${c.move.from} → ${c.move.to}`);
+      const set = Object.keys(c.setTags);
+      if (set.length > 0) parts.push(`set tags ${set.join(', ')}`);
+      if (c.removeTags.length > 0) parts.push(`remove tags ${c.removeTags.join(', ')}`);
+      if (c.adopt !== undefined) {
+        const role = c.adopt.bootstrapRole ? '; a bootstrap administrator role will be created in an account this project did not create' : '';
+        return `adopt account ${c.accountName}${showId(c.accountId)}, which this project did not create (adopt: true in its file)${role}: ${parts.join('; ')}`;
+      }
+      return `update account ${c.accountName}${showId(c.accountId)}: ${parts.join('; ')}`;
+    },
+    details: (c) => [
+      ...(c.move === undefined
+        ? []
+        : [`organizational unit: ${c.move.from} → ${c.move.to} (policies attached to ${c.move.to} apply instead of those attached to ${c.move.from})`]),
+      ...Object.entries(c.setTags).map(([key, value]) => `set tag ${key}=${value}`),
+      ...c.removeTags.map((key) => `remove tag ${key}`),
+    ],
+  },
+  'put-role': {
+    effect: (c) => {
+      if (c.before === undefined) return 'grants';
+      const diff = diffRole(c.before, c.after);
+      if (diff.trustWidens || diff.permissionsWiden || diff.attach.length > 0) return 'grants';
+      return diff.trustNarrows || diff.permissionsNarrow || diff.detach.length + diff.deletePolicies.length > 0 ? 'removes' : 'none';
+    },
+    summary: (c) => summarizeRoleChange(c),
+    details: (c) => {
+      const after = c.after;
+      const lines = [`role ${after.name} (path ${after.path}): trusted: ${trustedPrincipals(after.trustPolicy).join(', ') || 'nobody'}`];
+      if (c.before !== undefined) lines.push(`previously trusted: ${trustedPrincipals(c.before.trustPolicy).join(', ') || 'nobody'}`);
+      const diff = diffRole(c.before, after);
+      if (diff.trustWidens || diff.permissionsWiden || diff.attach.length > 0) lines.push('grants access it did not have');
+      if (diff.trustNarrows || diff.permissionsNarrow || diff.detach.length > 0) lines.push('removes access it had');
+      lines.push(`managed policies: ${after.attachedPolicyArns.join(', ') || 'none'}`);
+      lines.push(`inline policies: ${Object.keys(after.inlinePolicies).join(', ') || 'none'}`);
+      return lines;
+    },
+  },
+  'delete-role': {
+    effect: 'removes',
+    summary: (c) => `delete ${c.label} in ${c.accountName}${showId(c.accountId)}`,
+    details: (c) => [`role ${c.before.name}, trusted: ${trustedPrincipals(c.before.trustPolicy).join(', ') || 'nobody'}`],
+  },
+  // A setting (who AWS tells about security events, ...) grants no access; one the core ranks
+  // `access` still changes who hears about it.
+  'put-account-facet': {
+    effect: (c) => (impactOf(c) === 'access' ? 'changes' : 'none'),
+    summary: (c) => summarizePutFacet(c),
+    details: (c) => describeFacetChange(c.family, c.before, c.after),
+  },
+  'delete-account-facet': {
+    effect: (c) => (impactOf(c) === 'access' ? 'changes' : 'none'),
+    summary: (c) => summarizeDeleteFacet(c),
+    details: (c) => describeFacetChange(c.family, c.before, undefined),
+  },
+  'send-account-email': {
+    effect: 'none',
+    summary: (c) =>
+      c.adopted
+        ? `tell ${list(c.recipients)} that accounts/${c.accountName}.yaml now manages ${c.accountName}${showId(c.accountId)}`
+        : `send the account email for ${c.accountName}${showId(c.accountId)} to ${list(c.recipients)}`,
+    details: none,
+  },
+  'close-account': {
+    effect: 'removes',
+    summary: (c) => `close account ${c.accountName}${showId(c.accountId)}: AWS suspends it, and after 90 days it is gone for good`,
+    details: (c) => [`notice to: ${c.recipients.join(', ')}`],
+  },
+};
+
+/** The row of a change's kind, its functions taking that change (the one place the union is narrowed by the table). */
+function renderMeaningOf(change: Change): RenderMeaning<ChangeKind> {
+  return RENDER_KINDS[change.kind] as unknown as RenderMeaning<ChangeKind>;
+}
+
+/** One line a reviewer reads. Built only from names, paths and tag keys: never a secret. */
+export function summarizeChange(change: Change): string {
+  return renderMeaningOf(change).summary(change);
+}
+
+/** Lines under a change's summary: the values a reviewer may want to check. Never a secret. */
+export function changeDetails(change: Change): string[] {
+  return renderMeaningOf(change).details(change);
+}
+
+export function accessEffectOf(change: Change): AccessEffect {
+  const effect = renderMeaningOf(change).effect;
+  return typeof effect === 'function' ? effect(change) : effect;
+}
 
 function summarizeAdoptUser(change: AdoptUser): string {
   const parts = [`tag it ${Object.keys(change.tags).join(', ')}`];
@@ -199,4 +383,42 @@ function summarizeRoleChange(change: PutRole): string {
   if (diff.deletePolicies.length > 0) parts.push(`delete inline policy ${diff.deletePolicies.join(', ')}`);
   if (diff.setTags.length > 0) parts.push(`set tags ${diff.setTags.join(', ')}`);
   return `update ${change.label} in ${where}: ${parts.join('; ')}`;
+}
+
+function fieldLabel(family: FacetFamily, field: string): string {
+  return facetSource(family).fieldLabels[field] ?? field;
+}
+
+/** `name Security team, email security@x.gov.uk`: a facet's value as a reviewer reads it. */
+export function describeFacetValue(family: FacetFamily, value: FacetValue): string {
+  return Object.keys(value)
+    .sort()
+    .map((field) => `${fieldLabel(family, field)} ${value[field] ?? ''}`)
+    .join(', ');
+}
+
+/** `email a@x → b@x` for each field that differs (every field of a value not set yet). */
+export function describeFacetChange(family: FacetFamily, before: FacetValue | undefined, after: FacetValue | undefined): string[] {
+  return changedFields(before, after).map((field) => {
+    const label = fieldLabel(family, field);
+    const from = before?.[field];
+    const to = after?.[field];
+    if (from === undefined || from === '') return `${label}: ${to ?? ''}`;
+    if (to === undefined || to === '') return `${label}: ${from} → (none)`;
+    return `${label}: ${from} → ${to}`;
+  });
+}
+
+function summarizePutFacet(change: PutAccountFacet): string {
+  const where = `${change.accountName}${showId(change.accountId)}`;
+  if (change.before === undefined) return `set ${change.label} of ${where}: ${describeFacetValue(change.family, change.after)}`;
+  const parts = describeFacetChange(change.family, change.before, change.after);
+  if (parts.length === 0) return `record ${change.label} of ${where} as set by its file or the settings (it already has the value they name)`;
+  return `change ${change.label} of ${where}: ${parts.join('; ')}`;
+}
+
+function summarizeDeleteFacet(change: DeleteAccountFacet): string {
+  const where = `${change.accountName}${showId(change.accountId)}`;
+  if (change.before === undefined) return `forget ${change.label} of ${where}: no file or setting names it, and it is not set any more`;
+  return `remove ${change.label} of ${where} (${describeFacetValue(change.family, change.before)}): this project set it, and no file or setting names it any more`;
 }

@@ -8,6 +8,7 @@
 import { DEFAULT_REVIEW_THRESHOLDS, FINDING_KINDS, FINDING_SEVERITY, type AccessReview, type Finding, type FindingKind, type FindingSubject } from '../core/access-review.ts';
 import { AppError } from '../core/errors.ts';
 import type { Baseline } from '../core/model.ts';
+import { isRecord } from '../core/plan-helpers.ts';
 import type { Impact } from '../core/changes.ts';
 import { IMPACT_ORDER } from '../core/changes.ts';
 
@@ -50,10 +51,6 @@ function parseJson(text: string, file: string): unknown {
       cause: error,
     });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringList(value: unknown, file: string, field: string): string[] {

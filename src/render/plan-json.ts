@@ -15,6 +15,7 @@
  *       "change": { "kind": "create-user" | "adopt-user" | "update-user" | "reset-password" | "notify-requester"
  *                         | "warn-expiry" | "delete-user" | "suspend-user" | "update-password-policy" | "update-group"
  *                         | "set-account-alias" | "create-account" | "update-account" | "put-role" | "delete-role"
+ *                         | "put-account-facet" | "delete-account-facet"
  *                         | "notify-bootstrap-users" | "send-account-email" | "close-account", ... },
  *                 // see src/core/changes.ts. "accountId" is always a 12-digit account number:
  *                 // when the baseline does not know it (a git ref whose file gives no id, so the

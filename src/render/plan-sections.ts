@@ -5,65 +5,10 @@
  * it: `accessEffectOf` classifies each change, `planSections` turns that into the headings the text
  * and Markdown plans show, and the JSON plan carries the same classification.
  */
-import { assertNever, type Change, type Plan, type PlannedChange } from '../core/changes.ts';
-import { diffRole } from '../core/roles.ts';
+import type { Plan, PlannedChange } from '../core/changes.ts';
+import { accessEffectOf } from './change-summary.ts';
 
-/**
- * What a change does to who may do what:
- * - `grants`: someone gets access, or more of it (a new user, a password, trust for a new user,
- *   a role, the group's policies written);
- * - `changes`: access changes in a way that is neither simply more nor less (an account moving to
- *   another OU gets that OU's policies; the password rules change);
- * - `removes`: access is taken away (a user deleted or leaving other groups, trust narrowed, a
- *   policy detached, a role or account removed);
- * - `none`: bookkeeping (tags, emails, the first account alias).
- * A change that both grants and removes is `grants`: the more dangerous half decides.
- */
-export type AccessEffect = 'grants' | 'changes' | 'removes' | 'none';
-
-export function accessEffectOf(change: Change): AccessEffect {
-  switch (change.kind) {
-    case 'create-user':
-    case 'reset-password':
-    case 'create-account':
-      return 'grants';
-    case 'update-user':
-      if (change.addGroups.length > 0) return 'grants';
-      return change.removeGroups.length + change.detachPolicies.length + change.deletePolicies.length > 0 ? 'removes' : 'none';
-    case 'update-group':
-      if (change.create || Object.keys(change.putPolicies).length > 0) return 'grants';
-      return change.deletePolicies.length + change.detachPolicies.length > 0 ? 'removes' : 'none';
-    case 'put-role': {
-      if (change.before === undefined) return 'grants';
-      const diff = diffRole(change.before, change.after);
-      if (diff.trustWidens || diff.permissionsWiden || diff.attach.length > 0) return 'grants';
-      return diff.trustNarrows || diff.permissionsNarrow || diff.detach.length + diff.deletePolicies.length > 0 ? 'removes' : 'none';
-    }
-    case 'adopt-user':
-      // The project takes the user over: joining the group grants, losing access outside it removes.
-      if (change.addGroups.length > 0) return 'grants';
-      return change.removeGroups.length + change.detachPolicies.length + change.deletePolicies.length > 0 ? 'removes' : 'changes';
-    case 'set-account-alias':
-      // A new alias changes everyone's sign-in URL; setting the first one breaks nothing.
-      return change.from === undefined ? 'none' : 'changes';
-    case 'update-password-policy':
-      return 'changes';
-    case 'update-account':
-      return change.move === undefined && change.adopt === undefined ? 'none' : 'changes';
-    case 'delete-user':
-    case 'suspend-user':
-    case 'delete-role':
-    case 'close-account':
-      return 'removes';
-    case 'send-account-email':
-    case 'notify-requester':
-    case 'notify-bootstrap-users':
-    case 'warn-expiry':
-      return 'none';
-    default:
-      return assertNever(change);
-  }
-}
+export { accessEffectOf, type AccessEffect } from './change-summary.ts';
 
 /** The headings of a rendered plan, in the order they are shown. */
 export type PlanSectionId = 'destructive' | 'grants-access' | 'removes-access' | 'routine';

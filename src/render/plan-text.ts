@@ -5,10 +5,9 @@
  * renderer shares (baseline wording, per-change detail lines, totals).
  */
 import { assertNever, type Change, type Plan } from '../core/changes.ts';
-import type { Baseline, Tags } from '../core/model.ts';
-import { actionOf } from '../core/plan.ts';
-import { diffRole, trustedPrincipals } from '../core/roles.ts';
-import { describePasswordPolicyChange, summarizeChange } from './change-summary.ts';
+import { actionOf } from '../core/change-kinds.ts';
+import type { Baseline } from '../core/model.ts';
+import { changeDetails, summarizeChange } from './change-summary.ts';
 import { createPalette, type Palette } from './color.ts';
 import { planSections, SECTION_TITLES } from './plan-sections.ts';
 
@@ -36,73 +35,7 @@ export function changeSymbol(change: Change): '+' | '-' | '~' {
   return action === 'create' ? '+' : action === 'delete' ? '-' : '~';
 }
 
-function showTags(tags: Tags): string {
-  return Object.entries(tags)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(', ');
-}
-
-/** Lines under a change's summary: the values a reviewer may want to check. Never a secret. */
-export function changeDetails(change: Change): string[] {
-  switch (change.kind) {
-    case 'create-user':
-      return [`tags: ${showTags(change.tags)}`];
-    case 'update-user':
-      return [
-        ...change.addGroups.map((group) => `join group ${group}`),
-        ...change.removeGroups.map((group) => `leave group ${group}`),
-        ...change.detachPolicies.map((arn) => `detach managed policy ${arn}`),
-        ...change.deletePolicies.map((name) => `delete inline policy ${name}`),
-        ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
-        ...change.removeTags.map((key) => `remove tag ${key}`),
-      ];
-    case 'update-password-policy':
-      return describePasswordPolicyChange(change.from, change.to);
-    case 'update-group':
-      return [
-        ...Object.keys(change.putPolicies).map((name) => `write inline policy ${name}`),
-        ...change.deletePolicies.map((name) => `delete inline policy ${name}`),
-        ...change.detachPolicies.map((arn) => `detach managed policy ${arn}`),
-      ];
-    case 'create-account':
-      return [`tags: ${showTags(change.tags)}`, `account email to: ${change.recipients.join(', ')}`];
-    case 'update-account':
-      return [
-        ...(change.move === undefined
-          ? []
-          : [`organizational unit: ${change.move.from} → ${change.move.to} (policies attached to ${change.move.to} apply instead of those attached to ${change.move.from})`]),
-        ...Object.entries(change.setTags).map(([key, value]) => `set tag ${key}=${value}`),
-        ...change.removeTags.map((key) => `remove tag ${key}`),
-      ];
-    case 'put-role': {
-      const after = change.after;
-      const lines = [`role ${after.name} (path ${after.path}): trusted: ${trustedPrincipals(after.trustPolicy).join(', ') || 'nobody'}`];
-      if (change.before !== undefined) lines.push(`previously trusted: ${trustedPrincipals(change.before.trustPolicy).join(', ') || 'nobody'}`);
-      const diff = diffRole(change.before, after);
-      if (diff.trustWidens || diff.permissionsWiden || diff.attach.length > 0) lines.push('grants access it did not have');
-      if (diff.trustNarrows || diff.permissionsNarrow || diff.detach.length > 0) lines.push('removes access it had');
-      lines.push(`managed policies: ${after.attachedPolicyArns.join(', ') || 'none'}`);
-      lines.push(`inline policies: ${Object.keys(after.inlinePolicies).join(', ') || 'none'}`);
-      return lines;
-    }
-    case 'close-account':
-      return [`notice to: ${change.recipients.join(', ')}`];
-    case 'delete-role':
-      return [`role ${change.before.name}, trusted: ${trustedPrincipals(change.before.trustPolicy).join(', ') || 'nobody'}`];
-    case 'reset-password':
-    case 'suspend-user':
-    case 'notify-requester':
-    case 'warn-expiry':
-    case 'notify-bootstrap-users':
-    case 'adopt-user':
-    case 'set-account-alias':
-    case 'delete-user':
-    case 'send-account-email':
-      return [];
-    default:
-      return assertNever(change);
-  }
-}
+export { changeDetails };
 
 export interface PlanTotals {
   create: number;

@@ -11,7 +11,7 @@ import type { Plan } from '../../src/core/changes.ts';
 import type { DesiredState, SettingsFile } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
 import { hashPassword } from '../../src/adapters/sandbox/state.ts';
-import { readLiveState } from '../../src/ports/target.ts';
+import { readLiveState } from '../../src/apply/read-live-state.ts';
 import { aDesiredState, aUser } from '../support/builders.ts';
 import { aSandbox, aSettings, type TempSandbox } from './fixtures.ts';
 

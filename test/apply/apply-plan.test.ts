@@ -1,13 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { passwordMatches } from '../../src/adapters/sandbox/sandbox-target.ts';
-import {
-  applyPlan,
-  renderApplyReport,
-  renderApplyReportMarkdown,
-  type ApplyDeps,
-  type ApplyReport,
-} from '../../src/apply/apply-plan.ts';
+import { applyPlan, type ApplyDeps, type ApplyReport } from '../../src/apply/apply-plan.ts';
+import { renderApplyReportMarkdown, renderApplyReportText as renderApplyReport } from '../../src/render/apply-report.ts';
 import { generatePassword } from '../../src/apply/password.ts';
 import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
 import type { Change, Plan } from '../../src/core/changes.ts';
@@ -15,7 +10,8 @@ import { AppError } from '../../src/core/errors.ts';
 import type { DesiredState, LiveAccountCreation } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
 import { bootstrapTrustPolicy } from '../../src/core/trust-policy.ts';
-import { readLiveState, type Target } from '../../src/ports/target.ts';
+import { readLiveState } from '../../src/apply/read-live-state.ts';
+import type { Target } from '../../src/ports/target.ts';
 import type { UsersAccountPort } from '../../src/ports/users-account.ts';
 import { aDesiredState, anAccount, asLiveRole, aUser, someSettings, summaryOf } from '../support/builders.ts';
 import { aPlan, aSandbox, bootstrapSpec, MANAGED, putBootstrap, type TempSandbox } from './fixtures.ts';
@@ -367,6 +363,7 @@ describe('applyPlan on the sandbox', () => {
         bootstrapUsers: [],
         recipients: [ADA],
         roles: [],
+        facets: [],
       },
     ];
     const captured = depsFor(s.target);
@@ -488,6 +485,7 @@ describe('account creation', () => {
     bootstrapUsers: [],
     recipients: [LEAD],
     roles: [],
+    facets: [],
     ...extra,
   });
 
@@ -634,7 +632,7 @@ describe('renderApplyReport', () => {
   it('says when there was nothing to do', async () => {
     const s = await sandbox();
     const report = await applyPlan(aPlan(s.target, []), depsFor(s.target).deps);
-    expect(renderApplyReport(report)).toMatch(/^Nothing to apply: the sandbox \(.*state\.json\) already matches the files\.\n$/);
+    expect(renderApplyReport(report)).toMatch(/^Nothing to apply: local sandbox \(.*state\.json\) already matches the files\.\n$/);
     expect(renderApplyReportMarkdown(report)).toContain('Nothing to apply');
   });
 

@@ -5,14 +5,16 @@
  * test/apply/apply-lock.test.ts; a real process cancelled with SIGTERM: test/cli/apply-lock-processes.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyPlan, renderApplyReport, renderApplyReportMarkdown, type ApplyDeps } from '../../src/apply/apply-plan.ts';
+import { applyPlan, type ApplyDeps } from '../../src/apply/apply-plan.ts';
+import { readLiveState } from '../../src/apply/read-live-state.ts';
+import { renderApplyReportMarkdown, renderApplyReportText } from '../../src/render/apply-report.ts';
 import { generatePassword } from '../../src/apply/password.ts';
 import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
 import type { Change } from '../../src/core/changes.ts';
 import { AppError } from '../../src/core/errors.ts';
 import type { LiveAccountCreation } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
-import { readLiveState, type Target } from '../../src/ports/target.ts';
+import type { Target } from '../../src/ports/target.ts';
 import { renderApplyReport as renderApplyReportForPr } from '../../src/render/github-apply-report.ts';
 import { parseApplyReport } from '../../src/render/github-inputs.ts';
 import { aDesiredState, anAccount, aUser, someSettings } from '../support/builders.ts';
@@ -88,7 +90,7 @@ describe('a run whose signal aborts', () => {
     expect(undone[0]?.error?.message).toBe(`not started: ${lockLost().message}`);
     expect(report.stopped).toBe(lockLost().message);
 
-    const text = renderApplyReport(report);
+    const text = renderApplyReportText(report);
     expect(text.split('\n')[1]).toBe(
       `STOPPED before the end: ${lockLost().message} ${undone.length} changes were left undone (marked apply-stopped below); the next run resumes them.`,
     );
@@ -118,6 +120,7 @@ describe('a run whose signal aborts', () => {
       bootstrapUsers: [],
       recipients: [ADA],
       roles: [],
+      facets: [],
     };
     const sleeps: number[] = [];
     const report = await applyPlan(

@@ -9,7 +9,7 @@ import { generatePassword } from '../../src/apply/password.ts';
 import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
 import type { AccountFile, DesiredAccount, DesiredState, DesiredUser } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
-import { readLiveState } from '../../src/ports/target.ts';
+import { readLiveState } from '../../src/apply/read-live-state.ts';
 import { aDesiredState, anAccount, aUser, someSettings, summaryOf } from '../support/builders.ts';
 import { aSandbox, type TempSandbox } from './fixtures.ts';
 import { seededRandom } from '../support/random.ts';

@@ -10,7 +10,7 @@ import { desiredPasswordPolicy } from '../../src/core/baseline.ts';
 import { isAppError } from '../../src/core/errors.ts';
 import type { DesiredState } from '../../src/core/model.ts';
 import { computePlan } from '../../src/core/plan.ts';
-import { readLiveState } from '../../src/ports/target.ts';
+import { readLiveState } from '../../src/apply/read-live-state.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import { aDesiredState, anAccount, aUser, someSettings, summaryOf } from '../support/builders.ts';
 import { userArn } from '../../src/core/trust-policy.ts';

@@ -112,6 +112,8 @@ const IMPACT: Record<Change['kind'], Impact> = {
   'update-account': 'routine',
   'put-role': 'access',
   'delete-role': 'destructive',
+  'put-account-facet': 'routine',
+  'delete-account-facet': 'routine',
   'send-account-email': 'routine',
   'close-account': 'destructive',
 };

@@ -46,7 +46,7 @@ beforeEach(async () => {
     inlinePolicies: {},
     attachedPolicies: [],
   });
-  state.organization.accounts.push({ id: '444455556666', name: 'hand-made', email: 'hand-made@digital.cabinet-office.gov.uk', status: 'ACTIVE', ouPath: '/Sandbox', tags: {}, roles: [] });
+  state.organization.accounts.push({ id: '444455556666', name: 'hand-made', email: 'aws-root@legacy-agency.example.com', status: 'ACTIVE', ouPath: '/Sandbox', tags: {}, roles: [] });
   await writeFile(path, JSON.stringify(state));
 });
 afterEach(async () => {
@@ -80,6 +80,8 @@ describe('import on the sandbox', () => {
 
   it('writes files that validate and plan as adoptions, held back until settings open the window', async () => {
     expect((await run('import')).code).toBe(0);
+    // The legacy account's root email is on a domain the project would never create an account on: kept as AWS holds it.
+    expect(await readFile(join(repo, 'accounts', 'hand-made.yaml'), 'utf8')).toMatch(/^root_email: aws-root@legacy-agency\.example\.com$/m);
     expect((await run('validate')).code).toBe(0);
     const plan = await run('plan');
     expect(plan.stdout).toContain(`adopt user ${LEGACY} (team gov-uk-platform, requested by ${LEGACY}), keeping its password`);

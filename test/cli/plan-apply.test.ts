@@ -60,6 +60,33 @@ describe('plan and apply on the sandbox', () => {
     expect((await run('apply', '--only', 'everything')).stderr).toContain('--only must be lifecycle, not "everything"');
   });
 
+  it("alternate contacts through the CLI: the settings' default and an account's own, set in one apply, changed, removed", async () => {
+    const settingsPath = join(copy.dir, 'settings.yaml');
+    const contact = (name: string, email: string, indent = '    ') =>
+      [`name: ${name}`, 'title: Security operations', `email: ${email}`, 'phone: "+44 20 7946 0000"'].map((line) => `${indent}${line}\n`).join('');
+    const settings = await readFile(settingsPath, 'utf8');
+    await writeFile(settingsPath, `${settings.trimEnd()}\naccount_defaults:\n  contacts:\n    security:\n${contact('Cyber security', 'cyber@digital.cabinet-office.gov.uk', '      ')}`);
+    const notify = join(copy.dir, 'accounts', 'notify-staging.yaml');
+    const file = await readFile(notify, 'utf8');
+    await writeFile(notify, `${file.trimEnd()}\ncontacts:\n  billing:\n${contact('Notify finance', 'notify-finance@digital.cabinet-office.gov.uk')}`);
+    const validated = await run('validate');
+    expect(validated.code, validated.stdout + validated.stderr).toBe(0);
+    const markdown = (await run('plan', '--format', 'markdown')).stdout;
+    expect(markdown).toContain('the security contact: email cyber@digital.cabinet-office.gov.uk');
+    expect((await run('apply')).code).toBe(0);
+    expect((await run('plan')).stdout).toContain('No changes.');
+
+    await writeFile(notify, `${file.trimEnd()}\ncontacts:\n  billing:\n${contact('Notify finance team', 'notify-finance@digital.cabinet-office.gov.uk')}`);
+    const changed = JSON.parse((await run('plan', '--json')).stdout) as { changes: { change: { kind: string; before?: { name: string }; after?: { name: string } } }[] };
+    expect(changed.changes.map((c) => [c.change.kind, c.change.before?.name, c.change.after?.name])).toEqual([['put-account-facet', 'Notify finance', 'Notify finance team']]);
+    expect((await run('apply')).code).toBe(0);
+
+    await writeFile(notify, file);
+    expect((await run('plan')).stdout).toMatch(/remove the billing contact of notify-staging .*this project set it/);
+    expect((await run('apply')).code).toBe(0);
+    expect((await run('plan')).stdout).toContain('No changes.');
+  });
+
   it('plan without --detailed-exitcode exits 0 even with changes', async () => {
     expect((await run('plan')).code).toBe(0);
   });

@@ -241,6 +241,14 @@ describe('accounts', () => {
     expect(byRule(withDomains, 'rootEmailsAreOnAllowedDomains').map((p) => p.file)).toEqual(['accounts/team-dev.yaml']);
   });
 
+  it('rootEmailsAreOnAllowedDomains: an adopted account keeps the root email AWS holds, on any domain (the plan checks it is the live one)', async () => {
+    const adopted = accountYaml('legacy', 'id: "444444444444"', 'adopt: true', 'root_email: ops@legacy-agency.example.com');
+    expect(await problemsIn({ 'accounts/legacy.yaml': adopted })).toEqual([]);
+    // Without adopt, the same file would have the project create an account for that address: refused.
+    const created = accountYaml('legacy', 'id: "444444444444"', 'root_email: ops@legacy-agency.example.com');
+    expect(byRule(await problemsIn({ 'accounts/legacy.yaml': created }), 'rootEmailsAreOnAllowedDomains')).toHaveLength(1);
+  });
+
   it('adopt needs the account id (schema)', async () => {
     const problems = await problemsIn({ 'accounts/team-prod.yaml': accountYaml('team-prod', 'adopt: true') });
     expect(problems).toEqual([expect.objectContaining({ file: 'accounts/team-prod.yaml', severity: 'error', message: expect.stringMatching(/id/) })]);

@@ -126,3 +126,32 @@ describe('schema errors', () => {
     ]);
   });
 });
+
+describe('alternate contacts', () => {
+  const contact = (phone: string, email = 'soc@example.gov.uk'): string[] => [
+    'contacts:',
+    '  security:',
+    '    name: Security team',
+    '    title: Security operations',
+    `    email: ${email}`,
+    `    phone: "${phone}"`,
+  ];
+
+  it('a contact in the format AWS takes is valid', async () => {
+    expect(await problemsOf(ACCOUNT, accountYaml('team-prod', ...contact('+44 20 7946 0000')))).toEqual([]);
+  });
+
+  it("a phone number or email AWS would refuse points at the value", async () => {
+    expect(await problemsOf(ACCOUNT, accountYaml('team-prod', ...contact('call 0800', 'soc at example')))).toEqual([
+      expect.objectContaining({ rule: 'fileMatchesSchema', line: 17, col: 12, message: expect.stringMatching(/^contacts\.security\.email: "soc at example" is not in the expected format\. The contact's email address/) }),
+      expect.objectContaining({ rule: 'fileMatchesSchema', line: 18, col: 12, message: expect.stringMatching(/^contacts\.security\.phone: "call 0800" is not in the expected format\. The contact's phone number/) }),
+    ]);
+  });
+
+  it('a contact without its title is refused, naming the field', async () => {
+    const content = accountYaml('team-prod', ...contact('020 7946 0000').filter((line) => !line.includes('title')));
+    expect(await problemsOf(ACCOUNT, content)).toEqual([
+      expect.objectContaining({ line: 15, col: 5, message: 'missing required field "title" (The contact\'s title or role, 1-50 characters (AWS limit), for example Security operations); add it under contacts.security' }),
+    ]);
+  });
+});

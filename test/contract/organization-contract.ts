@@ -202,6 +202,45 @@ export function describeOrganizationContract(name: string, makeOrganization: () 
       expect(after).toEqual(before);
     });
 
+    const contact = (name: string) => ({ name, title: 'Security operations', email: 'security@example.gov.uk', phone: '+44 20 7946 0000' });
+
+    it('says trusted access for account.amazonaws.com is enabled, which alternate contacts need', async () => {
+      const org = await makeOrganization();
+      expect((await org.port.readOrganization()).trustedServices).toContain('account.amazonaws.com');
+    });
+
+    it('reads no alternate contacts in a new account', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('no-contacts'));
+      expect(await org.port.readFacets(accountId, ['contacts/security', 'contacts/billing'])).toEqual({});
+    });
+
+    it('puts an alternate contact, reads it back whole, replaces it and removes it (twice without complaint)', async () => {
+      const org = await makeOrganization();
+      const accountId = await createAccount(org, unique('contacts'));
+      await org.port.putFacet(accountId, 'contacts', 'security', contact('Security team'));
+      await org.port.putFacet(accountId, 'contacts', 'billing', { ...contact('Finance'), title: 'Billing', email: 'billing@example.gov.uk' });
+      expect(await org.port.readFacets(accountId, ['contacts/security'])).toEqual({ 'contacts/security': contact('Security team') });
+      await org.port.putFacet(accountId, 'contacts', 'security', { ...contact('Cyber team'), phone: '020 7946 0001' });
+      expect(await org.port.readFacets(accountId, ['contacts/security', 'contacts/operations', 'contacts/billing'])).toEqual({
+        'contacts/security': { ...contact('Cyber team'), phone: '020 7946 0001' },
+        'contacts/billing': { ...contact('Finance'), title: 'Billing', email: 'billing@example.gov.uk' },
+      });
+      await org.port.deleteFacet(accountId, 'contacts', 'security');
+      await org.port.deleteFacet(accountId, 'contacts', 'security');
+      expect(await org.port.readFacets(accountId, ['contacts/security', 'contacts/billing'])).toEqual({
+        'contacts/billing': { ...contact('Finance'), title: 'Billing', email: 'billing@example.gov.uk' },
+      });
+    });
+
+    it('refuses to set or remove a contact of the management account or the users account (code protected-account)', async () => {
+      const org = await makeOrganization();
+      for (const id of [org.managementAccountId, org.usersAccountId]) {
+        expect(await codeOf(org.port.putFacet(id, 'contacts', 'security', contact('Security team')))).toBe('protected-account');
+        expect(await codeOf(org.port.deleteFacet(id, 'contacts', 'security'))).toBe('protected-account');
+      }
+    });
+
     it('closes a member account, but never the management account', async () => {
       const org = await makeOrganization();
       const accountId = await createAccount(org, unique('close'));

@@ -366,6 +366,7 @@ const cases: Case[] = [
         bootstrapUsers: ['ada@example.gov.uk'],
         recipients: ['platform@example.gov.uk', 'ada@example.gov.uk'],
         roles: [{ ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' }],
+        facets: [],
       }),
   },
   {
@@ -666,6 +667,20 @@ describe('computePlan refuses what only a person can settle', () => {
     expect(message).toContain(`accounts/svc.yaml has the root email of account ${accountIdFor('Service (old name)')}, which this project did not create`);
     expect(message).toContain(`add id: "${accountIdFor('Service (old name)')}" and adopt: true`);
     expect(message).toContain(`accounts/web.yaml has the name of account ${accountIdFor('web')}, which this project did not create`);
+  });
+
+  it("an adopted account's root_email must be the one AWS holds: no file changes it [adoptedRootEmailIsTheLiveOne]", () => {
+    const id = accountIdFor('legacy');
+    const desired = (email: string) =>
+      aDesiredState({ users: [ada], accounts: [anAccount('legacy', { id, adopt: true, root_email: email })] });
+    const live = withAccounts(settled(aDesiredState({ settings: desired('x@y.example').settings, users: [ada] })), [
+      aLiveAccount('legacy', { email: 'Ops@Legacy-Agency.example.com' }),
+    ]);
+    expect(refusal(desired('other@legacy-agency.example.com'), live)).toContain(
+      `accounts/legacy.yaml adopts account ${id} with root_email other@legacy-agency.example.com, but AWS holds Ops@Legacy-Agency.example.com for it`,
+    );
+    // The live address, in any case, is fine: the plan adopts the account.
+    expect(computePlan(desired('ops@legacy-agency.example.com'), live).changes.map((c) => c.change.kind)).toContain('update-account');
   });
 
   it('an id naming an unmanaged account without adopt: true is refused', () => {

@@ -27,7 +27,19 @@ describe('questions from the schemas', () => {
       ['github', 'text', false],
     ]);
     const nested = fieldsOf(account).filter((f) => f.group !== undefined).map((f) => `${f.group?.name}:${f.name}:${f.control}`);
-    expect(nested).toEqual(['team:team.name:text', 'team:team.email:email', 'billing:billing.cost_centre:text', 'billing:billing.business_unit:text', 'bootstrap:bootstrap.state:radios', 'bootstrap:bootstrap.users:list']);
+    const contact = (kind: string): string[] =>
+      ['name:text', 'title:text', 'email:email', 'phone:text'].map((field) => `contacts.${kind}:contacts.${kind}.${field}`);
+    expect(nested).toEqual([
+      'team:team.name:text',
+      'team:team.email:email',
+      'billing:billing.cost_centre:text',
+      'billing:billing.business_unit:text',
+      'bootstrap:bootstrap.state:radios',
+      'bootstrap:bootstrap.users:list',
+      ...contact('security'),
+      ...contact('operations'),
+      ...contact('billing'),
+    ]);
   });
 
   it('a new field in a schema becomes a question with no change to the form', () => {
@@ -83,6 +95,30 @@ describe('the file from the answers', () => {
     expect(fieldsOfProblems).toContain('bootstrap.users');
     expect(fieldsOfProblems).toContain('team.email');
     expect(fieldsOfProblems).toContain('billing.cost_centre');
+  });
+
+  it("writes the contacts asked for on the account page, and puts a contact's problem on its field", () => {
+    const page = buildPages({ user, account }, settings!.data).find((p) => p.id === 'account');
+    const fields = page?.fields ?? [];
+    expect(fields.find((f) => f.name === 'contacts.security.email')).toMatchObject({ label: 'Email address', group: { label: 'Security contact (optional)', required: false } });
+    const answers = {
+      name: 'svc',
+      description: 'A service.',
+      organizational_unit: '/Workloads',
+      'team.name': 'Platform',
+      'team.email': 'platform@example.gov.uk',
+      requested_by: 'ann@example.gov.uk',
+      'billing.cost_centre': '1',
+      'billing.business_unit': 'Test',
+      'contacts.security.name': 'Cyber team',
+      'contacts.security.title': 'Security operations',
+      'contacts.security.email': 'cyber@example.gov.uk',
+      'contacts.security.phone': 'ring us',
+    };
+    const built = buildFile('account', fields, answers, page?.fixed ?? {});
+    expect(built.text).toContain('contacts:\n  security:\n    name: Cyber team\n');
+    const problems = validateRequestFile(settings!, built.path, built.text, '2026-06-01');
+    expect(problems.map((p) => fieldOfProblem(p, built.text, fields))).toEqual(['contacts.security.phone']);
   });
 });
 

@@ -33,7 +33,7 @@ export const EVERY_KIND: Change[] = [
   { kind: 'reset-password', userName: 'ada_l@example.gov.uk', fullName: 'Ada', credentialsToken: '2026-10-02', why: 'password-reset-requested' },
   { kind: 'update-password-policy', from: { ...policy, minimumLength: 8 }, to: policy },
   { kind: 'update-group', group: 'CrossAccountAccess', create: false, putPolicies: { 'deny-without-mfa': { Version: '2012-10-17', Statement: [] } }, deletePolicies: ['extra'], detachPolicies: ['arn:aws:iam::aws:policy/PowerUserAccess'] },
-  { kind: 'create-account', accountName: 'brand-new', email: 'aws-root+brand-new@example.gov.uk', ouPath: '/Sandbox', tags: { 'managed-by': 'aws-access-as-code' }, bootstrapUsers: ['ada_l@example.gov.uk'], recipients: ['team@example.gov.uk'], roles: [], resumeRequestId: 'car-123' },
+  { kind: 'create-account', accountName: 'brand-new', email: 'aws-root+brand-new@example.gov.uk', ouPath: '/Sandbox', tags: { 'managed-by': 'aws-access-as-code' }, bootstrapUsers: ['ada_l@example.gov.uk'], recipients: ['team@example.gov.uk'], roles: [], facets: [], resumeRequestId: 'car-123' },
   { kind: 'put-role', accountName: 'brand-old', accountId: '900000000002', label: 'the bootstrap role', after: { ...aLiveBootstrapRole(['ada_l@example.gov.uk']), description: DESCRIPTION } },
   { kind: 'delete-role', accountName: 'other', accountId: '900000000003', label: 'the bootstrap role', before: aLiveBootstrapRole(['ada_l@example.gov.uk']) },
   { kind: 'delete-user', userName: 'gone@example.gov.uk' },

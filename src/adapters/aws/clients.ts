@@ -12,7 +12,7 @@ import { endpointInErrors, translateAssumeRoleError } from './errors.ts';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The service part of `AWS_ENDPOINT_URL_<SERVICE>`, as the SDK spells it. */
-export type AwsService = 'IAM' | 'SES' | 'ORGANIZATIONS' | 'STS';
+export type AwsService = 'IAM' | 'SES' | 'ORGANIZATIONS' | 'STS' | 'ACCOUNT';
 
 export type AwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 

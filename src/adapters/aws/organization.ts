@@ -1,76 +1,50 @@
 /**
- * OrganizationPort on AWS: AWS Organizations (in the management account, us-east-1) and the
- * bootstrap role inside each member account (IAM, through the access role Organizations creates).
- * Every SDK exception leaves this file as an AppError.
+ * OrganizationPort on AWS, one file per API family: accounts, OUs, tags and closure (here, AWS
+ * Organizations in the management account, us-east-1); account creation and its recovery
+ * (account-creation.ts); the roles in member accounts (member-roles.ts, IAM through a role there);
+ * account settings such as alternate contacts (account-facets.ts and its families). Every SDK
+ * exception leaves these files as an AppError.
  */
 import {
   CloseAccountCommand,
-  CreateAccountCommand,
-  DescribeCreateAccountStatusCommand,
   DescribeOrganizationCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   MoveAccountCommand,
   OrganizationsClient,
   TagResourceCommand,
   UntagResourceCommand,
-  paginateListAccounts,
   paginateListAccountsForParent,
-  paginateListCreateAccountStatus,
   paginateListOrganizationalUnitsForParent,
   paginateListParents,
   paginateListRoots,
   paginateListTagsForResource,
   type Account,
-  type CreateAccountStatus,
-  type Tag as OrgTag,
 } from '@aws-sdk/client-organizations';
-import {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  PutRolePolicyCommand,
-  RemoveRoleFromInstanceProfileCommand,
-  TagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
-  UpdateRoleCommand,
-  paginateGetAccountAuthorizationDetails,
-  paginateListAttachedRolePolicies,
-  paginateListInstanceProfilesForRole,
-  paginateListRolePolicies,
-  type Role,
-  type RoleDetail,
-} from '@aws-sdk/client-iam';
+import { IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
 import { AppError, isAppError } from '../../core/errors.ts';
+import { FACET_FAMILIES, facetSource } from '../../core/facet-sources.ts';
 import {
   CLOSURE_REQUESTED_TAG,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
-  findTag,
   isManaged,
   type LiveAccount,
-  type LiveAccountCreation,
   type LiveAccountStatus,
   type LiveOrganization,
-  type LiveRole,
-  type LiveRoles,
-  type PolicyDocument,
   type SettingsFile,
   type Tags,
 } from '../../core/model.ts';
-import { isSamePolicy } from '../../core/policy-compare.ts';
-import type { RoleSpec } from '../../core/roles.ts';
 import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-accounts.ts';
-import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
+import type { OrganizationPort } from '../../ports/organization.ts';
+import { createAwsAccountCreation } from './account-creation.ts';
+import { createAwsAccountFacets } from './account-facets.ts';
 import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
-import { isAwsError, translateAwsError, withEndpointInErrors } from './errors.ts';
-import { createPacers, withPacing, type Pacers } from './pacing.ts';
+import { withEndpointInErrors } from './errors.ts';
+import { createAwsMemberRoles } from './member-roles.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
-import { decodePolicyDocument } from './policy-document.ts';
+import { accountState, toOrgTags } from './organizations-calls.ts';
+import { createPacers, withPacing, type Pacers } from './pacing.ts';
 
 /** The Organizations API lives in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/ao.html); IAM is global. */
 const REGION = 'us-east-1';
@@ -80,13 +54,9 @@ const CONCURRENCY = 5;
 // (YYYY-MM-DD). AWS records no closure date, and a closed account stays listed for 90 days, so
 // without it every closed account would count against the 30-day closure quota. This adapter hides
 // it from LiveAccount.tags so the planner never sees it as drift.
-/** How long finished (SUCCEEDED/FAILED) creation requests are reported; IN_PROGRESS ones always are. */
-const RECENT_CREATIONS_MS = 7 * 24 * 60 * 60 * 1000;
 const CLOSURE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** ConcurrentModificationException is not retried by the SDK; these are our own waits before retrying. */
 const CONCURRENT_MODIFICATION_BACKOFF_MS = [1000, 2000, 4000] as const;
-/** After a failed CreateAccount: further looks for the request it may have made (see recoverCreation). */
-const RECOVERY_WAITS_MS = [2000, 5000] as const;
 
 export interface AwsOrganizationOptions {
   /** A ready client (tests); otherwise built from `env` and settings. */
@@ -179,41 +149,6 @@ export function createAwsOrganization(
     }
   }
 
-  /**
-   * Runs `fn` with IAM in the member account. Credentials are resolved first, so a failed AssumeRole
-   * (a brand-new account answers AccessDenied for a few minutes, https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html) is told apart from an
-   * IAM error and becomes `account-not-ready`, which the apply engine retries with back-off.
-   */
-  async function withMemberIam<T>(
-    accountId: string,
-    fn: (iam: IAMClient) => Promise<T>,
-    roleName: string = accessRoleName,
-  ): Promise<T> {
-    const iam = iamForAccount(accountId, roleName);
-    try {
-      try {
-        await iam.config.credentials();
-      } catch (cause) {
-        if (!isAwsError(cause, 'AccessDenied')) {
-          throw translateAwsError(cause, `STS AssumeRole ${roleName} in account ${accountId}`);
-        }
-        throw new AppError(
-          'account-not-ready',
-          `Cannot act in account ${accountId}: STS refused AssumeRole on ${roleName} there (AccessDenied).`,
-          {
-            cause,
-            hint:
-              'A new account refuses AssumeRole for a few minutes after it is created; run again shortly. ' +
-              `If it persists, check that ${roleName} exists in the account and trusts ${roleName === accessRoleName ? 'the management account' : 'organization.reader_trusted_role_arns'}.`,
-          },
-        );
-      }
-      return await fn(iam);
-    } finally {
-      if (ownsIamClients) iam.destroy();
-    }
-  }
-
   async function rootId(): Promise<string> {
     const cached = ouIds.get('/');
     if (cached !== undefined) return cached;
@@ -285,36 +220,6 @@ export function createAwsOrganization(
     return id;
   }
 
-  async function getRole(iam: IAMClient, roleName: string, context: string): Promise<Role | undefined> {
-    try {
-      return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-    } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity')) return undefined;
-      throw translateAwsError(error, context);
-    }
-  }
-
-  async function attachedPolicyArns(iam: IAMClient, roleName: string): Promise<string[]> {
-    const arns: string[] = [];
-    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
-      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
-    }
-    return arns;
-  }
-
-  /**
-   * Every role of the account in one paginated GetAccountAuthorizationDetails with the Role filter:
-   * trust policy, inline policies, attached policies and tags come in the same answer, so the cost
-   * does not grow with the number of roles (moto never truncates; AWS may, hence the paginator).
-   */
-  async function rolesIn(iam: IAMClient, accountId: string): Promise<LiveRole[]> {
-    const roles: LiveRole[] = [];
-    for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000 }, { Filter: ['Role'] })) {
-      for (const detail of page.RoleDetailList ?? []) roles.push(toLiveRole(detail, accountId));
-    }
-    return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  }
-
   /** One account: its place, tags and state (its roles are read by readRoles). */
   async function readAccount(
     account: Account,
@@ -331,69 +236,44 @@ export function createAwsOrganization(
     return closureRequested === undefined ? { live, closing } : { live, closing, closureRequested };
   }
 
-  async function listCreations(): Promise<LiveAccountCreation[]> {
-    const since = Date.now() - RECENT_CREATIONS_MS;
-    const out: { creation: LiveAccountCreation; requested: number }[] = [];
-    for await (const page of paginateListCreateAccountStatus({ client: org }, {})) {
-      for (const status of page.CreateAccountStatuses ?? []) {
-        const requested = status.RequestedTimestamp?.getTime() ?? Date.now();
-        if (status.State !== 'IN_PROGRESS' && requested < since) continue;
-        out.push({ creation: toCreation(status), requested });
-      }
-    }
-    // Newest first, so the latest request for a name comes before older ones.
-    return out.sort((a, b) => b.requested - a.requested).map((c) => c.creation);
-  }
-
-  async function findAccounts(query: { name: string; email: string }): Promise<FoundAccount[]> {
-    const found: FoundAccount[] = [];
-    await call('listing the accounts of the Organization', async () => {
-      for await (const page of paginateListAccounts({ client: org }, {})) {
-        for (const account of page.Accounts ?? []) {
-          if (account.Name !== query.name && (account.Email ?? '').toLowerCase() !== query.email.toLowerCase()) continue;
-          found.push({ id: account.Id ?? '', name: account.Name ?? '', email: account.Email ?? '', state: accountState(account) ?? 'UNKNOWN', managed: false });
-        }
-      }
-    });
-    for (const account of found) account.managed = isManaged(await call(`reading the tags of account ${account.id}`, () => listTags(account.id)));
-    return found;
-  }
-
   /**
-   * After CreateAccount failed or its answer was lost: the request AWS may have accepted anyway
-   * (in progress or succeeded, same name), else an account with that name or root email. Looked for
-   * a few times, since a fresh request can take a moment to be listed. Never asks again itself.
+   * The services with trusted access, when a facet family needs one (else not asked). Undefined when
+   * the role may not list them (organizations:ListAWSServiceAccessForOrganization): then the plan
+   * does not say what is missing, and a family's own calls report it.
    */
-  async function recoverCreation(input: CreateAccountInput, failure: AppError): Promise<string> {
-    for (const wait of [0, ...RECOVERY_WAITS_MS]) {
-      if (wait > 0) await sleep(wait);
-      let creations: LiveAccountCreation[];
-      let accounts: FoundAccount[];
-      try {
-        creations = await call('listing account creation requests', listCreations);
-        accounts = await findAccounts({ name: input.accountName, email: input.email });
-      } catch {
-        continue; // AWS unreachable for now: look again, then report the original failure
-      }
-      const request = creations.find((c) => c.accountName === input.accountName && c.state !== 'FAILED');
-      if (request !== undefined) return request.requestId;
-      const existing = accounts.find((a) => a.state === 'ACTIVE');
-      if (existing !== undefined) {
-        throw new AppError(
-          'account-exists',
-          `${failure.message} The Organization already has account ${existing.id} (${existing.name}, ${existing.email}), so CreateAccount was not asked again.`,
-          { fault: 'user', hint: 'Run plan again: it shows how that account pairs with the file (or why it cannot).', cause: failure.cause ?? failure },
+  async function listTrustedServices(): Promise<string[] | undefined> {
+    if (!FACET_FAMILIES.some((family) => facetSource(family).trustedService !== undefined)) return undefined;
+    const services: string[] = [];
+    try {
+      let token: string | undefined;
+      do {
+        const page = await call('listing the services with trusted access', () =>
+          org.send(new ListAWSServiceAccessForOrganizationCommand(token === undefined ? {} : { NextToken: token })),
         );
-      }
+        for (const service of page?.EnabledServicePrincipals ?? []) if (service.ServicePrincipal) services.push(service.ServicePrincipal);
+        token = page?.NextToken;
+      } while (token !== undefined);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'access-denied') return undefined;
+      throw error;
     }
-    throw new AppError(failure.code, `${failure.message} No creation request or account named "${input.accountName}" (root email ${input.email}) was found afterwards, so it was not asked again in this run.`, {
-      fault: failure.fault,
-      hint: failure.hint ?? 'Run apply again: the next plan looks for the request or the account before asking for a new one.',
-      cause: failure.cause ?? failure,
-    });
+    return services.sort();
   }
+
+  const creation = createAwsAccountCreation({ org, call, sleep, listTags }, createAccountClient);
+  const { listCreations } = creation;
 
   return {
+    startAccountCreation: creation.startAccountCreation,
+    describeAccountCreation: creation.describeAccountCreation,
+    findAccounts: creation.findAccounts,
+    ...createAwsMemberRoles({ iamForAccount, ownsIamClients, accessRoleName, access, protectedIds }),
+    // Account settings (facets) act from the management account, as Organizations does.
+    ...createAwsAccountFacets({
+      clientConfig: (service) => awsClientConfig(service, { region: REGION, roleArn: roleToAssume(settings.organization, access), env }),
+      protectedIds,
+    }),
+
     async readOrganization(): Promise<LiveOrganization> {
       const limit = pLimit(CONCURRENCY);
       const description = await call('reading the Organization', () =>
@@ -425,13 +305,14 @@ export function createAwsOrganization(
       };
       await visit(root, '/');
 
-      const [read, creations] = await Promise.all([
+      const [read, creations, trustedServices] = await Promise.all([
         Promise.all(
           placed.map(({ account, ouPath }) =>
             limit(() => readAccount(account, ouPath)),
           ),
         ),
         call('listing account creation requests', listCreations),
+        listTrustedServices(),
       ]);
 
       const windowStart = Date.now() - CLOSURE_WINDOW_MS;
@@ -445,44 +326,8 @@ export function createAwsOrganization(
         ).length,
         // Closed accounts stay members (SUSPENDED) until AWS removes them after 90 days, as in the sandbox.
         memberAccountCount: members.length,
+        ...(trustedServices === undefined ? {} : { trustedServices }),
       };
-    },
-
-    async startAccountCreation(input: CreateAccountInput): Promise<string> {
-      const context = `creating account "${input.accountName}"`;
-      let id: string | undefined;
-      let failure: AppError | undefined;
-      try {
-        // Sent once, never through call(): not even ConcurrentModificationException is retried blindly.
-        const response = await createAccountClient.send(
-          new CreateAccountCommand({
-            Email: input.email,
-            AccountName: input.accountName,
-            RoleName: input.accessRoleName,
-            IamUserAccessToBilling: 'ALLOW',
-            Tags: toOrgTags(withManagedBy(input.tags)),
-          }),
-        );
-        id = response.CreateAccountStatus?.Id;
-        if (id === undefined) failure = new AppError('aws-error', `${context}: AWS returned no request id.`);
-      } catch (error) {
-        failure = translateOrganizationsError(error, context);
-      }
-      if (failure === undefined && id !== undefined) return id;
-      // The request may have been made (a reset connection, a timeout): look before anyone asks again.
-      return recoverCreation(input, failure ?? new AppError('aws-error', `${context} failed.`));
-    },
-
-    findAccounts,
-
-    async describeAccountCreation(requestId: string): Promise<LiveAccountCreation> {
-      const response = await call(`reading account creation request ${requestId}`, () =>
-        org.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: requestId })),
-      );
-      if (response.CreateAccountStatus === undefined) {
-        throw new AppError('aws-error', `reading account creation request ${requestId}: AWS returned no status.`);
-      }
-      return toCreation(response.CreateAccountStatus);
     },
 
     async moveAccount(accountId: string, ouPath: string): Promise<void> {
@@ -561,139 +406,12 @@ export function createAwsOrganization(
       }
     },
 
-    async readRoles(accountId: string, readerRoleName?: string): Promise<LiveRoles> {
-      // Plans read through the reader role when settings name one; apply reads with the role it writes with.
-      const through = access === 'read' && readerRoleName !== undefined ? readerRoleName : accessRoleName;
-      const refused: LiveRoles = through === accessRoleName ? 'unknown' : 'denied';
-      try {
-        return await withMemberIam(
-          accountId,
-          async (iam) => {
-            try {
-              return await rolesIn(iam, accountId);
-            } catch (error) {
-              throw translateAwsError(error, `reading the roles of account ${accountId} as ${through}`);
-            }
-          },
-          through,
-        );
-      } catch (error) {
-        // The account cannot be looked into: say so rather than fail the whole read.
-        if (isAppError(error) && (error.code === 'account-not-ready' || error.code === 'access-denied')) return refused;
-        throw error;
-      }
-    },
-
-    async putRole(accountId: string, spec: RoleSpec): Promise<void> {
-      refuseProtectedAccount(protectedIds, accountId, `put role ${spec.name} in`);
-      const roleName = spec.name;
-      const context = `putting role ${roleName} in account ${accountId}`;
-      const where = `role ${roleName} in account ${accountId}`;
-      const trust = JSON.stringify(spec.trustPolicy);
-      // Written with the access role: a reader role may not change anything, itself included.
-      await withMemberIam(accountId, async (iam) => {
-        try {
-          const role = await getRole(iam, roleName, context);
-          if (role === undefined) {
-            await createManagedRole(iam, spec, trust);
-          } else {
-            const tags = roleTags(role);
-            if (!isManaged(tags)) throw notManaged(roleName, accountId);
-            // Write only what differs, so a re-run changes nothing (and leaves nothing in CloudTrail).
-            const current = decodePolicyDocument(role.AssumeRolePolicyDocument ?? '{}', `trust policy of ${where}`);
-            if (!isSamePolicy(current, spec.trustPolicy)) {
-              await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }));
-            }
-            if ((role.Description ?? '') !== spec.description) {
-              await iam.send(new UpdateRoleCommand({ RoleName: roleName, Description: spec.description }));
-            }
-            await tagRoleWhereDifferent(iam, roleName, tags, spec.tags);
-          }
-          const written = new Set<string>();
-          if (role !== undefined) {
-            for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
-              for (const name of page.PolicyNames ?? []) {
-                const wanted = spec.inlinePolicies[name];
-                if (wanted === undefined) {
-                  await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-                  continue;
-                }
-                const got = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-                if (isSamePolicy(decodePolicyDocument(got.PolicyDocument ?? '{}', `policy ${name} of ${where}`), wanted)) written.add(name);
-              }
-            }
-          }
-          for (const [name, document] of Object.entries(spec.inlinePolicies)) {
-            if (written.has(name)) continue;
-            await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: name, PolicyDocument: JSON.stringify(document) }));
-          }
-          const attached = role === undefined ? [] : await attachedPolicyArns(iam, roleName);
-          for (const arn of attached) {
-            if (!spec.attachedPolicyArns.includes(arn)) await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
-          }
-          // A run stopped between CreateRole and here leaves the role without them: attached on the next put.
-          for (const arn of spec.attachedPolicyArns) {
-            if (!attached.includes(arn)) await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
-          }
-        } catch (error) {
-          if (isAppError(error)) throw error;
-          throw translateAwsError(error, context);
-        }
-      });
-    },
-
-    async deleteRole(accountId: string, roleName: string): Promise<void> {
-      refuseProtectedAccount(protectedIds, accountId, `delete role ${roleName} in`);
-      const context = `deleting role ${roleName} in account ${accountId}`;
-      await withMemberIam(accountId, async (iam) => {
-        try {
-          const role = await getRole(iam, roleName, context);
-          if (role === undefined) return;
-          if (!isManaged(roleTags(role))) throw notManaged(roleName, accountId);
-          // DeleteRole fails with DeleteConflict while anything below remains attached
-          // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html).
-          for (const arn of await attachedPolicyArns(iam, roleName)) {
-            await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
-          }
-          for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
-            for (const name of page.PolicyNames ?? []) {
-              await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-            }
-          }
-          for await (const page of paginateListInstanceProfilesForRole({ client: iam }, { RoleName: roleName })) {
-            for (const profile of page.InstanceProfiles ?? []) {
-              if (profile.InstanceProfileName === undefined) continue;
-              await iam.send(
-                new RemoveRoleFromInstanceProfileCommand({
-                  RoleName: roleName,
-                  InstanceProfileName: profile.InstanceProfileName,
-                }),
-              );
-            }
-          }
-          await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
-        } catch (error) {
-          if (isAppError(error)) throw error;
-          // Deleted by someone else meanwhile: the goal is reached.
-          if (isAwsError(error, 'NoSuchEntity')) return;
-          throw translateAwsError(error, context);
-        }
-      });
-    },
   };
 }
 
 /** The states in which an account is closed or closing (counted against the closure quota). */
 const CLOSURE_STATES: ReadonlySet<string> = new Set(['PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']);
 
-/**
- * The account's state as AWS reports it. `State` (ACTIVE | PENDING_ACTIVATION | PENDING_CLOSURE |
- * SUSPENDED | CLOSED) replaces `Status` (ACTIVE | PENDING_CLOSURE | SUSPENDED), which AWS retires on
- * 9 September 2026; Status is only the fallback. Kept as a plain string: AWS adds values.
- */
-function accountState(account: Account): string | undefined {
-  return account.State ?? account.Status;
-}
 
 /**
  * Only an ACTIVE account is ACTIVE. A state this adapter does not know (PENDING_ACTIVATION: sign-up
@@ -723,89 +441,3 @@ function isWithinWindow(closureRequested: string | undefined, windowStart: numbe
   return Number.isNaN(at) || at >= windowStart;
 }
 
-function toCreation(status: CreateAccountStatus): LiveAccountCreation {
-  const state = status.State === 'SUCCEEDED' || status.State === 'FAILED' ? status.State : 'IN_PROGRESS';
-  return {
-    requestId: status.Id ?? '',
-    accountName: status.AccountName ?? '',
-    state,
-    ...(status.AccountId ? { accountId: status.AccountId } : {}),
-    // Kept raw: AWS keeps adding reasons (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccountStatus.html); the apply engine turns known ones into advice.
-    ...(status.FailureReason ? { failureReason: status.FailureReason } : {}),
-  };
-}
-
-/** IAM role tags as the core's Tags, for `isManaged` (which compares keys ignoring case, as IAM does). */
-function roleTags(role: Role): Tags {
-  const tags: Record<string, string> = {};
-  for (const tag of role.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-  return tags;
-}
-
-function notManaged(roleName: string, accountId: string): AppError {
-  return new AppError(
-    'not-managed',
-    `Role ${roleName} in account ${accountId} exists but was not created by this tool (no ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} tag); it is left untouched.`,
-    {
-      fault: 'user',
-      hint: `If the tool should own it, tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} in that account; otherwise give the role another name in the settings or the account file.`,
-    },
-  );
-}
-
-function withManagedBy(tags: Tags): Tags {
-  return { ...tags, [MANAGED_BY_TAG]: MANAGED_BY_VALUE };
-}
-
-function toOrgTags(tags: Tags): OrgTag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
-
-function toIamTags(tags: Tags): { Key: string; Value: string }[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
-
-/**
- * A role tagged managed-by, with a one-hour session limit: role chaining caps sessions at one hour
- * anyway (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session).
- */
-async function createManagedRole(iam: IAMClient, spec: RoleSpec, trustPolicy: string): Promise<void> {
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: spec.name,
-      Path: spec.path,
-      AssumeRolePolicyDocument: trustPolicy,
-      MaxSessionDuration: 3600,
-      Description: spec.description,
-      Tags: toIamTags(withManagedBy(spec.tags)),
-    }),
-  );
-}
-
-/** A role as GetAccountAuthorizationDetails returns it, its URL-encoded documents decoded. */
-function toLiveRole(detail: RoleDetail, accountId: string): LiveRole {
-  const name = detail.RoleName ?? '';
-  const where = `role ${name} in account ${accountId}`;
-  const inlinePolicies: Record<string, PolicyDocument> = {};
-  for (const policy of detail.RolePolicyList ?? []) {
-    if (policy.PolicyName === undefined) continue;
-    inlinePolicies[policy.PolicyName] = decodePolicyDocument(policy.PolicyDocument ?? '{}', `policy ${policy.PolicyName} of ${where}`);
-  }
-  const tags: Record<string, string> = {};
-  for (const tag of detail.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-  return {
-    name,
-    path: detail.Path ?? '/',
-    trustPolicy: decodePolicyDocument(detail.AssumeRolePolicyDocument ?? '{}', `trust policy of ${where}`),
-    inlinePolicies,
-    attachedPolicyArns: (detail.AttachedManagedPolicies ?? []).flatMap((p) => (p.PolicyArn === undefined ? [] : [p.PolicyArn])).sort(),
-    tags,
-    ...(detail.CreateDate === undefined ? {} : { createdAt: detail.CreateDate.toISOString() }),
-  };
-}
-
-/** Writes only the tags whose value differs (keys compared ignoring case, as IAM does for roles). */
-async function tagRoleWhereDifferent(iam: IAMClient, roleName: string, current: Tags, wanted: Tags): Promise<void> {
-  const changed = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => findTag(current, key)?.value !== value));
-  if (Object.keys(changed).length > 0) await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: toIamTags(changed) }));
-}

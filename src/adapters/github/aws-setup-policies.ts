@@ -285,6 +285,8 @@ const ORGANIZATIONS_READ = [
   'organizations:ListChildren',
   'organizations:ListTagsForResource',
   'organizations:ListCreateAccountStatus',
+  // Whether trusted access for account.amazonaws.com is on, which alternate contacts need.
+  'organizations:ListAWSServiceAccessForOrganization',
 ];
 const ORGANIZATIONS_TAG = ['organizations:TagResource', 'organizations:UntagResource'];
 
@@ -493,8 +495,11 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
     Resource: accessRoles,
   };
   const readerRoleName = settings.organization.reader_role_name;
+  // Member accounts as the Account Management API names them (never the management account itself).
+  const memberAccounts = `arn:aws:account::${settings.organization.management_account_id}:account/o-*/*`;
   const read: PolicyStatement[] = [
     { Sid: 'ReadOrganization', Effect: 'Allow', Action: ORGANIZATIONS_READ, Resource: '*' },
+    { Sid: 'ReadAlternateContacts', Effect: 'Allow', Action: 'account:GetAlternateContact', Resource: memberAccounts },
     readerRoleName === undefined
       ? // Trade-off: without a reader role, reading bootstrap roles needs the access role Organizations
         // creates in each account, which is an administrator there. See the README, "Trade-offs".
@@ -538,6 +543,12 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Effect: 'Deny',
       Action: ['organizations:MoveAccount', 'organizations:CloseAccount', ...ORGANIZATIONS_TAG],
       Resource: projectAccountIds(settings).map((id) => accountArn(settings, id)),
+    },
+    {
+      Sid: 'ChangeAlternateContacts',
+      Effect: 'Allow',
+      Action: ['account:PutAlternateContact', 'account:DeleteAlternateContact'],
+      Resource: memberAccounts,
     },
     {
       Sid: 'CloseOnlyManagedAccounts',

@@ -11,6 +11,7 @@ import {
   MANAGED_BY_VALUE,
   type LiveAccount,
   type LiveAccountCreation,
+  type LiveFacets,
   type LiveOrganization,
   type LiveRoles,
   type Tags,
@@ -19,6 +20,8 @@ import { refuseProtectedAccount } from '../../core/protected-accounts.ts';
 import { grantsOf } from '../../core/policy-compare.ts';
 import { closureQuota } from '../../core/quota.ts';
 import type { RoleSpec } from '../../core/roles.ts';
+import { FACET_FAMILIES, facetSource, isFacetFamily, type FacetFamily } from '../../core/facet-sources.ts';
+import { facetId, parseFacetId, type FacetValue } from '../../core/facets.ts';
 import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
 import { assertIamName, invalidInput, mergeTags, noSuchEntity, removeTags } from './rules.ts';
 import type { SandboxAccount, SandboxCreation, SandboxState, SandboxStore } from './state.ts';
@@ -82,6 +85,7 @@ export class SandboxOrganization implements OrganizationPort {
         closedInLast30Days: org.closures.filter((closure) => Date.parse(closure.closedAt) >= since).length,
         // Closed accounts keep counting until they are permanently closed (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
         memberAccountCount: org.accounts.filter((account) => account.id !== org.managementAccountId).length,
+        trustedServices: trustedServicesOf(state),
       };
     });
   }
@@ -325,6 +329,49 @@ export class SandboxOrganization implements OrganizationPort {
     });
   }
 
+  async readFacets(accountId: string, ids: readonly string[]): Promise<LiveFacets> {
+    const state = await this.store.read();
+    const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
+    if (account === undefined || account.status !== 'ACTIVE' || account.id === state.organization.managementAccountId) return 'unknown';
+    const out: Record<string, FacetValue> = {};
+    for (const id of ids) {
+      const family = parseFacetId(id)?.family;
+      // As the AWS adapter: a family the Organization does not let us reach cannot be looked into.
+      if (family !== undefined && !mayReach(state, family)) return 'unknown';
+      const value = account.facets?.[id];
+      if (value !== undefined) out[id] = { ...value };
+    }
+    return out;
+  }
+
+  async putFacet(accountId: string, family: FacetFamily, key: string, value: FacetValue): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, `set ${family} ${key} of`);
+    await this.store.update((state) => {
+      refuseWithoutTrustedAccess(state, family, 'write');
+      const account = this.memberAccount(state, accountId);
+      account.facets = { ...account.facets, [facetId(family, key)]: { ...value } };
+    });
+  }
+
+  async deleteFacet(accountId: string, family: FacetFamily, key: string): Promise<void> {
+    refuseProtectedAccount(this.protectedIds, accountId, `remove ${family} ${key} of`);
+    await this.store.update((state) => {
+      refuseWithoutTrustedAccess(state, family, 'write');
+      const account = this.memberAccount(state, accountId);
+      if (account.facets === undefined) return;
+      const { [facetId(family, key)]: _gone, ...rest } = account.facets;
+      account.facets = rest;
+    });
+  }
+
+  /** An active member account: AWS's account APIs refuse the management account's own id as AccountId. */
+  private memberAccount(state: SandboxState, accountId: string): SandboxAccount {
+    if (accountId === state.organization.managementAccountId) {
+      throw new AppError('management-account', 'The management account is never changed through an account file.', { fault: 'user' });
+    }
+    return this.activeAccount(state, accountId);
+  }
+
   private activeAccount(state: SandboxState, accountId: string): SandboxAccount {
     const account = state.organization.accounts.find((candidate) => candidate.id === accountId);
     if (account === undefined) {
@@ -336,6 +383,30 @@ export class SandboxOrganization implements OrganizationPort {
     }
     return account;
   }
+}
+
+/** The sandbox's trusted services: as its state says, else every service a facet family needs. */
+function trustedServicesOf(state: SandboxState): string[] {
+  const all = FACET_FAMILIES.flatMap((family) => {
+    const service = facetSource(family).trustedService;
+    return service === undefined ? [] : [service];
+  });
+  return [...new Set(state.organization.trustedServices ?? all)].sort();
+}
+
+function mayReach(state: SandboxState, family: string): boolean {
+  const service = isFacetFamily(family) ? facetSource(family).trustedService : undefined;
+  return service === undefined || trustedServicesOf(state).includes(service);
+}
+
+/** As AWS: a family whose service has no trusted access in the Organization cannot be reached. */
+function refuseWithoutTrustedAccess(state: SandboxState, family: string, what: 'write'): void {
+  if (mayReach(state, family)) return;
+  const service = isFacetFamily(family) ? (facetSource(family).trustedService ?? '?') : '?';
+  throw new AppError('access-denied', `Cannot ${what} ${family} of member accounts: trusted access for ${service} is not enabled in the Organization.`, {
+    fault: 'user',
+    hint: `Enable it from the management account: aws organizations enable-aws-service-access --service-principal ${service}.`,
+  });
 }
 
 function unmanagedRole(account: SandboxAccount, roleName: string): AppError {

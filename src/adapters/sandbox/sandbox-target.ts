@@ -19,7 +19,7 @@ import { SandboxUsersAccount } from './users-account.ts';
 export { passwordMatches, SandboxStore, type SandboxState } from './state.ts';
 
 export interface SandboxOptions {
-  /** The sandbox folder; by convention `<repo>/.sandbox` (see `defaultSandboxDir`). */
+  /** The sandbox folder; by convention `<repo>/.sandbox` (the CLI's default). */
   dir: string;
   settings: SettingsFile;
   /** OU paths that exist in the sandbox organization (ancestors implied). */
@@ -34,10 +34,6 @@ export interface SandboxTarget extends Target {
   store: SandboxStore;
   /** Where the `.eml` files go. */
   outbox: string;
-}
-
-export function defaultSandboxDir(repoRoot: string): string {
-  return join(repoRoot, '.sandbox');
 }
 
 export function createSandboxTarget(options: SandboxOptions): SandboxTarget {

@@ -4,13 +4,12 @@
  * TypeError deep in an adapter. Extra fields are allowed (newer versions may add some); optional
  * fields may be absent (older versions wrote none).
  */
+import { isRecord } from '../../core/plan-helpers.ts';
 import { SANDBOX_STATE_VERSION, type SandboxState } from './state.ts';
 
 /** A check returns where and how the value is wrong, or undefined when it is right. */
 type Check = (value: unknown, path: string) => string | undefined;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const text: Check = (value, path) => (typeof value === 'string' ? undefined : `${path} is not a string`);
 const flag: Check = (value, path) => (typeof value === 'boolean' ? undefined : `${path} is not true or false`);
@@ -91,6 +90,7 @@ const account = shape({
   ouPath: text,
   tags,
   roles: listOf(role),
+  'facets?': mapOf(tags),
 });
 
 const creation = shape({
@@ -121,6 +121,7 @@ const state = shape({
     accounts: listOf(account),
     creations: listOf(creation),
     closures: listOf(shape({ accountId: text, closedAt: text })),
+    'trustedServices?': texts,
   }),
 });
 

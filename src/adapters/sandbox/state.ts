@@ -81,6 +81,8 @@ export interface SandboxAccount {
   ouPath: string;
   tags: Record<string, string>;
   roles: SandboxRole[];
+  /** Account settings (core/facets.ts) by id, `contacts/security`; absent in state files written before they were modelled. */
+  facets?: Record<string, Record<string, string>>;
 }
 
 export interface SandboxCreation {
@@ -116,6 +118,11 @@ export interface SandboxState {
     accounts: SandboxAccount[];
     creations: SandboxCreation[];
     closures: { accountId: string; closedAt: string }[];
+    /**
+     * AWS services with trusted access in the Organization (`account.amazonaws.com`). Absent (state
+     * files written before it was modelled, and new ones): every service the project needs has it.
+     */
+    trustedServices?: string[];
   };
 }
 

@@ -5,7 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyPlan, DEFAULT_CONCURRENCY, renderApplyReport, renderApplyReportMarkdown, type ApplyReport } from '../../apply/apply-plan.ts';
+import { applyPlan, DEFAULT_CONCURRENCY, type ApplyReport } from '../../apply/apply-plan.ts';
+import { renderApplyReportMarkdown, renderApplyReportText } from '../../render/apply-report.ts';
 import { generatePassword } from '../../apply/password.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
@@ -13,13 +14,15 @@ import { accountsRemovedSinceBase, liveStateFromDesired } from '../../core/base-
 import type { Plan } from '../../core/changes.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DesiredState, LiveState } from '../../core/model.ts';
+import { facetIdsToRead } from '../../core/facet-sources.ts';
 import { computePlan } from '../../core/plan.ts';
 import { lifecycleOnly } from '../../core/expiry.ts';
 import { hasErrors, type Problem } from '../../core/problems.ts';
 import { fsSource } from '../../config/fs-source.ts';
 import { gitSource } from '../../config/git-source.ts';
 import { loadDesiredState } from '../../config/load.ts';
-import { readLiveState, type Target } from '../../ports/target.ts';
+import { readLiveState } from '../../apply/read-live-state.ts';
+import type { Target } from '../../ports/target.ts';
 import { renderPlanJson } from '../../render/plan-json.ts';
 import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
 import { renderPlanText } from '../../render/plan-text.ts';
@@ -205,7 +208,7 @@ export const plan: Command = async (ctx) => {
     live = await baselineFromGit(ctx, desired, values['base']);
     if (!live) return 1;
   } else {
-    live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings);
+    live = await readLiveState(await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'read'), desired.settings, { facetIds: facetIdsToRead(desired) });
   }
   const computed = computePlan(desired, live, { today: ctx.today });
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx, warnings);
@@ -254,7 +257,7 @@ async function applyLocked(
   concurrency: number,
   stop: { signal: AbortSignal; beforeChange: () => void },
 ): Promise<number> {
-  const live = await readLiveState(target, desired.settings);
+  const live = await readLiveState(target, desired.settings, { facetIds: facetIdsToRead(desired) });
   const full = computePlan(desired, live, { today: ctx.today });
   const computed = values.only === 'lifecycle' ? lifecycleOnly(full) : full;
   const waiting = full.changes.length - computed.changes.length;
@@ -282,7 +285,7 @@ async function applyLocked(
     closureQuota: live.organization,
     ...stop,
   });
-  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReport(report));
+  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReportText(report));
   if (typeof values['report-json'] === 'string') {
     const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
     await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);

@@ -6,7 +6,7 @@
 import { AppError } from '../../core/errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import { profilesFor } from '../../core/profiles.ts';
-import { readLiveState } from '../../ports/target.ts';
+import { readLiveState } from '../../apply/read-live-state.ts';
 import { PROFILE_FORMATS, renderAwsConfig, type ProfileFormat } from '../../render/aws-config.ts';
 import type { Command } from '../context.ts';
 import { loadValidated, makeTarget } from './plan.ts';

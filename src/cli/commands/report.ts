@@ -9,7 +9,7 @@ import { checkGitHistory, describeMissingHistory, readGitHistory } from '../../c
 import { ACCOUNTS_DIRECTORY, findLastApprovals, USERS_DIRECTORY, type ApprovalRecord } from '../../core/access-history.ts';
 import { reviewAccess, type AccessReview } from '../../core/access-review.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
-import { readLiveState } from '../../ports/target.ts';
+import { readLiveState } from '../../apply/read-live-state.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { renderReviewJson } from '../../render/review-json.ts';
 import { renderReviewMarkdown } from '../../render/review-markdown.ts';

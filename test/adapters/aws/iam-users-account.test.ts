@@ -27,7 +27,8 @@ import { desiredGroupPolicies, groupPolicyArn, groupPolicyPath } from '../../../
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, type PolicyDocument } from '../../../src/core/model.ts';
 import { computePlan } from '../../../src/core/plan.ts';
 import type { OrganizationPort } from '../../../src/ports/organization.ts';
-import { readLiveState, type Target } from '../../../src/ports/target.ts';
+import { readLiveState } from '../../../src/apply/read-live-state.ts';
+import type { Target } from '../../../src/ports/target.ts';
 import { aDesiredState, aUser, summaryOf } from '../../support/builders.ts';
 import { createAwsUsersAccount } from '../../../src/adapters/aws/iam-users-account.ts';
 import type { UsersAccountPort } from '../../../src/ports/users-account.ts';
@@ -180,6 +181,9 @@ describe('access granted outside the group', () => {
       tagAccount: refuse,
       untagAccount: refuse,
       closeAccount: refuse,
+      readFacets: refuse,
+      putFacet: refuse,
+      deleteFacet: refuse,
       readRoles: refuse,
       putRole: refuse,
       deleteRole: refuse,

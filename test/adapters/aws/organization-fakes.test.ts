@@ -559,8 +559,9 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       await port().readOrganization();
       const accounts = 6;
       const parents = 2; // root + one OU
-      // DescribeOrganization + ListRoots + ListCreateAccountStatus, then per parent OUs + accounts, per account tags.
-      expect(org.calls()).toHaveLength(3 + 2 * parents + accounts);
+      // DescribeOrganization + ListRoots + ListCreateAccountStatus + ListAWSServiceAccessForOrganization
+      // (alternate contacts need trusted access), then per parent OUs + accounts, per account tags.
+      expect(org.calls()).toHaveLength(4 + 2 * parents + accounts);
     });
   });
 

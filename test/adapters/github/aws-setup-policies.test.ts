@@ -118,9 +118,12 @@ describe('permissions, one account for users and Organizations', () => {
     const plan = buildPlanRolePermissions(input);
     // GenerateCredentialReport (for import and the access review) builds IAM's report and creates no resource.
     const writes = actions(plan).filter(
-      (a) => !/^(iam|organizations):(Get|List|Describe)/.test(a) && a !== 'sts:AssumeRole' && a !== 'iam:GenerateCredentialReport',
+      (a) => !/^(iam|organizations|account):(Get|List|Describe)/.test(a) && a !== 'sts:AssumeRole' && a !== 'iam:GenerateCredentialReport',
     );
     expect(writes).toEqual([]);
+    // Alternate contacts of member accounts only, and whether trusted access lets the project reach them.
+    expect(statement(plan, 'ReadAlternateContacts')).toMatchObject({ Action: 'account:GetAlternateContact', Resource: expect.stringMatching(/^arn:aws:account::\d{12}:account\/o-\*\/\*$/) });
+    expect(actions(plan)).toContain('organizations:ListAWSServiceAccessForOrganization');
     expect(actions(plan)).toEqual(expect.arrayContaining(['iam:ListAccountAliases', 'iam:GenerateCredentialReport', 'iam:GetCredentialReport']));
     expect(actions(plan)).toEqual(
       expect.arrayContaining(['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy', 'organizations:ListAccounts']),
@@ -131,6 +134,10 @@ describe('permissions, one account for users and Organizations', () => {
 
   it('apply writes only managed users, the group, the password policy, the Organization and SES from the sender', () => {
     const apply = buildApplyRolePermissions(input);
+    expect(statement(apply, 'ChangeAlternateContacts')).toMatchObject({
+      Action: ['account:PutAlternateContact', 'account:DeleteAlternateContact'],
+      Resource: expect.stringMatching(/:account\/o-\*\/\*$/),
+    });
     expect(statement(apply, 'ChangeOnlyManagedUsers')).toMatchObject({
       Resource: `arn:aws:iam::${USERS}:user/*`,
       Condition: { StringEquals: { 'aws:ResourceTag/managed-by': 'aws-access-as-code' } },
@@ -286,7 +293,7 @@ describe('permissions, management account elsewhere', () => {
     expect(actions(buildOrganizationRolePermissions(input))).toContain('organizations:CreateAccount');
     // The read role: read-only Organizations and AssumeRole (on the access roles, no reader role here), nothing else.
     const read = buildOrganizationReadRolePermissions(input);
-    expect(actions(read).every((a) => /^organizations:(Describe|List)/.test(a) || a === 'sts:AssumeRole')).toBe(true);
+    expect(actions(read).every((a) => /^organizations:(Describe|List)/.test(a) || a === 'account:GetAlternateContact' || a === 'sts:AssumeRole')).toBe(true);
     expect(statement(read, 'AssumeMemberAccessRoles')?.Resource).toBe('arn:aws:iam::*:role/OrganizationAccountAccessRole');
     const all = buildSetupPolicies(input);
     expect(all.organizationRole?.arn).toBe(orgRole);

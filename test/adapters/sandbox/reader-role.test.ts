@@ -10,7 +10,7 @@ import { computePlan } from '../../../src/core/plan.ts';
 import { READER_POLICY_NAME, readerPermissions, readerTrustPolicy } from '../../../src/core/reader-role.ts';
 import { readerRole } from '../../../src/core/reader-role.ts';
 import { bootstrapTrustPolicy } from '../../../src/core/trust-policy.ts';
-import { readLiveState } from '../../../src/ports/target.ts';
+import { readLiveState } from '../../../src/apply/read-live-state.ts';
 import { aDesiredState, anAccount, aUser, liveRoleOf, someSettings, summaryOf } from '../../support/builders.ts';
 import { aSandbox, type TempSandbox } from '../../apply/fixtures.ts';
 

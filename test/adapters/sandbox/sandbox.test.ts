@@ -240,6 +240,21 @@ describe('sandbox organization', () => {
     accessRoleName: 'OrganizationAccountAccessRole',
   });
 
+  it('without trusted access for account.amazonaws.com, as AWS, contacts cannot be written (code access-denied), nor read (unknown)', async () => {
+    const { target } = await sandbox();
+    const org = target.organization;
+    const requestId = await org.startAccountCreation(input('team-contacts'));
+    const accountId = (await org.describeAccountCreation(requestId)).accountId ?? '';
+    expect((await org.readOrganization()).trustedServices).toEqual(['account.amazonaws.com']);
+    await target.store.update((state) => {
+      state.organization.trustedServices = [];
+    });
+    expect((await org.readOrganization()).trustedServices).toEqual([]);
+    const contact = { name: 'Security', title: 'Security', email: 'security@example.gov.uk', phone: '0800 000 000' };
+    await expect(org.putFacet(accountId, 'contacts', 'security', contact)).rejects.toMatchObject({ code: 'access-denied' });
+    expect(await org.readFacets(accountId, ['contacts/security'])).toBe('unknown');
+  });
+
   it('creates accounts asynchronously, completing on the first describe, with deterministic ids', async () => {
     const { target } = await sandbox();
     const org = target.organization;
