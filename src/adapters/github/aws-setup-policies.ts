@@ -499,7 +499,8 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
   const memberAccounts = `arn:aws:account::${settings.organization.management_account_id}:account/o-*/*`;
   const read: PolicyStatement[] = [
     { Sid: 'ReadOrganization', Effect: 'Allow', Action: ORGANIZATIONS_READ, Resource: '*' },
-    { Sid: 'ReadAlternateContacts', Effect: 'Allow', Action: 'account:GetAlternateContact', Resource: memberAccounts },
+    // Apply reads and writes contacts in one statement (below): a role's inline policies are limited in size.
+    ...(stage === 'plan' ? [{ Sid: 'ReadAlternateContacts', Effect: 'Allow' as const, Action: 'account:GetAlternateContact', Resource: memberAccounts }] : []),
     readerRoleName === undefined
       ? // Trade-off: without a reader role, reading bootstrap roles needs the access role Organizations
         // creates in each account, which is an administrator there. See the README, "Trade-offs".
@@ -544,12 +545,9 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
       Action: ['organizations:MoveAccount', 'organizations:CloseAccount', ...ORGANIZATIONS_TAG],
       Resource: projectAccountIds(settings).map((id) => accountArn(settings, id)),
     },
-    {
-      Sid: 'ChangeAlternateContacts',
-      Effect: 'Allow',
-      Action: ['account:PutAlternateContact', 'account:DeleteAlternateContact'],
-      Resource: memberAccounts,
-    },
+    // GetAlternateContact, PutAlternateContact and DeleteAlternateContact: the Account Management
+    // API has no other action ending so.
+    { Sid: 'AlternateContacts', Effect: 'Allow', Action: 'account:*AlternateContact', Resource: memberAccounts },
     {
       Sid: 'CloseOnlyManagedAccounts',
       Effect: 'Allow',
@@ -759,6 +757,9 @@ export const RATIONALE: Readonly<Record<string, string>> = {
   NeverTouchProtectedUsers: 'protected_users are never created, changed or deleted, whatever the code does.',
   SendFromTheConfiguredSenderOnly: 'Email from email.sender only.',
   ReadOrganization: 'Organizations reads for the plan.',
+  ReadAlternateContacts: "The plan reads member accounts' alternate contacts (Account Management API, from the management account); never the management account's own.",
+  AlternateContacts:
+    "Apply reads, sets and removes member accounts' alternate contacts; which ones it may change (only those the files or settings name) is the code's rule, as IAM cannot see a contact's type.",
   AssumeMemberAccessRoles: 'The access role in member accounts, to write bootstrap, reader and team roles.',
   AssumeMemberReaderRoles: 'The read-only role the project keeps in member accounts.',
   CreateAccountsTaggedAsManaged: 'Accounts are created only carrying managed-by.',

@@ -134,8 +134,9 @@ describe('permissions, one account for users and Organizations', () => {
 
   it('apply writes only managed users, the group, the password policy, the Organization and SES from the sender', () => {
     const apply = buildApplyRolePermissions(input);
-    expect(statement(apply, 'ChangeAlternateContacts')).toMatchObject({
-      Action: ['account:PutAlternateContact', 'account:DeleteAlternateContact'],
+    // Get, Put and DeleteAlternateContact in one statement, on member accounts only.
+    expect(statement(apply, 'AlternateContacts')).toMatchObject({
+      Action: 'account:*AlternateContact',
       Resource: expect.stringMatching(/:account\/o-\*\/\*$/),
     });
     expect(statement(apply, 'ChangeOnlyManagedUsers')).toMatchObject({
