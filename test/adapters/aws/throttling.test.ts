@@ -40,7 +40,7 @@ describe('IAM throttled by a token bucket', () => {
     try {
       const settings = awsSettings();
       const port = createAwsUsersAccount(settings, motoEnv(proxy.url));
-      const names = Array.from({ length: 60 }, (_, i) => `throttled.${i}@example.gov.uk`);
+      const names = Array.from({ length: 40 }, (_, i) => `throttled.${i}@example.gov.uk`);
       // As apply sends them: DEFAULT_CONCURRENCY in flight at once.
       const limit = pLimit(DEFAULT_CONCURRENCY);
       const results = await Promise.allSettled(names.map((name) => limit(() => port.createUser(name, { [MANAGED_BY_TAG]: MANAGED_BY_VALUE }))));
