@@ -7,7 +7,7 @@
  * The repository defaults to GITHUB_REPOSITORY (set in Actions), else the `origin` remote.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ import { buildFile, type Repository } from './request.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-/** govuk-frontend's dist/govuk folder: CSS, JS, fonts, images and component fixtures (the markup). */
+/** govuk-frontend's dist/govuk folder: its compiled CSS. */
 const GOVUK = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist', 'govuk');
 
 export interface FormBuildOptions {
@@ -35,15 +35,6 @@ export interface FormBuildOptions {
   repository: Repository;
   /** The day the repository's files are checked on (YYYY-MM-DD): expiry rules depend on it. */
   today: string;
-}
-
-async function fixtureHtml(component: string, name: string): Promise<string> {
-  const fixtures = JSON.parse(await readFile(join(GOVUK, 'components', component, 'fixtures.json'), 'utf8')) as {
-    fixtures: { name: string; html: string }[];
-  };
-  const found = fixtures.fixtures.find((f) => f.name === name);
-  if (found === undefined) throw new Error(`govuk-frontend has no "${name}" ${component}`);
-  return found.html;
 }
 
 /** The file as a person would start it, for readers without JavaScript. */
@@ -120,7 +111,7 @@ ${page.asksWhoFor ? whoForHtml() : ''}
 ${fieldsHtml(fields)}
 ${page.asksWhoFor && requestedBy ? `<template id="requested-by-template">${fieldsHtml([requestedBy])}</template>` : ''}
 ${confirmationsHtml(page)}
-<button type="submit" class="govuk-button" data-module="govuk-button">${BUTTON_TEXT[page.action]}</button>
+<button type="submit" class="govuk-button app-needs-script" data-module="govuk-button">${BUTTON_TEXT[page.action]}</button>
 </form>
 <div id="result" class="app-result" hidden>
 <h2 class="govuk-heading-m" id="result-heading">${RESULT_HEADINGS[page.action]}</h2>
@@ -155,7 +146,8 @@ async function bundleScript(outFile: string): Promise<void> {
     entryPoints: [join(ROOT, 'src', 'form', 'browser.ts')],
     outfile: outFile,
     bundle: true,
-    format: 'esm',
+    // A classic script (an IIFE), not a module: browsers block module scripts on file:// pages.
+    format: 'iife',
     platform: 'browser',
     target: ['es2022'],
     minify: true,
@@ -165,8 +157,25 @@ async function bundleScript(outFile: string): Promise<void> {
   });
 }
 
+/**
+ * govuk-frontend's compiled CSS as its settings would make it for a service that is not on GOV.UK:
+ * GDS Transport is GOV.UK's typeface, for GOV.UK alone. With Sass one would set
+ * `$govuk-font-family: arial, sans-serif` and `$govuk-include-default-font-face: false`; the package
+ * ships its CSS compiled, so the same two changes are made to it here: the font stack loses GDS
+ * Transport and its @font-face rules go. The remaining url()s point at /assets/, and the site may
+ * live under a path (GitHub Pages: /<repo>/) or be opened from disk, so they become relative.
+ */
+export function cssWithoutGovukBrand(css: string): string {
+  return css
+    .replace(/@font-face\{font-family:"?GDS Transport"?;[^}]*\}/g, '')
+    .replaceAll('font-family:GDS Transport,arial,sans-serif', 'font-family:arial,sans-serif')
+    .replaceAll('url(/assets/', 'url(');
+}
+
 const FORM_CSS = `/* govuk-frontend sets display on error messages, which would override the hidden attribute. */
 [hidden] { display: none !important; }
+/* Without JavaScript there is nothing to check, and submitting would only reload the page. */
+body:not(.js-enabled) .app-needs-script { display: none !important; }
 .app-file { background: #f3f2f1; border-left: 5px solid #b1b4b6; padding: 15px; overflow-x: auto; font-size: 16px; line-height: 1.4; white-space: pre; color: #0b0c0c; }
 .app-file:focus { outline: 3px solid #fd0; }
 .app-fieldset { margin-bottom: 20px; }
@@ -183,28 +192,26 @@ export async function buildForm(options: FormBuildOptions): Promise<string[]> {
   if (desired === undefined) throw new Error('the repository\'s files are not valid (npm run validate); fix them before building the form');
   const settingsText = await readFile(join(options.root, 'settings.yaml'), 'utf8');
   const pages = buildPages({ user: schemas.user as SchemaNode, account: schemas.account as SchemaNode }, desired.settings);
-  const [header, footer] = await Promise.all([fixtureHtml('header', 'default'), fixtureHtml('footer', 'default')]);
 
   await rm(options.out, { recursive: true, force: true });
   const assets = join(options.out, 'assets');
   await mkdir(assets, { recursive: true });
-  // The package's CSS points at /assets/...; the site may live under a path (GitHub Pages: /<repo>/).
-  const css = (await readFile(join(GOVUK, 'govuk-frontend.min.css'), 'utf8')).replaceAll('url(/assets/', 'url(');
+  const css = cssWithoutGovukBrand(await readFile(join(GOVUK, 'govuk-frontend.min.css'), 'utf8'));
+  if (css.includes('GDS Transport')) throw new Error('govuk-frontend\'s CSS names GDS Transport in a way the form does not know how to remove');
   await writeFile(join(assets, 'govuk-frontend.min.css'), css);
-  await cp(join(GOVUK, 'assets', 'fonts'), join(assets, 'fonts'), { recursive: true });
-  await cp(join(GOVUK, 'assets', 'images'), join(assets, 'images'), { recursive: true });
   await writeFile(join(assets, 'form.css'), FORM_CSS);
   await bundleScript(join(assets, 'form.js'));
 
+  const chrome = { repository: options.repository, supportMailbox: desired.settings.email.support_mailbox };
   const written: string[] = [];
   const write = async (file: string, html: string): Promise<void> => {
     await writeFile(join(options.out, file), html);
     written.push(file);
   };
-  await write('index.html', layout({ title: 'Request AWS access', header, footer, pages, current: undefined, main: indexMain(pages) }));
+  await write('index.html', layout({ title: 'Request AWS access', ...chrome, pages, current: undefined, main: indexMain(pages) }));
   for (const page of pages) {
     const config: PageConfig = { page, settingsText, repository: options.repository };
-    await write(PAGE_FILES[page.id], layout({ title: page.title, header, footer, pages, current: page.id, main: pageMain(page, options.repository), config }));
+    await write(PAGE_FILES[page.id], layout({ title: page.title, ...chrome, pages, current: page.id, main: pageMain(page, options.repository), config }));
   }
   // GitHub Pages runs Jekyll unless told not to; the site is plain files.
   await writeFile(join(options.out, '.nojekyll'), '');

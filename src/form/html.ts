@@ -1,8 +1,10 @@
 /**
  * The request form's pages as static HTML, in the GOV.UK Design System's markup (the
- * `govuk-frontend` package's classes and components: header, service navigation, inputs, date
- * input, radios, checkboxes, error messages, footer). Everything is readable without JavaScript;
- * the script (browser.ts) checks the answers, builds the file and the GitHub link.
+ * `govuk-frontend` package's classes and components: generic header, service navigation, inputs,
+ * date input, radios, checkboxes, error messages, footer). The service is not on GOV.UK, so, as the
+ * Design System asks of such services, it wears the generic header (no crown) and no GOV.UK brand
+ * in the footer or favicon. Everything is readable without JavaScript; the script (browser.ts)
+ * checks the answers, builds the file and the GitHub link.
  */
 import type { Field } from './fields.ts';
 import type { PageId, PageSpec } from './pages.ts';
@@ -47,7 +49,6 @@ function serviceNavigation(pages: readonly PageSpec[], current: PageId | undefin
   return `<section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation">
   <div class="govuk-width-container">
     <div class="govuk-service-navigation__container">
-      <span class="govuk-service-navigation__service-name"><a href="index.html" class="govuk-service-navigation__link">${SERVICE_NAME}</a></span>
       <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
         <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true">Menu</button>
         <ul class="govuk-service-navigation__list" id="navigation">
@@ -61,9 +62,9 @@ ${items}
 
 export interface LayoutParts {
   title: string;
-  /** The GOV.UK header and footer markup, from the govuk-frontend package. */
-  header: string;
-  footer: string;
+  repository: Repository;
+  /** settings.yaml's support mailbox, named in the footer. */
+  supportMailbox: string;
   pages: readonly PageSpec[];
   current: PageId | undefined;
   main: string;
@@ -71,10 +72,41 @@ export interface LayoutParts {
   config?: PageConfig;
 }
 
+/** The Design System's generic header, for services that are not on GOV.UK: the service's name, no crown. */
+function genericHeader(): string {
+  return `<div class="govuk-generic-header">
+  <div class="govuk-generic-header__container govuk-width-container">
+    <div class="govuk-generic-header__logo">
+      <a href="index.html" class="govuk-generic-header__homepage-link">${SERVICE_NAME}</a>
+    </div>
+  </div>
+</div>`;
+}
+
+/** GOV.UK's footer without the crown, the Open Government Licence and Crown copyright, which belong to GOV.UK. */
+function footer(repository: Repository, supportMailbox: string): string {
+  const link = (href: string, text: string): string =>
+    `<li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="${escapeHtml(href)}">${escapeHtml(text)}</a></li>`;
+  return `<div class="govuk-footer">
+  <div class="govuk-width-container">
+    <div class="govuk-footer__meta">
+      <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+        <h2 class="govuk-visually-hidden">Support links</h2>
+        <ul class="govuk-footer__inline-list">
+          ${link(`${repository.server}/${repository.name}`, `${repository.name} on GitHub`)}
+          ${link(`mailto:${supportMailbox}`, `Get help: ${supportMailbox}`)}
+        </ul>
+      </div>
+    </div>
+  </div>
+</div>`;
+}
+
 export function layout(parts: LayoutParts): string {
-  // `</` cannot end the JSON's script element early.
+  // `</` cannot end the JSON's script element early. A classic deferred script, not a module: the
+  // browser refuses module scripts on pages opened from disk (file://), and the form must work there.
   const config = parts.config === undefined ? '' : `<script type="application/json" id="form-config">${JSON.stringify(parts.config).replace(/</g, '\\u003c')}</script>
-<script type="module" src="assets/form.js"></script>`;
+<script defer src="assets/form.js"></script>`;
   return `<!DOCTYPE html>
 <html lang="en" class="govuk-template">
 <head>
@@ -82,7 +114,7 @@ export function layout(parts: LayoutParts): string {
   <title>${escapeHtml(parts.title)} – ${SERVICE_NAME}</title>
   <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
   <meta name="theme-color" content="#1d70b8">
-  <link rel="icon" sizes="48x48" href="assets/images/favicon.ico">
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="assets/govuk-frontend.min.css">
   <link rel="stylesheet" href="assets/form.css">
 </head>
@@ -90,7 +122,7 @@ export function layout(parts: LayoutParts): string {
 <script>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script>
 <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
 <header class="govuk-template__header">
-${parts.header}
+${genericHeader()}
 ${serviceNavigation(parts.pages, parts.current)}
 </header>
 <div class="govuk-width-container">
@@ -99,7 +131,7 @@ ${parts.main}
 </main>
 </div>
 <footer class="govuk-template__footer">
-${parts.footer}
+${footer(parts.repository, parts.supportMailbox)}
 </footer>
 ${config}
 </body>
