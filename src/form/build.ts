@@ -7,7 +7,7 @@
  * The repository defaults to GITHUB_REPOSITORY (set in Actions), else the `origin` remote.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,23 +83,30 @@ function confirmationsHtml(page: PageSpec): string {
 const RESULT_HEADINGS: Readonly<Record<PageSpec['action'], string>> = {
   'add-file': 'The file this request adds',
   'delete-file': 'The file this request deletes',
-  'edit-file': 'The line this request adds',
+  'reset-password': 'The line this request adds',
+  'join-role': 'The line this request adds',
 };
 
-const BUTTON_TEXT: Readonly<Record<PageSpec['action'], string>> = {
-  'add-file': 'Check the answers',
-  'delete-file': 'Check the answers',
-  'edit-file': 'Check the answers',
-};
+/** Without JavaScript: what to do by hand on GitHub. */
+function noScriptHtml(page: PageSpec, repository: Repository): string {
+  const repo = `<a class="govuk-link" href="${escapeHtml(`${repository.server}/${repository.name}`)}">${escapeHtml(repository.name)}</a>`;
+  switch (page.action) {
+    case 'add-file':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the file. Without it, add a file named <code>${page.kind === 'user' ? 'users/&lt;email address&gt;.yaml' : 'accounts/&lt;account name&gt;.yaml'}</code> to ${repo} on GitHub, starting like this:</p>
+<pre class="app-file"><code>${escapeHtml(exampleFile(page))}</code></pre>`;
+    case 'delete-file':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, delete the file <code>users/&lt;email address&gt;.yaml</code> in ${repo} on GitHub.</p>`;
+    case 'reset-password':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, edit the file <code>users/&lt;email address&gt;.yaml</code> in ${repo} on GitHub, adding the line <code>password_reset: "YYYY-MM-DD"</code> with today’s date.</p>`;
+    case 'join-role':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, edit the account’s file <code>accounts/&lt;account name&gt;.yaml</code> in ${repo} on GitHub, adding the person’s email address to the <code>users</code> of the role.</p>`;
+  }
+}
 
 function pageMain(page: PageSpec, repository: Repository): string {
   const requestedBy = page.fields.find((f) => f.name === 'requested_by');
   const fields = page.asksWhoFor ? page.fields.filter((f) => f.name !== 'requested_by') : page.fields;
-  const noScript =
-    page.action === 'add-file'
-      ? `<p class="govuk-body">This page needs JavaScript to check your answers and make the file. Without it, add a file named <code>${page.kind === 'user' ? 'users/&lt;email&gt;.yaml' : 'accounts/&lt;account name&gt;.yaml'}</code> to <a class="govuk-link" href="${escapeHtml(`${repository.server}/${repository.name}`)}">${escapeHtml(repository.name)}</a> on GitHub, starting like this:</p>
-<pre class="app-file"><code>${escapeHtml(exampleFile(page))}</code></pre>`
-      : `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, ${page.action === 'delete-file' ? 'delete' : 'edit'} the file <code>users/&lt;email&gt;.yaml</code> in <a class="govuk-link" href="${escapeHtml(`${repository.server}/${repository.name}`)}">${escapeHtml(repository.name)}</a> on GitHub${page.action === 'edit-file' ? ', adding the line <code>password_reset: "YYYY-MM-DD"</code> with today’s date' : ''}.</p>`;
+  const noScript = noScriptHtml(page, repository);
   return `<div class="govuk-grid-row">
 <div class="govuk-grid-column-two-thirds">
 <div id="error-summary-slot"></div>
@@ -111,13 +118,13 @@ ${page.asksWhoFor ? whoForHtml() : ''}
 ${fieldsHtml(fields)}
 ${page.asksWhoFor && requestedBy ? `<template id="requested-by-template">${fieldsHtml([requestedBy])}</template>` : ''}
 ${confirmationsHtml(page)}
-<button type="submit" class="govuk-button app-needs-script" data-module="govuk-button">${BUTTON_TEXT[page.action]}</button>
+<button type="submit" class="govuk-button app-needs-script" data-module="govuk-button">Check the answers</button>
 </form>
 <div id="result" class="app-result" hidden>
 <h2 class="govuk-heading-m" id="result-heading">${RESULT_HEADINGS[page.action]}</h2>
 <p class="govuk-body">File: <code id="result-path"></code></p>
+<p class="govuk-body" id="result-where" hidden></p>
 <pre class="app-file" id="result-file" tabindex="0" aria-labelledby="result-heading"><code></code></pre>
-<div id="result-warnings" class="govuk-warning-text" hidden><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> <span class="app-warning-list"></span></strong></div>
 <div id="result-ready" hidden>
 <p class="govuk-body">The answers are valid. The link opens GitHub with the change ready: commit it to a new branch and open the pull request (GitHub offers a fork if you cannot push to ${escapeHtml(repository.name)}).</p>
 <a id="result-link" href="#" class="govuk-button govuk-button--start" role="button" draggable="false">Open the pull request on GitHub</a>
@@ -125,6 +132,9 @@ ${confirmationsHtml(page)}
 <p class="govuk-body" id="result-not-ready">Fix the problems above to get the link to GitHub.</p>
 <h3 class="govuk-heading-s">What reviewers check</h3>
 <ul class="govuk-list govuk-list--bullet">${page.reviewerChecks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
+<h3 class="govuk-heading-s">What the pull request’s check confirms</h3>
+<p class="govuk-body">This page checks everything it can. The check on the pull request also confirms that:</p>
+<ul class="govuk-list govuk-list--bullet">${page.pullRequestChecks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
 </div>
 </div>
 </div>`;
@@ -191,7 +201,13 @@ export async function buildForm(options: FormBuildOptions): Promise<string[]> {
   }
   if (desired === undefined) throw new Error('the repository\'s files are not valid (npm run validate); fix them before building the form');
   const settingsText = await readFile(join(options.root, 'settings.yaml'), 'utf8');
-  const pages = buildPages({ user: schemas.user as SchemaNode, account: schemas.account as SchemaNode }, desired.settings);
+  const accounts = await Promise.all(
+    (await readdir(join(options.root, 'accounts')).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()
+      .map(async (name) => ({ file: `accounts/${name}`, text: await readFile(join(options.root, 'accounts', name), 'utf8') })),
+  );
+  const pages = buildPages({ user: schemas.user as SchemaNode, account: schemas.account as SchemaNode }, desired.settings, { today: options.today, accounts });
 
   await rm(options.out, { recursive: true, force: true });
   const assets = join(options.out, 'assets');

@@ -32,6 +32,7 @@ export const PAGE_FILES: Readonly<Record<PageId, string>> = {
   'user-removal': 'user-removal.html',
   'password-reset': 'password-reset.html',
   account: 'account.html',
+  'team-role': 'team-role.html',
 };
 
 const SERVICE_NAME = 'Request AWS access';
@@ -171,8 +172,9 @@ export function fieldHtml(field: Field): string {
     case 'map': {
       const rows = field.control === 'textarea' ? 3 : 4;
       const extra = field.control === 'textarea' ? '' : ' spellcheck="false"';
-      const how = field.control === 'list' ? 'One per line.' : field.control === 'map' ? 'One per line, as key=value.' : undefined;
-      const fullHint = how === undefined ? field.hint : `${how} ${field.hint ?? ''}`.trim();
+      const how = field.control === 'list' ? 'One per line.' : field.control === 'map' ? 'One per line, as name=value.' : undefined;
+      // The page's own hints say how to write the list; a new list from a schema gets the plain rule.
+      const fullHint = how === undefined || /one per line/i.test(field.hint ?? '') ? field.hint : `${how} ${field.hint ?? ''}`.trim();
       return group(
         `<label class="govuk-label" for="${id}">${label}</label>\n${hintHtml(id, fullHint)}\n${errorSlot(id)}\n<textarea class="govuk-textarea" id="${id}" name="${name}" rows="${rows}"${extra}${describedBy(id, fullHint)}></textarea>`,
       );
@@ -180,17 +182,20 @@ export function fieldHtml(field: Field): string {
     case 'date': {
       const part = (which: 'day' | 'month' | 'year', text: string, width: number): string =>
         `<div class="govuk-date-input__item"><div class="govuk-form-group"><label class="govuk-label govuk-date-input__label" for="${id}-${which}">${text}</label><input class="govuk-input govuk-date-input__input govuk-input--width-${width}" id="${id}-${which}" name="${name}-${which}" type="text" inputmode="numeric"></div></div>`;
-      const dateHint = `For example, 31 3 2027. ${field.hint ?? ''}`.trim();
+      const dateHint = /for example/i.test(field.hint ?? '') ? (field.hint ?? '') : `${field.hint ?? ''} For example, 31 3 2027`.trim();
       return group(
         `<fieldset class="govuk-fieldset" role="group" aria-describedby="${id}-hint">\n<legend class="govuk-fieldset__legend">${label}</legend>\n${hintHtml(id, dateHint)}\n${errorSlot(id)}\n<div class="govuk-date-input" id="${id}">${part('day', 'Day', 2)}${part('month', 'Month', 2)}${part('year', 'Year', 4)}</div>\n</fieldset>`,
       );
     }
     case 'radios': {
       const items = (field.options ?? [])
-        .map(
-          (option, i) =>
-            `<div class="govuk-radios__item"><input class="govuk-radios__input" id="${i === 0 ? id : `${id}-${i + 1}`}" name="${name}" type="radio" value="${escapeHtml(option)}"><label class="govuk-label govuk-radios__label" for="${i === 0 ? id : `${id}-${i + 1}`}">${escapeHtml(option)}</label></div>`,
-        )
+        .map((option, i) => {
+          const optionId = i === 0 ? id : `${id}-${i + 1}`;
+          const optionHint = field.optionHints?.[i];
+          const hintAttr = optionHint === undefined ? '' : ` aria-describedby="${optionId}-item-hint"`;
+          const hintHtmlText = optionHint === undefined ? '' : `<div id="${optionId}-item-hint" class="govuk-hint govuk-radios__hint">${escapeHtml(optionHint)}</div>`;
+          return `<div class="govuk-radios__item"><input class="govuk-radios__input" id="${optionId}" name="${name}" type="radio" value="${escapeHtml(option)}"${hintAttr}><label class="govuk-label govuk-radios__label" for="${optionId}">${escapeHtml(field.optionLabels?.[i] ?? option)}</label>${hintHtmlText}</div>`;
+        })
         .join('\n');
       return group(
         `<fieldset class="govuk-fieldset"${by}>\n<legend class="govuk-fieldset__legend">${label}</legend>\n${hint}\n${errorSlot(id)}\n<div class="govuk-radios" data-module="govuk-radios">\n${items}\n</div>\n</fieldset>`,
