@@ -166,13 +166,20 @@ function accountWords(settings: SettingsFile): Readonly<Record<string, Words>> {
   };
 }
 
+/**
+ * The page's words over the schema's: a question the page has words for shows only the page's hint
+ * (none when it gives none), never the schema's description, written for whoever edits the files.
+ * A question the page does not know yet (a new field in a schema) keeps the schema's description.
+ */
 function withWords(fields: Field[], words: Readonly<Record<string, Words>>): Field[] {
   const apply = (field: Field): Field => {
-    const own = words[field.name] ?? {};
-    const out: Field = { ...field, ...own };
+    const own = words[field.name];
+    const { hint: _schemaHint, ...rest } = field;
+    const out: Field = own === undefined ? { ...field } : { ...rest, ...own };
     if (field.group !== undefined) {
-      const group = words[field.group.name] ?? {};
-      out.group = { ...field.group, ...(group.label === undefined ? {} : { label: group.label }), ...(group.hint === undefined ? {} : { hint: group.hint }) };
+      const group = words[field.group.name];
+      const { hint: _groupHint, ...groupRest } = field.group;
+      out.group = group === undefined ? field.group : { ...groupRest, ...(group.label === undefined ? {} : { label: group.label }), ...(group.hint === undefined ? {} : { hint: group.hint }) };
     }
     return out;
   };

@@ -204,5 +204,18 @@ describe('every rule has the form’s words', () => {
   it('writes hints for the person asking: no settings.yaml, YAML or IAM jargon', () => {
     const texts = PAGES.flatMap((page) => [...page.intro, ...page.fields.flatMap((f) => [f.label, f.hint ?? '', f.group?.hint ?? ''])]);
     for (const text of texts) expect(text).not.toMatch(/settings\.yaml|YAML|quoted|alphabet|user-name|users\/|YYYY|[a-z]_[a-z]/);
+    // No hint is a schema's description, which is written for whoever edits the files.
+    const descriptions = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'description' && typeof value === 'string') descriptions.add(value);
+        else collect(value);
+      }
+    };
+    collect(schemas.user);
+    collect(schemas.account);
+    const hints = PAGES.flatMap((page) => page.fields.flatMap((f) => [f.hint, f.group?.hint]));
+    expect(hints.filter((hint) => hint !== undefined && descriptions.has(hint))).toEqual([]);
   });
 });
