@@ -132,8 +132,8 @@ ${confirmationsHtml(page)}
 <p class="govuk-body" id="result-not-ready">Fix the problems above to get the link to GitHub.</p>
 <h3 class="govuk-heading-s">What reviewers check</h3>
 <ul class="govuk-list govuk-list--bullet">${page.reviewerChecks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
-<h3 class="govuk-heading-s">What the pull request’s check confirms</h3>
-<p class="govuk-body">This page checks everything it can. The check on the pull request also confirms that:</p>
+<h3 class="govuk-heading-s">Checked on the pull request</h3>
+<p class="govuk-body">This page checks everything your answers alone can show. The check on the pull request also confirms that:</p>
 <ul class="govuk-list govuk-list--bullet">${page.pullRequestChecks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
 </div>
 </div>

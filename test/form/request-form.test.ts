@@ -250,7 +250,11 @@ describe('the request form, in Chromium', () => {
         const highlighted = await page.locator(`#${question} .govuk-input--error`).evaluateAll((inputs) => inputs.map((input) => input.id.replace(/^.*-/, '')));
         expect(highlighted).toEqual(boxes);
       }
-      if (question === 'expires' && boxes?.length === 1) await screenshot(page, 'user-access-date-error');
+      if (question === 'expires' && boxes?.length === 1) {
+        // The summary's link goes to the box in error.
+        expect(await page.locator('.govuk-error-summary').getByRole('link', { name: message }).getAttribute('href')).toBe(`#expires-${boxes[0] ?? ''}`);
+        await screenshot(page, 'user-access-date-error');
+      }
       // Back to a right answer before the next row.
       if (question === 'email') await email.fill('ada.lovelace@digital.cabinet-office.gov.uk');
       if (question === 'name') await name.fill('Ada Lovelace');
