@@ -41,7 +41,7 @@ function serviceNavigation(pages: readonly PageSpec[], current: PageId | undefin
   const items = pages
     .map((page) => {
       const active = page.id === current;
-      const text = escapeHtml(page.title);
+      const text = escapeHtml(page.navigationTitle);
       return active
         ? `<li class="govuk-service-navigation__item govuk-service-navigation__item--active"><a class="govuk-service-navigation__link" href="${PAGE_FILES[page.id]}" aria-current="page"><strong class="govuk-service-navigation__active-fallback">${text}</strong></a></li>`
         : `<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="${PAGE_FILES[page.id]}">${text}</a></li>`;

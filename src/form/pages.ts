@@ -44,6 +44,8 @@ export interface PageSpec {
   id: PageId;
   /** The page's h1 and title, a GOV.UK "Request ..." phrase. */
   title: string;
+  /** Its name in the service navigation, short enough for the five to fit on one line. */
+  navigationTitle: string;
   /** Paragraphs under the title. */
   intro: readonly string[];
   action: PageAction;
@@ -348,6 +350,7 @@ export function buildPages(schemas: { user: SchemaNode; account: SchemaNode }, s
   return [
     {
       id: 'user-access',
+      navigationTitle: 'User access',
       title: 'Request user access',
       intro: [
         `Ask for an AWS user in the ${alias} account, for yourself or for someone else. After review and merge, they get an email with their user name, sign-in link and a temporary password.`,
@@ -363,6 +366,7 @@ export function buildPages(schemas: { user: SchemaNode; account: SchemaNode }, s
     },
     {
       id: 'user-removal',
+      navigationTitle: 'User removal',
       title: 'Request user removal',
       intro: [
         `Ask for someone’s AWS user to be deleted from the ${alias} account, with its passwords, keys and MFA devices. Before you do, make sure they do not need AWS access in another team.`,
@@ -385,6 +389,7 @@ export function buildPages(schemas: { user: SchemaNode; account: SchemaNode }, s
     },
     {
       id: 'password-reset',
+      navigationTitle: 'Password reset',
       title: 'Request a password reset',
       intro: [
         'Ask for a new temporary password, emailed to the user after review and merge. Nothing else about the user changes.',
@@ -401,6 +406,7 @@ export function buildPages(schemas: { user: SchemaNode; account: SchemaNode }, s
     },
     {
       id: 'account',
+      navigationTitle: 'Account',
       title: 'Request an account',
       intro: [
         'Ask for a new AWS account in the organisation, with a bootstrap role (full administrator access, MFA required) and team roles for the people you name. After review and merge, the team gets an email with the account ID and a switch-role link.',
@@ -421,6 +427,7 @@ export function buildPages(schemas: { user: SchemaNode; account: SchemaNode }, s
     },
     {
       id: 'team-role',
+      navigationTitle: 'Join a team role',
       title: 'Request to join a team role',
       intro: [
         `Ask for someone to be added to a role a team uses in its AWS account. After review and merge, they can switch to the role from the ${alias} account, with MFA.`,
