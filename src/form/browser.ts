@@ -1,27 +1,17 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * The request form in the browser: as the person types, builds the file (request.ts), checks it
- * with the validator `validate` runs (src/config/request-file.ts, bundled into this script), shows
- * each problem on its question and, once they ask, in a GOV.UK error summary; shows the exact file;
- * and when it is valid, links to GitHub's page that makes the pull request. No token, no server.
+ * The request form in the browser: as the person types, checks the answers (check.ts: the file they
+ * make, checked with the validator `validate` runs, bundled into this classic script, and worded in
+ * the Design System's patterns), shows each problem on its question and, once they ask, in a GOV.UK
+ * error summary in page order; shows the exact file or line; and when all is right, links to
+ * GitHub's page that makes the pull request. No token, no server.
  */
 import { createAll, ErrorSummary, Radios, Checkboxes, ServiceNavigation, SkipLink, Button } from 'govuk-frontend';
-import { parseSettings, validateRequestFile } from '../config/request-file.ts';
-import type { Problem } from '../core/problems.ts';
-import type { Field } from './fields.ts';
+import { parseSettings } from '../config/request-file.ts';
+import { checkRequest, type Outcome } from './check.ts';
 import { idOf, type PageConfig } from './html.ts';
-import {
-  buildFile,
-  deleteFileUrl,
-  editFileUrl,
-  emptyMessage,
-  fieldOfProblem,
-  messageOfProblem,
-  newFileUrl,
-  type Answers,
-  type FieldError,
-} from './request.ts';
+import type { Answers, FieldError } from './request.ts';
 
 const config = JSON.parse(document.getElementById('form-config')?.textContent ?? '{}') as PageConfig;
 const page = config.page;
@@ -45,89 +35,59 @@ function today(): string {
 function answers(): Answers {
   const out: Record<string, string> = {};
   for (const [name, value] of new FormData(form).entries()) if (typeof value === 'string') out[name] = value;
-  if (page.asksWhoFor && out['who-for'] === 'me') out['requested_by'] = out['email'] ?? '';
   return out;
 }
 
-/** On "Me", requested_by is not asked: it is the email, whose own errors already say what is wrong. */
-function isAskedFor(values: Answers, field: string | undefined): boolean {
-  return !(page.asksWhoFor && field === 'requested_by' && values['who-for'] !== 'someone-else');
-}
-
-interface Outcome {
-  errors: FieldError[];
-  warnings: string[];
-  path: string;
-  /** The file, or the line to add. */
-  shown: string;
-  link: string;
-}
-
-function problemErrors(problems: readonly Problem[], text: string, fields: readonly Field[]): FieldError[] {
-  return problems
-    .filter((p) => p.severity === 'error')
-    .map((problem) => {
-      const name = fieldOfProblem(problem, text, fields);
-      const field = fields.find((f) => f.name === name);
-      return { field: name, message: messageOfProblem(problem, field) };
-    });
-}
-
-/**
- * The checks on an email alone (removal, password reset): a user file around it, checked as any
- * other, keeping only what is said about the email.
- */
-function emailErrors(email: string): FieldError[] {
-  const field = page.fields[0];
-  if (field === undefined) return [];
-  if (email.trim() === '') return [{ field: field.name, message: emptyMessage(field) }];
-  const built = buildFile('user', page.fields, { email }, { name: 'Someone', team: 'team', requested_by: email.trim(), expires: '9999-12-31' });
-  if (loadedSettings === undefined) return [];
-  return problemErrors(validateRequestFile(loadedSettings, built.path, built.text, today()), built.text, page.fields).filter((e) => e.field === field.name);
-}
-
 function evaluate(): Outcome {
-  const values = answers();
-  const errors: FieldError[] = [];
-  if (page.asksWhoFor && values['who-for'] === undefined) errors.push({ field: 'who-for', message: 'Select who needs access' });
-  for (const confirmation of page.confirmations) {
-    if (values[confirmation.name] !== 'yes') errors.push({ field: confirmation.name, message: `Confirm: ${confirmation.label.toLowerCase()}` });
+  if (loadedSettings === undefined) {
+    // settings.yaml was checked when the site was built; this is only a guard.
+    return { errors: [{ field: undefined, message: 'The form could not read the organisation’s settings' }], path: '', shown: '', link: '#' };
   }
-  if (page.action !== 'add-file') {
-    const email = (values['email'] ?? '').trim();
-    errors.unshift(...emailErrors(email));
-    const path = `users/${email.toLowerCase() || '<email>'}.yaml`;
-    if (page.action === 'delete-file') return { errors, warnings: [], path, shown: `delete ${path}`, link: deleteFileUrl(config.repository, path) };
-    return { errors, warnings: [], path, shown: `password_reset: "${today()}"`, link: editFileUrl(config.repository, path) };
-  }
-  const built = buildFile(page.kind, page.fields, values, page.fixed);
-  const problems = loadedSettings === undefined ? [] : validateRequestFile(loadedSettings, built.path, built.text, today());
-  errors.unshift(...[...problemErrors(problems, built.text, page.fields), ...built.errors].filter((e) => isAskedFor(values, e.field)));
-  const warnings = problems.filter((p) => p.severity === 'warning').map((p) => p.message);
-  return { errors, warnings, path: built.path, shown: built.text, link: newFileUrl(config.repository, built.path, built.text) };
+  return checkRequest(page, answers(), { settings: loadedSettings, today: today(), repository: config.repository });
+}
+
+/** The questions in the order the page shows them: the error summary lists errors in that order. */
+function pageOrder(): string[] {
+  return [...form.querySelectorAll<HTMLElement>('[data-field]')].map((group) => group.dataset['field'] ?? '');
+}
+
+function inPageOrder(errors: readonly FieldError[]): FieldError[] {
+  const order = pageOrder();
+  const rank = (error: FieldError): number => {
+    const at = error.field === undefined ? -1 : order.indexOf(error.field);
+    return at === -1 ? order.length : at;
+  };
+  return [...errors].sort((a, b) => rank(a) - rank(b));
 }
 
 function fieldGroup(name: string): HTMLElement | null {
   return form.querySelector<HTMLElement>(`[data-field="${CSS.escape(name)}"]`);
 }
 
-/** The control an error summary link moves to: the question's first input. */
-function targetId(name: string): string {
+/** The control an error summary link moves to: the first date box in error, else the question's first input. */
+function targetId(error: FieldError): string {
+  const name = error.field ?? '';
+  const box = error.boxes?.[0];
+  if (box !== undefined) return `${idOf(name)}-${box}`;
   const group = fieldGroup(name);
   const input = group?.querySelector<HTMLElement>('input, select, textarea');
   return input?.id ?? idOf(name);
 }
 
 function showInline(errors: readonly FieldError[]): void {
-  const first = new Map<string, string>();
-  for (const error of errors) if (error.field !== undefined && !first.has(error.field)) first.set(error.field, error.message);
+  const first = new Map<string, FieldError>();
+  for (const error of errors) if (error.field !== undefined && !first.has(error.field)) first.set(error.field, error);
   for (const group of form.querySelectorAll<HTMLElement>('[data-field]')) {
     const name = group.dataset['field'] ?? '';
-    const message = submitted || touched.has(name) ? first.get(name) : undefined;
+    const error = submitted || touched.has(name) ? first.get(name) : undefined;
+    const message = error?.message;
     const slot = group.querySelector<HTMLElement>(`#${CSS.escape(idOf(name))}-error`);
     group.classList.toggle('govuk-form-group--error', message !== undefined);
     for (const input of group.querySelectorAll<HTMLElement>('.govuk-input, .govuk-textarea, .govuk-select')) {
-      input.classList.toggle(input instanceof HTMLTextAreaElement ? 'govuk-textarea--error' : input instanceof HTMLSelectElement ? 'govuk-select--error' : 'govuk-input--error', message !== undefined);
+      // A date's error about some of its boxes highlights those boxes only, as the date input pattern asks.
+      const box = /-(day|month|year)$/.exec(input.id)?.[1];
+      const highlighted = error !== undefined && (error.boxes === undefined || box === undefined || error.boxes.some((b) => b === box));
+      input.classList.toggle(input instanceof HTMLTextAreaElement ? 'govuk-textarea--error' : input instanceof HTMLSelectElement ? 'govuk-select--error' : 'govuk-input--error', highlighted);
     }
     if (slot === null) continue;
     slot.hidden = message === undefined;
@@ -158,7 +118,7 @@ function showSummary(errors: readonly FieldError[], focus: boolean): void {
     seen.add(key);
     const item = document.createElement('li');
     const link = document.createElement('a');
-    link.href = `#${targetId(error.field ?? page.fields[0]?.name ?? '')}`;
+    link.href = `#${targetId(error.field === undefined ? { ...error, field: page.fields[0]?.name } : error)}`;
     link.textContent = error.message;
     item.append(link);
     items.push(item);
@@ -197,14 +157,13 @@ function showResult(outcome: Outcome): void {
   result.hidden = false;
   const path = document.getElementById('result-path');
   if (path) path.textContent = outcome.path;
+  const where = document.getElementById('result-where');
+  if (where) {
+    where.hidden = outcome.where === undefined;
+    where.textContent = outcome.where ?? '';
+  }
   const file = document.querySelector('#result-file code');
   if (file) file.textContent = outcome.shown;
-  const warnings = document.getElementById('result-warnings');
-  if (warnings) {
-    warnings.hidden = outcome.warnings.length === 0;
-    const list = warnings.querySelector('.app-warning-list');
-    if (list) list.textContent = outcome.warnings.join(' ');
-  }
   const ready = outcome.errors.length === 0;
   const readyBlock = document.getElementById('result-ready');
   const notReady = document.getElementById('result-not-ready');
@@ -217,7 +176,8 @@ function showResult(outcome: Outcome): void {
 function update(options: { focusSummary: boolean }): Outcome {
   const conditional = document.getElementById('conditional-who-for-2');
   if (conditional !== null) conditional.hidden = answers()['who-for'] !== 'someone-else';
-  const outcome = evaluate();
+  const checked = evaluate();
+  const outcome = { ...checked, errors: inPageOrder(checked.errors) };
   showInline(outcome.errors);
   showSummary(outcome.errors, options.focusSummary);
   showResult(outcome);

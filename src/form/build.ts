@@ -7,7 +7,7 @@
  * The repository defaults to GITHUB_REPOSITORY (set in Actions), else the `origin` remote.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ import { buildFile, type Repository } from './request.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-/** govuk-frontend's dist/govuk folder: CSS, JS, fonts, images and component fixtures (the markup). */
+/** govuk-frontend's dist/govuk folder: its compiled CSS. */
 const GOVUK = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist', 'govuk');
 
 export interface FormBuildOptions {
@@ -35,15 +35,6 @@ export interface FormBuildOptions {
   repository: Repository;
   /** The day the repository's files are checked on (YYYY-MM-DD): expiry rules depend on it. */
   today: string;
-}
-
-async function fixtureHtml(component: string, name: string): Promise<string> {
-  const fixtures = JSON.parse(await readFile(join(GOVUK, 'components', component, 'fixtures.json'), 'utf8')) as {
-    fixtures: { name: string; html: string }[];
-  };
-  const found = fixtures.fixtures.find((f) => f.name === name);
-  if (found === undefined) throw new Error(`govuk-frontend has no "${name}" ${component}`);
-  return found.html;
 }
 
 /** The file as a person would start it, for readers without JavaScript. */
@@ -92,23 +83,30 @@ function confirmationsHtml(page: PageSpec): string {
 const RESULT_HEADINGS: Readonly<Record<PageSpec['action'], string>> = {
   'add-file': 'The file this request adds',
   'delete-file': 'The file this request deletes',
-  'edit-file': 'The line this request adds',
+  'reset-password': 'The line this request adds',
+  'join-role': 'The line this request adds',
 };
 
-const BUTTON_TEXT: Readonly<Record<PageSpec['action'], string>> = {
-  'add-file': 'Check the answers',
-  'delete-file': 'Check the answers',
-  'edit-file': 'Check the answers',
-};
+/** Without JavaScript: what to do by hand on GitHub. */
+function noScriptHtml(page: PageSpec, repository: Repository): string {
+  const repo = `<a class="govuk-link" href="${escapeHtml(`${repository.server}/${repository.name}`)}">${escapeHtml(repository.name)}</a>`;
+  switch (page.action) {
+    case 'add-file':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the file. Without it, add a file named <code>${page.kind === 'user' ? 'users/&lt;email address&gt;.yaml' : 'accounts/&lt;account name&gt;.yaml'}</code> to ${repo} on GitHub, starting like this:</p>
+<pre class="app-file"><code>${escapeHtml(exampleFile(page))}</code></pre>`;
+    case 'delete-file':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, delete the file <code>users/&lt;email address&gt;.yaml</code> in ${repo} on GitHub.</p>`;
+    case 'reset-password':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, edit the file <code>users/&lt;email address&gt;.yaml</code> in ${repo} on GitHub, adding the line <code>password_reset: "YYYY-MM-DD"</code> with today’s date.</p>`;
+    case 'join-role':
+      return `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, edit the account’s file <code>accounts/&lt;account name&gt;.yaml</code> in ${repo} on GitHub, adding the person’s email address to the <code>users</code> of the role.</p>`;
+  }
+}
 
 function pageMain(page: PageSpec, repository: Repository): string {
   const requestedBy = page.fields.find((f) => f.name === 'requested_by');
   const fields = page.asksWhoFor ? page.fields.filter((f) => f.name !== 'requested_by') : page.fields;
-  const noScript =
-    page.action === 'add-file'
-      ? `<p class="govuk-body">This page needs JavaScript to check your answers and make the file. Without it, add a file named <code>${page.kind === 'user' ? 'users/&lt;email&gt;.yaml' : 'accounts/&lt;account name&gt;.yaml'}</code> to <a class="govuk-link" href="${escapeHtml(`${repository.server}/${repository.name}`)}">${escapeHtml(repository.name)}</a> on GitHub, starting like this:</p>
-<pre class="app-file"><code>${escapeHtml(exampleFile(page))}</code></pre>`
-      : `<p class="govuk-body">This page needs JavaScript to check your answers and make the link. Without it, ${page.action === 'delete-file' ? 'delete' : 'edit'} the file <code>users/&lt;email&gt;.yaml</code> in <a class="govuk-link" href="${escapeHtml(`${repository.server}/${repository.name}`)}">${escapeHtml(repository.name)}</a> on GitHub${page.action === 'edit-file' ? ', adding the line <code>password_reset: "YYYY-MM-DD"</code> with today’s date' : ''}.</p>`;
+  const noScript = noScriptHtml(page, repository);
   return `<div class="govuk-grid-row">
 <div class="govuk-grid-column-two-thirds">
 <div id="error-summary-slot"></div>
@@ -120,13 +118,13 @@ ${page.asksWhoFor ? whoForHtml() : ''}
 ${fieldsHtml(fields)}
 ${page.asksWhoFor && requestedBy ? `<template id="requested-by-template">${fieldsHtml([requestedBy])}</template>` : ''}
 ${confirmationsHtml(page)}
-<button type="submit" class="govuk-button" data-module="govuk-button">${BUTTON_TEXT[page.action]}</button>
+<button type="submit" class="govuk-button app-needs-script" data-module="govuk-button">Check the answers</button>
 </form>
 <div id="result" class="app-result" hidden>
 <h2 class="govuk-heading-m" id="result-heading">${RESULT_HEADINGS[page.action]}</h2>
 <p class="govuk-body">File: <code id="result-path"></code></p>
+<p class="govuk-body" id="result-where" hidden></p>
 <pre class="app-file" id="result-file" tabindex="0" aria-labelledby="result-heading"><code></code></pre>
-<div id="result-warnings" class="govuk-warning-text" hidden><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> <span class="app-warning-list"></span></strong></div>
 <div id="result-ready" hidden>
 <p class="govuk-body">The answers are valid. The link opens GitHub with the change ready: commit it to a new branch and open the pull request (GitHub offers a fork if you cannot push to ${escapeHtml(repository.name)}).</p>
 <a id="result-link" href="#" class="govuk-button govuk-button--start" role="button" draggable="false">Open the pull request on GitHub</a>
@@ -134,6 +132,9 @@ ${confirmationsHtml(page)}
 <p class="govuk-body" id="result-not-ready">Fix the problems above to get the link to GitHub.</p>
 <h3 class="govuk-heading-s">What reviewers check</h3>
 <ul class="govuk-list govuk-list--bullet">${page.reviewerChecks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
+<h3 class="govuk-heading-s">Checked on the pull request</h3>
+<p class="govuk-body">This page checks everything your answers alone can show. The check on the pull request also confirms that:</p>
+<ul class="govuk-list govuk-list--bullet">${page.pullRequestChecks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
 </div>
 </div>
 </div>`;
@@ -155,7 +156,8 @@ async function bundleScript(outFile: string): Promise<void> {
     entryPoints: [join(ROOT, 'src', 'form', 'browser.ts')],
     outfile: outFile,
     bundle: true,
-    format: 'esm',
+    // A classic script (an IIFE), not a module: browsers block module scripts on file:// pages.
+    format: 'iife',
     platform: 'browser',
     target: ['es2022'],
     minify: true,
@@ -165,8 +167,25 @@ async function bundleScript(outFile: string): Promise<void> {
   });
 }
 
+/**
+ * govuk-frontend's compiled CSS as its settings would make it for a service that is not on GOV.UK:
+ * GDS Transport is GOV.UK's typeface, for GOV.UK alone. With Sass one would set
+ * `$govuk-font-family: arial, sans-serif` and `$govuk-include-default-font-face: false`; the package
+ * ships its CSS compiled, so the same two changes are made to it here: the font stack loses GDS
+ * Transport and its @font-face rules go. The remaining url()s point at /assets/, and the site may
+ * live under a path (GitHub Pages: /<repo>/) or be opened from disk, so they become relative.
+ */
+export function cssWithoutGovukBrand(css: string): string {
+  return css
+    .replace(/@font-face\{font-family:"?GDS Transport"?;[^}]*\}/g, '')
+    .replaceAll('font-family:GDS Transport,arial,sans-serif', 'font-family:arial,sans-serif')
+    .replaceAll('url(/assets/', 'url(');
+}
+
 const FORM_CSS = `/* govuk-frontend sets display on error messages, which would override the hidden attribute. */
 [hidden] { display: none !important; }
+/* Without JavaScript there is nothing to check, and submitting would only reload the page. */
+body:not(.js-enabled) .app-needs-script { display: none !important; }
 .app-file { background: #f3f2f1; border-left: 5px solid #b1b4b6; padding: 15px; overflow-x: auto; font-size: 16px; line-height: 1.4; white-space: pre; color: #0b0c0c; }
 .app-file:focus { outline: 3px solid #fd0; }
 .app-fieldset { margin-bottom: 20px; }
@@ -182,29 +201,33 @@ export async function buildForm(options: FormBuildOptions): Promise<string[]> {
   }
   if (desired === undefined) throw new Error('the repository\'s files are not valid (npm run validate); fix them before building the form');
   const settingsText = await readFile(join(options.root, 'settings.yaml'), 'utf8');
-  const pages = buildPages({ user: schemas.user as SchemaNode, account: schemas.account as SchemaNode }, desired.settings);
-  const [header, footer] = await Promise.all([fixtureHtml('header', 'default'), fixtureHtml('footer', 'default')]);
+  const accounts = await Promise.all(
+    (await readdir(join(options.root, 'accounts')).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()
+      .map(async (name) => ({ file: `accounts/${name}`, text: await readFile(join(options.root, 'accounts', name), 'utf8') })),
+  );
+  const pages = buildPages({ user: schemas.user as SchemaNode, account: schemas.account as SchemaNode }, desired.settings, { today: options.today, accounts });
 
   await rm(options.out, { recursive: true, force: true });
   const assets = join(options.out, 'assets');
   await mkdir(assets, { recursive: true });
-  // The package's CSS points at /assets/...; the site may live under a path (GitHub Pages: /<repo>/).
-  const css = (await readFile(join(GOVUK, 'govuk-frontend.min.css'), 'utf8')).replaceAll('url(/assets/', 'url(');
+  const css = cssWithoutGovukBrand(await readFile(join(GOVUK, 'govuk-frontend.min.css'), 'utf8'));
+  if (css.includes('GDS Transport')) throw new Error('govuk-frontend\'s CSS names GDS Transport in a way the form does not know how to remove');
   await writeFile(join(assets, 'govuk-frontend.min.css'), css);
-  await cp(join(GOVUK, 'assets', 'fonts'), join(assets, 'fonts'), { recursive: true });
-  await cp(join(GOVUK, 'assets', 'images'), join(assets, 'images'), { recursive: true });
   await writeFile(join(assets, 'form.css'), FORM_CSS);
   await bundleScript(join(assets, 'form.js'));
 
+  const chrome = { repository: options.repository, supportMailbox: desired.settings.email.support_mailbox };
   const written: string[] = [];
   const write = async (file: string, html: string): Promise<void> => {
     await writeFile(join(options.out, file), html);
     written.push(file);
   };
-  await write('index.html', layout({ title: 'Request AWS access', header, footer, pages, current: undefined, main: indexMain(pages) }));
+  await write('index.html', layout({ title: 'Request AWS access', ...chrome, pages, current: undefined, main: indexMain(pages) }));
   for (const page of pages) {
     const config: PageConfig = { page, settingsText, repository: options.repository };
-    await write(PAGE_FILES[page.id], layout({ title: page.title, header, footer, pages, current: page.id, main: pageMain(page, options.repository), config }));
+    await write(PAGE_FILES[page.id], layout({ title: page.title, ...chrome, pages, current: page.id, main: pageMain(page, options.repository), config }));
   }
   // GitHub Pages runs Jekyll unless told not to; the site is plain files.
   await writeFile(join(options.out, '.nojekyll'), '');

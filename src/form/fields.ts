@@ -16,6 +16,9 @@ export interface SchemaNode {
   format?: string;
   pattern?: string;
   maxLength?: number;
+  minLength?: number;
+  maxItems?: number;
+  maxProperties?: number;
   additionalProperties?: boolean | SchemaNode;
   /** A local reference (`#/definitions/alternateContact`), resolved against the schema's definitions. */
   $ref?: string;
@@ -41,6 +44,22 @@ export interface Field {
   options?: readonly string[];
   /** The object this field belongs to, when it is nested (`team`, `billing`, `bootstrap`). */
   group?: { name: string; label: string; hint?: string; required: boolean };
+  /** The schema's limits, which the error messages name. */
+  maxLength?: number;
+  minLength?: number;
+  /** The most items a list, or entries a map, may hold. */
+  maxItems?: number;
+  /** A list whose items are email addresses. */
+  itemsAreEmails?: boolean;
+  /** A list of the users of a team role of this kind (the account page's `roles`). */
+  roleKind?: string;
+  /** How error messages name the question mid-sentence ("your email address", "GitHub username"). */
+  errorName?: string;
+  /** The error when a required question is left empty ("Enter an email address"). */
+  emptyMessage?: string;
+  /** Radios: each option's label and hint, when they are not the value itself. */
+  optionLabels?: readonly string[];
+  optionHints?: readonly string[];
 }
 
 export interface FieldOptions {
@@ -101,6 +120,11 @@ export function fieldsOf(schema: SchemaNode, options: FieldOptions = {}): Field[
       const control = controlFor(child, key, choices);
       const field: Field = { name, path, label, required: required.has(key), control };
       if (child.description) field.hint = child.description;
+      if (child.maxLength !== undefined) field.maxLength = child.maxLength;
+      if (child.minLength !== undefined) field.minLength = child.minLength;
+      const most = child.maxItems ?? child.maxProperties;
+      if (most !== undefined) field.maxItems = most;
+      if (child.type === 'array' && child.items !== undefined && EMAIL_PATTERN.test(child.items.pattern ?? '')) field.itemsAreEmails = true;
       const values = choices ?? child.enum;
       if (values !== undefined) field.options = values;
       if (group !== undefined) field.group = group;

@@ -21,6 +21,8 @@ const ARTEFACTS = join(ROOT, 'test-artifacts', 'form');
 const REPOSITORY = { server: 'https://github.com', name: 'example-org/aws-access', branch: 'main' };
 /** The day the whole test happens on, in the CLI and in the browser: never the real clock. */
 const TODAY = '2026-12-01';
+const ALLOWED = 'Enter an email address on an allowed domain, like name@digital.cabinet-office.gov.uk';
+const FORMAT = 'Enter an email address in the correct format, like name@digital.cabinet-office.gov.uk';
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -144,7 +146,7 @@ describe('the request form, in Chromium', () => {
     await page.getByLabel('Full name').fill('Zoë Turner');
     await page.getByLabel('Team', { exact: true }).fill('govuk-platform');
     await page.getByLabel('Why they need access (optional)').fill('Contractor on the platform team');
-    await fillDate(page, 'Access ends on', '2027-03-31');
+    await fillDate(page, 'Access end date', '2027-03-31');
     await page.getByRole('button', { name: 'Check the answers' }).click();
 
     await expect.poll(() => page.locator('#result-ready').isVisible(), { timeout: 5_000 }).toBe(true);
@@ -177,15 +179,16 @@ describe('the request form, in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('user access with bad answers: inline errors as the person goes, the error summary, and the CLI says invalid too', async () => {
+  it('user access with bad answers: inline errors as the person goes (the email domain first), the error summary in page order, and the CLI says invalid too', async () => {
     const page = await open('user-access.html');
     await page.getByLabel('Me', { exact: true }).check();
     await page.getByLabel('Email address', { exact: true }).fill('Zoe.Turner@gmail.com');
     await page.getByLabel('Full name').focus();
-    // Left the email question: its error shows before any submit, with no summary yet.
-    const emailError = page.locator('#email-error');
+    // Left the email question: its error shows before any submit, with no summary yet, though the
+    // rest of the form is still empty: the domain rule runs on the page.
+    const emailError = page.locator('#email-error .app-error-text');
     await expect.poll(() => emailError.isVisible(), { timeout: 5_000 }).toBe(true);
-    expect(await emailError.textContent()).toContain('must be lower case; write "zoe.turner@gmail.com"');
+    expect(await emailError.textContent()).toBe(ALLOWED);
     expect(await page.locator('.govuk-error-summary').count()).toBe(0);
 
     await page.getByLabel('Team', { exact: true }).fill('GOV.UK Platform');
@@ -194,28 +197,70 @@ describe('the request form, in Chromium', () => {
     await expect.poll(() => summary.isVisible(), { timeout: 5_000 }).toBe(true);
     expect(await summary.getByRole('heading').textContent()).toBe('There is a problem');
     const items = await summary.getByRole('link').allTextContents();
-    expect(items).toEqual(expect.arrayContaining(['Enter full name', expect.stringContaining('team: "GOV.UK Platform" is not in the expected format')]));
+    expect(items).toEqual([ALLOWED, 'Enter a full name', 'Team must only include lower case letters, numbers and single hyphens, like govuk-platform']);
     expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(true);
-    expect(await page.locator('#name-error').textContent()).toContain('Enter full name');
+    expect(await page.locator('#name-error .app-error-text').textContent()).toBe('Enter a full name');
     expect(await page.getByLabel('Full name').getAttribute('aria-describedby')).toContain('name-error');
     expect(await page.locator('#result-ready').isVisible()).toBe(false);
-    await summary.getByRole('link', { name: 'Enter full name' }).click();
+    await summary.getByRole('link', { name: 'Enter a full name' }).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
 
-    // The same answers, as the file the page shows, are invalid for the CLI, for the same reasons.
+    // The same answers, as the file the page shows, are invalid for the CLI too (which, missing a
+    // name, stops at the schema: the page says more than the CLI here, never less).
     const file = await shownFile(page);
+    expect(file.path).toBe('users/zoe.turner@gmail.com.yaml');
     const cli = await validateWith((repo) => writeFile(join(repo, file.path), file.text));
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain('missing required field "name"');
     expect(cli.stdout).toContain('team: "GOV.UK Platform" is not in the expected format');
-    expect(cli.stdout).toContain('must be lower case; write "zoe.turner@gmail.com"');
     // "Me": requested_by is the email, in the file though not asked.
-    expect(file.text).toContain('requested_by: Zoe.Turner@gmail.com\n');
-    // Every problem the summary lists in the validator's words is one the CLI reports too.
-    for (const item of items.filter((text) => !/^(Enter|Select) /.test(text))) expect(cli.stdout).toContain(item);
+    expect(file.text).toContain('requested_by: zoe.turner@gmail.com\n');
 
     await noAxeViolations(page);
     await screenshot(page, 'user-access-errors');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the message written for each wrong answer, on its question, highlighting the right date box', async () => {
+    const page = await open('user-access.html');
+    await page.getByLabel('Me', { exact: true }).check();
+    const email = page.getByLabel('Email address', { exact: true });
+    const name = page.getByLabel('Full name');
+    const team = page.getByLabel('Team', { exact: true });
+    // [answers, question, its message, the date boxes highlighted]
+    const table: [() => Promise<void>, string, string, string[]?][] = [
+      [() => email.fill('someone@gmail.com'), 'email', ALLOWED],
+      [() => email.fill('not-an-email'), 'email', FORMAT],
+      [() => name.fill('Ada Lovelace 2'), 'name', 'Full name must only include letters, spaces, hyphens, apostrophes and full stops'],
+      [() => team.fill('GOV.UK Platform'), 'team', 'Team must only include lower case letters, numbers and single hyphens, like govuk-platform'],
+      [() => email.fill('zoe.turner@softwire.com'), 'expires', 'Enter an access end date – contractors need one', ['day', 'month', 'year']],
+      [() => fillDate(page, 'Access end date', '2027-02-31'), 'expires', 'Access end date must be a real date', ['day']],
+      [() => fillDate(page, 'Access end date', '2026-12-01'), 'expires', 'Access end date must be in the future', ['day', 'month', 'year']],
+      [() => fillDate(page, 'Access end date', '2027-12-02'), 'expires', 'Access end date must be the same as or before 1 December 2027', ['day', 'month', 'year']],
+    ];
+    await email.fill('ada.lovelace@digital.cabinet-office.gov.uk');
+    await name.fill('Ada Lovelace');
+    await team.fill('govuk-platform');
+    for (const [answer, question, message, boxes] of table) {
+      await answer();
+      await page.getByRole('button', { name: 'Check the answers' }).click();
+      const error = page.locator(`#${question}-error .app-error-text`);
+      await expect.poll(() => error.textContent(), { timeout: 5_000 }).toBe(message);
+      if (boxes !== undefined) {
+        const highlighted = await page.locator(`#${question} .govuk-input--error`).evaluateAll((inputs) => inputs.map((input) => input.id.replace(/^.*-/, '')));
+        expect(highlighted).toEqual(boxes);
+      }
+      if (question === 'expires' && boxes?.length === 1) {
+        // The summary's link goes to the box in error.
+        expect(await page.locator('.govuk-error-summary').getByRole('link', { name: message }).getAttribute('href')).toBe(`#expires-${boxes[0] ?? ''}`);
+        await screenshot(page, 'user-access-date-error');
+      }
+      // Back to a right answer before the next row.
+      if (question === 'email') await email.fill('ada.lovelace@digital.cabinet-office.gov.uk');
+      if (question === 'name') await name.fill('Ada Lovelace');
+      if (question === 'team') await team.fill('govuk-platform');
+    }
+    await noAxeViolations(page);
     expect(pageErrors).toEqual([]);
   });
 
@@ -236,6 +281,7 @@ describe('the request form, in Chromium', () => {
     await page.getByLabel('Business unit').fill('GDS');
     await page.getByLabel('Tags (optional)').fill('service=notify');
     await page.getByLabel('Who may use the bootstrap role').fill('dev.patel@digital.cabinet-office.gov.uk\nfelix.kowalski@softwire.com\n');
+    await page.getByLabel('Who may use the read-only role').fill('Amara.Okafor@digital.cabinet-office.gov.uk');
     await page.getByRole('button', { name: 'Check the answers' }).click();
     await expect.poll(() => page.locator('#result-ready').isVisible(), { timeout: 5_000 }).toBe(true);
     const file = await shownFile(page);
@@ -243,6 +289,7 @@ describe('the request form, in Chromium', () => {
     expect(file.text).toContain('organizational_unit: /Workloads/Production\n');
     expect(file.text).toContain('billing:\n  cost_centre: "10042"\n  business_unit: GDS\n');
     expect(file.text).toContain('bootstrap:\n  users:\n    - dev.patel@digital.cabinet-office.gov.uk\n    - felix.kowalski@softwire.com\n');
+    expect(file.text).toContain('roles:\n  - name: notify-production-read-only\n    kind: read-only\n    users:\n      - amara.okafor@digital.cabinet-office.gov.uk\n');
     expect(file.text.endsWith('state: active\n')).toBe(true);
     const link = new URL((await page.getByRole('button', { name: 'Open the pull request on GitHub' }).getAttribute('href')) ?? '');
     expect(link.searchParams.get('filename')).toBe(file.path);
@@ -261,7 +308,7 @@ describe('the request form, in Chromium', () => {
     await page.getByRole('button', { name: 'Check the answers' }).click();
     const summary = page.locator('.govuk-error-summary');
     await expect.poll(() => summary.isVisible(), { timeout: 5_000 }).toBe(true);
-    expect(await summary.getByRole('link').allTextContents()).toEqual(['Confirm: i have checked that they do not need aws access in another team']);
+    expect(await summary.getByRole('link').allTextContents()).toEqual(['Confirm that you have checked they do not need AWS access in another team']);
     await page.getByLabel('I have checked that they do not need AWS access in another team').check();
     await expect.poll(() => page.locator('#result-ready').isVisible(), { timeout: 5_000 }).toBe(true);
     expect(await summary.count()).toBe(0);
@@ -279,7 +326,7 @@ describe('the request form, in Chromium', () => {
     await page.getByLabel('Email address of the user').fill('not-an-email');
     await page.getByRole('button', { name: 'Check the answers' }).click();
     await expect.poll(() => page.locator('.govuk-error-summary').isVisible(), { timeout: 5_000 }).toBe(true);
-    expect(await page.locator('#email-error').textContent()).toContain('"not-an-email" is not in the expected format');
+    expect(await page.locator('#email-error .app-error-text').textContent()).toBe(FORMAT);
     await page.getByLabel('Email address of the user').fill('ben.hughes@digital.cabinet-office.gov.uk');
     await expect.poll(() => page.locator('#result-ready').isVisible(), { timeout: 5_000 }).toBe(true);
     const line = (await shownFile(page)).text;
@@ -293,9 +340,66 @@ describe('the request form, in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('joining a team role: the account file’s edit page and the line to add, after a wrong email; the CLI accepts the edited file', async () => {
+    const page = await open('team-role.html');
+    await page.getByRole('group', { name: 'Which role?' }).getByLabel('notify-read-only in notify-staging').check();
+    const email = page.getByLabel('Email address of the person joining');
+    await email.fill('ben.hughes@gmail.com');
+    await page.getByRole('button', { name: 'Check the answers' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await expect.poll(() => summary.isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(await summary.getByRole('link').allTextContents()).toEqual([ALLOWED]);
+    await email.fill('ben.hughes@digital.cabinet-office.gov.uk');
+    await expect.poll(() => page.locator('#result-ready').isVisible(), { timeout: 5_000 }).toBe(true);
+    const shown = await shownFile(page);
+    expect(shown).toEqual({ path: 'accounts/notify-staging.yaml', text: '      - ben.hughes@digital.cabinet-office.gov.uk' });
+    expect(await page.locator('#result-where').textContent()).toBe('Add it after line 20, the last of the users of notify-read-only.');
+    const href = await page.getByRole('button', { name: 'Open the pull request on GitHub' }).getAttribute('href');
+    expect(href).toBe('https://github.com/example-org/aws-access/edit/main/accounts/notify-staging.yaml');
+    const cli = await validateWith(async (repo) => {
+      const path = join(repo, 'accounts', 'notify-staging.yaml');
+      const lines = (await readFile(path, 'utf8')).split('\n');
+      lines.splice(20, 0, shown.text);
+      await writeFile(path, lines.join('\n'));
+    });
+    expect(cli.stdout).toBe('');
+    expect(cli.code).toBe(0);
+    await noAxeViolations(page);
+    await screenshot(page, 'team-role');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('works opened from disk (file://): the script runs, and checking the answers never reloads the page', async () => {
+    const page = await open('user-access.html');
+    await page.goto(`file://${join(site, 'user-access.html')}`);
+    await page.waitForFunction(() => document.getElementById('result')?.hidden === false);
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.getByLabel('Me', { exact: true }).check();
+    await page.getByLabel('Email address', { exact: true }).fill('someone@gmail.com');
+    await page.getByLabel('Email address', { exact: true }).press('Enter');
+    const summary = page.locator('.govuk-error-summary');
+    await expect.poll(() => summary.isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(await summary.getByRole('link').first().textContent()).toBe(ALLOWED);
+    await page.getByRole('button', { name: 'Check the answers' }).click();
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(page.url()).toBe(`file://${join(site, 'user-access.html')}`);
+    await screenshot(page, 'user-access-from-file');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('is branded for a service that is not on GOV.UK: no crown, no GDS Transport', async () => {
+    const page = await open('index.html', { script: false });
+    expect(await page.locator('.govuk-header, .govuk-header__logotype, .govuk-footer__crown, .govuk-footer__copyright-logo').count()).toBe(0);
+    expect(await page.locator('.govuk-generic-header').getByRole('link').textContent()).toContain('Request AWS access');
+    const fonts = await page.evaluate(() => [document.querySelector('h1'), document.querySelector('.govuk-body'), document.querySelector('.govuk-link')].map((e) => (e ? getComputedStyle(e).fontFamily : '')));
+    for (const font of fonts) expect(font.toLowerCase()).toMatch(/^arial, sans-serif$/);
+    const css = await readFile(join(site, 'assets', 'govuk-frontend.min.css'), 'utf8');
+    expect(css).not.toContain('GDS Transport');
+  });
+
   it('has an index of the requests, and is readable without JavaScript: the questions and how to make the file by hand', async () => {
     const page = await open('index.html', { script: false });
-    for (const title of ['Request user access', 'Request user removal', 'Request a password reset', 'Request an account']) {
+    for (const title of ['Request user access', 'Request user removal', 'Request a password reset', 'Request an account', 'Request to join a team role']) {
       expect(await page.getByRole('main').getByRole('link', { name: title }).count()).toBe(1);
     }
     await noAxeViolations(page);

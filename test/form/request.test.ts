@@ -74,17 +74,26 @@ describe('the file from the answers', () => {
       'expires-year': '2027',
     });
     expect(built.path).toBe('users/zoe@example.gov.uk.yaml');
+    // Email addresses in lower case, as the file name and the IAM user name have them.
     expect(built.text).toBe(
-      '# yaml-language-server: $schema=../schema/user.schema.json\nemail: Zoe@example.gov.uk\nname: Zoë\nteam: platform\nrequested_by: lead@example.gov.uk\nexpires: "2027-02-01"\ngithub: zoe\n',
+      '# yaml-language-server: $schema=../schema/user.schema.json\nemail: zoe@example.gov.uk\nname: Zoë\nteam: platform\nrequested_by: lead@example.gov.uk\nexpires: "2027-02-01"\ngithub: zoe\n',
     );
     expect(built.errors).toEqual([]);
   });
 
   it('says what is wrong with a half-filled date, and puts each problem on its question', () => {
     const built = buildFile('user', fields, { email: 'zoe@example.gov.uk', name: 'Zoe', 'expires-day': '1' });
-    expect(built.errors).toEqual([{ field: 'expires', message: 'Expires must include a month and year' }]);
+    expect(built.errors).toEqual([{ field: 'expires', message: 'Expires must include a month and year', boxes: ['month', 'year'] }]);
     const problems = validateRequestFile(settings!, built.path, built.text, '2026-06-01');
     expect(problems.map((p) => fieldOfProblem(p, built.text, fields)).sort()).toEqual(['requested_by', 'team']);
+  });
+
+  it('writes nothing for what is not answered: no empty object, and a file name that says what is missing', () => {
+    const accountFields = fieldsOf(account, { omit: ['id', 'state', 'bootstrap.state'] });
+    const built = buildFile('account', accountFields, {});
+    expect(built.path).toBe('accounts/<account name>.yaml');
+    expect(built.text).toBe('# yaml-language-server: $schema=../schema/account.schema.json\n');
+    expect(buildFile('user', fields, { name: 'Zoe' }).path).toBe('users/<email address>.yaml');
   });
 
   it('puts a list item problem on the list, and a missing nested field on that field', () => {
