@@ -218,8 +218,10 @@ export const RENDER_KINDS: { readonly [K in ChangeKind]: RenderMeaning<K> } = {
     effect: 'grants',
     summary: (c) => {
       const resume = c.resumeRequestId === undefined ? '' : `, resuming request ${c.resumeRequestId}`;
-      const bootstrap = c.bootstrapUsers.length === 0 ? 'no bootstrap role' : `bootstrap role for ${list(c.bootstrapUsers)}`;
-      return `create account ${c.accountName} in ${c.ouPath} (root email ${c.email}; ${bootstrap})${resume}`;
+      // Each role is a part of the change (core/change-kinds.ts, partsOf), shown under it in the
+      // words the same role has in an existing account.
+      const roles = c.roles.length === 0 ? 'no roles' : `roles ${c.roles.map((role) => role.spec.name).join(', ')}`;
+      return `create account ${c.accountName} in ${c.ouPath} (root email ${c.email}; ${roles})${resume}`;
     },
     details: (c) => [
       `tags: ${showTags(c.tags)}`,

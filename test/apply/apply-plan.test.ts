@@ -372,7 +372,7 @@ describe('applyPlan on the sandbox', () => {
       'create group CrossAccountAccess with policies ': 'done',
       [`create user ${ADA} (team ?, requested by ${ADA}), add to group CrossAccountAccess, email a temporary password`]: 'failed',
       [`create user ${BEN} (team ?, requested by ${ADA}), add to group CrossAccountAccess, email a temporary password`]: 'done',
-      'create account taken in / (root email management@sandbox.invalid; no bootstrap role)': 'failed',
+      'create account taken in / (root email management@sandbox.invalid; no roles)': 'failed',
     });
     const ada = report.results[1]!;
     expect(ada.error?.code).toBe('user-exists');
@@ -590,7 +590,7 @@ describe('account creation', () => {
       },
     });
     const captured = depsFor(target);
-    const report = await applyPlan(aPlan(s.target, [createChange('fresh', { bootstrapUsers: [ADA], roles: [bootstrapSpec([ADA], settings)] })]), captured.deps);
+    const report = await applyPlan(aPlan(s.target, [createChange('fresh', { bootstrapUsers: [ADA], roles: [{ label: 'the bootstrap role', spec: bootstrapSpec([ADA], settings) }] })]), captured.deps);
     expect(report.results[0]?.status).toBe('done');
     expect(captured.sleeps).toEqual([5000, 10000]);
     expect((await s.outbox()).some((m) => m.text.includes('Subject: AWS account fresh is ready'))).toBe(true);
