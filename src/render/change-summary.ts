@@ -159,7 +159,7 @@ export const RENDER_KINDS: { readonly [K in ChangeKind]: RenderMeaning<K> } = {
     effect: 'none',
     summary: (c) => {
       const parts: string[] = [];
-      if (c.added.length > 0) parts.push(`tell ${c.added.join(', ')} they may now assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}, with the switch-role link`);
+      if (c.added.length > 0) parts.push(`tell ${c.added.join(', ')} they may now assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}, with the switch-role link and their ~/.aws/config`);
       if (c.removed.length > 0) parts.push(`tell ${c.removed.join(', ')} they may no longer assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}`);
       return parts.join('; ');
     },

@@ -138,7 +138,7 @@ describe('bootstrap membership notices', () => {
     expect(plan.changes.filter((c) => c.change.kind === 'notify-bootstrap-users').map((c) => [c.impact, summaryOf(c)])).toEqual([
       [
         'routine',
-        expect.stringMatching(new RegExp(`^tell ${BOB} they may now assume the bootstrap role in svc \\(\\d{12}\\), with the switch-role link; tell ${ADA} they may no longer assume`)),
+        expect.stringMatching(new RegExp(`^tell ${BOB} they may now assume the bootstrap role in svc \\(\\d{12}\\), with the switch-role link and their ~\\/.aws\\/config; tell ${ADA} they may no longer assume`)),
       ],
     ]);
   });

@@ -155,7 +155,7 @@ describe('team roles', () => {
     expect(notice).toMatchObject({ accountName: 'svc', accountId: id, roleName: 'platform-admin', added: [BOB], removed: [] });
     expect(notice.description).toMatch(/^Admin: can do everything/);
     expect(notice.profiles).toEqual([{ userName: BOB, roles: [{ accountName: 'svc', roleName: 'platform-admin', path: '/', accountId: id }] }]);
-    expect(summaryOf(plan.changes[1])).toBe(`tell ${BOB} they may now assume the platform-admin role in svc (${id}), with the switch-role link`);
+    expect(summaryOf(plan.changes[1])).toBe(`tell ${BOB} they may now assume the platform-admin role in svc (${id}), with the switch-role link and their ~/.aws/config`);
     const put = plan.changes[0]?.change;
     expect(put?.kind === 'put-role' ? put.notice : undefined).toEqual({ added: [BOB], removed: [] });
   });

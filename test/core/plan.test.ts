@@ -528,7 +528,7 @@ const cases: Case[] = [
       expect(only(plan, 'put-role').before).toEqual(aLiveBootstrapRole(['ada@example.gov.uk']));
       expect(summaryOf(plan.changes[0])).toMatch(/^update the bootstrap role in svc \(\d{12}\): trust bob@example.gov.uk$/);
       expect(only(plan, 'put-role').notice).toEqual({ added: ['bob@example.gov.uk'], removed: [] });
-      expect(summaryOf(plan.changes[1])).toMatch(/^tell bob@example.gov.uk they may now assume the bootstrap role in svc \(\d{12}\), with the switch-role link$/);
+      expect(summaryOf(plan.changes[1])).toMatch(/^tell bob@example.gov.uk they may now assume the bootstrap role in svc \(\d{12}\), with the switch-role link and their ~\/.aws\/config$/);
     },
   },
   {

@@ -87,7 +87,7 @@ function lifecycle(name: string, makeWorld: () => Promise<World>): void {
       expect(plan.changes.map((c) => `${c.impact} ${summaryOf(c)}`)).toEqual([
         expect.stringMatching(/^access update team role platform-admin \(admin\) in svc .*: trust bob@example.gov.uk; stop trusting ada@example.gov.uk$/),
         expect.stringMatching(
-          /^routine tell bob@example.gov.uk they may now assume the platform-admin role in svc \(\d{12}\), with the switch-role link; tell ada@example.gov.uk they may no longer assume/,
+          /^routine tell bob@example.gov.uk they may now assume the platform-admin role in svc \(\d{12}\), with the switch-role link and their ~\/.aws\/config; tell ada@example.gov.uk they may no longer assume/,
         ),
       ]);
       expect((await roleNamed('platform-admin'))?.trustPolicy).toEqual(usersTrustPolicy(world.settings.users_account.id, [BOB], [OFFICE]));
