@@ -41,7 +41,7 @@ export function renderAwsConfig(set: ProfileSet, format: ProfileFormat): string 
     [
       `# AWS profiles for ${set.userName}: ${set.roles.length} role${set.roles.length === 1 ? '' : 's'} you can assume, with MFA.`,
       ...HOW_TO_USE[format](set),
-      `# mfa_serial is the MFA device named exactly your user name (${set.userName}), as your welcome email says.`,
+      `# mfa_serial is your MFA device named exactly your user name (${set.userName}): name your first device so.`,
     ],
     baseProfile(set, format),
   ];
