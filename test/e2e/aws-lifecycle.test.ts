@@ -275,7 +275,7 @@ describe('a. from nothing: plan, apply, plan', () => {
       expect(welcome.body).toContain(`Sign-in URL:         ${SIGN_IN_URL}`);
       expect(welcome.body).toContain(`User name:           ${user}`);
       expect(welcome.body).toContain('Multi-factor authentication (MFA)');
-      expect(welcome.body).toContain(`The device name must start with your user name (${user})`);
+      expect(welcome.body).toContain(`Name your first device exactly your user name, ${user}`);
       expect(welcome.body).toContain('up to 8 MFA devices');
     }
     expect(passwords.size).toBe(ALL_USERS.length);
