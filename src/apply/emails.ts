@@ -251,7 +251,7 @@ export function accountCreatedEmail(input: AccountEmailInput): EmailMessage {
   };
 }
 
-export interface BootstrapEmailInput {
+export interface RoleRemovedEmailInput {
   settings: SettingsFile;
   accountName: string;
   accountId: string;
@@ -302,7 +302,7 @@ export function roleAddedEmail({ settings, accountName, accountId, roleName, des
 }
 
 /** To people a role no longer trusts: taken out of its list in the account file, or the role was removed. */
-export function bootstrapRemovedEmail({ settings, accountName, accountId, roleName, recipients }: BootstrapEmailInput): EmailMessage {
+export function roleRemovedEmail({ settings, accountName, accountId, roleName, recipients }: RoleRemovedEmailInput): EmailMessage {
   return {
     to: [...recipients],
     subject: `You may no longer use the ${roleName} role in AWS account ${accountName} (${accountId})`,

@@ -43,7 +43,7 @@ import {
   accountAdoptedEmail,
   accountClosedEmail,
   accountCreatedEmail,
-  bootstrapRemovedEmail,
+  roleRemovedEmail,
   passwordResetEmail,
   requesterNoticeEmail,
   roleAddedEmail,
@@ -281,7 +281,7 @@ export class Executors {
         roleAddedEmail({ ...input, ...(change.description === undefined ? {} : { description: change.description }), userName, roles: this.withCreatedIds(roles) }),
       );
     }
-    if (change.removed.length > 0) await mailer.send(bootstrapRemovedEmail({ ...input, recipients: change.removed }));
+    if (change.removed.length > 0) await mailer.send(roleRemovedEmail({ ...input, recipients: change.removed }));
     const tag = roleNoticeTag(accountId, change.roleName, settings.organization.bootstrap_role_name);
     for (const userName of [...change.added, ...change.removed]) await usersAccount.untagUser(userName, [tag]);
   }
