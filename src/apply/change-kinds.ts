@@ -79,7 +79,7 @@ export const APPLY_KINDS: { readonly [K in ChangeKind]: ApplyMeaning<K> } = {
     execute: (run, c, w) => run.createAccountLimited(c, w),
     sendsSignInUrl: true,
     waitsFor: never,
-    holdsBack: (c) => ({ account: c.accountName, roles: c.roles }),
+    holdsBack: (c) => ({ account: c.accountName, roles: c.roles.map((role) => role.spec) }),
   },
   'update-account': { phase: 3, execute: (run, c) => run.updateAccount(c), sendsSignInUrl: false, waitsFor: never, holdsBack: itsAccount },
   'put-role': {

@@ -3,7 +3,9 @@
  * and password-reset emails carry a temporary password, and only to the user themselves.
  */
 import type { SettingsFile } from '../core/model.ts';
+import { mfaSerialOf, profilesFromGrants, type ProfileSet, type RoleGrant } from '../core/profiles.ts';
 import type { EmailMessage } from '../ports/mailer.ts';
+import { renderAwsConfig } from '../render/aws-config.ts';
 
 /** How many MFA devices IAM lets one user register. */
 export const MAX_MFA_DEVICES = 8;
@@ -26,41 +28,61 @@ export function footer(settings: SettingsFile): string {
   ].join('\n');
 }
 
+/** The lines around a person's ~/.aws/config in an email: a test (and a person) copies what is between them. */
+export const CONFIG_START = '----- ~/.aws/config -----';
+export const CONFIG_END = '----- end of ~/.aws/config -----';
+
+/**
+ * A person's ~/.aws/config, ready to paste (render/aws-config.ts, the text `npm run profiles`
+ * prints), with the one MFA rule it relies on (profiles.ts, mfaSerialOf).
+ */
+export function configBlock(set: ProfileSet): string[] {
+  return [
+    `Your ~/.aws/config: a profile for ${set.baseProfile} and one for each role the account files give you`,
+    `(${set.roles.length} with an account id so far). Paste it into ~/.aws/config, store your access key once`,
+    `with aws configure --profile ${set.baseProfile}, then use --profile <name>. It expects your MFA`,
+    `device to be named exactly ${set.userName} (mfa_serial = ${set.mfaSerial}).`,
+    '',
+    CONFIG_START,
+    renderAwsConfig(set, 'config').trimEnd(),
+    CONFIG_END,
+  ];
+}
+
+/** The profiles of a person with these roles (absent: none known yet). */
+export function profilesOfPerson(settings: SettingsFile, userName: string, roles: readonly RoleGrant[] = []): ProfileSet {
+  return profilesFromGrants(settings, userName, roles);
+}
+
 function mfaRules(settings: SettingsFile, userName: string): string {
   return [
     'Multi-factor authentication (MFA)',
     '',
     `- Add an MFA device before anything else: without MFA you cannot assume roles in other AWS accounts.`,
-    `- The device name must start with your user name (${userName}), for example ${userName}-phone;`,
-    '  any other name gives a permissions error.',
+    `- Name your first device exactly your user name, ${userName}: your ~/.aws/config below uses`,
+    `  ${mfaSerialOf(settings.users_account.id, userName)}. Any other device's name must also start`,
+    `  with your user name (for example ${userName}-yubikey); any other name gives a permissions error.`,
     `- You may register up to ${MAX_MFA_DEVICES} MFA devices (an authenticator app, or a security key).`,
     `- Add one under your user name (top right) > Security credentials > Assign MFA device, then sign out`,
     `  and back in to ${signInUrl(settings)} to check you are asked for a code.`,
   ].join('\n');
 }
 
-function commandLine(settings: SettingsFile, userName: string): string {
-  const alias = settings.users_account.alias;
+function commandLine(set: ProfileSet): string {
   return [
     'Using the command line',
     '',
     '1. Once your MFA device works, sign in with MFA and create an access key under Security credentials.',
-    `2. Store it for the AWS CLI: aws configure --profile ${alias}`,
-    `3. For each account you may use, add a profile to ~/.aws/config that assumes a role with your MFA device:`,
+    `2. Store it for the AWS CLI: aws configure --profile ${set.baseProfile}`,
+    '3. Put the profiles below in ~/.aws/config; then, for example:',
+    `   aws sts get-caller-identity --profile ${set.roles[0]?.name ?? '<profile>'}`,
     '',
-    '   [profile <account name>]',
-    '   role_arn = arn:aws:iam::<account id>:role/<role name>',
-    `   source_profile = ${alias}`,
-    `   mfa_serial = arn:aws:iam::${settings.users_account.id}:mfa/${userName}-<device>`,
-    `   region = ${settings.users_account.region}`,
+    ...configBlock(set),
     '',
-    '   Then run, for example: aws sts get-caller-identity --profile <account name>',
-    '   (mfa_serial is the ARN of your MFA device, shown under Security credentials).',
-    '',
-    'Rather than writing those profiles by hand, print every role you can assume, ready to paste, from',
-    `the repository that manages AWS access: npm run profiles -- --user ${userName} --target aws`,
-    '(add --format aws-vault or --format granted for those tools). If you use gds-cli, as the GDS Way',
-    'recommends, run gds aws to list the roles it knows and gds aws <role> to use one.',
+    'Each time you are given a role, you get an email with your whole ~/.aws/config again. With a clone',
+    `of the repository that manages AWS access, npm run profiles -- --user ${set.userName} prints it from`,
+    'the files (add --format aws-vault or --format granted for those tools). If you use gds-cli, as the',
+    'GDS Way recommends, run gds aws to list the roles it knows and gds aws <role> to use one.',
   ].join('\n');
 }
 
@@ -86,10 +108,12 @@ export interface WelcomeEmailInput {
   userName: string;
   fullName: string;
   temporaryPassword: string;
+  /** The roles the files give the user (profiles.ts, roleGrantsOf), for the ~/.aws/config in the welcome email. */
+  roles?: readonly RoleGrant[];
 }
 
 /** To the new user: where to sign in, as whom, the temporary password, and the MFA rules. */
-export function welcomeEmail({ settings, userName, fullName, temporaryPassword }: WelcomeEmailInput): EmailMessage {
+export function welcomeEmail({ settings, userName, fullName, temporaryPassword, roles }: WelcomeEmailInput): EmailMessage {
   const alias = settings.users_account.alias;
   return {
     to: [userName],
@@ -110,9 +134,9 @@ export function welcomeEmail({ settings, userName, fullName, temporaryPassword }
       '',
       mfaRules(settings, userName),
       '',
-      commandLine(settings, userName),
+      commandLine(profilesOfPerson(settings, userName, roles)),
       '',
-      'Access to team accounts is granted by each team: ask yours which roles you may assume.',
+      'Access to team accounts is granted by each team in its account file: ask yours which roles you may assume.',
       footer(settings),
     ].join('\n'),
   };
@@ -194,16 +218,8 @@ export function accountCreatedEmail(input: AccountEmailInput): EmailMessage {
         'then open this link to switch role:',
         `  ${switchRoleUrl(role, accountId, accountName)}`,
         '',
-        'On the command line, add to ~/.aws/config (see your welcome email for the source profile):',
-        '',
-        `  [profile ${accountName}]`,
-        `  role_arn = arn:aws:iam::${accountId}:role/${role}`,
-        `  source_profile = ${alias}`,
-        `  mfa_serial = arn:aws:iam::${settings.users_account.id}:mfa/<your user name>-<device>`,
-        '',
-        'Or print every profile you can use, ready to paste, from the repository that manages AWS access:',
-        '  npm run profiles -- --user <your email> --target aws   (--format aws-vault or granted for those tools)',
-        'If you use gds-cli, as the GDS Way recommends: gds aws lists the roles, gds aws <role> uses one.',
+        'Everyone the account file names for a role (bootstrap.users, roles) gets an email of their own',
+        'with the switch-role link and their ~/.aws/config, with this account id in it.',
         '',
         `Use the ${role} role to set the account up the way your team works (for example with`,
         'Terraform), including an admin role with the permissions your people need. Then remove the',
@@ -225,13 +241,17 @@ export function accountCreatedEmail(input: AccountEmailInput): EmailMessage {
       `Account name:  ${accountName}`,
       `Account ID:    ${accountId}`,
       '',
+      `Please record the id in its file: add id: "${accountId}" to accounts/${accountName}.yaml in a pull`,
+      'request. npm run profiles reads account ids from the files, so until then it prints no profile for',
+      'this account.',
+      '',
       ...access,
       footer(settings),
     ].join('\n'),
   };
 }
 
-export interface BootstrapEmailInput {
+export interface RoleRemovedEmailInput {
   settings: SettingsFile;
   accountName: string;
   accountId: string;
@@ -239,38 +259,50 @@ export interface BootstrapEmailInput {
   recipients: readonly string[];
 }
 
-/** To people just added to an account's bootstrap.users: how to get in, with the switch-role link. */
-export function bootstrapAddedEmail({ settings, accountName, accountId, roleName, recipients }: BootstrapEmailInput): EmailMessage {
+export interface RoleAddedEmailInput {
+  settings: SettingsFile;
+  accountName: string;
+  accountId: string;
+  roleName: string;
+  /** What the role may do, in words (the role's description); absent for a notice owed from an earlier run. */
+  description?: string;
+  userName: string;
+  /** Every role the files give the person, account ids resolved (profiles.ts, roleGrantsOf). */
+  roles: readonly RoleGrant[];
+}
+
+/**
+ * To one person an account file now names for a role, whatever its kind (bootstrap, team role):
+ * how to get in, with the switch-role link and their whole ~/.aws/config.
+ */
+export function roleAddedEmail({ settings, accountName, accountId, roleName, description, userName, roles }: RoleAddedEmailInput): EmailMessage {
   const alias = settings.users_account.alias;
+  const set = profilesOfPerson(settings, userName, roles);
   return {
-    to: [...recipients],
+    to: [userName],
     subject: `You may now use the ${roleName} role in AWS account ${accountName} (${accountId})`,
     body: [
       'Hello,',
       '',
-      `You were added to bootstrap.users in accounts/${accountName}.yaml, so you may now assume the`,
-      `"${roleName}" role in the AWS account ${accountName} (${accountId}) from ${alias}, with MFA.`,
-      'It has full administrator rights: use it to set the account up, then remove it once your team',
-      'has its own admin role.',
+      `accounts/${accountName}.yaml now names you for the "${roleName}" role, so you may assume it in the`,
+      `AWS account ${accountName} (${accountId}) from ${alias}, with MFA.`,
+      ...(description === undefined ? [] : [`What it may do: ${description}`]),
       '',
       'In the console: sign in to',
       `  ${signInUrl(settings)}`,
       'then open this link to switch role:',
       `  ${switchRoleUrl(roleName, accountId, accountName)}`,
       '',
-      'On the command line, add to ~/.aws/config (see your welcome email for the source profile):',
+      'On the command line:',
       '',
-      `  [profile ${accountName}]`,
-      `  role_arn = arn:aws:iam::${accountId}:role/${roleName}`,
-      `  source_profile = ${alias}`,
-      `  mfa_serial = arn:aws:iam::${settings.users_account.id}:mfa/<your user name>-<device>`,
+      ...configBlock(set),
       footer(settings),
     ].join('\n'),
   };
 }
 
-/** To people taken out of an account's bootstrap.users (or whose bootstrap role was removed). */
-export function bootstrapRemovedEmail({ settings, accountName, accountId, roleName, recipients }: BootstrapEmailInput): EmailMessage {
+/** To people a role no longer trusts: taken out of its list in the account file, or the role was removed. */
+export function roleRemovedEmail({ settings, accountName, accountId, roleName, recipients }: RoleRemovedEmailInput): EmailMessage {
   return {
     to: [...recipients],
     subject: `You may no longer use the ${roleName} role in AWS account ${accountName} (${accountId})`,
@@ -278,7 +310,7 @@ export function bootstrapRemovedEmail({ settings, accountName, accountId, roleNa
       'Hello,',
       '',
       `The "${roleName}" role in the AWS account ${accountName} (${accountId}) no longer trusts you: you were`,
-      `removed from bootstrap.users in accounts/${accountName}.yaml, or the role was removed. Other roles`,
+      `removed from it in accounts/${accountName}.yaml, or the role was removed. Other roles`,
       'you may assume in that account are not affected.',
       footer(settings),
     ].join('\n'),

@@ -8,7 +8,6 @@ import pLimit from 'p-limit';
 import type { ApplyDeps, ApplyTiming } from './apply-plan.ts';
 import {
   type AdoptUser,
-  type BootstrapNotice,
   type CloseAccount,
   type CreateAccount,
   type CreateUser,
@@ -18,6 +17,7 @@ import {
   type Plan,
   type PutRole,
   type ResetPassword,
+  type RoleNotice,
   type SendAccountEmail,
   type SetAccountAlias,
   type SuspendUser,
@@ -28,12 +28,14 @@ import {
   type WarnExpiry,
 } from '../core/changes.ts';
 import { encodeTagKeys } from '../core/baseline.ts';
-import { bootstrapNoticeTag } from '../core/bootstrap-notices.ts';
+import { roleNoticeTag } from '../core/bootstrap-notices.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { EXPIRY_WARNING_TAG, SUSPENDED_CREDENTIALS, expiryWarningTagValue } from '../core/expiry.ts';
 import type { FacetFamily } from '../core/facet-sources.ts';
 import { FACETS_TAG, facetId, type FacetValue } from '../core/facets.ts';
 import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
+import { isAccountId } from '../core/plan-helpers.ts';
+import type { RoleGrant } from '../core/profiles.ts';
 import { ACCOUNT_NOTIFIED_TAG, CREDENTIALS_PENDING_TAG, CREDENTIALS_SENT_TAG, REQUESTER_NOTICE_TAG } from '../core/model.ts';
 import type { EmailMessage } from '../ports/mailer.ts';
 import { creationFailure } from './creation-failure.ts';
@@ -41,10 +43,10 @@ import {
   accountAdoptedEmail,
   accountClosedEmail,
   accountCreatedEmail,
-  bootstrapAddedEmail,
-  bootstrapRemovedEmail,
+  roleRemovedEmail,
   passwordResetEmail,
   requesterNoticeEmail,
+  roleAddedEmail,
   welcomeEmail,
 } from './emails.ts';
 import { expiryWarningEmail, leaverNoticeEmail, removalEmail, suspensionEmail } from './leaver-email.ts';
@@ -72,6 +74,8 @@ export class Executors {
   private readonly creations = pLimit(MAX_CREATIONS_IN_FLIGHT);
   /** Per account: the facets recorded as set by the project, and the record's pending write. */
   private readonly facetRecords = new Map<string, { ids: Set<string>; chain: Promise<void> }>();
+  /** The ids of the accounts created in this run, by name: the emails about their roles need them. */
+  private readonly createdAccounts = new Map<string, string>();
 
   constructor(run: RunContext) {
     this.run = run;
@@ -91,12 +95,12 @@ export class Executors {
   }
 
   async putRole(change: PutRole, warnings: string[]): Promise<void> {
-    await this.recordBootstrapNotice(change.accountId, change.notice, warnings);
+    await this.recordRoleNotice(change.accountId, change.after.name, change.notice, warnings);
     await this.whenAccountReady(change.accountName, () => this.run.deps.target.organization.putRole(change.accountId, change.after));
   }
 
   async deleteRole(change: DeleteRole, warnings: string[]): Promise<void> {
-    await this.recordBootstrapNotice(change.accountId, change.notice, warnings);
+    await this.recordRoleNotice(change.accountId, change.before.name, change.notice, warnings);
     await this.whenAccountReady(change.accountName, () => this.run.deps.target.organization.deleteRole(change.accountId, change.before.name));
   }
 
@@ -150,7 +154,7 @@ export class Executors {
     await Promise.all([
       usersAccount.addUserToGroup(change.userName, change.group),
       this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) =>
-        welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword }),
+        welcomeEmail({ settings, userName: change.userName, fullName: change.fullName, temporaryPassword, ...(change.roles === undefined ? {} : { roles: change.roles }) }),
       ),
     ]);
     if (noticeOwed) {
@@ -230,38 +234,62 @@ export class Executors {
   }
 
   /**
-   * Before a bootstrap role's trust changes, each person it adds or removes is tagged as owed the
-   * email (bootstrap-notices.ts). A tag that cannot be written never holds the trust change back
+   * Before a role's trust changes, each person it adds or removes is tagged as owed the email
+   * (bootstrap-notices.ts). A tag that cannot be written never holds the trust change back
    * (removing access matters more than the email about it): the run says so instead.
    */
-  async recordBootstrapNotice(accountId: string, notice: BootstrapNotice | undefined, warnings: string[]): Promise<void> {
+  async recordRoleNotice(accountId: string, roleName: string, notice: RoleNotice | undefined, warnings: string[]): Promise<void> {
     if (notice === undefined) return;
     const { usersAccount } = this.run.deps.target;
+    const tag = roleNoticeTag(accountId, roleName, this.run.deps.settings.organization.bootstrap_role_name);
     const marks: [string, string][] = [...notice.added.map((name): [string, string] => [name, 'added']), ...notice.removed.map((name): [string, string] => [name, 'removed'])];
     for (const [userName, membership] of marks) {
       // A user whose creation or adoption failed is not the project's (yet): its email waits anyway.
       if (this.run.failedUsers.has(userName.toLowerCase())) continue;
       try {
-        await usersAccount.tagUser(userName, { [bootstrapNoticeTag(accountId)]: membership });
+        await usersAccount.tagUser(userName, { [tag]: membership });
       } catch (error) {
         warnings.push(`the email owed to ${userName} could not be recorded (a run stopped before sending it would not send it): ${this.run.describeError(error).message}`);
       }
     }
   }
 
-  /** The emails, then the tags that said they were owed go. */
+  /** An account's id: the change's, or, for an account created in this run, the one AWS gave it. */
+  private accountIdOf(accountName: string, accountId: string): string {
+    const id = isAccountId(accountId) ? accountId : this.createdAccounts.get(accountName);
+    if (id === undefined) throw new AppError('account-creation-failed', `The id of ${accountName} is not known: its creation did not finish in this run.`);
+    return id;
+  }
+
+  /** The roles of a person with the ids of the accounts this run created filled in. */
+  private withCreatedIds(roles: readonly RoleGrant[]): RoleGrant[] {
+    return roles.map((role) => {
+      const id = role.accountId ?? this.createdAccounts.get(role.accountName);
+      return id === undefined ? role : { ...role, accountId: id };
+    });
+  }
+
+  /** One email to each person added (their own ~/.aws/config), one to those removed; then the tags that said they were owed go. */
   async notifyBootstrapUsers(change: NotifyBootstrapUsers): Promise<void> {
     const { usersAccount, mailer } = this.run.deps.target;
-    const input = { settings: this.run.deps.settings, accountName: change.accountName, accountId: change.accountId, roleName: change.roleName };
-    if (change.added.length > 0) await mailer.send(bootstrapAddedEmail({ ...input, recipients: change.added }));
-    if (change.removed.length > 0) await mailer.send(bootstrapRemovedEmail({ ...input, recipients: change.removed }));
-    for (const userName of [...change.added, ...change.removed]) await usersAccount.untagUser(userName, [bootstrapNoticeTag(change.accountId)]);
+    const { settings } = this.run.deps;
+    const accountId = this.accountIdOf(change.accountName, change.accountId);
+    const input = { settings, accountName: change.accountName, accountId, roleName: change.roleName };
+    for (const userName of change.added) {
+      const roles = change.profiles?.find((p) => p.userName.toLowerCase() === userName.toLowerCase())?.roles ?? [];
+      await mailer.send(
+        roleAddedEmail({ ...input, ...(change.description === undefined ? {} : { description: change.description }), userName, roles: this.withCreatedIds(roles) }),
+      );
+    }
+    if (change.removed.length > 0) await mailer.send(roleRemovedEmail({ ...input, recipients: change.removed }));
+    const tag = roleNoticeTag(accountId, change.roleName, settings.organization.bootstrap_role_name);
+    for (const userName of [...change.added, ...change.removed]) await usersAccount.untagUser(userName, [tag]);
   }
 
   async resetPassword(change: ResetPassword): Promise<void> {
     const { settings } = this.run.deps;
     await this.sendCredentials(change.userName, change.credentialsToken, (temporaryPassword) => {
-      const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword };
+      const input = { settings, userName: change.userName, fullName: change.fullName, temporaryPassword, ...(change.roles === undefined ? {} : { roles: change.roles }) };
       // A user whose welcome email never arrived gets the whole welcome, not a bare reset notice.
       return change.why === 'welcome-email-not-sent' ? welcomeEmail(input) : passwordResetEmail(input);
     });
@@ -284,10 +312,14 @@ export class Executors {
     if (change.resumeRequestId !== undefined) this.run.log(`${change.accountName}: resuming creation request ${requestId}`);
     const accountId = await this.waitForAccount(change, requestId);
     this.run.log(`${change.accountName}: created as ${accountId}`);
+    this.createdAccounts.set(change.accountName, accountId);
     if (change.ouPath !== '/') await organization.moveAccount(accountId, change.ouPath);
     const hasBootstrapRole = change.bootstrapUsers.length > 0;
     // In the plan's order: the bootstrap role, then the reader role the next plan reads it through.
-    for (const role of change.roles) await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role));
+    for (const role of change.roles) {
+      await this.recordRoleNotice(accountId, role.spec.name, role.notice, warnings);
+      await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role.spec));
+    }
     for (const facet of change.facets) {
       try {
         await this.whenAccountReady(change.accountName, () => this.putFacet(accountId, [], facet, facet.value));

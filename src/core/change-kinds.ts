@@ -4,7 +4,7 @@
  * the users account it concerns. Typed over every kind, so a new kind fails to compile until it
  * says all of them (the apply and render layers have tables of their own).
  */
-import type { Change, ChangeKind, Impact, PlannedChange } from './changes.ts';
+import type { Change, ChangeKind, CreateAccount, Impact, PlannedChange, PutRole } from './changes.ts';
 import { IMPACT_ORDER } from './changes.ts';
 import { facetSource } from './facet-sources.ts';
 import { compareText } from './plan-helpers.ts';
@@ -32,6 +32,12 @@ export interface KindMeaning<K extends ChangeKind> {
   counts: 'deletion' | 'closure' | 'nothing';
   /** Whether `apply --only lifecycle` runs it: it falls due with a date, not with a merge (expiry.ts). */
   lifecycle: boolean;
+  /**
+   * The changes it is made of, each as it would be on its own (a new account's roles, as the
+   * put-role that creates each in an existing account): renderers list them under it, with the
+   * same words, and the worst of their impacts ranks it. None when absent.
+   */
+  parts?: (change: Of<K>) => Change[];
 }
 
 const byUser = (change: { userName: string }): string => change.userName;
@@ -58,7 +64,16 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
   'create-user': { rank: 6, impact: 'access', subject: byUser, action: 'create', user: byUser, counts: 'nothing', lifecycle: false },
   'reset-password': { rank: 7, impact: 'access', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: false },
   'adopt-user': { rank: 8, impact: 'access', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: false },
-  'create-account': { rank: 9, impact: 'access', subject: byAccount, action: 'create', user: noUser, counts: 'nothing', lifecycle: false },
+  'create-account': {
+    rank: 9,
+    impact: (c) => worstImpact(['access', ...newAccountRoles(c).map(impactOf)]),
+    subject: byAccount,
+    action: 'create',
+    user: noUser,
+    counts: 'nothing',
+    lifecycle: false,
+    parts: (c) => newAccountRoles(c),
+  },
   'put-role': {
     rank: 10,
     impact: (c) => roleChangeImpact(c.before, c.after),
@@ -116,6 +131,31 @@ export const CHANGE_KINDS: { readonly [K in ChangeKind]: KindMeaning<K> } = {
   // A notification: the access it warns about changes with suspend-user, on the day.
   'warn-expiry': { rank: 18, impact: 'routine', subject: byUser, action: 'change', user: byUser, counts: 'nothing', lifecycle: true },
 };
+
+/**
+ * A new account's roles as the put-role changes that would create them in an existing account
+ * (no account id yet): one wording and one ranking for a role, wherever it is created.
+ */
+export function newAccountRoles(change: CreateAccount): PutRole[] {
+  return change.roles.map((role) => ({
+    kind: 'put-role',
+    accountName: change.accountName,
+    accountId: '',
+    label: role.label,
+    after: role.spec,
+    ...(role.notice === undefined ? {} : { notice: role.notice }),
+  }));
+}
+
+function worstImpact(impacts: readonly Impact[]): Impact {
+  return IMPACT_ORDER.find((impact) => impacts.includes(impact)) ?? 'routine';
+}
+
+/** The changes a change is made of (KindMeaning.parts), possibly none. */
+export function partsOf(change: Change): Change[] {
+  const parts = meaningOf(change).parts as ((c: Change) => Change[]) | undefined;
+  return parts === undefined ? [] : parts(change);
+}
 
 /** The row of a change's kind, its functions taking that change (the one place the union is narrowed by the table). */
 function meaningOf(change: Change): KindMeaning<ChangeKind> {

@@ -6,6 +6,7 @@
 import type { Baseline, LiveRole, PasswordPolicy, PolicyDocument, Tags } from './model.ts';
 import type { FacetFamily, WantedFacet } from './facet-sources.ts';
 import type { FacetValue } from './facets.ts';
+import type { RoleGrant } from './profiles.ts';
 import type { RoleSpec } from './roles.ts';
 
 export interface CreateUser {
@@ -20,6 +21,8 @@ export interface CreateUser {
   credentialsToken: string;
   /** How `expires` reads against the plan's day, e.g. `expires 2027-03-31, in 12 days`; absent without a date. */
   expiry?: string;
+  /** Every role the files give the user, for the profiles in the welcome email (profiles.ts). */
+  roles?: readonly RoleGrant[];
 }
 
 export interface UpdateUser {
@@ -47,6 +50,8 @@ export interface ResetPassword {
   credentialsToken: string;
   /** `access-restored`: the user was suspended at expiry and its `expires` was extended since. */
   why: 'password-reset-requested' | 'welcome-email-not-sent' | 'access-restored';
+  /** As on create-user: a welcome email that was never sent is sent whole, profiles included. */
+  roles?: readonly RoleGrant[];
 }
 
 /**
@@ -95,24 +100,37 @@ export interface WarnExpiry {
   tell: readonly string[];
 }
 
-/** Who a bootstrap role's trust change adds and removes (lower-case user names), for the emails. */
-export interface BootstrapNotice {
+/** Who a person's role's trust change adds and removes (user names), for the emails. */
+export interface RoleNotice {
   added: readonly string[];
   removed: readonly string[];
 }
 
+/** One person's roles, as the files give them, for the profiles in an email. */
+export interface PersonRoles {
+  userName: string;
+  roles: readonly RoleGrant[];
+}
+
 /**
- * The emails to the people added to or removed from an account's bootstrap.users (bootstrap-notices.ts),
- * sent after the role's trust change. Each person is tagged bootstrap-notice:<account id> before the
- * trust change and untagged after the email, so a run stopped in between sends it on the next one.
+ * The emails to the people a role that trusts people (the bootstrap role, a team role: any kind)
+ * now trusts or no longer trusts (bootstrap-notices.ts), sent after the role's trust change. Each
+ * person is tagged (roleNoticeTag) before the trust change and untagged after the email, so a run
+ * stopped in between sends it on the next one. The kind keeps its first name (the plan's JSON
+ * shape) though it covers every role kind.
  */
 export interface NotifyBootstrapUsers {
   kind: 'notify-bootstrap-users';
   accountName: string;
+  /** Not an account id (empty) when the account is created in the same run: apply knows it by then. */
   accountId: string;
   roleName: string;
+  /** What the role may do, in words (its description). */
+  description?: string;
   added: readonly string[];
   removed: readonly string[];
+  /** Each added person's roles, for the ~/.aws/config in their email. */
+  profiles?: readonly PersonRoles[];
 }
 
 /**
@@ -186,11 +204,20 @@ export interface CreateAccount {
   /** Who gets the account email: team contact, bootstrap users, requester (deduplicated). */
   recipients: readonly string[];
   /** The roles put in the new account once it exists, in this order (bootstrap role first). */
-  roles: readonly RoleSpec[];
+  roles: readonly NewRole[];
   /** The settings (facets.ts) put in the new account once its roles are, so one apply settles it. */
   facets: readonly WantedFacet[];
   /** Set when AWS is already working on this account: carry on polling instead of asking again. */
   resumeRequestId?: string;
+}
+
+/** A role a new account gets: what it is, how the plan names it, and whom it tells. */
+export interface NewRole {
+  /** As on put-role, e.g. `team role pay-admin (admin)`. */
+  label: string;
+  spec: RoleSpec;
+  /** The people it trusts, tagged once the account id is known and before the role is put. */
+  notice?: RoleNotice;
 }
 
 export interface UpdateAccount {
@@ -222,7 +249,7 @@ export interface PutRole {
   before?: LiveRole;
   after: RoleSpec;
   /** The bootstrap role: people whose pending notice is recorded before the trust changes. */
-  notice?: BootstrapNotice;
+  notice?: RoleNotice;
 }
 
 /** Deletes a managed role no file or setting wants any more, with its policies. */
@@ -233,7 +260,7 @@ export interface DeleteRole {
   label: string;
   before: LiveRole;
   /** As on put-role (everyone the deleted bootstrap role trusted is removed). */
-  notice?: BootstrapNotice;
+  notice?: RoleNotice;
 }
 
 /**

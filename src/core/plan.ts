@@ -20,7 +20,7 @@ import { protectedAccounts } from './protected-accounts.ts';
 import { adoptionLimitNote, hasCurrentCredentials, notAdoptedNote, nothingToAdoptNote, planAdoptUser } from './adopt.ts';
 import { planAccountAlias } from './alias.ts';
 import { EXPIRY_WARNING_TAG, SUSPENDED_CREDENTIALS, describeExpiry, expiringUsers, hasExpired, planExpiryWarning, planSuspension } from './expiry.ts';
-import { withBootstrapNotices } from './bootstrap-notices.ts';
+import { withRoleNotices } from './bootstrap-notices.ts';
 import {
   ACCOUNT_NOTIFIED_TAG,
   CREDENTIALS_SENT_TAG,
@@ -306,7 +306,8 @@ function pendingCreation(creations: readonly LiveAccountCreation[], name: string
   return mine.find((c) => c.state === 'IN_PROGRESS') ?? mine.find((c) => c.state === 'SUCCEEDED');
 }
 
-function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder): void {
+/** Plans every account file; returns the live id of each file's account, where there is one. */
+function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder): Map<string, string> {
   const org = live.organization;
   const accounts = [...org.accounts].sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
   const matches = matchAccounts(desired, accounts);
@@ -426,6 +427,9 @@ function planAccounts(desired: DesiredState, live: LiveState, out: PlanBuilder):
       out.notes.push(`AWS is creating an account named ${creation.accountName} (request ${creation.requestId}) that has no file in accounts/.`);
     }
   }
+  const ids = new Map<string, string>();
+  for (const [name, match] of matches) if (match.live.status === 'ACTIVE' && isAccountId(match.live.id)) ids.set(name, match.live.id);
+  return ids;
 }
 
 function planMissingAccount(
@@ -461,7 +465,7 @@ function planMissingAccount(
     tags: accountTags(account),
     bootstrapUsers,
     recipients: accountRecipients(account, bootstrapUsers),
-    roles: wantedRoles({ settings: desired.settings, account }).wanted.map((role) => role.spec),
+    roles: wantedRoles({ settings: desired.settings, account }).wanted.map((role) => ({ label: role.label, spec: role.spec })),
     facets: facetsForNewAccount({ settings: desired.settings, account }, org.trustedServices, waiting),
   };
   if (pending !== undefined) create.resumeRequestId = pending.requestId;
@@ -582,9 +586,10 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   const out: PlanBuilder = { changes: [], notes: [], unmanagedUsers: [], errors: [] };
   planBaseline(desired, live, out);
   planUsers(desired, live, options.today, out);
-  planAccounts(desired, live, out);
+  const accountIds = planAccounts(desired, live, out);
   out.changes = withLeaverChecks(out.changes, live, desired);
-  out.changes = withBootstrapNotices(out.changes, live, desired);
+  // A git baseline's accounts are files: their ids are the files' own.
+  out.changes = withRoleNotices(out.changes, live, desired, (account) => accountIds.get(account.name) ?? account.data.id);
   noteLimits(desired, live, out);
   if (out.errors.length > 0) {
     throw new AppError('plan-refused', `No plan: the files and the target disagree in a way only a person can settle.\n${out.errors.map((e) => `  - ${e}`).join('\n')}`, {

@@ -18,7 +18,7 @@ export interface RoleSpec extends LiveRole {
 /** One role a source wants in an account, with what the plan says about it in words. */
 export interface WantedRole {
   spec: RoleSpec;
-  /** How notes and summaries name it, e.g. `the bootstrap role`, `team role admin`. */
+  /** How notes and summaries name it, e.g. `the bootstrap role`, `team role admin (admin)`. */
   label: string;
   /** The note when a role of that name exists without the managed-by tag (it is left alone). */
   unmanagedNote: string;

@@ -99,7 +99,7 @@ export const teamRoles: RoleSource = {
         return block === undefined ? [] : [block];
       });
       return {
-        label: `team role ${role.name}`,
+        label: `team role ${role.name} (${role.kind})`,
         unmanagedNote: `${account.name}: a role named ${role.name} exists but is not managed by this project; it is left alone (rename the team role, or tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to adopt it).`,
         spec: {
           name: role.name,
@@ -116,6 +116,7 @@ export const teamRoles: RoleSource = {
   },
 
   ownsUnwanted(role) {
-    return isManaged(role.tags) && findTag(role.tags, TEAM_ROLE_TAG) !== undefined ? { label: `team role ${role.name}` } : undefined;
+    const kind = isManaged(role.tags) ? findTag(role.tags, TEAM_ROLE_TAG)?.value : undefined;
+    return kind === undefined ? undefined : { label: `team role ${role.name} (${kind})` };
   },
 };

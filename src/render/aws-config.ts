@@ -41,11 +41,16 @@ export function renderAwsConfig(set: ProfileSet, format: ProfileFormat): string 
     [
       `# AWS profiles for ${set.userName}: ${set.roles.length} role${set.roles.length === 1 ? '' : 's'} you can assume, with MFA.`,
       ...HOW_TO_USE[format](set),
-      `# mfa_serial is your MFA device: it must be named with your user name first; if yours is not named`,
-      '# exactly that, use the ARN shown under Security credentials.',
+      `# mfa_serial is your MFA device named exactly your user name (${set.userName}): name your first device so.`,
     ],
     baseProfile(set, format),
   ];
+  if (set.pending.length > 0) {
+    blocks.push([
+      "# No profile yet for these roles: their account's id is not known yet (a new account's id comes by email).",
+      ...set.pending.map((role) => `#   ${role.roleName} in ${role.accountName}`),
+    ]);
+  }
   for (const role of set.roles) {
     const lines = [`# ${role.roleName} in ${role.accountName} (${role.accountId})`, `[profile ${role.name}]`, `source_profile = ${set.baseProfile}`, `role_arn = ${role.roleArn}`];
     if (format === 'aws-vault') lines.push(`include_profile = ${set.baseProfile}`);

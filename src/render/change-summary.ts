@@ -159,7 +159,7 @@ export const RENDER_KINDS: { readonly [K in ChangeKind]: RenderMeaning<K> } = {
     effect: 'none',
     summary: (c) => {
       const parts: string[] = [];
-      if (c.added.length > 0) parts.push(`tell ${c.added.join(', ')} they may now assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}, with the switch-role link`);
+      if (c.added.length > 0) parts.push(`tell ${c.added.join(', ')} they may now assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}, with the switch-role link and their ~/.aws/config`);
       if (c.removed.length > 0) parts.push(`tell ${c.removed.join(', ')} they may no longer assume the ${c.roleName} role in ${c.accountName}${showId(c.accountId)}`);
       return parts.join('; ');
     },
@@ -218,8 +218,10 @@ export const RENDER_KINDS: { readonly [K in ChangeKind]: RenderMeaning<K> } = {
     effect: 'grants',
     summary: (c) => {
       const resume = c.resumeRequestId === undefined ? '' : `, resuming request ${c.resumeRequestId}`;
-      const bootstrap = c.bootstrapUsers.length === 0 ? 'no bootstrap role' : `bootstrap role for ${list(c.bootstrapUsers)}`;
-      return `create account ${c.accountName} in ${c.ouPath} (root email ${c.email}; ${bootstrap})${resume}`;
+      // Each role is a part of the change (core/change-kinds.ts, partsOf), shown under it in the
+      // words the same role has in an existing account.
+      const roles = c.roles.length === 0 ? 'no roles' : `roles ${c.roles.map((role) => role.spec.name).join(', ')}`;
+      return `create account ${c.accountName} in ${c.ouPath} (root email ${c.email}; ${roles})${resume}`;
     },
     details: (c) => [
       `tags: ${showTags(c.tags)}`,

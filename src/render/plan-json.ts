@@ -23,7 +23,11 @@
  *       "impact": "destructive" | "access" | "routine",
  *       "access": "grants" | "changes" | "removes" | "none",  // src/render/plan-sections.ts
  *       "section": "destructive" | "grants-access" | "removes-access" | "routine", // its heading
- *       "summary": string     // one line for people
+ *       "summary": string,    // one line for people
+ *       "parts"?: [           // what it is made of (a new account's roles), each worded and ranked
+ *                             // as on its own (a put-role without an account id); absent when none
+ *         { "change": {...}, "impact": ..., "access": ..., "summary": string, "details": string[] }
+ *       ]
  *     }
  *   ],
  *   "totals": {
@@ -50,7 +54,8 @@ import { IMPACT_ORDER, type Change, type Plan } from '../core/changes.ts';
 import type { Problem } from '../core/problems.ts';
 import { accessEffectOf, SECTION_ORDER, sectionOf } from './plan-sections.ts';
 import { countPlan } from './plan-text.ts';
-import { summarizeChange } from './change-summary.ts';
+import { changeDetails, summarizeChange } from './change-summary.ts';
+import { impactOf, partsOf } from '../core/change-kinds.ts';
 
 export interface JsonOptions {
   /** Validation warnings about the files, from loading them. */
@@ -80,6 +85,21 @@ function changeJson(change: Change): Record<string, unknown> {
   return { ...rest, accountIdKnown: false };
 }
 
+/** The parts of a change (core/change-kinds.ts, partsOf), each as the change it would be on its own. */
+function partsJson(change: Change): { parts?: Record<string, unknown>[] } {
+  const parts = partsOf(change);
+  if (parts.length === 0) return {};
+  return {
+    parts: parts.map((part) => ({
+      change: changeJson(part),
+      impact: impactOf(part),
+      access: accessEffectOf(part),
+      summary: summarizeChange(part),
+      details: changeDetails(part),
+    })),
+  };
+}
+
 function countBy<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
   const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
   for (const value of values) counts[value] += 1;
@@ -99,6 +119,7 @@ export function renderPlanJson(plan: Plan, options: JsonOptions = {}): string {
       access: accessEffectOf(planned.change),
       section: sectionOf(planned),
       summary: summarizeChange(planned.change),
+      ...partsJson(planned.change),
     })),
     totals: {
       ...countPlan(plan),

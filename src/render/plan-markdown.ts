@@ -12,7 +12,7 @@ import { assertNever, type Plan } from '../core/changes.ts';
 import { code } from './github-markdown.ts';
 import type { Problem } from '../core/problems.ts';
 import { planSections, SECTION_TITLES, type PlanSectionId } from './plan-sections.ts';
-import { changeDetails, changeSymbol, describeBaseline, planTotalsLine } from './plan-text.ts';
+import { changeDetails, changeParts, changeSymbol, describeBaseline, planTotalsLine } from './plan-text.ts';
 
 export interface MarkdownOptions {
   /** Upper bound on the output's length in characters (UTF-16 code units). Default 65,000. */
@@ -195,7 +195,11 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     const callout = CALLOUTS[section];
     // Summaries and details carry what the files say (names, tag values, paths): each is a code span.
     const items = changes.map(({ change }) =>
-      [`- \`${changeSymbol(change)}\` ${literal(summarizeChange(change))}`, ...changeDetails(change).map((detail) => `  - ${literal(detail)}`)].join('\n'),
+      [
+        `- \`${changeSymbol(change)}\` ${literal(summarizeChange(change))}`,
+        ...changeParts(change).map((part) => `  - \`${part.symbol}\` ${literal(part.summary)}`),
+        ...changeDetails(change).map((detail) => `  - ${literal(detail)}`),
+      ].join('\n'),
     );
     omittedChanges += addList(
       {

@@ -5,7 +5,7 @@
  * renderer shares (baseline wording, per-change detail lines, totals).
  */
 import { assertNever, type Change, type Plan } from '../core/changes.ts';
-import { actionOf } from '../core/change-kinds.ts';
+import { actionOf, impactOf, partsOf } from '../core/change-kinds.ts';
 import type { Baseline } from '../core/model.ts';
 import { changeDetails, summarizeChange } from './change-summary.ts';
 import { createPalette, type Palette } from './color.ts';
@@ -36,6 +36,11 @@ export function changeSymbol(change: Change): '+' | '-' | '~' {
 }
 
 export { changeDetails };
+
+/** The changes a change is made of (a new account's roles), each as its own summary line with its symbol and rank. */
+export function changeParts(change: Change): { symbol: '+' | '-' | '~'; summary: string; impact: ReturnType<typeof impactOf> }[] {
+  return partsOf(change).map((part) => ({ symbol: changeSymbol(part), summary: summarizeChange(part), impact: impactOf(part) }));
+}
 
 export interface PlanTotals {
   create: number;
@@ -85,6 +90,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     if (section === 'removes-access') lines.push(p.yellow('  These take access away: check that nobody still needs it.'));
     for (const { change } of changes) {
       lines.push(`  ${paintSymbol(p, changeSymbol(change))} ${summarizeChange(change)}`);
+      for (const part of changeParts(change)) lines.push(`      ${paintSymbol(p, part.symbol)} ${part.summary}`);
       for (const detail of changeDetails(change)) lines.push(p.dim(`      ${detail}`));
     }
   }

@@ -113,7 +113,15 @@ describe('applyPlan on the sandbox', () => {
     expect(mails.filter((m) => m.text.includes('Subject: AWS user created for Ben'))).toEqual([]);
     const accountMail = mails.find((m) => m.text.includes('Subject: AWS account team-production is ready'));
     expect(accountMail?.text).toContain('https://signin.aws.amazon.com/switchrole?roleName=bootstrap&account=');
-    expect(mails).toHaveLength(4);
+    // And one email to each bootstrap user, with the new account's id in their ~/.aws/config.
+    const accountId = /Account ID: +(\d{12})/.exec(accountMail?.text ?? '')?.[1] ?? '';
+    const roleMails = mails.filter((m) => m.text.includes('Subject: You may now use the bootstrap role in AWS account team-production'));
+    expect(roleMails.map((m) => [ADA, BEN].find((who) => m.text.includes(`\r\nTo: ${who}\r\n`)))).toEqual([ADA, BEN]);
+    for (const mail of roleMails) {
+      expect(mail.text).toContain(`role_arn = arn:aws:iam::${accountId}:role/bootstrap`);
+      expect(mail.text).not.toMatch(/Temporary password/);
+    }
+    expect(mails).toHaveLength(6);
 
     // The emailed passwords are the ones set, and were handed to onSecret.
     const state = await s.target.store.read();
@@ -372,7 +380,7 @@ describe('applyPlan on the sandbox', () => {
       'create group CrossAccountAccess with policies ': 'done',
       [`create user ${ADA} (team ?, requested by ${ADA}), add to group CrossAccountAccess, email a temporary password`]: 'failed',
       [`create user ${BEN} (team ?, requested by ${ADA}), add to group CrossAccountAccess, email a temporary password`]: 'done',
-      'create account taken in / (root email management@sandbox.invalid; no bootstrap role)': 'failed',
+      'create account taken in / (root email management@sandbox.invalid; no roles)': 'failed',
     });
     const ada = report.results[1]!;
     expect(ada.error?.code).toBe('user-exists');
@@ -590,7 +598,7 @@ describe('account creation', () => {
       },
     });
     const captured = depsFor(target);
-    const report = await applyPlan(aPlan(s.target, [createChange('fresh', { bootstrapUsers: [ADA], roles: [bootstrapSpec([ADA], settings)] })]), captured.deps);
+    const report = await applyPlan(aPlan(s.target, [createChange('fresh', { bootstrapUsers: [ADA], roles: [{ label: 'the bootstrap role', spec: bootstrapSpec([ADA], settings) }] })]), captured.deps);
     expect(report.results[0]?.status).toBe('done');
     expect(captured.sleeps).toEqual([5000, 10000]);
     expect((await s.outbox()).some((m) => m.text.includes('Subject: AWS account fresh is ready'))).toBe(true);

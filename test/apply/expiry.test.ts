@@ -239,7 +239,7 @@ describe('crash-safe notices on the sandbox', () => {
 
     const resumed = await planOn(state([BEN]));
     expect(resumed.changes.map((c) => summaryOf(c))).toEqual([
-      `tell ${BEN} they may now assume the bootstrap role in notify-staging (${accountId}), with the switch-role link; tell ${ADA} they may no longer assume the bootstrap role in notify-staging (${accountId})`,
+      `tell ${BEN} they may now assume the bootstrap role in notify-staging (${accountId}), with the switch-role link and their ~/.aws/config; tell ${ADA} they may no longer assume the bootstrap role in notify-staging (${accountId})`,
     ]);
     await applyPlan(resumed, deps(s, secrets, logs));
     const mails = (await s.outbox()).slice(mailsBefore);

@@ -77,7 +77,7 @@ describe('a pull request, planned against its base', () => {
         anAccount('other', { bootstrap: { users: ['bob@example.gov.uk'] } }),
       ],
     });
-    expect(plan(head)).toEqual(['destructive close-account svc', 'access create-account other']);
+    expect(plan(head)).toEqual(['destructive close-account svc', 'access create-account other', 'routine notify-bootstrap-users other']);
     const head2 = aDesiredState({
       users: [ada, bob],
       accounts: [anAccount('svc', { tags: { tier: 'gold' }, bootstrap: { users: ['ada@example.gov.uk', 'bob@example.gov.uk'] } }), base.accounts.get('old') ?? anAccount('old')],

@@ -4,7 +4,7 @@
  * added to or removed from a bootstrap role (resumed from the tags a stopped run left).
  */
 import { describe, expect, it } from 'vitest';
-import { bootstrapNoticeTag } from '../../src/core/bootstrap-notices.ts';
+import { bootstrapNoticeTag, roleNoticeTag } from '../../src/core/bootstrap-notices.ts';
 import type { Change, Plan } from '../../src/core/changes.ts';
 import { EXPIRY_WARNING_TAG, dueExpiryWarning, lifecycleOnly } from '../../src/core/expiry.ts';
 import type { DesiredState, LiveState } from '../../src/core/model.ts';
@@ -138,7 +138,7 @@ describe('bootstrap membership notices', () => {
     expect(plan.changes.filter((c) => c.change.kind === 'notify-bootstrap-users').map((c) => [c.impact, summaryOf(c)])).toEqual([
       [
         'routine',
-        expect.stringMatching(new RegExp(`^tell ${BOB} they may now assume the bootstrap role in svc \\(\\d{12}\\), with the switch-role link; tell ${ADA} they may no longer assume`)),
+        expect.stringMatching(new RegExp(`^tell ${BOB} they may now assume the bootstrap role in svc \\(\\d{12}\\), with the switch-role link and their ~\\/.aws\\/config; tell ${ADA} they may no longer assume`)),
       ],
     ]);
   });
@@ -148,7 +148,35 @@ describe('bootstrap membership notices', () => {
     const live = tagged(ADA, 'removed')(tagged(BOB, 'added')(withTrust([BOB])(applied(desired))));
     const plan = computePlan(desired, live, { today: TODAY });
     expect(plan.changes.map((c) => c.change)).toEqual([
-      { kind: 'notify-bootstrap-users', accountName: 'svc', accountId: accountId(live), roleName: 'bootstrap', added: [BOB], removed: [ADA] },
+      {
+        kind: 'notify-bootstrap-users',
+        accountName: 'svc',
+        accountId: accountId(live),
+        roleName: 'bootstrap',
+        added: [BOB],
+        removed: [ADA],
+        profiles: [{ userName: BOB, roles: [{ accountName: 'svc', roleName: 'bootstrap', path: '/', accountId: accountId(live) }] }],
+      },
+    ]);
+  });
+
+  it('a team role is told about the same way, by a tag naming the role', () => {
+    const teamState = aDesiredState({ users, accounts: [anAccount('svc', { bootstrap: { users: [ADA] }, roles: [{ name: 'svc-admin', kind: 'admin', users: [BOB] }] })] });
+    const live = applied(teamState);
+    const key = roleNoticeTag(accountId(live), 'svc-admin', 'bootstrap');
+    expect(key).toBe(`bootstrap-notice:${accountId(live)}:svc-admin`);
+    expect(roleNoticeTag(accountId(live), 'bootstrap', 'bootstrap')).toBe(bootstrapNoticeTag(accountId(live)));
+    const owed = withLiveUser(live, BOB, (u) => ({ ...u, tags: { ...u.tags, [key]: 'added' } }));
+    expect(computePlan(teamState, owed, { today: TODAY }).changes.map((c) => c.change)).toEqual([
+      {
+        kind: 'notify-bootstrap-users',
+        accountName: 'svc',
+        accountId: accountId(live),
+        roleName: 'svc-admin',
+        added: [BOB],
+        removed: [],
+        profiles: [{ userName: BOB, roles: [{ accountName: 'svc', roleName: 'svc-admin', path: '/', accountId: accountId(live) }] }],
+      },
     ]);
   });
 

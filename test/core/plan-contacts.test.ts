@@ -75,7 +75,7 @@ describe('alternate contacts', () => {
     });
     const applied = anAppliedLiveState(desiredWith({ security: { ...SECURITY, name: 'Old' } }));
     const plan = computePlan(desired, trustedAccess(applied, ['sso.amazonaws.com']));
-    expect(plan.changes.map((c) => c.change.kind)).toEqual(['create-account']);
+    expect(plan.changes.map((c) => c.change.kind)).toEqual(['create-account', 'notify-bootstrap-users']);
     const create = plan.changes[0]?.change;
     expect(create?.kind === 'create-account' ? create.facets : undefined).toEqual([]);
     expect(plan.notes.filter((note) => note.includes('trusted access'))).toEqual([

@@ -153,7 +153,7 @@ describe('planning the reader role', () => {
     const desired = desiredWith(settings, [anAccount('team-production', {}, settings), closed]);
     const live = anAppliedLiveState(desiredWith(settings, [closed]));
     const plan = computePlan(desired, live);
-    expect(plan.changes.map(({ change }) => change.kind)).toEqual(['create-account']);
+    expect(plan.changes.map(({ change }) => change.kind)).toEqual(['create-account', 'notify-bootstrap-users']);
   });
 
   it('changing the trusted ARNs in settings rewrites every reader role', () => {

@@ -355,7 +355,8 @@ const cases: Case[] = [
     name: 'a new account file creates the account with its tags, bootstrap users and recipients',
     desired: aDesiredState({ users: [ada], accounts: [anAccount('svc', { requested_by: 'ada@example.gov.uk' })] }),
     live: (d) => settled(aDesiredState({ settings: d.settings, users: [ada] })),
-    changes: ['access create-account svc'],
+    // Its bootstrap user is told, with their profile, once the account exists.
+    changes: ['access create-account svc', 'routine notify-bootstrap-users svc'],
     check: (plan) =>
       expect(only(plan, 'create-account')).toEqual({
         kind: 'create-account',
@@ -365,7 +366,13 @@ const cases: Case[] = [
         tags: accountTags(anAccount('svc', { requested_by: 'ada@example.gov.uk' })),
         bootstrapUsers: ['ada@example.gov.uk'],
         recipients: ['platform@example.gov.uk', 'ada@example.gov.uk'],
-        roles: [{ ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' }],
+        roles: [
+          {
+            label: 'the bootstrap role',
+            spec: { ...aLiveBootstrapRole(['ada@example.gov.uk']), description: 'Administrator role for the account bootstrap users (aws-access-as-code).' },
+            notice: { added: ['ada@example.gov.uk'], removed: [] },
+          },
+        ],
         facets: [],
       }),
   },
@@ -376,7 +383,8 @@ const cases: Case[] = [
       const live = settled(aDesiredState({ settings: d.settings, users: [ada] }));
       return { ...live, organization: { ...live.organization, creations: [{ requestId: 'car-1', accountName: 'svc', state: 'IN_PROGRESS' }] } };
     },
-    changes: ['access create-account svc'],
+    // Its bootstrap user is told, with their profile, once the account exists.
+    changes: ['access create-account svc', 'routine notify-bootstrap-users svc'],
     check: (plan) => expect(only(plan, 'create-account').resumeRequestId).toBe('car-1'),
   },
   {
@@ -389,7 +397,8 @@ const cases: Case[] = [
         organization: { ...live.organization, creations: [{ requestId: 'car-0', accountName: 'svc', state: 'FAILED', failureReason: 'INTERNAL_FAILURE' }] },
       };
     },
-    changes: ['access create-account svc'],
+    // Its bootstrap user is told, with their profile, once the account exists.
+    changes: ['access create-account svc', 'routine notify-bootstrap-users svc'],
     notes: [/car-0\) failed \(INTERNAL_FAILURE\)/],
     check: (plan) => expect(only(plan, 'create-account')).not.toHaveProperty('resumeRequestId'),
   },
@@ -519,7 +528,7 @@ const cases: Case[] = [
       expect(only(plan, 'put-role').before).toEqual(aLiveBootstrapRole(['ada@example.gov.uk']));
       expect(summaryOf(plan.changes[0])).toMatch(/^update the bootstrap role in svc \(\d{12}\): trust bob@example.gov.uk$/);
       expect(only(plan, 'put-role').notice).toEqual({ added: ['bob@example.gov.uk'], removed: [] });
-      expect(summaryOf(plan.changes[1])).toMatch(/^tell bob@example.gov.uk they may now assume the bootstrap role in svc \(\d{12}\), with the switch-role link$/);
+      expect(summaryOf(plan.changes[1])).toMatch(/^tell bob@example.gov.uk they may now assume the bootstrap role in svc \(\d{12}\), with the switch-role link and their ~\/.aws\/config$/);
     },
   },
   {
@@ -751,6 +760,7 @@ describe('computePlan', () => {
       'access create-user bob@example.gov.uk',
       'access create-account new-one',
       'routine update-account svc',
+      'routine notify-bootstrap-users new-one',
     ]);
   });
 
@@ -761,6 +771,7 @@ describe('computePlan', () => {
       'access update-group CrossAccountAccess',
       'access create-user ada@example.gov.uk',
       'access create-account svc',
+      'routine notify-bootstrap-users svc',
     ]);
   });
 

@@ -152,7 +152,9 @@ describe('a. from nothing: plan, apply, plan', () => {
     expect(result.stdout).toContain('+ create group CrossAccountAccess');
     // moto's users account has no alias yet: it is set before any email carries the sign-in URL.
     expect(result.stdout).toContain('set the users account alias to gds-users (there is none)');
-    expect(result.stdout).toContain('Plan: 10 to create, 2 to change, 0 to delete/close.');
+    // Each new account's roles are listed under it; the people they trust are told (3 notices).
+    expect(result.stdout).toContain('      + create team role notify-read-only (read-only) in notify-staging, trusting amara.okafor@digital.cabinet-office.gov.uk with MFA;');
+    expect(result.stdout).toContain('Plan: 10 to create, 5 to change, 0 to delete/close.');
     // data-sandbox is closed in its file and was never created: nothing to do.
     expect(result.stdout).not.toContain('create account data-sandbox');
   });
@@ -160,7 +162,7 @@ describe('a. from nothing: plan, apply, plan', () => {
   it('applies (exit 0) and reports every change done', async () => {
     const result = await apply();
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('12 done, 0 failed, 0 skipped');
+    expect(result.stdout).toContain('15 done, 0 failed, 0 skipped');
     const accounts = await accountsByName(org);
     for (const name of ['govuk-platform-production', 'notify-staging']) {
       const id = accounts.get(name)?.Id;
@@ -273,7 +275,7 @@ describe('a. from nothing: plan, apply, plan', () => {
       expect(welcome.body).toContain(`Sign-in URL:         ${SIGN_IN_URL}`);
       expect(welcome.body).toContain(`User name:           ${user}`);
       expect(welcome.body).toContain('Multi-factor authentication (MFA)');
-      expect(welcome.body).toContain(`The device name must start with your user name (${user})`);
+      expect(welcome.body).toContain(`Name your first device exactly your user name, ${user}`);
       expect(welcome.body).toContain('up to 8 MFA devices');
     }
     expect(passwords.size).toBe(ALL_USERS.length);
@@ -304,8 +306,24 @@ describe('a. from nothing: plan, apply, plan', () => {
       expect(email?.body).toContain(`https://signin.aws.amazon.com/switchrole?roleName=bootstrap&account=${id}&displayName=${name}`);
       for (const password of passwords) expect(email?.body).not.toContain(password);
     }
+    // Everyone a new role trusts gets their own email, with their ~/.aws/config and the real ids.
+    const roleEmails = emails.filter((e) => e.subject.startsWith('You may now use the '));
+    expect(roleEmails.map((e) => [e.destinations.ToAddresses, e.subject.replace(/ \(\d{12}\)$/, '')]).sort()).toEqual(
+      [
+        [[AMARA], 'You may now use the bootstrap role in AWS account govuk-platform-production'],
+        [[AMARA], 'You may now use the notify-read-only role in AWS account notify-staging'],
+        [[BEN], 'You may now use the bootstrap role in AWS account govuk-platform-production'],
+        [[DEV], 'You may now use the bootstrap role in AWS account notify-staging'],
+        [[FELIX], 'You may now use the bootstrap role in AWS account notify-staging'],
+      ].sort(),
+    );
+    for (const email of roleEmails.filter((e) => e.destinations.ToAddresses?.[0] === AMARA)) {
+      expect(email.body).toContain(`role_arn = arn:aws:iam::${accountId('govuk-platform-production')}:role/bootstrap`);
+      expect(email.body).toContain(`role_arn = arn:aws:iam::${accountId('notify-staging')}:role/notify-read-only`);
+    }
+    for (const email of roleEmails) for (const password of passwords) expect(email.body).not.toContain(password);
     // Nothing else was sent.
-    expect(emails).toHaveLength(welcomes.length + notices.length + accountEmails.length);
+    expect(emails).toHaveLength(welcomes.length + notices.length + accountEmails.length + roleEmails.length);
   });
 });
 

@@ -133,8 +133,11 @@ describe('lifecycle notices on moto (AWS adapters)', () => {
       ['put-role', 'done'],
       ['notify-bootstrap-users', 'done'],
     ]);
-    const [added] = await mails('may now use the bootstrap role');
-    expect(added?.destinations.ToAddresses).toEqual([BOB]);
+    // Ada was told when the account was created; Bob now, in an email of his own.
+    const toBob = (await mails('may now use the bootstrap role')).filter((mail) => mail.destinations.ToAddresses?.includes(BOB));
+    expect(toBob.map((mail) => mail.destinations.ToAddresses)).toEqual([[BOB]]);
+    const [added] = toBob;
+    expect(added?.body).toContain(`role_arn = arn:aws:iam::${accountId}:role/bootstrap`);
     expect(added?.body).toContain(`https://signin.aws.amazon.com/switchrole?roleName=bootstrap&account=${accountId}&displayName=svc`);
     const [removed] = await mails('may no longer use the bootstrap role');
     expect(removed?.destinations.ToAddresses).toEqual([ADA]);

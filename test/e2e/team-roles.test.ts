@@ -29,6 +29,8 @@ interface World {
   settings: SettingsFile;
   /** Creates a role without the managed-by tag in the account, as a team's Terraform would. */
   createUnmanagedRole(accountId: string, name: string, trust: PolicyDocument): Promise<void>;
+  /** The mails sent so far (the sandbox's outbox), where the world keeps them. */
+  outbox?: () => Promise<{ name: string; text: string }[]>;
 }
 
 function lifecycle(name: string, makeWorld: () => Promise<World>): void {
@@ -83,14 +85,25 @@ function lifecycle(name: string, makeWorld: () => Promise<World>): void {
     it('changes whom it trusts', async () => {
       const plan = await converge([{ name: 'platform-admin', kind: 'admin', users: [BOB], conditions: ['office-ip'] }]);
       expect(plan.changes.map((c) => `${c.impact} ${summaryOf(c)}`)).toEqual([
-        expect.stringMatching(/^access update team role platform-admin in svc .*: trust bob@example.gov.uk; stop trusting ada@example.gov.uk$/),
+        expect.stringMatching(/^access update team role platform-admin \(admin\) in svc .*: trust bob@example.gov.uk; stop trusting ada@example.gov.uk$/),
+        expect.stringMatching(
+          /^routine tell bob@example.gov.uk they may now assume the platform-admin role in svc \(\d{12}\), with the switch-role link and their ~\/.aws\/config; tell ada@example.gov.uk they may no longer assume/,
+        ),
       ]);
       expect((await roleNamed('platform-admin'))?.trustPolicy).toEqual(usersTrustPolicy(world.settings.users_account.id, [BOB], [OFFICE]));
+      if (world.outbox === undefined) return;
+      const mails = (await world.outbox()).map((m) => m.text.replace(/\r\n/g, '\n'));
+      const bobs = mails.filter((text) => text.includes(`To: ${BOB}\n`) && text.includes('Subject: You may now use the platform-admin role in AWS account svc'));
+      expect(bobs).toHaveLength(1);
+      expect(bobs[0]).toContain(`switchrole?roleName=platform-admin&account=${accountId}&displayName=svc`);
+      expect(bobs[0]).toContain(`role_arn = arn:aws:iam::${accountId}:role/platform-admin`);
+      expect(bobs[0]).toContain(`mfa_serial = arn:aws:iam::${world.settings.users_account.id}:mfa/${BOB}`);
+      expect(mails.filter((text) => text.includes(`To: ${ADA}\n`) && text.includes('Subject: You may no longer use the platform-admin role'))).toHaveLength(1);
     });
 
     it('changes its kind: the read-only role is created and the admin role deleted', async () => {
       const plan = await converge([{ name: 'platform-read-only', kind: 'read-only', users: [BOB] }]);
-      expect(plan.changes.map((c) => `${c.impact} ${c.change.kind}`)).toEqual(['destructive delete-role', 'access put-role']);
+      expect(plan.changes.map((c) => `${c.impact} ${c.change.kind}`)).toEqual(['destructive delete-role', 'access put-role', 'routine notify-bootstrap-users', 'routine notify-bootstrap-users']);
       expect(await roleNamed('platform-admin')).toBeUndefined();
       const role = await roleNamed('platform-read-only');
       expect(role?.attachedPolicyArns).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
@@ -109,7 +122,12 @@ function lifecycle(name: string, makeWorld: () => Promise<World>): void {
 
     it('deletes the team roles removed from the file, and only those', async () => {
       const plan = await converge([]);
-      expect(plan.changes.map((c) => `${c.impact} ${c.change.kind}`)).toEqual(['destructive delete-role', 'destructive delete-role']);
+      expect(plan.changes.map((c) => `${c.impact} ${c.change.kind}`)).toEqual([
+        'destructive delete-role',
+        'destructive delete-role',
+        'routine notify-bootstrap-users',
+        'routine notify-bootstrap-users',
+      ]);
       expect(await roleNamed('deployer')).toBeUndefined();
       expect(await roleNamed('platform-read-only')).toBeUndefined();
       expect((await roleNamed('terraform-admin'))?.tags).toEqual({});
@@ -130,6 +148,7 @@ lifecycle('the sandbox', async () => {
   return {
     target: s.target,
     settings,
+    outbox: () => s.outbox(),
     createUnmanagedRole: (accountId, roleName, trust) =>
       s.target.store.update((state) => {
         state.organization.accounts.find((a) => a.id === accountId)?.roles.push({ name: roleName, trustPolicy: trust, tags: {}, attachedPolicies: [] });
