@@ -50,7 +50,7 @@ export interface CheckedFile<T> {
  */
 export function fieldsOf<T, K extends keyof T & string>(checked: CheckedFile<T>, ...keys: K[]): Pick<T, K> | undefined {
   if (keys.some((key) => checked.invalid?.has(key) === true)) return undefined;
-  // Sound: every required field that is missing is in `invalid` (see checkAgainstSchema).
+  // Sound: a required field that is missing is in `invalid` too (see usableFields in schemas.ts).
   return checked.data as unknown as Pick<T, K>;
 }
 
