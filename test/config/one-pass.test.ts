@@ -4,8 +4,11 @@
  * and skips (for that file alone) when a field it needs was refused, so nothing is said twice.
  */
 import { describe, expect, it } from 'vitest';
+import { parseYamlFile } from '../../src/config/parse-yaml.ts';
+import { validators } from '../../src/config/schema-validators.ts';
+import { validateAgainstSchema } from '../../src/config/schemas.ts';
 import type { Problem } from '../../src/core/problems.ts';
-import { ACCOUNT_SCHEMA_LINE, load, problemsIn, SETTINGS, USER_SCHEMA_LINE, userYaml } from './fixture-repo.ts';
+import { ACCOUNT_SCHEMA_LINE, accountYaml, load, problemsIn, SETTINGS, USER_SCHEMA_LINE, userYaml } from './fixture-repo.ts';
 
 const ACCOUNT = 'accounts/team-prod.yaml';
 const USER = 'users/bob@example.gov.uk.yaml';
@@ -127,5 +130,35 @@ describe('a refused field is reported once, by the schema, and never read as abs
     expect((await problemsIn({ [USER]: lines(USER_SCHEMA_LINE, '- email: bob@example.gov.uk') })).map((p) => `${p.line} ${p.rule}`)).toEqual([
       '2 fileMatchesSchema',
     ]);
+  });
+});
+
+describe('the fields rules see in a file with schema errors', () => {
+  it('are each valid as the schema types them, and every refused or missing field is named', () => {
+    const parse = (text: string) => {
+      const { parsed } = parseYamlFile(ACCOUNT, new TextEncoder().encode(text));
+      if (parsed === undefined) throw new Error('fixture does not parse');
+      return parsed;
+    };
+    const valid = parse(accountYaml('team-prod')).value as Record<string, unknown>;
+    const broken = [
+      accountYaml('team-prod').replace('cost_centre: "1"', 'cost_centre: 1'),
+      accountYaml('team-prod', 'bootstrap:', '  users:', '    - ann@example.gov.uk', '    - ann@example.gov.uk', 'colour: red'),
+      accountYaml('team-prod', 'tags:', '  aws:owner: me', 'adopt: true'),
+      accountYaml('team-prod').replace('requested_by: ann@example.gov.uk\n', '').replace('  email: platform@example.gov.uk\n', ''),
+      accountYaml('team-prod', 'roles:', '  - name: deployer', '    kind: custom', '    users: [ann@example.gov.uk]'),
+    ];
+    const seen: string[][] = [];
+    for (const text of broken) {
+      const { value, usable } = validateAgainstSchema('account', parse(text));
+      expect(value).toBeUndefined();
+      if (usable === undefined) throw new Error(`no usable fields in:\n${text}`);
+      seen.push([...usable.invalid].sort());
+      // Each field kept, put into a valid file, keeps it valid.
+      for (const [key, field] of Object.entries(usable.data)) expect(validators.account({ ...valid, [key]: field }), key).toBe(true);
+      // Nothing is lost silently: every top-level field is kept or named as refused.
+      for (const key of Object.keys(parse(text).value as object)) expect(key in usable.data || usable.invalid.has(key), key).toBe(true);
+    }
+    expect(seen).toEqual([['billing'], ['bootstrap', 'colour'], ['adopt', 'tags'], ['requested_by', 'team'], ['roles']]);
   });
 });
