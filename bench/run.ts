@@ -366,7 +366,8 @@ async function applyOnce(moto: MotoServer, which: Side, repo: string, iamPerSeco
       cwd: repo,
       env: { ...motoEnv(proxy.url), GITHUB_ACTIONS: undefined },
     });
-    const failed = (run.stderr.match(/^FAILED: /gm) ?? []).length;
+    // `[n/N] FAILED: ` since apply prints its progress; `FAILED: ` from code before (--before).
+    const failed = (run.stderr.match(/^(?:\[ *\d+\/\d+\] )?FAILED: /gm) ?? []).length;
     const half = (run.wallS * 1000) / 2;
     const refusedAt = proxy.timeline.filter((t) => t.refused).map((t) => t.at);
     const iamRequests = [...proxy.counts.entries()].filter(([action]) => !['SendEmail', 'AssumeRole', 'GetCallerIdentity'].includes(action)).reduce((a, [, n]) => a + n, 0);

@@ -9,7 +9,7 @@
  * - The schema validators are generated here by ajv ("standalone" code, from the same schemas and
  *   options as src/config/schema-validators.ts), instead of being compiled at every start.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
@@ -45,7 +45,10 @@ const precompiledValidators: Plugin = {
 
 export async function buildCli(outdir = join(ROOT, 'dist')): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   await build({
+    // `--version` of the compiled CLI, wherever its files are copied (src/cli/version.ts).
+    define: { AWS_ACCESS_VERSION: JSON.stringify(`${pkg.name} ${pkg.version}`) },
     absWorkingDir: ROOT,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir,

@@ -10,6 +10,9 @@
  *   without the credentials-sent tag, and the next plan issues a fresh password.
  * - A temporary password goes to `onSecret` before any use, then to the port and the user's email,
  *   and nowhere else: never to `log`, never into the report (error text is scrubbed as well).
+ * - Each change is logged once, when it has an outcome, with how many have one so far out of the
+ *   plan's total (`[3/12] done: ...`), followed by what to do when it failed: a person watching a
+ *   run sees it move, and the log holds every change once.
  */
 import pLimit from 'p-limit';
 import { maxAdoptionsPerRun } from '../core/adopt.ts';
@@ -42,7 +45,7 @@ export interface ApplyDeps {
   generatePassword: () => string;
   /** Called with each temporary password BEFORE it is used anywhere (GitHub Actions: ::add-mask::). */
   onSecret: (secret: string) => void;
-  /** Progress lines (stderr). Never receives a secret. */
+  /** Progress lines (stderr): a line when the run starts, one per change as it completes. Never receives a secret. */
   log: (line: string) => void;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
@@ -171,6 +174,8 @@ class Run implements RunContext {
   readonly timing: ApplyTiming;
   private readonly secrets: string[] = [];
   private readonly results: (ApplyResult | undefined)[];
+  /** Changes with an outcome so far, for the `[n/N]` of each progress line. */
+  private finished = 0;
   private readonly executors: Executors = new Executors(this);
   /** Users still named by a trust change that failed: deleting them waits for a later run. */
   private readonly stillTrusted = new Map<string, string>();
@@ -251,32 +256,39 @@ class Run implements RunContext {
     const stopped = this.stopReason();
     if (stopped !== undefined) {
       this.results[index] = { ...base, status: 'skipped', error: { code: 'apply-stopped', message: `not started: ${stopped.message}`, hint: 'The next run resumes it.' } };
+      this.logOutcome('not started', summary);
       return;
     }
 
     const blocked = this.blockedBy(change);
     if (blocked !== undefined) {
       this.results[index] = { ...base, status: 'skipped', error: { code: 'dependency-failed', message: blocked } };
-      this.log(`skipped ${summary}: ${blocked}`);
+      this.logOutcome('skipped', `${summary}: ${blocked}`);
       // A user whose change waits (e.g. a creation waiting for the alias) is not there to warn or tag.
       const user = userOf(change);
       if (user !== undefined) this.failedUsers.add(user.toLowerCase());
       return;
     }
 
-    this.log(`${summary} ...`);
     const warnings: string[] = [];
     try {
       await applyMeaningOf(change).execute(this.executors, change, warnings);
       this.results[index] = { ...base, status: 'done', ...(warnings.length > 0 ? { warnings } : {}) };
-      this.log(`done: ${summary}${warnings.length > 0 ? ` (with ${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`);
-      for (const warning of warnings) this.log(`  warning: ${warning}`);
+      this.logOutcome('done', summary, warnings.map((warning) => `warning: ${warning}`));
     } catch (error) {
       const failure = this.describeError(error);
       this.results[index] = { ...base, status: 'failed', error: failure };
-      this.log(`FAILED: ${summary}: ${failure.code}: ${failure.message}`);
+      this.logOutcome('FAILED', `${summary}: ${failure.code}: ${failure.message}`, failure.hint === undefined ? [] : [`what to do: ${failure.hint}`]);
       this.noteFailedTrust(change);
     }
+  }
+
+  /** `[ 3/12] done: create user ...`, then the lines that go with it, indented under it. */
+  private logOutcome(outcome: 'done' | 'FAILED' | 'skipped' | 'not started', text: string, more: readonly string[] = []): void {
+    const total = String(this.plan.changes.length);
+    const progress = `[${String(++this.finished).padStart(total.length)}/${total}]`;
+    this.log(`${progress} ${outcome}: ${text}`);
+    for (const line of more) this.log(`${' '.repeat(progress.length)}   ${line}`);
   }
 
   /** Why a change must wait for a later run because a change it depends on failed, if it must. */

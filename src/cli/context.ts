@@ -13,6 +13,11 @@ export interface CliContext {
   args: readonly string[];
   /** Repository root: where settings.yaml, users/ and accounts/ live. */
   cwd: string;
+  /**
+   * The folder the command was run from, when it is not the repository root (runCli finds the
+   * root above it): paths typed on the command line are relative to it (see paths.ts).
+   */
+  invokedFrom?: string;
   env: Readonly<Record<string, string | undefined>>;
   /** Data (plans, reports, JSON). */
   stdout: Output;

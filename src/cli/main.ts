@@ -3,12 +3,19 @@
  * The only module that touches the process: argv, env, stdout/stderr and the exit code.
  */
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { CliContext, Command } from './context.ts';
+import { findRepositoryRoot } from './repository-root.ts';
+import { describeVersion } from './version.ts';
 
-// Each command is imported only when it runs: `validate` never loads the AWS SDK or Octokit.
-const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsCleanly?: true }>> = {
+/**
+ * Each command is imported only when it runs: `validate` never loads the AWS SDK or Octokit.
+ * `outsideRepository`: the command does not read the repository's files (the CI commands read the
+ * files the workflow names), so it runs where it is started, even with no settings.yaml above.
+ */
+const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsCleanly?: true; outsideRepository?: true }>> = {
   validate: {
     run: async (ctx) => (await import('./commands/validate.ts')).validate(ctx),
     about: 'check every data file against the schemas and cross-file rules',
@@ -49,29 +56,34 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsClea
   'pr-comment': {
     run: async (ctx) => (await import('./commands/github.ts')).prComment(ctx),
     about: '(CI) create or update the sticky plan comment on a pull request',
+    outsideRepository: true,
   },
   'pr-find': {
     run: async (ctx) => (await import('./commands/github.ts')).prFind(ctx),
     about: '(CI) the open pull request a pull_request run was for, from GitHub (trusted plan workflow)',
+    outsideRepository: true,
   },
   'apply-report': {
     run: async (ctx) => (await import('./commands/github.ts')).applyReport(ctx),
     about: "(CI) report an apply's outcome on the merged pull request",
+    outsideRepository: true,
   },
   'drift-report': {
     run: async (ctx) => (await import('./commands/github.ts')).driftReport(ctx),
     about: '(CI) open, update or close the drift issue from a plan',
+    outsideRepository: true,
   },
   'access-review-issue': {
     run: async (ctx) => (await import('./commands/github.ts')).accessReviewIssue(ctx),
     about: '(CI) open, update or close the Access review issue from report --format json',
+    outsideRepository: true,
   },
 };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.about}`);
-  return `usage: npx aws-access <command> [options]   (or: npm run <command> -- [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options.\n`;
+  return `usage: npx aws-access <command> [options]   (or: npm run <command> -- [options])\n\ncommands:\n${lines.join('\n')}\n\nRun a command with --help for its options; --version (or -v) prints the version.\nRun from the repository or any folder in it: the root is the nearest folder above holding settings.yaml.\n`;
 }
 
 /** Runs one command in-process; tests call this with a fake context. */
@@ -80,13 +92,17 @@ export async function runCli(name: string | undefined, ctx: CliContext): Promise
     ctx.stdout.write(usage());
     return name === undefined ? 1 : 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    ctx.stdout.write(`${await describeVersion()}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     ctx.stderr.write(`unknown command "${name}"\n\n${usage()}`);
     return 1;
   }
   try {
-    return await command.run(ctx);
+    return await command.run(command.outsideRepository ? ctx : await inRepository(ctx));
   } catch (error) {
     if (isAppError(error)) {
       ctx.stderr.write(`error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
@@ -97,6 +113,22 @@ export async function runCli(name: string | undefined, ctx: CliContext): Promise
     }
     return 1;
   }
+}
+
+/**
+ * The context with `cwd` at the repository root, found from where the command was run as git finds
+ * its top level (see repository-root.ts); paths typed on the command line stay relative to where
+ * it was run.
+ */
+async function inRepository(ctx: CliContext): Promise<CliContext> {
+  const root = await findRepositoryRoot(ctx.cwd);
+  if (root === undefined) {
+    throw new AppError('file-not-found', `no settings.yaml in ${ctx.cwd} or any folder above it (nor a git repository), so this is not an access-as-code repository.`, {
+      fault: 'user',
+      hint: 'Run the command inside the repository: the folder holding settings.yaml, users/ and accounts/, or any folder below it.',
+    });
+  }
+  return root === resolve(ctx.cwd) ? ctx : { ...ctx, cwd: root, invokedFrom: ctx.invokedFrom ?? ctx.cwd };
 }
 
 function isMain(): boolean {

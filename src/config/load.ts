@@ -2,6 +2,8 @@
  * Loading the desired state: read every data file from a source, parse it strictly, check it
  * against its schema and the cross-file rules, and build the core's DesiredState. Bad input is
  * never thrown: it comes back as problems, and one broken file never hides problems in others.
+ * Schema and rules report together: a file with schema errors still goes to the rules, with the
+ * fields the schema accepted (see CheckedFile), so fixing one error does not reveal the next.
  */
 import { AppError, isAppError } from '../core/errors.ts';
 import type { DesiredAccount, DesiredState, DesiredUser } from '../core/model.ts';
@@ -9,8 +11,8 @@ import { anError, hasErrors, type Problem, sortProblems, START_OF_FILE } from '.
 import type { AccountFile, SettingsFile, UserFile } from './schema-types.ts';
 import { parseCodeowners, type Codeowners } from './codeowners.ts';
 import { classifyDataPath, type DataFileKind, type FileSource, readCodeowners } from './file-source.ts';
-import { parseYamlFile } from './parse-yaml.ts';
-import { crossFileRules, fileStartsWithSchemaComment, type LoadedFile, rootEmailOf, type RuleInput } from './rules.ts';
+import { type ParsedYaml, parseYamlFile } from './parse-yaml.ts';
+import { type CheckedFile, crossFileRules, fileStartsWithSchemaComment, type LoadedFile, rootEmailOf, type RuleInput } from './rules.ts';
 import { type SchemaKind, type SchemaTypes, validateAgainstSchema } from './schemas.ts';
 
 export interface LoadOptions {
@@ -63,31 +65,40 @@ export async function loadDesiredState(source: FileSource, options: LoadOptions)
     );
   }
 
-  let settings: LoadedFile<SettingsFile> | undefined;
-  const users: LoadedFile<UserFile>[] = [];
-  const accounts: LoadedFile<AccountFile>[] = [];
+  // What the rules check (every file that parsed as a mapping), and the files that match their schema.
+  const checked: { settings?: CheckedFile<SettingsFile>; users: CheckedFile<UserFile>[]; accounts: CheckedFile<AccountFile>[] } = { users: [], accounts: [] };
+  const valid: { settings?: SettingsFile; users: LoadedFile<UserFile>[]; accounts: LoadedFile<AccountFile>[] } = { users: [], accounts: [] };
   for (const file of files) {
     const kind = classifyDataPath(file);
     if (kind === undefined) continue; // reported by dataDirectoriesHoldOnlyYamlFiles
     const loaded = await loadFile(source, file, kind, problems);
     if (loaded === undefined) continue;
-    if (loaded.kind === 'settings') settings = loaded.file;
-    else if (loaded.kind === 'user') users.push(loaded.file);
-    else accounts.push(loaded.file);
+    if (loaded.kind === 'settings') {
+      checked.settings = loaded.checked;
+      if (loaded.valid !== undefined) valid.settings = loaded.valid.data;
+    } else if (loaded.kind === 'user') {
+      checked.users.push(loaded.checked);
+      if (loaded.valid !== undefined) valid.users.push(loaded.valid);
+    } else {
+      checked.accounts.push(loaded.checked);
+      if (loaded.valid !== undefined) valid.accounts.push(loaded.valid);
+    }
   }
 
   const codeowners = await loadCodeowners(source);
   if (codeowners !== undefined) problems.push(...codeowners.problems);
 
-  const input: RuleInput = { today: options.today, settings, users, accounts, files, codeowners };
+  const input: RuleInput = { today: options.today, settings: checked.settings, users: checked.users, accounts: checked.accounts, files, codeowners };
   for (const rule of crossFileRules) problems.push(...rule(input));
 
   const sorted = sortProblems(problems);
-  if (hasErrors(sorted) || settings === undefined) return { problems: sorted };
-  return { desired: buildDesiredState(settings.data, users, accounts), problems: sorted };
+  // No errors means every file parsed and matched its schema, so `valid` holds them all.
+  if (hasErrors(sorted) || valid.settings === undefined) return { problems: sorted };
+  return { desired: buildDesiredState(valid.settings, valid.users, valid.accounts), problems: sorted };
 }
 
-type Loaded = { [K in SchemaKind]: { kind: K; file: LoadedFile<SchemaTypes[K]> } }[SchemaKind];
+/** A file that parsed as a mapping: what the rules check, and the file itself when it matches its schema. */
+type Loaded = { [K in SchemaKind]: { kind: K; checked: CheckedFile<SchemaTypes[K]>; valid?: LoadedFile<SchemaTypes[K]> } }[SchemaKind];
 
 async function loadFile(source: FileSource, file: string, kind: DataFileKind, problems: Problem[]): Promise<Loaded | undefined> {
   let bytes;
@@ -114,21 +125,33 @@ async function loadFile(source: FileSource, file: string, kind: DataFileKind, pr
   const parsed = parse.parsed;
   switch (kind) {
     case 'settings': {
-      const { value, problems: schemaProblems } = validateAgainstSchema('settings', parsed);
-      problems.push(...schemaProblems);
-      return value && { kind, file: { file, data: value, parsed } };
+      const result = checkFile('settings', file, parsed, problems);
+      return result && { kind, ...result };
     }
     case 'user': {
-      const { value, problems: schemaProblems } = validateAgainstSchema('user', parsed);
-      problems.push(...schemaProblems);
-      return value && { kind, file: { file, data: value, parsed } };
+      const result = checkFile('user', file, parsed, problems);
+      return result && { kind, ...result };
     }
     case 'account': {
-      const { value, problems: schemaProblems } = validateAgainstSchema('account', parsed);
-      problems.push(...schemaProblems);
-      return value && { kind, file: { file, data: value, parsed } };
+      const result = checkFile('account', file, parsed, problems);
+      return result && { kind, ...result };
     }
   }
+}
+
+function checkFile<K extends SchemaKind>(
+  kind: K,
+  file: string,
+  parsed: ParsedYaml,
+  problems: Problem[],
+): { checked: CheckedFile<SchemaTypes[K]>; valid?: LoadedFile<SchemaTypes[K]> } | undefined {
+  const { value, usable, problems: schemaProblems } = validateAgainstSchema(kind, parsed);
+  problems.push(...schemaProblems);
+  if (value !== undefined) {
+    const valid = { file, data: value, parsed };
+    return { checked: valid, valid };
+  }
+  return usable === undefined ? undefined : { checked: { file, parsed, data: usable.data, invalid: usable.invalid } };
 }
 
 async function loadCodeowners(source: FileSource): Promise<Codeowners | undefined> {

@@ -24,6 +24,7 @@ import { anError, type Position, type Problem, START_OF_FILE } from '../core/pro
 import { describeCharacter, findInvisibleCharacter } from './characters.ts';
 import { MAX_DATA_FILE_BYTES } from './file-source.ts';
 import { parseSimpleYaml } from './simple-yaml.ts';
+import { explainSyntaxErrors } from './yaml-syntax.ts';
 
 /**
  * A data file that parsed cleanly: its text, AST (for positions) and plain value. The AST and line
@@ -128,13 +129,15 @@ function parseText(file: string, text: string): ParseResult {
   const directiveLines = checkYamlDirectives(text, (position, message) =>
     notBlocking.push(anError('fileIsYaml12', file, position, message)),
   );
+  const issues: Problem[] = [];
   for (const issue of [...doc.errors, ...doc.warnings]) {
     const position = at(issue.pos[0]);
     if (issue.code === 'BAD_DIRECTIVE' && directiveLines.has(position.line)) continue;
     if (issue.code === 'TAG_RESOLVE_FAILED') continue; // reported with every other tag below
     const [rule, message] = describeYamlIssue(issue, text);
-    error(rule, position, message);
+    issues.push(anError(rule, file, position, message));
   }
+  problems.push(...withCausesFirst(file, text, issues));
 
   if (doc.contents !== null) {
     let reported = 0;
@@ -202,6 +205,23 @@ class LazyParsedYaml implements ParsedYaml {
   get lineCounter(): LineCounter {
     return (this.ast ??= parseWithLines(this.text)).lineCounter;
   }
+}
+
+/**
+ * The parser's syntax errors, with the commonest mistakes said in plain words where they are (see
+ * yaml-syntax.ts): from the first such mistake on, what the parser says is a consequence of it (a
+ * quote never closed swallows the rest of the file) and is left out; errors before it stay.
+ */
+function withCausesFirst(file: string, text: string, issues: readonly Problem[]): Problem[] {
+  if (issues.length === 0) return [];
+  const causes = explainSyntaxErrors(text);
+  const first = causes[0];
+  if (first === undefined) return [...issues];
+  // A line indented with a tab is read at another level, where its key can collide with a key of
+  // the enclosing mapping: the parser then reports a duplicate, even above the tab, that is none.
+  const tabs = causes.some((cause) => cause.kind === 'tab');
+  const kept = issues.filter((issue) => issue.line < first.at.line && !(tabs && issue.rule === 'fileHasNoDuplicateKeys'));
+  return [...kept, ...causes.map((cause) => anError('fileIsValidYaml', file, cause.at, cause.message))];
 }
 
 /** Line and column of an offset, counting lines as the yaml lexer does (a line ends at \n). */
@@ -337,6 +357,13 @@ function describeYamlIssue(issue: YAMLError, text: string): [rule: string, messa
       return [
         'fileHasOneDocument',
         'a second YAML document starts here (after a --- line); a data file holds exactly one document: remove the --- and what follows, or move it to its own file',
+      ];
+    case 'TAB_AS_INDENT':
+      return ['fileIsValidYaml', 'a tab is used as indentation here; YAML indentation takes spaces only: replace the tab with spaces'];
+    case 'MULTILINE_IMPLICIT_KEY':
+      return [
+        'fileIsValidYaml',
+        'a field name here runs over more than one line: the line is probably missing the colon after its name ("name: value"), or is indented differently from the fields around it',
       ];
     default:
       return ['fileIsValidYaml', `YAML syntax error: ${shortMessage(issue.message)}; fix the syntax here (check indentation and quotes)`];

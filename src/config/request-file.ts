@@ -14,6 +14,7 @@ import {
   accountNamesAreUniqueAndWellFormed,
   accountTagsAvoidProjectKeys,
   activeBootstrapNeedsUsers,
+  type CheckedFile,
   contractorUsersHaveExpires,
   dataDirectoriesHoldOnlyYamlFiles,
   emailDomainIsAllowed,
@@ -104,17 +105,20 @@ export function validateRequestFile(settings: LoadedFile<SettingsFile>, path: st
   }
   const { parsed, problems } = parseYamlFile(path, new TextEncoder().encode(text));
   problems.push(...fileStartsWithSchemaComment(path, kind, text));
-  const users: LoadedFile<UserFile>[] = [];
-  const accounts: LoadedFile<AccountFile>[] = [];
+  // As in `validate`: the rules check the fields the schema accepted, in the same run.
+  const users: CheckedFile<UserFile>[] = [];
+  const accounts: CheckedFile<AccountFile>[] = [];
   if (parsed !== undefined) {
     if (kind === 'user') {
       const checked = validateAgainstSchema('user', parsed);
       problems.push(...checked.problems);
       if (checked.value !== undefined) users.push({ file: path, data: checked.value, parsed });
+      else if (checked.usable !== undefined) users.push({ file: path, parsed, ...checked.usable });
     } else {
       const checked = validateAgainstSchema('account', parsed);
       problems.push(...checked.problems);
       if (checked.value !== undefined) accounts.push({ file: path, data: checked.value, parsed });
+      else if (checked.usable !== undefined) accounts.push({ file: path, parsed, ...checked.usable });
     }
   }
   const input: RuleInput = { today, settings, users, accounts, files: [path], codeowners: undefined };

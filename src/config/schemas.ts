@@ -28,13 +28,27 @@ export const SCHEMA_FILES: Readonly<Record<SchemaKind, string>> = {
 /** The JSON Schemas in schema/, by kind. */
 export const schemas: Readonly<Record<SchemaKind, AnySchemaObject>> = SCHEMAS;
 
-/** Checks a parsed file against its schema; `value` is present only when it matches. */
+/** What the schema accepted of a file that does not match it as a whole. */
+export interface UsableFields<T> {
+  /** The top-level fields the schema accepted, each valid as a whole. */
+  data: Partial<T>;
+  /** Top-level fields the schema refused, and required fields that are missing. */
+  invalid: ReadonlySet<string>;
+}
+
+/**
+ * Checks a parsed file against its schema; `value` is present only when it matches. When it does
+ * not, `usable` holds the top-level fields the schema accepted, so the cross-file rules can still
+ * check them in the same run; it is absent when the file is not a mapping at all, or an error
+ * concerns the file as a whole in a way no field explains.
+ */
 export function validateAgainstSchema<K extends SchemaKind>(
   kind: K,
   parsed: ParsedYaml,
-): { value?: SchemaTypes[K]; problems: Problem[] } {
+): { value?: SchemaTypes[K]; usable?: UsableFields<SchemaTypes[K]>; problems: Problem[] } {
   const validate = validators[kind] as ValidateFunction<SchemaTypes[K]>;
   if (validate(parsed.value)) return { value: parsed.value, problems: [] };
+  const usable = usableFields<SchemaTypes[K]>(parsed.value, validate.errors ?? []);
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
@@ -45,7 +59,39 @@ export function validateAgainstSchema<K extends SchemaKind>(
     seen.add(key);
     problems.push(problem);
   }
-  return { problems };
+  return usable === undefined ? { problems } : { usable, problems };
+}
+
+/**
+ * The top-level fields no schema error is about. An error inside a field (at any depth) refuses
+ * the whole field, so every field kept is valid as the schema types it; an error on the file
+ * itself names its field (a missing required one, an unknown one, one that needs another).
+ */
+function usableFields<T>(value: unknown, errors: readonly ErrorObject[]): UsableFields<T> | undefined {
+  if (!isObject(value)) return undefined;
+  const invalid = new Set<string>();
+  for (const error of errors) {
+    const top = pointerToPath(error.instancePath, value)[0];
+    if (typeof top === 'string') {
+      invalid.add(top);
+      continue;
+    }
+    const params = error.params as Record<string, unknown>;
+    const field =
+      error.keyword === 'required'
+        ? params.missingProperty
+        : error.keyword === 'additionalProperties'
+          ? params.additionalProperty
+          : error.keyword === 'dependencies'
+            ? params.property
+            : error.keyword === 'propertyNames'
+              ? params.propertyName
+              : undefined;
+    if (typeof field !== 'string') return undefined;
+    invalid.add(field);
+  }
+  const data = Object.fromEntries(Object.entries(value).filter(([key]) => !invalid.has(key))) as Partial<T>;
+  return { data, invalid };
 }
 
 const RULE = 'fileMatchesSchema';

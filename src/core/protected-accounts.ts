@@ -9,7 +9,7 @@ import { AppError } from './errors.ts';
 import type { SettingsFile } from './model.ts';
 
 /** Why an account is protected, by id. */
-export function protectedAccounts(settings: SettingsFile): ReadonlyMap<string, string> {
+export function protectedAccounts(settings: Pick<SettingsFile, 'protected_accounts' | 'users_account' | 'organization'>): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
   for (const id of settings.protected_accounts ?? []) out.set(id, 'listed in settings.yaml protected_accounts');
   out.set(settings.users_account.id, 'the users account');
@@ -32,7 +32,7 @@ export function refuseProtectedAccount(protectedIds: ReadonlyMap<string, string>
 }
 
 /** Where a root email must be: organization.root_email_domains, else the template's domain. */
-export function allowedRootEmailDomains(settings: SettingsFile): readonly string[] {
+export function allowedRootEmailDomains(settings: Pick<SettingsFile, 'organization'>): readonly string[] {
   const configured = settings.organization.root_email_domains;
   if (configured !== undefined && configured.length > 0) return configured.map((d) => d.toLowerCase());
   const template = settings.organization.root_email_template;

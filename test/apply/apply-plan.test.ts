@@ -392,7 +392,9 @@ describe('applyPlan on the sandbox', () => {
     expect(text).toContain('2 done, 2 failed, 0 skipped');
     expect(text).toContain('account-email-taken');
     expect(renderApplyReportMarkdown(report)).toContain('| ❌ failed | create account taken in / ');
-    expect(captured.logs.some((line) => line.startsWith('FAILED: create account taken'))).toBe(true);
+    expect(captured.logs.some((line) => /^\[\d\/4\] FAILED: create account taken/.test(line))).toBe(true);
+    // What to do goes under the failure, in the log as in the report.
+    expect(captured.logs.some((line) => /^ {8}what to do: .*root_email/.test(line))).toBe(true);
   });
 
   it('skips deleting a user that a failed trust change still names', async () => {

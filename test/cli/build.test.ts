@@ -37,6 +37,14 @@ describe('the compiled CLI', () => {
     expect(run.status).toBe(0);
   });
 
+  it('--version reads package.json from the compiled CLI too, and a subfolder finds the repository root', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(node(ROOT, '--version')).toEqual({ status: 0, stdout: `${pkg.name} ${pkg.version}\n`, stderr: '' });
+    const fromUsers = node(join(ROOT, 'users'), 'validate');
+    expect(fromUsers.stderr).toMatch(/users, \d+ accounts?: valid/);
+    expect(fromUsers.status).toBe(0);
+  });
+
   it('reports schema problems with their positions, as the TypeScript sources do (precompiled validators)', async () => {
     const dir = await makeRepo({ 'users/ann@example.gov.uk.yaml': '# yaml-language-server: $schema=../schema/user.schema.json\nemail: ann@example.gov.uk\nname: 5\nteam: [a]\n' });
     const run = node(dir, 'validate', '--format', 'json');

@@ -52,7 +52,9 @@ describe('plan and apply on the sandbox', () => {
     const lifecycle = await run('apply', '--only', 'lifecycle');
     expect(lifecycle.code).toBe(0);
     expect(lifecycle.stdout).toMatch(/1 done, 0 failed/);
-    expect(lifecycle.stdout).toContain("grace.adeyemi@pentestpartners.com's access ends (expires 2026-12-05, in 7 days; the 14-day warning)");
+    expect(lifecycle.stderr).toContain(
+      "[1/1] done: warn grace.adeyemi@pentestpartners.com, dev.patel@digital.cabinet-office.gov.uk that grace.adeyemi@pentestpartners.com's access ends (expires 2026-12-05, in 7 days; the 14-day warning)\n",
+    );
     expect(lifecycle.stderr).toContain('--only lifecycle: 2 other changes wait for a full apply');
     const left = await run('plan');
     expect(left.stdout).not.toContain('warn ');

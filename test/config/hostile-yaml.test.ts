@@ -146,15 +146,17 @@ describe('hostile YAML', () => {
 });
 
 describe('the schema comment on line 1', () => {
-  it('is required', async () => {
+  it('is asked for, as a warning: it helps editors and changes nothing in the data', async () => {
     const content = userYaml('bob@example.gov.uk').split('\n').slice(1).join('\n');
     expect(await problemsOf(USER, content)).toEqual([
-      expect.objectContaining({
+      {
+        severity: 'warning',
         rule: 'fileStartsWithSchemaComment',
+        file: USER,
         line: 1,
         col: 1,
-        message: `the file must start with the line "${USER_SCHEMA_LINE}" so editors check it as you type; add it as line 1`,
-      }),
+        message: `the file does not start with the line "${USER_SCHEMA_LINE}", which lets editors check it as you type; add it as line 1, or run npm run validate -- --fix`,
+      },
     ]);
   });
 
@@ -162,9 +164,10 @@ describe('the schema comment on line 1', () => {
     const content = userYaml('bob@example.gov.uk').replace(USER_SCHEMA_LINE, ACCOUNT_SCHEMA_LINE);
     expect(await problemsOf(USER, content)).toEqual([
       expect.objectContaining({
+        severity: 'warning',
         rule: 'fileStartsWithSchemaComment',
         line: 1,
-        message: `line 1 must be exactly "${USER_SCHEMA_LINE}" (this file's schema, relative to the file); replace "${ACCOUNT_SCHEMA_LINE}" with it`,
+        message: `line 1 should be exactly "${USER_SCHEMA_LINE}" (this file's schema, relative to the file), so editors check the file against the right schema; replace "${ACCOUNT_SCHEMA_LINE}" with it, or run npm run validate -- --fix`,
       }),
     ]);
     const settings = SETTINGS.replace('$schema=schema/', '$schema=../schema/');

@@ -170,7 +170,7 @@ describe('b. temporary passwords never leave the email', () => {
       const where = passwords.get(password) ?? '';
       const user = where.split(':')[0] ?? '';
       const mask = combined.indexOf(maskOf(password));
-      const done = combined.findIndex((l) => l.startsWith('done: ') && l.includes(user));
+      const done = combined.findIndex((l) => /^\[ *\d+\/\d+\] done: /.test(l) && l.includes(user));
       expect(mask, where).toBeGreaterThan(-1);
       expect(done, where).toBeGreaterThan(mask);
       expect(report, where).toBeGreaterThan(mask);

@@ -3,8 +3,8 @@
  * which pull request, asked by whom and approved by whom, from git alone (and GitHub for the
  * approvers, when a token is set). Reads the clone's history; changes nothing.
  */
-import { readdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createGitHubFromEnv } from '../../adapters/github/octokit.ts';
 import { checkGitHistory, describeMissingHistory, listNamesInHistory, readGitHistory } from '../../config/git-history.ts';
 import { closest } from '../../config/schemas.ts';
@@ -31,6 +31,7 @@ import { renderHistoryMarkdown } from '../../render/history-markdown.ts';
 import { renderHistoryText } from '../../render/history-text.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
+import { checkOutputFile, userPath, writeOutputFile } from '../paths.ts';
 
 const HELP = `usage: npm run history -- --user <email> | --account <name> [options]
 
@@ -195,6 +196,8 @@ export const history: Command = async (ctx) => {
   const format = values.json ? 'json' : (values.format ?? 'text');
   if (!Object.hasOwn(RENDERERS, format)) throw usageError(`--format must be text, markdown or json, not "${format}"`);
 
+  const out = values.out === undefined ? undefined : userPath(ctx, values.out);
+  if (out !== undefined) await checkOutputFile('--out', out);
   const state = await checkGitHistory(ctx.cwd);
   if (state.kind === 'none') {
     throw new AppError('git-failed', `no git history to read: ${state.reason}`, { fault: 'user', hint: 'history reads the commits of a clone of the repository' });
@@ -204,6 +207,6 @@ export const history: Command = async (ctx) => {
   const found = await addGitHubFacts(ctx, await buildHistory(ctx, values));
   const rendered = RENDERERS[format as Format](found, ctx);
   ctx.stdout.write(rendered);
-  if (values.out !== undefined) await writeFile(resolve(ctx.cwd, values.out), rendered);
+  if (out !== undefined) await writeOutputFile('--out', out, rendered);
   return 0;
 };

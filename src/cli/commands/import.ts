@@ -20,6 +20,7 @@ import type { Target } from '../../ports/target.ts';
 import { renderProblemsText } from '../../render/problems.ts';
 import { renderImportedFile, renderImportSummary } from '../../render/import-files.ts';
 import type { CliContext, Command } from '../context.ts';
+import { sandboxDirOf } from '../paths.ts';
 
 const HELP = `usage: npm run import -- [options]
 
@@ -37,7 +38,7 @@ options:
                          set) more than n days ago (default 90)
   --contact <email>      team contact and requester of accounts whose tags do not say
                          (default: settings.yaml email.support_mailbox)
-  --sandbox-dir <dir>    sandbox state folder (default .sandbox)
+  --sandbox-dir <dir>    sandbox state folder (default .sandbox at the repository root; absolute, or relative to the current folder)
 `;
 
 const OPTIONS = {
@@ -89,7 +90,7 @@ export const importEstate: Command = async (ctx: CliContext) => {
   const target: Target =
     kind === 'aws'
       ? createAwsTarget(settings, ctx.env, { access: 'read' })
-      : createSandboxTarget({ dir: join(ctx.cwd, values['sandbox-dir'] ?? '.sandbox'), settings });
+      : createSandboxTarget({ dir: sandboxDirOf(ctx, values['sandbox-dir']), settings });
   const [live, credentials] = await Promise.all([
     readLiveState(target, settings),
     options.only === 'accounts' ? Promise.resolve([]) : target.usersAccount.readCredentialReport(),

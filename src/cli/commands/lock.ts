@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { awsLockStore } from '../../adapters/aws/apply-lock.ts';
 import { parseCommandArgs } from '../args.ts';
 import { connectAwsTarget } from '../../adapters/aws/target.ts';
@@ -18,10 +17,11 @@ import { loadDesiredState } from '../../config/load.ts';
 import type { ApplyLockStore } from '../../ports/apply-lock.ts';
 import { renderProblemsText } from '../../render/problems.ts';
 import type { CliContext, Command } from '../context.ts';
+import { sandboxDirOf } from '../paths.ts';
 
 export function lockStoreFor(kind: 'sandbox' | 'aws', settings: SettingsFile, ctx: CliContext, sandboxDir: unknown): ApplyLockStore {
   if (kind === 'aws') return awsLockStore(settings, ctx.env);
-  return sandboxLockStore(typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox'));
+  return sandboxLockStore(sandboxDirOf(ctx, sandboxDir));
 }
 
 /** Whether a process with this id runs here (signal 0 checks without sending anything). */
@@ -60,7 +60,7 @@ lease ends, within two minutes. Without LOCK_ID it only says who holds the lock 
 
 options:
   --target sandbox|aws   which lock (default sandbox; aws: the IAM policy in the users account)
-  --sandbox-dir <dir>    sandbox state folder (default .sandbox)
+  --sandbox-dir <dir>    sandbox state folder (default .sandbox at the repository root; absolute, or relative to the current folder)
 `;
 
 export const forceUnlockCommand: Command = async (ctx) => {

@@ -2,11 +2,9 @@
  * `plan` and `apply`: load and validate the files, read the baseline, compute the plan (a value),
  * render it; `apply` then executes that same plan.
  */
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyPlan, DEFAULT_CONCURRENCY, type ApplyReport } from '../../apply/apply-plan.ts';
-import { renderApplyReportMarkdown, renderApplyReportText } from '../../render/apply-report.ts';
+import { renderApplyReportMarkdown } from '../../render/apply-report.ts';
 import { generatePassword } from '../../apply/password.ts';
 import { createSandboxTarget } from '../../adapters/sandbox/sandbox-target.ts';
 import { desiredPasswordPolicy } from '../../core/baseline.ts';
@@ -25,11 +23,12 @@ import { readLiveState } from '../../apply/read-live-state.ts';
 import type { Target } from '../../ports/target.ts';
 import { renderPlanJson } from '../../render/plan-json.ts';
 import { renderPlanMarkdown } from '../../render/plan-markdown.ts';
-import { renderPlanText } from '../../render/plan-text.ts';
+import { describeBaseline, renderPlanText } from '../../render/plan-text.ts';
 import { isColorWanted } from '../../render/color.ts';
 import { escapeData, renderProblemsText } from '../../render/problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
+import { checkOutputFile, sandboxDirOf, userPath, writeOutputFile } from '../paths.ts';
 import { lockStoreFor, takeApplyLock } from './lock.ts';
 
 type TargetKind = 'sandbox' | 'aws';
@@ -49,9 +48,9 @@ options:
                          text (default; coloured on a terminal unless NO_COLOR), markdown (PR comment),
                          json (version 1, documented in the README)
   --json                 the same as --format json
-  --out <file>           also write the rendered plan to this file
+  --out <file>           also write the rendered plan to this file (its folder must exist)
   --detailed-exitcode    exit 0 when there are no changes, 2 when there are, 1 on error
-  --sandbox-dir <dir>    sandbox state folder (default .sandbox)
+  --sandbox-dir <dir>    sandbox state folder (default .sandbox at the repository root; absolute, or relative to the current folder)
 `;
 
 const APPLY_HELP = `usage: npm run apply -- [options]
@@ -72,7 +71,7 @@ options:
                            account are paced whatever the number, slowing down when AWS throttles
   --only lifecycle         apply only what falls due with the date: expiry warnings and suspensions
                            (the daily scheduled run); every other change waits for a full apply
-  --sandbox-dir <dir>      sandbox state folder (default .sandbox)
+  --sandbox-dir <dir>      sandbox state folder (default .sandbox at the repository root; absolute, or relative to the current folder)
 `;
 
 function usageError(message: string, help: string): AppError {
@@ -133,7 +132,7 @@ export async function makeTarget(
   access: 'read' | 'write',
 ): Promise<Target> {
   if (kind === 'aws') return (await import('../../adapters/aws/target.ts')).connectAwsTarget(desired.settings, ctx.env, { access });
-  const dir = typeof sandboxDir === 'string' ? join(ctx.cwd, sandboxDir) : join(ctx.cwd, '.sandbox');
+  const dir = sandboxDirOf(ctx, sandboxDir);
   // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
   const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
   return createSandboxTarget({ dir, settings: desired.settings, ouPaths });
@@ -200,6 +199,8 @@ export const plan: Command = async (ctx) => {
     throw usageError('choose either --base (compare with files at a git ref) or --target, not both', PLAN_HELP);
   }
   const kind = targetKind(values['target'], PLAN_HELP);
+  const out = typeof values['out'] === 'string' ? userPath(ctx, values['out']) : undefined;
+  if (out !== undefined) await checkOutputFile('--out', out);
   const loaded = await loadValidated(ctx, typeof values['ref'] === 'string' ? values['ref'] : undefined);
   if (!loaded) return 1;
   const { desired, warnings } = loaded;
@@ -213,7 +214,7 @@ export const plan: Command = async (ctx) => {
   const computed = computePlan(desired, live, { today: ctx.today });
   const rendered = render(computed, values['json'] ? 'json' : values['format'], ctx, warnings);
   ctx.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
-  if (typeof values['out'] === 'string') await writeFile(resolve(ctx.cwd, values['out']), rendered);
+  if (out !== undefined) await writeOutputFile('--out', out, rendered);
   if (!values['detailed-exitcode']) return 0;
   return computed.changes.length > 0 ? 2 : 0;
 };
@@ -233,6 +234,9 @@ export const apply: Command = async (ctx) => {
   if (values['only'] !== undefined && values['only'] !== 'lifecycle') {
     throw usageError(`--only must be lifecycle, not "${String(values['only'])}"`, APPLY_HELP);
   }
+  // Checked before anything is applied: a report that cannot be written must not wait until after.
+  const reportJson = typeof values['report-json'] === 'string' ? userPath(ctx, values['report-json']) : undefined;
+  if (reportJson !== undefined) await checkOutputFile('--report-json', reportJson);
   const loaded = await loadValidated(ctx);
   if (!loaded) return 1;
   const { desired } = loaded;
@@ -242,7 +246,7 @@ export const apply: Command = async (ctx) => {
   // A lock held or nothing: losing it, like a cancel, stops the run before its next change.
   const stop = ctx.cancel === undefined ? lock.lost : AbortSignal.any([lock.lost, ctx.cancel]);
   try {
-    return await applyLocked(ctx, desired, target, values, format, concurrency, { signal: stop, beforeChange: lock.check });
+    return await applyLocked(ctx, desired, target, { ...values, reportJson }, format, concurrency, { signal: stop, beforeChange: lock.check });
   } finally {
     await lock.release();
   }
@@ -252,7 +256,7 @@ async function applyLocked(
   ctx: CliContext,
   desired: DesiredState,
   target: Target,
-  values: { 'allow-mass-deletion'?: boolean | undefined; 'report-json'?: string | undefined; only?: string | undefined },
+  values: { 'allow-mass-deletion'?: boolean | undefined; reportJson: string | undefined; only?: string | undefined },
   format: string,
   concurrency: number,
   stop: { signal: AbortSignal; beforeChange: () => void },
@@ -264,7 +268,9 @@ async function applyLocked(
   if (waiting > 0) {
     ctx.stderr.write(`--only lifecycle: ${waiting} other change${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} for a full apply (the drift check reports them).\n`);
   }
-  ctx.stderr.write(renderPlanText(computed, { color: isColorWanted(ctx.stderr, ctx.env) }));
+  // Not the whole plan: applyPlan prints each change once, as it completes. Only the plan's notes
+  // (limits, what waits for another run) would be missing from that, so they come first.
+  for (const note of computed.notes) ctx.stderr.write(`note: ${note}\n`);
   const inActions = ctx.env['GITHUB_ACTIONS'] === 'true';
   const policy = desiredPasswordPolicy(desired.settings);
   const report: ApplyReport = await applyPlan(computed, {
@@ -285,14 +291,29 @@ async function applyLocked(
     closureQuota: live.organization,
     ...stop,
   });
-  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : renderApplyReportText(report));
-  if (typeof values['report-json'] === 'string') {
+  // Markdown is a document of its own (a step summary): every change in a table. Text follows the
+  // progress lines, which listed every change already: the totals alone.
+  ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : `${describeApplyTotals(report)}\n`);
+  if (values.reportJson !== undefined) {
     const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
-    await writeFile(resolve(ctx.cwd, values['report-json']), `${json}\n`);
+    await writeOutputFile('--report-json', values.reportJson, `${json}\n`);
   }
   if (report.stopped !== undefined) {
-    ctx.stderr.write(`Stopped before the end: ${report.stopped} The changes left undone are marked apply-stopped in the report; run apply again to resume them.\n`);
+    ctx.stderr.write(`Stopped before the end: ${report.stopped} The changes left undone are the ones "not started" above (apply-stopped in the report); run apply again to resume them.\n`);
     return 1;
   }
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/** `Applied to <target>: 11 done, 1 failed, 0 skipped.`, or that there was nothing to apply. */
+function describeApplyTotals(report: ApplyReport): string {
+  const target = describeBaseline(report.baseline);
+  if (report.results.length === 0) return `Nothing to apply: ${target} already matches the files.`;
+  const count = (status: ApplyReport['results'][number]['status']): number => report.results.filter((r) => r.status === status).length;
+  const totals = `Applied to ${target}: ${count('done')} done, ${count('failed')} failed, ${count('skipped')} skipped.`;
+  const left = report.results.filter((r) => r.error?.code === 'apply-stopped').length;
+  if (report.stopped !== undefined && left > 0) {
+    return `${totals} Stopped before the end: ${left} change${left === 1 ? ' was' : 's were'} not started; the next run resumes ${left === 1 ? 'it' : 'them'}.`;
+  }
+  return count('failed') + count('skipped') === 0 ? totals : `${totals} What failed or was skipped, and what to do, is above.`;
 }

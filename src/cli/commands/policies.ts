@@ -33,6 +33,7 @@ import { isColorWanted } from '../../render/color.ts';
 import { renderProblems } from '../../render/problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../context.ts';
+import { userPath } from '../paths.ts';
 
 const BUILDERS = {
   'plan-role-trust': buildPlanRoleTrust,
@@ -116,7 +117,8 @@ export const policies: Command = async (ctx) => {
   const repository = values.repo ?? ctx.env['GITHUB_REPOSITORY'];
   if (!repository) throw usageError('--repo OWNER/NAME is required');
 
-  const settingsPath = isAbsolute(values.settings) ? values.settings : join(ctx.cwd, values.settings);
+  // The default is the repository's own; a path typed is relative to where the command was run.
+  const settingsPath = values.settings === 'settings.yaml' ? join(ctx.cwd, 'settings.yaml') : userPath(ctx, values.settings);
   if (basename(settingsPath) !== 'settings.yaml') {
     throw usageError(`--settings must name a file called settings.yaml, not "${values.settings}"`);
   }
@@ -124,7 +126,7 @@ export const policies: Command = async (ctx) => {
   const { desired, problems } = await loadDesiredState(fsSource(root), { today: ctx.today });
   if (problems.length > 0) {
     // Paths the user can open from where they ran the command: relative below it, else absolute.
-    const located = problems.map((p) => ({ ...p, file: displayPath(ctx.cwd, join(root, p.file)) }));
+    const located = problems.map((p) => ({ ...p, file: displayPath(ctx.invokedFrom ?? ctx.cwd, join(root, p.file)) }));
     ctx.stderr.write(renderProblems(located, 'text', { color: isColorWanted(ctx.stderr, ctx.env) }));
   }
   if (desired === undefined || hasErrors(problems)) {
@@ -164,7 +166,7 @@ export const policies: Command = async (ctx) => {
   }
   ctx.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   if (values.compare !== undefined) {
-    const file = isAbsolute(values.compare) ? values.compare : join(ctx.cwd, values.compare);
+    const file = userPath(ctx, values.compare);
     let previous: unknown;
     try {
       previous = JSON.parse(await readFile(file, 'utf8'));

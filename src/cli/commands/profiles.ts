@@ -27,7 +27,7 @@ options:
   --format config|aws-vault|granted
                                  config (default: the AWS CLI's own), aws-vault (keys in aws-vault,
                                  include_profile), granted (keys in granted, credential_process)
-  --sandbox-dir <dir>            sandbox state folder (default .sandbox)
+  --sandbox-dir <dir>            sandbox state folder (default .sandbox at the repository root; absolute, or relative to the current folder)
 `;
 
 const OPTIONS = {

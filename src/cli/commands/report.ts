@@ -3,8 +3,6 @@
  * sandbox unless --target aws; on AWS through the read roles only) and IAM's credential report (one
  * report for the whole users account), then prints the findings. Changes nothing.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { checkGitHistory, describeMissingHistory, readGitHistory } from '../../config/git-history.ts';
 import { ACCOUNTS_DIRECTORY, findLastApprovals, USERS_DIRECTORY, type ApprovalRecord } from '../../core/access-history.ts';
 import { reviewAccess, type AccessReview } from '../../core/access-review.ts';
@@ -16,6 +14,7 @@ import { renderReviewMarkdown } from '../../render/review-markdown.ts';
 import { renderReviewText } from '../../render/review-text.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
+import { checkOutputFile, userPath, writeOutputFile } from '../paths.ts';
 import { loadValidated, makeTarget } from './plan.ts';
 
 const HELP = `usage: npm run report -- [options]
@@ -36,7 +35,7 @@ options:
   --json                 the same as --format json
   --out <file>           also write the rendered review to this file
   --fail-on-findings     exit 2 when there is any finding (default: exit 0 with findings; 1 is an error)
-  --sandbox-dir <dir>    sandbox state folder (default .sandbox)
+  --sandbox-dir <dir>    sandbox state folder (default .sandbox at the repository root; absolute, or relative to the current folder)
 `;
 
 const OPTIONS = {
@@ -94,6 +93,8 @@ export const report: Command = async (ctx) => {
   const format = values.json ? 'json' : (values.format ?? 'text');
   if (!['text', 'markdown', 'json'].includes(format)) throw usageError(`--format must be text, markdown or json, not "${format}"`);
 
+  const out = values.out === undefined ? undefined : userPath(ctx, values.out);
+  if (out !== undefined) await checkOutputFile('--out', out);
   const loaded = await loadValidated(ctx);
   if (!loaded) return 1;
   const { desired } = loaded;
@@ -106,6 +107,6 @@ export const report: Command = async (ctx) => {
   const review = reviewAccess({ desired, live, credentials, today: ctx.today, approvals });
   const rendered = render(review, format, ctx);
   ctx.stdout.write(rendered);
-  if (values.out !== undefined) await writeFile(resolve(ctx.cwd, values.out), rendered);
+  if (out !== undefined) await writeOutputFile('--out', out, rendered);
   return values['fail-on-findings'] === true && review.findings.length > 0 ? 2 : 0;
 };
