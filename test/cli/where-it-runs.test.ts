@@ -48,7 +48,7 @@ describe('--sandbox-dir with an absolute path', () => {
     const report = JSON.parse((await run('report', '--sandbox-dir', sandbox, '--json')).stdout) as { baseline?: unknown };
     expect(JSON.stringify(report)).toContain(join(sandbox, 'state.json'));
 
-    const profiles = await run('profiles', '--user', 'amara.okafor@digital.cabinet-office.gov.uk', '--sandbox-dir', sandbox);
+    const profiles = await run('profiles', '--user', 'amara.okafor@digital.cabinet-office.gov.uk', '--target', 'sandbox', '--sandbox-dir', sandbox);
     expect(profiles.code, profiles.stderr).toBe(0);
     // The sandbox knows the accounts apply created, so their ids are in the profiles.
     expect(profiles.stdout).toMatch(/role_arn = arn:aws:iam::\d{12}:role\//);
