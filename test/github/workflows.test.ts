@@ -510,8 +510,8 @@ describe('form.yml', () => {
   });
 });
 
-describe('README and drift.yml agree about when the drift check runs', () => {
-  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+describe('the set-up guide and drift.yml agree about when the drift check runs', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'setup.md'), 'utf8');
 
   it('documents the variable the workflow reads, and never says an unset plan role stops it', () => {
     expect(readme).toContain('| `AWS_DRIFT_ROLE_ARN` |');
