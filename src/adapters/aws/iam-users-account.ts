@@ -142,6 +142,12 @@ async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<Pag
   }
 }
 
+/** How many attempts the SDK made before this error (its retry middleware records it). */
+function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
+  return typeof attempts === 'number' ? attempts : 1;
+}
+
 function toTags(tags: readonly { Key: string | undefined; Value: string | undefined }[] | undefined): Tags {
   const out: Record<string, string> = {};
   for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
@@ -522,10 +528,11 @@ export function createAwsUsersAccount(
       try {
         await client.send(new CreateUserCommand({ UserName: userName, Tags }));
       } catch (error) {
-        // The SDK retries a request whose answer was lost (a reset connection): when the first
-        // attempt had created the user, the retry finds it. A user of that exact name carrying every
-        // tag this request gave it is the one this request made, so the creation stands.
-        if (isAwsError(error, 'EntityAlreadyExists') && (await hasTags(userName, tags))) return;
+        // The SDK retries a request whose answer was lost (a reset connection): when an earlier
+        // attempt had created the user, the retry finds it. Found on a retry, a user of that exact
+        // name carrying every tag this request gave it is the one this request made, so the creation
+        // stands. Found on the first attempt, it was there before: user-exists, as always.
+        if (isAwsError(error, 'EntityAlreadyExists') && attemptsOf(error) > 1 && (await hasTags(userName, tags))) return;
         throw translateAwsError(error, `IAM CreateUser ${userName}`);
       }
     },
