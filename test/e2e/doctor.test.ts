@@ -95,6 +95,21 @@ describe('doctor --target aws', () => {
     }
   });
 
+  it('a missing read_role_to_assume: a warning (plans would fail, apply would not), exit 0', async () => {
+    await editFile(repo, 'settings.yaml', (text) =>
+      replaceOnce(text, /^ {2}role_to_assume: (.*reconciler)$/m, '  role_to_assume: $1\n  read_role_to_assume: arn:aws:iam::111111111111:role/reconciler-read'),
+    );
+    try {
+      const result = await doctor();
+      expect(result.stdout).toContain(
+        'warning  users account (plans) credentials, as arn:aws:iam::111111111111:role/reconciler-read (users_account.read_role_to_assume): role reconciler-read does not exist in account 111111111111.',
+      );
+      expect(result.code).toBe(0);
+    } finally {
+      await editFile(repo, 'settings.yaml', (text) => replaceOnce(text, /^ {2}read_role_to_assume: .*reconciler-read\n/m, ''));
+    }
+  });
+
   it('without --target aws: a usage error, nothing asked of AWS', async () => {
     const refused = await runCommand(repo, cliEnv(moto.url), 'doctor');
     expect(refused.code).toBe(1);

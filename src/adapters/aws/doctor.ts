@@ -62,6 +62,23 @@ export async function diagnoseAws(settings: SettingsFile, env: Env, options: Doc
     roleArn: settings.organization.role_to_assume,
     roleSetting: 'organization.role_to_assume',
   });
+  // The read roles serve plan (pull requests, drift), not apply: broken, they are warnings.
+  for (const [section, what, accountId, region] of [
+    ['users_account', 'users account', settings.users_account.id, settings.users_account.region],
+    ['organization', 'management account', settings.organization.management_account_id, ORGANIZATIONS_REGION],
+  ] as const) {
+    const roleArn = settings[section].read_role_to_assume;
+    if (roleArn === undefined) continue;
+    await checkPrincipal(findings, env, {
+      what: `${what} (plans)`,
+      setting: section === 'users_account' ? 'users_account.id' : 'organization.management_account_id',
+      accountId,
+      region,
+      roleArn,
+      roleSetting: `${section}.read_role_to_assume`,
+      severity: 'warning',
+    });
+  }
   await checkSes(findings, settings, env);
   if (users) await checkAlias(findings, settings, env);
   if (management) await checkOrganization(findings, settings, env);
@@ -76,6 +93,8 @@ interface Principal {
   region: string;
   roleArn: string | undefined;
   roleSetting: string;
+  /** How bad a failure is: `problem` for what apply uses (the default). */
+  severity?: 'problem' | 'warning';
 }
 
 /**
@@ -85,6 +104,7 @@ interface Principal {
  */
 async function checkPrincipal(findings: Finding[], env: Env, p: Principal): Promise<boolean> {
   const through = p.roleArn === undefined ? 'the base credentials' : `${p.roleArn} (${p.roleSetting})`;
+  const bad = p.severity ?? 'problem';
   const check = `${p.what} credentials, as ${through}`;
   const config = awsClientConfig('STS', { region: p.region, roleArn: p.roleArn, env });
   const sts = new STSClient(config);
@@ -96,7 +116,7 @@ async function checkPrincipal(findings: Finding[], env: Env, p: Principal): Prom
     arn = answer.Arn ?? '';
   } catch (error) {
     const { detail, hint } = messageOf(error, `STS GetCallerIdentity as ${through}`);
-    findings.push({ check, status: 'problem', detail, todo: hint ?? 'Fix the credentials or the role, then run doctor again.' });
+    findings.push({ check, status: bad, detail, todo: hint ?? 'Fix the credentials or the role, then run doctor again.' });
     return false;
   } finally {
     sts.destroy();
@@ -104,7 +124,7 @@ async function checkPrincipal(findings: Finding[], env: Env, p: Principal): Prom
   if (account !== p.accountId) {
     findings.push({
       check,
-      status: 'problem',
+      status: bad,
       detail: `they belong to account ${account} (${arn}), but settings.yaml says ${p.setting} is ${p.accountId}: apply refuses to run.`,
       todo: `Use credentials for account ${p.accountId}${p.roleArn === undefined ? '' : ` (or fix ${p.roleSetting})`}, or correct ${p.setting} if the account really changed.`,
     });
@@ -119,7 +139,7 @@ async function checkPrincipal(findings: Finding[], env: Env, p: Principal): Prom
       if (awsErrorName(error) === 'NoSuchEntity') {
         findings.push({
           check,
-          status: 'problem',
+          status: bad,
           detail: `role ${roleName} does not exist in account ${account}.`,
           todo: `Create it from \`npm run policies\` (see the README, "Setting it up in AWS and GitHub"), or fix ${p.roleSetting}.`,
         });
