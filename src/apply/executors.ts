@@ -372,7 +372,11 @@ export class Executors {
     }
   }
 
-  /** Retries `account-not-ready` (a new account refusing us for a few minutes), bounded. */
+  /**
+   * Retries `account-not-ready` (a new account, or a new role in it, refusing us for a while: IAM and
+   * STS are eventually consistent), with back-off, within the notReadyMaxWaitMs budget; then fails
+   * naming what was not yet usable, and the next run carries on from there.
+   */
   async whenAccountReady(accountName: string, action: () => Promise<void>): Promise<void> {
     let delay = this.run.timing.notReadyFirstDelayMs;
     let waited = 0;
@@ -380,7 +384,13 @@ export class Executors {
       try {
         return await action();
       } catch (error) {
-        if (!isAppError(error) || error.code !== 'account-not-ready' || waited >= this.run.timing.notReadyMaxWaitMs) throw error;
+        if (!isAppError(error) || error.code !== 'account-not-ready') throw error;
+        if (waited >= this.run.timing.notReadyMaxWaitMs) {
+          throw new AppError('account-not-ready', `${error.message} Still refused after waiting ${Math.round(waited / 1000)}s, the most one run waits.`, {
+            hint: `${error.hint ?? ''} The next apply carries on with ${accountName} from here (nothing done so far is repeated).`.trim(),
+            cause: error,
+          });
+        }
         this.run.log(`${accountName}: account not ready yet, trying again in ${Math.round(delay / 1000)}s`);
         await this.run.sleep(delay);
         waited += delay;

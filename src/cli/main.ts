@@ -29,6 +29,10 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsClea
     about: 'make the target match the files (local sandbox unless --target aws)',
     stopsCleanly: true,
   },
+  doctor: {
+    run: async (ctx) => (await import('./commands/doctor.ts')).doctor(ctx),
+    about: 'before the first apply: check credentials, roles, SES, the Organization and permissions on AWS (reads only)',
+  },
   import: {
     run: async (ctx) => (await import('./commands/import.ts')).importEstate(ctx),
     about: 'write files for the live users and accounts no file names yet (to adopt an estate)',

@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'github-forbidden'
   | 'github-not-configured'
   | 'github-not-found'
+  | 'github-rate-limited'
   | 'github-rejected'
   | 'github-unauthorized'
   | 'github-unavailable'

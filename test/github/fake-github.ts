@@ -91,6 +91,13 @@ export class FakeGitHub {
   unexpected: RecordedRequest[] = [];
   /** Forces this status on every request (to test error translation). */
   failWith: number | undefined;
+  /**
+   * Faults on creating a comment, each used up once: refused by a secondary rate limit (403 with
+   * retry-after, not processed), or processed and then answered 502 (a proxy in front of the API).
+   */
+  faults = { secondaryRateLimit: 0, badGatewayAfterComment: 0, retryAfterSeconds: 1 };
+  /** What was injected, by fault. */
+  injected = { secondaryRateLimit: 0, badGatewayAfterComment: 0 };
   private nextId = 1000;
   private server: Server | undefined;
   baseUrl = '';
@@ -202,7 +209,20 @@ export class FakeGitHub {
       if (method === 'POST' && (m = path.match(/^\/issues\/(\d+)\/comments$/))) {
         const number = Number(m[1]);
         if (!this.issues.some((i) => i.number === number)) return send(404, { message: 'Not Found' });
-        return send(201, this.commentJson(this.addComment(number, String(input['body']), this.tokenUser)));
+        if (this.faults.secondaryRateLimit > 0) {
+          this.faults.secondaryRateLimit--;
+          this.injected.secondaryRateLimit++;
+          return send(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': String(this.faults.retryAfterSeconds) });
+        }
+        const comment = this.addComment(number, String(input['body']), this.tokenUser);
+        if (this.faults.badGatewayAfterComment > 0) {
+          this.faults.badGatewayAfterComment--;
+          this.injected.badGatewayAfterComment++;
+          res.writeHead(502, { 'content-type': 'text/html' });
+          res.end('<html><body>502 Bad Gateway</body></html>');
+          return;
+        }
+        return send(201, this.commentJson(comment));
       }
       if (method === 'PATCH' && (m = path.match(/^\/issues\/comments\/(\d+)$/))) {
         const comment = this.comments.find((c) => c.id === Number(m?.[1]));

@@ -75,8 +75,11 @@ export class TokenBuckets {
 
 let requestIds = 0;
 
-/** Answers `res` with the throttling error `service` returns. */
-export function answerThrottled(service: string | undefined, res: ServerResponse): void {
+/**
+ * Answers `res` with the throttling error `service` returns; SES's SendEmail says which limit
+ * (https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html).
+ */
+export function answerThrottled(service: string | undefined, res: ServerResponse, action = ''): void {
   const requestId = `throttled-${++requestIds}`;
   if (service === 'organizations') {
     res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'TooManyRequestsException' });
@@ -90,6 +93,6 @@ export function answerThrottled(service: string | undefined, res: ServerResponse
   }
   res.writeHead(400, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
   res.end(
-    `<ErrorResponse xmlns="https://${service ?? 'iam'}.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    `<ErrorResponse xmlns="https://${service ?? 'iam'}.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>${service === 'ses' && action === 'SendEmail' ? 'Maximum sending rate exceeded.' : 'Rate exceeded'}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   );
 }

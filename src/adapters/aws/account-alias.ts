@@ -11,7 +11,15 @@ import { isAwsError, translateAwsError } from './errors.ts';
 
 export async function readAccountAliases(client: IAMClient): Promise<string[]> {
   try {
-    return [...((await client.send(new ListAccountAliasesCommand({}))).AccountAliases ?? [])];
+    // An account has one alias at most, but the list pages like any other IAM list.
+    const aliases: string[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await client.send(new ListAccountAliasesCommand(marker === undefined ? {} : { Marker: marker }));
+      aliases.push(...(page.AccountAliases ?? []));
+      if (!page.IsTruncated || page.Marker === undefined) return aliases;
+      marker = page.Marker;
+    }
   } catch (error) {
     throw translateAwsError(error, 'IAM ListAccountAliases');
   }

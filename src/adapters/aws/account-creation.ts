@@ -14,13 +14,20 @@ import {
 import { AppError } from '../../core/errors.ts';
 import { isManaged, type LiveAccountCreation } from '../../core/model.ts';
 import type { CreateAccountInput, FoundAccount, OrganizationPort } from '../../ports/organization.ts';
-import { translateOrganizationsError } from './organization-errors.ts';
+import { errorName, translateOrganizationsError } from './organization-errors.ts';
 import { accountState, toOrgTags, withManagedBy, type OrganizationsCalls } from './organizations-calls.ts';
 
 /** How long finished (SUCCEEDED/FAILED) creation requests are reported; IN_PROGRESS ones always are. */
 const RECENT_CREATIONS_MS = 7 * 24 * 60 * 60 * 1000;
 /** After a failed CreateAccount: further looks for the request it may have made (see recoverCreation). */
 const RECOVERY_WAITS_MS = [2000, 5000] as const;
+/**
+ * CreateAccount refused with an answer that says it was not processed: throttled
+ * (TooManyRequestsException, also the answer while too many creations are in progress) or in
+ * conflict with another change (ConcurrentModificationException). Asked again after these waits.
+ */
+const REFUSED = new Set(['TooManyRequestsException', 'ConcurrentModificationException']);
+const REFUSED_BACKOFF_MS = [1000, 2000, 4000, 8000, 16_000] as const;
 
 export function createAwsAccountCreation(
   ctx: OrganizationsCalls,
@@ -61,27 +68,38 @@ export function createAwsAccountCreation(
    * (in progress or succeeded, same name), else an account with that name or root email. Looked for
    * a few times, since a fresh request can take a moment to be listed. Never asks again itself.
    */
+  /**
+   * One look for what an earlier CreateAccount may have made: its request id when a request of that
+   * name is in progress or succeeded; account-exists when an active account has the name or root
+   * email; undefined when nothing is there (or AWS could not be asked).
+   */
+  async function lookForCreation(input: CreateAccountInput, failure: AppError): Promise<string | undefined> {
+    let creations: LiveAccountCreation[];
+    let accounts: FoundAccount[];
+    try {
+      creations = await call('listing account creation requests', listCreations);
+      accounts = await findAccounts({ name: input.accountName, email: input.email });
+    } catch {
+      return undefined; // AWS unreachable for now: the caller looks again or reports the failure
+    }
+    const request = creations.find((c) => c.accountName === input.accountName && c.state !== 'FAILED');
+    if (request !== undefined) return request.requestId;
+    const existing = accounts.find((a) => a.state === 'ACTIVE');
+    if (existing !== undefined) {
+      throw new AppError(
+        'account-exists',
+        `${failure.message} The Organization already has account ${existing.id} (${existing.name}, ${existing.email}), so CreateAccount was not asked again.`,
+        { fault: 'user', hint: 'Run plan again: it shows how that account pairs with the file (or why it cannot).', cause: failure.cause ?? failure },
+      );
+    }
+    return undefined;
+  }
+
   async function recoverCreation(input: CreateAccountInput, failure: AppError): Promise<string> {
     for (const wait of [0, ...RECOVERY_WAITS_MS]) {
       if (wait > 0) await sleep(wait);
-      let creations: LiveAccountCreation[];
-      let accounts: FoundAccount[];
-      try {
-        creations = await call('listing account creation requests', listCreations);
-        accounts = await findAccounts({ name: input.accountName, email: input.email });
-      } catch {
-        continue; // AWS unreachable for now: look again, then report the original failure
-      }
-      const request = creations.find((c) => c.accountName === input.accountName && c.state !== 'FAILED');
-      if (request !== undefined) return request.requestId;
-      const existing = accounts.find((a) => a.state === 'ACTIVE');
-      if (existing !== undefined) {
-        throw new AppError(
-          'account-exists',
-          `${failure.message} The Organization already has account ${existing.id} (${existing.name}, ${existing.email}), so CreateAccount was not asked again.`,
-          { fault: 'user', hint: 'Run plan again: it shows how that account pairs with the file (or why it cannot).', cause: failure.cause ?? failure },
-        );
-      }
+      const found = await lookForCreation(input, failure);
+      if (found !== undefined) return found;
     }
     throw new AppError(failure.code, `${failure.message} No creation request or account named "${input.accountName}" (root email ${input.email}) was found afterwards, so it was not asked again in this run.`, {
       fault: failure.fault,
@@ -97,21 +115,34 @@ export function createAwsAccountCreation(
       const context = `creating account "${input.accountName}"`;
       let id: string | undefined;
       let failure: AppError | undefined;
-      try {
-        // Sent once, never through call(): not even ConcurrentModificationException is retried blindly.
-        const response = await createAccountClient.send(
-          new CreateAccountCommand({
-            Email: input.email,
-            AccountName: input.accountName,
-            RoleName: input.accessRoleName,
-            IamUserAccessToBilling: 'ALLOW',
-            Tags: toOrgTags(withManagedBy(input.tags)),
-          }),
-        );
-        id = response.CreateAccountStatus?.Id;
-        if (id === undefined) failure = new AppError('aws-error', `${context}: AWS returned no request id.`);
-      } catch (error) {
-        failure = translateOrganizationsError(error, context);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // Never through call() nor the SDK's retries: only an answer that says the request was
+          // refused (REFUSED), and a look that finds nothing, is followed by asking again; anything
+          // else by looks for it, and never by asking again in this run.
+          const response = await createAccountClient.send(
+            new CreateAccountCommand({
+              Email: input.email,
+              AccountName: input.accountName,
+              RoleName: input.accessRoleName,
+              IamUserAccessToBilling: 'ALLOW',
+              Tags: toOrgTags(withManagedBy(input.tags)),
+            }),
+          );
+          id = response.CreateAccountStatus?.Id;
+          if (id === undefined) failure = new AppError('aws-error', `${context}: AWS returned no request id.`);
+        } catch (error) {
+          const wait = REFUSED_BACKOFF_MS[attempt];
+          if (REFUSED.has(errorName(error) ?? '') && wait !== undefined) {
+            // Refused, so not made by this request; but look for one made otherwise first.
+            const found = await lookForCreation(input, translateOrganizationsError(error, context));
+            if (found !== undefined) return found;
+            await sleep(wait);
+            continue;
+          }
+          failure = translateOrganizationsError(error, context);
+        }
+        break;
       }
       if (failure === undefined && id !== undefined) return id;
       // The request may have been made (a reset connection, a timeout): look before anyone asks again.

@@ -11,8 +11,9 @@
  *   and memberships, and AWS can answer DeleteConflict even after the dependency is gone (eventual
  *   consistency), so the retry is only observable with a fake.
  * - `EntityTemporarilyUnmodifiable` on CreateLoginProfile: moto never raises it.
- * - GAAD pagination (`IsTruncated` + `Marker` over several pages): moto never paginates GAAD.
- * - `Throttling`: moto never throttles.
+ * - GAAD pagination (`IsTruncated` + `Marker` over several pages): moto never paginates GAAD; the
+ *   tests' fault proxy (test/support/faults.ts) also pages every list moto answers.
+ * - `Throttling`: moto never throttles; the tests' proxy throttles with token buckets.
  * - ListServiceSpecificCredentials / DeleteServiceSpecificCredential: moto does not implement them;
  *   the tests' proxy in front of moto answers the list as AWS does for a user without any, and the
  *   real path (one credential listed, then deleted) runs against a fake.
@@ -139,6 +140,12 @@ async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<Pag
     if (!page.IsTruncated || page.Marker === undefined) return all;
     marker = page.Marker;
   }
+}
+
+/** How many attempts the SDK made before this error (its retry middleware records it). */
+function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
+  return typeof attempts === 'number' ? attempts : 1;
 }
 
 function toTags(tags: readonly { Key: string | undefined; Value: string | undefined }[] | undefined): Tags {
@@ -315,6 +322,23 @@ export function createAwsUsersAccount(
         { fault: 'user', hint: `Remove it by hand, or tag it ${MANAGED_BY_TAG}=${MANAGED_BY_VALUE} to hand it over.` },
       );
     }
+  }
+
+  /** Whether the user of exactly this name carries every one of `tags` (false when there is none). */
+  async function hasTags(userName: string, tags: Tags): Promise<boolean> {
+    let current: Tags;
+    try {
+      current = toTags(
+        await listAll(async (Marker) => {
+          const r = await client.send(new ListUserTagsCommand({ UserName: userName, ...(Marker ? { Marker } : {}) }));
+          return { items: r.Tags, IsTruncated: r.IsTruncated, Marker: r.Marker };
+        }),
+      );
+    } catch (error) {
+      if (isAwsError(error, 'NoSuchEntity')) return false;
+      throw translateAwsError(error, `IAM ListUserTags ${userName}`);
+    }
+    return Object.entries(tags).every(([key, value]) => current[key] === value);
   }
 
   async function listServiceSpecificCredentialIds(userName: string): Promise<string[]> {
@@ -501,7 +525,16 @@ export function createAwsUsersAccount(
 
     async createUser(userName: string, tags: Tags): Promise<void> {
       const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-      await call(`CreateUser ${userName}`, () => client.send(new CreateUserCommand({ UserName: userName, Tags })));
+      try {
+        await client.send(new CreateUserCommand({ UserName: userName, Tags }));
+      } catch (error) {
+        // The SDK retries a request whose answer was lost (a reset connection): when an earlier
+        // attempt had created the user, the retry finds it. Found on a retry, a user of that exact
+        // name carrying every tag this request gave it is the one this request made, so the creation
+        // stands. Found on the first attempt, it was there before: user-exists, as always.
+        if (isAwsError(error, 'EntityAlreadyExists') && attemptsOf(error) > 1 && (await hasTags(userName, tags))) return;
+        throw translateAwsError(error, `IAM CreateUser ${userName}`);
+      }
     },
 
     async tagUser(userName: string, tags: Tags): Promise<void> {
@@ -574,13 +607,17 @@ export function createAwsUsersAccount(
     async deleteUser(userName: string): Promise<void> {
       await assertOwned(userName, 'deleting it');
       await removeDependencies(userName);
-      await call(`DeleteUser ${userName}`, () =>
-        withRetry(() => client.send(new DeleteUserCommand({ UserName: userName })), {
+      try {
+        await withRetry(() => client.send(new DeleteUserCommand({ UserName: userName })), {
           codes: TRANSIENT_CONFLICTS,
           attempts: CONFLICT_ATTEMPTS,
           sleep,
-        }),
-      );
+        });
+      } catch (error) {
+        // An SDK retry after a lost answer: the first attempt deleted it, which was the goal.
+        if (isAwsError(error, 'NoSuchEntity')) return;
+        throw translateAwsError(error, `IAM DeleteUser ${userName}`);
+      }
     },
 
     async putPasswordPolicy(policy: PasswordPolicy): Promise<void> {

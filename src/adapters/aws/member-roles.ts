@@ -62,12 +62,15 @@ export function createAwsMemberRoles(deps: MemberRolesDeps): Pick<OrganizationPo
       try {
         await iam.config.credentials();
       } catch (cause) {
-        if (!isAwsError(cause, 'AccessDenied')) {
+        // The credential provider (clients.ts assumeRole) has already named the role: its AppError
+        // says access-denied for STS's AccessDenied.
+        const refused = isAwsError(cause, 'AccessDenied') || (isAppError(cause) && cause.code === 'access-denied');
+        if (!refused) {
           throw translateAwsError(cause, `STS AssumeRole ${roleName} in account ${accountId}`);
         }
         throw new AppError(
           'account-not-ready',
-          `Cannot act in account ${accountId}: STS refused AssumeRole on ${roleName} there (AccessDenied).`,
+          `Cannot act in account ${accountId}: STS refused AssumeRole on ${roleName} there (AccessDenied${isAppError(cause) ? `: ${cause.message}` : ''}).`,
           {
             cause,
             hint:
@@ -147,7 +150,21 @@ export function createAwsMemberRoles(deps: MemberRolesDeps): Pick<OrganizationPo
         try {
           const role = await getRole(iam, roleName, context);
           if (role === undefined) {
-            await createManagedRole(iam, spec, trust);
+            const created = await createManagedRole(iam, spec, trust);
+            // Someone (or this request, retried by the SDK after a lost answer) made it meanwhile:
+            // only a managed one is taken over, its trust set to this spec's.
+            if (!created) {
+              const found = await getRole(iam, roleName, context);
+              if (found === undefined) {
+                // IAM said it exists, and then that it does not: not visible everywhere yet
+                // (IAM is eventually consistent). Retried like a new account, within its budget.
+                throw new AppError('account-not-ready', `Role ${roleName} in account ${accountId} exists (CreateRole said so) but GetRole cannot see it yet.`, {
+                  hint: 'IAM is eventually consistent: a new role can take seconds to be visible. Run again shortly.',
+                });
+              }
+              if (!isManaged(roleTags(found))) throw notManaged(roleName, accountId);
+              await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust }));
+            }
           } else {
             const tags = roleTags(role);
             if (!isManaged(tags)) throw notManaged(roleName, accountId);
@@ -259,20 +276,26 @@ function toIamTags(tags: Tags): { Key: string; Value: string }[] {
 }
 
 /**
- * A role tagged managed-by, with a one-hour session limit: role chaining caps sessions at one hour
+ * A role tagged managed-by, with a one-hour session limit; false when one of that name exists already: role chaining caps sessions at one hour
  * anyway (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session).
  */
-async function createManagedRole(iam: IAMClient, spec: RoleSpec, trustPolicy: string): Promise<void> {
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: spec.name,
-      Path: spec.path,
-      AssumeRolePolicyDocument: trustPolicy,
-      MaxSessionDuration: 3600,
-      Description: spec.description,
-      Tags: toIamTags(withManagedBy(spec.tags)),
-    }),
-  );
+async function createManagedRole(iam: IAMClient, spec: RoleSpec, trustPolicy: string): Promise<boolean> {
+  try {
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: spec.name,
+        Path: spec.path,
+        AssumeRolePolicyDocument: trustPolicy,
+        MaxSessionDuration: 3600,
+        Description: spec.description,
+        Tags: toIamTags(withManagedBy(spec.tags)),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isAwsError(error, 'EntityAlreadyExists')) return false;
+    throw error;
+  }
 }
 
 /** A role as GetAccountAuthorizationDetails returns it, its URL-encoded documents decoded. */

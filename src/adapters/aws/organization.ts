@@ -100,11 +100,14 @@ export function createAwsOrganization(
     roleArn: roleToAssume(settings.organization, options.access ?? 'write'),
     env,
   });
-  const org = options.organizations ?? withEndpointInErrors(new OrganizationsClient(orgConfig));
+  const pacers = options.pacers ?? createPacers();
+  // Organizations throttles the whole Organization (TooManyRequestsException): its calls share the
+  // management account's pacer, like IAM's per-account one.
+  const managementPacer = pacers(settings.organization.management_account_id);
+  const org = options.organizations ?? withPacing(withEndpointInErrors(new OrganizationsClient(orgConfig)), managementPacer);
   const accessRoleName = settings.organization.access_role_name;
   const access = options.access ?? 'write';
   const ownsIamClients = options.iamForAccount === undefined;
-  const pacers = options.pacers ?? createPacers();
   const iamForAccount =
     options.iamForAccount ??
     ((accountId: string, roleName: string) =>
@@ -131,7 +134,7 @@ export function createAwsOrganization(
   const createAccountClient =
     options.createAccountClient ??
     options.organizations ??
-    withEndpointInErrors(new OrganizationsClient({ ...orgConfig, maxAttempts: 1 }));
+    withPacing(withEndpointInErrors(new OrganizationsClient({ ...orgConfig, maxAttempts: 1 })), managementPacer);
 
   /** One Organizations call, retried on ConcurrentModificationException, translated on failure. */
   async function call<T>(context: string, fn: () => Promise<T>): Promise<T> {

@@ -1,12 +1,17 @@
 /**
- * Email through Amazon SES (v1 SendEmail). Throttling ("Maximum sending rate exceeded") is retried
- * by the SDK's standard retry mode; MessageRejected (unverified sender, or an unverified recipient
- * while the account is in the SES sandbox) is permanent and reported as `email-rejected`.
+ * Email through Amazon SES (v1 SendEmail). SendEmail is not idempotent: an attempt whose answer was
+ * lost (a reset connection, a timeout, a 5xx) may have sent the mail, and sending it again would
+ * deliver it twice. So the client makes one attempt, and only throttling ("Maximum sending rate
+ * exceeded", which SES says to retry: https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html)
+ * is retried here, with back-off: a refused request was not sent. Any other failure is reported and
+ * the notice stays owed (its tag is written only after the email), so a later run sends it.
+ * MessageRejected (unverified sender, or an unverified recipient while the account is in the SES
+ * sandbox) is permanent and reported as `email-rejected`.
  */
 import { SESClient, SendEmailCommand, type SESClientConfig } from '@aws-sdk/client-ses';
 import type { SettingsFile } from '../../core/model.ts';
 import type { EmailMessage, MailerPort } from '../../ports/mailer.ts';
-import { translateAwsError, withEndpointInErrors } from './errors.ts';
+import { realSleep, translateAwsError, withEndpointInErrors, withRetry, type Sleep } from './errors.ts';
 import { AppError } from '../../core/errors.ts';
 import { awsClientConfig, type AwsAccess, type Env } from './clients.ts';
 
@@ -15,11 +20,17 @@ export interface SesMailerOptions {
   client?: SESClient;
   /** `read` (plan): the mailer refuses to send, before any SES call. Default `write`. */
   access?: AwsAccess;
+  /** Back-off sleep between throttled attempts (tests pass a quick one). */
+  sleep?: Sleep;
 }
+
+/** Attempts of a throttled SendEmail: with 1 s doubling up to 16 s, about half a minute in all. */
+const THROTTLED_ATTEMPTS = 6;
 
 export function createSesClient(settings: SettingsFile, env: Env, extra: Partial<SESClientConfig> = {}): SESClient {
   // No role_to_assume: the sender identity lives in the account of the caller's own credentials.
-  return withEndpointInErrors(new SESClient({ ...awsClientConfig('SES', { region: settings.email.region, env }), ...extra }));
+  // maxAttempts 1: no blind retry of a send whose answer was lost (see above).
+  return withEndpointInErrors(new SESClient({ ...awsClientConfig('SES', { region: settings.email.region, env }), maxAttempts: 1, ...extra }));
 }
 
 export function createSesMailer(settings: SettingsFile, env: Env = process.env, options: SesMailerOptions = {}): MailerPort {
@@ -32,7 +43,7 @@ export function createSesMailer(settings: SettingsFile, env: Env = process.env, 
         throw new AppError('read-only-target', `Not sending "${message.subject}": this AWS target only reads (plan).`);
       }
       try {
-        await client.send(
+        await withRetry(() => client.send(
           new SendEmailCommand({
             Source: source,
             Destination: { ToAddresses: [...message.to] },
@@ -41,7 +52,7 @@ export function createSesMailer(settings: SettingsFile, env: Env = process.env, 
               Body: { Text: { Data: message.body, Charset: 'UTF-8' } },
             },
           }),
-        );
+        ), { codes: ['Throttling'], attempts: THROTTLED_ATTEMPTS, sleep: options.sleep ?? realSleep, baseDelayMs: 1000, maxDelayMs: 16_000 });
       } catch (error) {
         // The context names recipients and subject only: the body may carry a temporary password.
         throw translateAwsError(error, `SES SendEmail "${message.subject}" from ${source} to ${message.to.join(', ')}`);

@@ -17,6 +17,10 @@ export interface OctokitGitHubOptions {
   warn?: (message: string) => void;
   /** Replaces global fetch (tests use it to prove nothing else is called). */
   fetch?: typeof fetch;
+  /** Waits before retrying (tests pass a quick one). */
+  sleep?: (ms: number) => Promise<void>;
+  /** The longest one run waits in all for GitHub's rate limits to clear (default 2 minutes). */
+  maxRateLimitWaitMs?: number;
   /**
    * The login this token posts as: `github-actions[bot]` for the workflow's GITHUB_TOKEN (the
    * default), `<app-slug>[bot]` for a GitHub App's token. Only its comments and issues are ours.
@@ -28,6 +32,26 @@ export interface OctokitGitHubOptions {
 export const GITHUB_ACTIONS_LOGIN = 'github-actions[bot]';
 
 const DEFAULT_API_URL = 'https://api.github.com';
+const DEFAULT_RATE_LIMIT_WAIT_MS = 120_000;
+/** Attempts of a call GitHub answers 502-504 (a proxy in front of the API failing). */
+const SERVER_ERROR_ATTEMPTS = 3;
+
+/**
+ * How long GitHub says to wait before trying again, when it refused for a rate limit: the primary
+ * limit (403 or 429 with x-ratelimit-remaining 0, until x-ratelimit-reset) or a secondary one (403 or
+ * 429 with retry-after, in seconds); https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api.
+ */
+function rateLimitWaitMs(error: unknown): number | undefined {
+  const status = statusOf(error);
+  if (status !== 403 && status !== 429) return undefined;
+  const headers = (error as { response?: { headers?: Record<string, string | number | undefined> } }).response?.headers ?? {};
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined && Number.isFinite(Number(retryAfter))) return Math.max(0, Number(retryAfter)) * 1000;
+  if (String(headers['x-ratelimit-remaining']) === '0' && headers['x-ratelimit-reset'] !== undefined) {
+    return Math.max(0, Number(headers['x-ratelimit-reset']) * 1000 - Date.now());
+  }
+  return undefined;
+}
 
 /** Builds the adapter from the variables GitHub Actions sets: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL. */
 export function createGitHubFromEnv(
@@ -80,6 +104,39 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });
   const where = { owner, repo };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let rateLimitBudget = options.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        // A rate-limited request was not processed: wait as GitHub says, within the budget.
+        const wait = rateLimitWaitMs(error);
+        if (wait !== undefined) {
+          if (wait > rateLimitBudget) {
+            throw new AppError('github-rate-limited', `GitHub's rate limit refused ${requestOptions.method} ${requestOptions.url} and clears in ${Math.ceil(wait / 1000)}s, more than this run still waits; not sent.`, {
+              fault: 'system',
+              hint: 'Re-run the job once the limit has cleared (GitHub limits how fast one token may create content).',
+              cause: error,
+            });
+          }
+          rateLimitBudget -= wait;
+          await sleep(wait);
+          continue;
+        }
+        // A 5xx may hide a processed request: only reads and in-place updates are sent again
+        // (a new comment is looked for first, by upsertMarkedComment).
+        const status = statusOf(error);
+        const idempotent = requestOptions.method !== 'POST';
+        if (status !== undefined && status >= 502 && status <= 504 && idempotent && attempt < SERVER_ERROR_ATTEMPTS) {
+          await sleep(1000 * 2 ** (attempt - 1));
+          continue;
+        }
+        throw error;
+      }
+    }
+  });
 
   const botLogin = options.botLogin ?? GITHUB_ACTIONS_LOGIN;
   /**
@@ -123,13 +180,22 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
     upsertMarkedComment: (prNumber, marker, body) =>
       translated(`update the comment on pull request #${prNumber}`, async (): Promise<UpsertResult> => {
         const text = fitBody(body, marker);
-        const existing = await findMarkedComment(prNumber, marker);
-        if (existing) {
-          const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body: text });
-          return { action: 'updated', id: data.id, url: data.html_url };
+        for (let attempt = 1; ; attempt++) {
+          const existing = await findMarkedComment(prNumber, marker);
+          if (existing) {
+            const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body: text });
+            return { action: 'updated', id: data.id, url: data.html_url };
+          }
+          try {
+            const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: text });
+            return { action: 'created', id: data.id, url: data.html_url };
+          } catch (error) {
+            // A 502 after GitHub made the comment: looking again finds it, so it is never posted twice.
+            const status = statusOf(error);
+            if (status === undefined || status < 502 || status > 504 || attempt >= SERVER_ERROR_ATTEMPTS) throw error;
+            await sleep(1000 * 2 ** (attempt - 1));
+          }
         }
-        const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: prNumber, body: text });
-        return { action: 'created', id: data.id, url: data.html_url };
       }),
 
     findOpenPullRequests: (head) =>

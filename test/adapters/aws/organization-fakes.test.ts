@@ -246,7 +246,7 @@ describe('AWS Organizations adapter (client-level fakes)', () => {
       const failure = await rejectionOf(port().startAccountCreation(input));
       expect(failure.code).toBe('account-exists');
       expect(failure.message).toContain(`The Organization already has account ${READY} (hand-made, AWS-ROOT+team-a@example.gov.uk), so CreateAccount was not asked again.`);
-      // ConcurrentModificationException is retried for every other call, never for CreateAccount.
+      // A refused CreateAccount (ConcurrentModificationException) is asked again only when a look finds nothing.
       expect(org.commandCalls(CreateAccountCommand)).toHaveLength(1);
     });
 

@@ -7,6 +7,8 @@ import { FakeGitHub, HUMAN, OTHER_BOT, OWNER, REPO, TOKEN, localOnlyFetch, type 
 
 let server: FakeGitHub;
 let github: GitHubPort;
+/** What the adapter waited, in ms (its sleep only records). */
+const waits: number[] = [];
 
 beforeEach(async () => {
   server = await new FakeGitHub().start();
@@ -15,7 +17,9 @@ beforeEach(async () => {
     repository: `${OWNER}/${REPO}`,
     baseUrl: server.baseUrl,
     fetch: localOnlyFetch(server.baseUrl),
+    sleep: async (ms) => void waits.push(ms),
   });
+  waits.length = 0;
   server.addIssue({ title: 'Add ada', isPullRequest: true, user: HUMAN }); // #1
 });
 
@@ -216,6 +220,36 @@ describe('marked issues', () => {
     expect(await github.closeMarkedIssue(DRIFT_ISSUE_MARKER, 'nothing')).toBeUndefined();
     const result = await github.upsertMarkedIssue(DRIFT_ISSUE_MARKER, 'Drift', 'x');
     expect(result.action).toBe('created');
+  });
+});
+
+describe("GitHub's secondary rate limit and 502s on the comment call", () => {
+  it('a secondary rate limit (403 with retry-after): waits as told, then posts the comment once', async () => {
+    server.faults.secondaryRateLimit = 2;
+    server.faults.retryAfterSeconds = 3;
+    const result = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan');
+    expect(result.action).toBe('created');
+    expect(server.injected.secondaryRateLimit).toBe(2);
+    expect(waits).toEqual([3000, 3000]);
+    expect(server.commentsOn(1)).toHaveLength(1);
+  });
+
+  it('a rate limit that clears later than the run waits: the job says why the comment was not posted', async () => {
+    server.faults.secondaryRateLimit = 1;
+    server.faults.retryAfterSeconds = 600;
+    const error = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'github-rate-limited' });
+    expect((error as Error).message).toContain('clears in 600s, more than this run still waits; not sent.');
+    expect(server.commentsOn(1)).toEqual([]);
+  });
+
+  it('a 502 after GitHub made the comment: looked for again and updated, never posted twice', async () => {
+    server.faults.badGatewayAfterComment = 1;
+    const result = await github.upsertMarkedComment(1, PLAN_COMMENT_MARKER, 'plan');
+    expect(server.injected.badGatewayAfterComment).toBe(1);
+    expect(result.action).toBe('updated');
+    expect(server.commentsOn(1)).toHaveLength(1);
+    expect(server.commentsOn(1)[0]?.body).toBe(`${PLAN_COMMENT_MARKER}\nplan`);
   });
 });
 
