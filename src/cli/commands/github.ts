@@ -314,7 +314,9 @@ export const applyReport: Command = async (ctx) => {
     return failed ? 1 : 0;
   }
   const gh = github(ctx);
-  const prNumber = explicitPr ?? (sha ? await gh.findPullRequestForCommit(sha) : undefined);
+  // The record apply was given already names the pull request (or says there is none).
+  const recorded = report?.approval;
+  const prNumber = explicitPr ?? (recorded !== undefined ? recorded.pullRequest?.number : sha ? await gh.findPullRequestForCommit(sha) : undefined);
   if (prNumber === undefined) {
     ctx.stderr.write(`no merged pull request for ${sha ?? 'this run'}: the report is in the job summary only\n`);
   } else {
