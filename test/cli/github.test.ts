@@ -249,6 +249,28 @@ describe('apply-report', () => {
     expect(run.stdout()).toContain('✅ Applied to AWS');
   });
 
+  it('comments on the pull request the approval record names, with its approvers, without asking GitHub again', async () => {
+    const approval = {
+      version: 1,
+      commit: SHA,
+      pullRequest: { number: 1, url: `https://github.com/${OWNER}/${REPO}/pull/1`, author: 'alice', mergedBy: 'bob', mergedAt: '2026-11-28T09:00:00Z', approvers: ['carol'] },
+    };
+    await writeFile(join(dir, 'report.json'), JSON.stringify({ version: 1, results: [{ summary: 'create user bob@example.gov.uk', status: 'done' }], approval }));
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+    expect(await applyReport(run.ctx)).toBe(0);
+    expect(server.commentsOn(1)[0]?.body).toContain('by `alice`, merged by `bob`; approved by `carol`.');
+    expect(server.commentsOn(2)).toEqual([]);
+    expect(server.requests.some((r) => r.path.endsWith('/pulls'))).toBe(false);
+  });
+
+  it('a direct push: says so loudly in the job summary, and comments nowhere', async () => {
+    await writeFile(join(dir, 'report.json'), JSON.stringify({ version: 1, results: [], approval: { version: 1, commit: SHA, pullRequest: null, reason: 'direct push' } }));
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+    expect(await applyReport(run.ctx)).toBe(0);
+    expect(await summary()).toContain('⚠️ **No approval on record**');
+    expect(server.comments.filter((c) => c.body.startsWith(APPLY_COMMENT_MARKER))).toEqual([]);
+  });
+
   it('exits 1 and annotates when a change failed', async () => {
     await writeReport([
       { summary: 'create user bob@example.gov.uk', status: 'done', warnings: [`notice to requester failed: ${PASSWORD}`] },
