@@ -26,12 +26,12 @@ afterAll(async () => {
   await proxy?.stop();
 });
 
-async function applyWith(record: unknown) {
+async function applyWith(record: unknown, extraEnv: Record<string, string> = {}) {
   await writeFile(join(e2e.repo, 'approval.json'), JSON.stringify(record));
   proxy.requests.length = 0;
   const result = await runCommand(
     e2e.repo,
-    { ...e2e.env, AWS_ENDPOINT_URL: proxy.url },
+    { ...e2e.env, AWS_ENDPOINT_URL: proxy.url, ...extraEnv },
     'apply',
     '--target',
     'aws',
@@ -75,6 +75,13 @@ describe('apply with an approval record: AWS records the pull request', () => {
     expect(assumed.every((a) => a.sourceIdentity === `push-${SHA.slice(0, 12)}` && a.sessionName === `aws-access-as-code-push-${SHA.slice(0, 12)}`)).toBe(true);
     expect(result.combined).toContain('⚠️ no approval on record: commit a1b2c3d4e5f6 was pushed without a pull request');
   }, 120_000);
+
+  it('refuses, in Actions, a record of another commit than the one the run applies', async () => {
+    const { result, assumed } = await applyWith({ version: 1, commit: SHA, pullRequest: null, reason: 'direct push' }, { GITHUB_SHA: 'f'.repeat(40) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`approval.json is the record of commit ${SHA}, but this run applies ${'f'.repeat(40)}`);
+    expect(assumed).toEqual([]);
+  });
 
   it('refuses a file that is not an approval record before touching AWS', async () => {
     const { result, assumed } = await applyWith({ version: 1, commit: SHA, pullRequest: { number: 'x' } });

@@ -331,7 +331,16 @@ async function readApproval(ctx: CliContext, file: string): Promise<ApprovalReco
       cause: error,
     });
   }
-  return parseApprovalRecord(text, file);
+  const record = parseApprovalRecord(text, file);
+  // In Actions the run applies GITHUB_SHA: a record left from another commit would name the wrong pull request.
+  const applying = ctx.env['GITHUB_SHA'];
+  if (applying !== undefined && applying !== '' && applying !== record.commit) {
+    throw new AppError('usage', `--approval: ${file} is the record of commit ${record.commit}, but this run applies ${applying}`, {
+      fault: 'user',
+      hint: 'Write it for this commit first: npm run cli -- pr-record --sha "$GITHUB_SHA" --out <file>.',
+    });
+  }
+  return record;
 }
 
 /** `Applied to <target>: 11 done, 1 failed, 0 skipped.`, or that there was nothing to apply; then the approval. */
