@@ -137,7 +137,9 @@ export class Executors {
     const noticeOwed = change.requestedBy.toLowerCase() !== change.userName.toLowerCase();
     try {
       // The notice is owed from the start: a run stopped anywhere after this sends it on the next.
-      await usersAccount.createUser(change.userName, noticeOwed ? { ...change.tags, [REQUESTER_NOTICE_TAG]: 'true' } : change.tags);
+      // The file's tags win over the run's: a creation tag never replaces one the planner compares.
+      const tags = { ...this.run.deps.creationTags, ...change.tags };
+      await usersAccount.createUser(change.userName, noticeOwed ? { ...tags, [REQUESTER_NOTICE_TAG]: 'true' } : tags);
     } catch (error) {
       if (isAppError(error) && error.code === 'user-exists') {
         throw new AppError(

@@ -57,6 +57,13 @@ export function sourceIdentityOf(record: ApprovalRecord): string {
   return record.pullRequest === null ? `push-${record.commit.slice(0, 12)}` : `pr-${record.pullRequest.number}`;
 }
 
+/** The tag users created by the run carry: `pull-request` = `pr-1234` (IAM tag values allow no `#`). */
+export const PULL_REQUEST_TAG = 'pull-request';
+
+export function creationTagsOf(record: ApprovalRecord): Record<string, string> {
+  return { [PULL_REQUEST_TAG]: sourceIdentityOf(record) };
+}
+
 /** One line for a person: `pull request #12 by alice, merged by bob, approved by carol` or the warning. */
 export function describeApproval(record: ApprovalRecord): string {
   const pr = record.pullRequest;

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useAwsE2e } from '../support/e2e.ts';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
-import { editFile, MANAGEMENT_ACCOUNT, RECONCILER_ROLE, replaceOnce, runCommand } from './support.ts';
+import { ListUserTagsCommand } from '@aws-sdk/client-iam';
+import { editFile, MANAGEMENT_ACCOUNT, RECONCILER_ROLE, replaceOnce, runCommand, usersAccountIam } from './support.ts';
 
 const WRITER = `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/writer`;
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -65,6 +66,16 @@ describe('apply with an approval record: AWS records the pull request', () => {
     expect(result.stdout).toContain('pull request #1234 by alice, merged by bob, approved by carol');
     const report = JSON.parse(await readFile(join(e2e.repo, 'report.json'), 'utf8')) as { approval: unknown };
     expect(report.approval).toEqual(record);
+    // The users it created carry the pull request, and planning again shows no change.
+    const created = proxy.withAction('CreateUser').map((r) => r.params.get('UserName') ?? '');
+    expect(created.length).toBeGreaterThan(0);
+    const iam = await usersAccountIam(e2e.moto.url);
+    for (const userName of created) {
+      const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+      expect(Tags, userName).toContainEqual({ Key: 'pull-request', Value: 'pr-1234' });
+    }
+    const again = await runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws', '--detailed-exitcode');
+    expect(again.code, again.stdout).toBe(0);
     // A whole apply (identity checks and the lock included) on a loaded machine can take over 30 s.
   }, 120_000);
 

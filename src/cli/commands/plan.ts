@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { describeApproval, parseApprovalRecord, sourceIdentityOf, type ApprovalRecord } from '../../core/approval.ts';
+import { creationTagsOf, describeApproval, parseApprovalRecord, sourceIdentityOf, type ApprovalRecord } from '../../core/approval.ts';
 import { applyPlan, DEFAULT_CONCURRENCY, type ApplyReport } from '../../apply/apply-plan.ts';
 import { renderApplyReportMarkdown } from '../../render/apply-report.ts';
 import { generatePassword } from '../../apply/password.ts';
@@ -301,6 +301,7 @@ async function applyLocked(
     concurrency,
     closureQuota: live.organization,
     ...stop,
+    ...(values.approval === undefined ? {} : { creationTags: creationTagsOf(values.approval) }),
   });
   // Every change of one run comes from the same commit, so the record is the run's.
   const report: ApplyReport = values.approval === undefined ? applied : { ...applied, approval: values.approval };
