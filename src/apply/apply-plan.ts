@@ -66,9 +66,9 @@ export interface ApplyDeps {
   /** Called before each change starts; it may abort `signal` (the apply lock checks its lease). */
   beforeChange?: () => void;
   /**
-   * Tags every user this run creates carries besides the file's (the pull request it carries out,
-   * `pull-request`). Set on creation only: the planner compares only the file's tag keys, so
-   * planning again shows no change.
+   * Tags every user and member-account role this run creates carries besides its own (the pull
+   * request it carries out, `pull-request`). Set on creation only: the planner compares only the tag
+   * keys it wants, so planning again shows no change.
    */
   creationTags?: Tags;
 }

@@ -36,6 +36,7 @@ import { FACETS_TAG, facetId, type FacetValue } from '../core/facets.ts';
 import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
 import { isAccountId } from '../core/plan-helpers.ts';
 import type { RoleGrant } from '../core/profiles.ts';
+import type { RoleSpec } from '../core/roles.ts';
 import { ACCOUNT_NOTIFIED_TAG, CREDENTIALS_PENDING_TAG, CREDENTIALS_SENT_TAG, REQUESTER_NOTICE_TAG } from '../core/model.ts';
 import type { EmailMessage } from '../ports/mailer.ts';
 import { creationFailure } from './creation-failure.ts';
@@ -96,7 +97,14 @@ export class Executors {
 
   async putRole(change: PutRole, warnings: string[]): Promise<void> {
     await this.recordRoleNotice(change.accountId, change.after.name, change.notice, warnings);
-    await this.whenAccountReady(change.accountName, () => this.run.deps.target.organization.putRole(change.accountId, change.after));
+    const spec = change.before === undefined ? this.withCreationTags(change.after) : change.after;
+    await this.whenAccountReady(change.accountName, () => this.run.deps.target.organization.putRole(change.accountId, spec));
+  }
+
+  /** A role created by this run also carries the run's creation tags (the spec's own win). */
+  private withCreationTags(spec: RoleSpec): RoleSpec {
+    const extra = this.run.deps.creationTags;
+    return extra === undefined ? spec : { ...spec, tags: { ...extra, ...spec.tags } };
   }
 
   async deleteRole(change: DeleteRole, warnings: string[]): Promise<void> {
@@ -320,7 +328,7 @@ export class Executors {
     // In the plan's order: the bootstrap role, then the reader role the next plan reads it through.
     for (const role of change.roles) {
       await this.recordRoleNotice(accountId, role.spec.name, role.notice, warnings);
-      await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role.spec));
+      await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, this.withCreationTags(role.spec)));
     }
     for (const facet of change.facets) {
       try {

@@ -74,6 +74,17 @@ describe('apply with an approval record: AWS records the pull request', () => {
       const { Tags } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
       expect(Tags, userName).toContainEqual({ Key: 'pull-request', Value: 'pr-1234' });
     }
+    // So do the roles it created in member accounts (recorded from the CreateRole requests themselves).
+    const createdRoles = proxy.withAction('CreateRole');
+    expect(createdRoles.length).toBeGreaterThan(0);
+    for (const request of createdRoles) {
+      const tags = new Map<string, string>();
+      for (const [key, value] of request.params) {
+        const at = /^Tags\.member\.(\d+)\.Key$/.exec(key)?.[1];
+        if (at !== undefined) tags.set(value, request.params.get(`Tags.member.${at}.Value`) ?? '');
+      }
+      expect(tags.get('pull-request'), request.params.get('RoleName') ?? '').toBe('pr-1234');
+    }
     const again = await runCommand(e2e.repo, e2e.env, 'plan', '--target', 'aws', '--detailed-exitcode');
     expect(again.code, again.stdout).toBe(0);
     // A whole apply (identity checks and the lock included) on a loaded machine can take over 30 s.
