@@ -21,7 +21,7 @@ import { limitsExceeded, measureBlastRadius } from '../core/blast-radius.ts';
 import { userOf } from '../core/change-kinds.ts';
 import type { Change, Plan } from '../core/changes.ts';
 import { AppError, isAppError } from '../core/errors.ts';
-import type { Baseline, LiveRole, SettingsFile } from '../core/model.ts';
+import type { Baseline, LiveRole, SettingsFile, Tags } from '../core/model.ts';
 import { closureAllowance } from '../core/quota.ts';
 import { trustedPrincipals } from '../core/roles.ts';
 import { userArn } from '../core/trust-policy.ts';
@@ -65,6 +65,12 @@ export interface ApplyDeps {
   signal?: AbortSignal;
   /** Called before each change starts; it may abort `signal` (the apply lock checks its lease). */
   beforeChange?: () => void;
+  /**
+   * Tags every user and member-account role this run creates carries besides its own (the pull
+   * request it carries out, `pull-request`). Set on creation only: the planner compares only the tag
+   * keys it wants, so planning again shows no change.
+   */
+  creationTags?: Tags;
 }
 
 export interface ApplyTiming {

@@ -36,6 +36,7 @@ import { FACETS_TAG, facetId, type FacetValue } from '../core/facets.ts';
 import { LEAVER_NOTICE_TAG } from '../core/leavers.ts';
 import { isAccountId } from '../core/plan-helpers.ts';
 import type { RoleGrant } from '../core/profiles.ts';
+import type { RoleSpec } from '../core/roles.ts';
 import { ACCOUNT_NOTIFIED_TAG, CREDENTIALS_PENDING_TAG, CREDENTIALS_SENT_TAG, REQUESTER_NOTICE_TAG } from '../core/model.ts';
 import type { EmailMessage } from '../ports/mailer.ts';
 import { creationFailure } from './creation-failure.ts';
@@ -96,7 +97,14 @@ export class Executors {
 
   async putRole(change: PutRole, warnings: string[]): Promise<void> {
     await this.recordRoleNotice(change.accountId, change.after.name, change.notice, warnings);
-    await this.whenAccountReady(change.accountName, () => this.run.deps.target.organization.putRole(change.accountId, change.after));
+    const spec = change.before === undefined ? this.withCreationTags(change.after) : change.after;
+    await this.whenAccountReady(change.accountName, () => this.run.deps.target.organization.putRole(change.accountId, spec));
+  }
+
+  /** A role created by this run also carries the run's creation tags (the spec's own win). */
+  private withCreationTags(spec: RoleSpec): RoleSpec {
+    const extra = this.run.deps.creationTags;
+    return extra === undefined ? spec : { ...spec, tags: { ...extra, ...spec.tags } };
   }
 
   async deleteRole(change: DeleteRole, warnings: string[]): Promise<void> {
@@ -137,7 +145,9 @@ export class Executors {
     const noticeOwed = change.requestedBy.toLowerCase() !== change.userName.toLowerCase();
     try {
       // The notice is owed from the start: a run stopped anywhere after this sends it on the next.
-      await usersAccount.createUser(change.userName, noticeOwed ? { ...change.tags, [REQUESTER_NOTICE_TAG]: 'true' } : change.tags);
+      // The file's tags win over the run's: a creation tag never replaces one the planner compares.
+      const tags = { ...this.run.deps.creationTags, ...change.tags };
+      await usersAccount.createUser(change.userName, noticeOwed ? { ...tags, [REQUESTER_NOTICE_TAG]: 'true' } : tags);
     } catch (error) {
       if (isAppError(error) && error.code === 'user-exists') {
         throw new AppError(
@@ -318,7 +328,7 @@ export class Executors {
     // In the plan's order: the bootstrap role, then the reader role the next plan reads it through.
     for (const role of change.roles) {
       await this.recordRoleNotice(accountId, role.spec.name, role.notice, warnings);
-      await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, role.spec));
+      await this.whenAccountReady(change.accountName, () => organization.putRole(accountId, this.withCreationTags(role.spec)));
     }
     for (const facet of change.facets) {
       try {

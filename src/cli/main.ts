@@ -67,6 +67,11 @@ const COMMANDS: Readonly<Record<string, { run: Command; about: string; stopsClea
     about: '(CI) the open pull request a pull_request run was for, from GitHub (trusted plan workflow)',
     outsideRepository: true,
   },
+  'pr-record': {
+    run: async (ctx) => (await import('./commands/github.ts')).prRecord(ctx),
+    about: '(CI) the approval record of the applied commit: its merged pull request and approvers, or a direct push',
+    outsideRepository: true,
+  },
   'apply-report': {
     run: async (ctx) => (await import('./commands/github.ts')).applyReport(ctx),
     about: "(CI) report an apply's outcome on the merged pull request",

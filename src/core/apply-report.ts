@@ -2,6 +2,7 @@
  * What an apply run did, change by change: a value like the plan, which the renderers show
  * (render/apply-report.ts, render/github-apply-report.ts) and `apply --report-json` stores.
  */
+import type { ApprovalRecord } from './approval.ts';
 import type { ChangeKind } from './changes.ts';
 import type { Baseline } from './model.ts';
 
@@ -25,4 +26,6 @@ export interface ApplyReport {
   results: readonly ApplyResult[];
   /** Why the run stopped before the end, when it did (the changes it left are `apply-stopped`). */
   stopped?: string;
+  /** The pull request the run carried out and its approvers, when apply was given the record. */
+  approval?: ApprovalRecord;
 }

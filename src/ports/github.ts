@@ -7,8 +7,9 @@
  * comment or issue it wrote before, so a re-run edits instead of adding another one.
  */
 import type { PullRequestReview, WorkflowRun } from '../core/access-history.ts';
+import type { MergedPullRequest } from '../core/approval.ts';
 
-export type { PullRequestReview, WorkflowRun };
+export type { MergedPullRequest, PullRequestReview, WorkflowRun };
 
 /** The sticky plan comment on a pull request. */
 export const PLAN_COMMENT_MARKER = '<!-- aws-access-as-code:plan -->';
@@ -63,6 +64,8 @@ export interface GitHubPort {
   findOpenPullRequests(head: PullRequestHead): Promise<OpenPullRequest[]>;
   /** The merged pull request that produced this commit on the default branch, if any. */
   findPullRequestForCommit(sha: string): Promise<number | undefined>;
+  /** The same pull request with who opened and who merged it, and when; `undefined` for a push without one. */
+  findMergedPullRequest(sha: string): Promise<MergedPullRequest | undefined>;
   /** Every review submitted on a pull request (approvals, requests for changes, comments, dismissed ones), oldest first. */
   listPullRequestReviews(prNumber: number): Promise<PullRequestReview[]>;
   /** The GitHub Actions runs of every workflow that a push of this commit started (at most 100). */

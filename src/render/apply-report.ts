@@ -3,6 +3,7 @@
  * summary; the pull-request comment is github-apply-report.ts.
  */
 import type { ApplyReport, ApplyStatus } from '../core/apply-report.ts';
+import { describeApproval } from '../core/approval.ts';
 import { describeBaseline } from './plan-text.ts';
 
 function counts(report: ApplyReport): Record<ApplyStatus, number> {
@@ -14,9 +15,10 @@ function counts(report: ApplyReport): Record<ApplyStatus, number> {
 /** Plain text for a terminal or a log. */
 export function renderApplyReportText(report: ApplyReport): string {
   const target = describeBaseline(report.baseline);
-  if (report.results.length === 0) return `Nothing to apply: ${target} already matches the files.\n`;
+  const approval = report.approval === undefined ? '' : `${describeApproval(report.approval)}\n`;
+  if (report.results.length === 0) return `Nothing to apply: ${target} already matches the files.\n${approval}`;
   const n = counts(report);
-  const lines = [`Applied to ${target}: ${n.done} done, ${n.failed} failed, ${n.skipped} skipped.`, ''];
+  const lines = [`Applied to ${target}: ${n.done} done, ${n.failed} failed, ${n.skipped} skipped.`, ...(approval === '' ? [] : [approval.trimEnd()]), ''];
   if (report.stopped !== undefined) lines.splice(1, 0, stoppedNote(report));
   const label: Record<ApplyStatus, string> = { done: 'done   ', failed: 'FAILED ', skipped: 'skipped' };
   for (const result of report.results) {
@@ -43,7 +45,8 @@ function cell(text: string): string {
 /** Markdown for a GitHub step summary or a PR comment. */
 export function renderApplyReportMarkdown(report: ApplyReport): string {
   const target = describeBaseline(report.baseline);
-  if (report.results.length === 0) return `### Apply\n\nNothing to apply: ${target} already matches the files.\n`;
+  const approval = report.approval === undefined ? [] : [cell(describeApproval(report.approval)), ''];
+  if (report.results.length === 0) return `### Apply\n\nNothing to apply: ${target} already matches the files.\n${approval.length > 0 ? `\n${approval[0]}\n` : ''}`;
   const n = counts(report);
   const icon: Record<ApplyStatus, string> = { done: '✅ done', failed: '❌ failed', skipped: '⏭️ skipped' };
   const lines = [
@@ -51,6 +54,7 @@ export function renderApplyReportMarkdown(report: ApplyReport): string {
     '',
     `Applied to ${target}: **${n.done} done, ${n.failed} failed, ${n.skipped} skipped**.`,
     '',
+    ...approval,
     ...(report.stopped === undefined ? [] : [cell(stoppedNote(report)), '']),
     '| Result | Change | Details |',
     '| --- | --- | --- |',

@@ -5,6 +5,7 @@
  * run log: they come from AWS and from our adapters, could quote anything a call was given, and a PR
  * comment is neither masked by GitHub Actions nor private. The log is, and it is one click away.
  */
+import { isApproved, type ApprovalRecord } from '../core/approval.ts';
 import type { ApplyReportView, ResultStatus } from './github-inputs.ts';
 import { cell, code, plural, shortSha } from './github-markdown.ts';
 
@@ -41,6 +42,7 @@ export function renderApplyReport(report: ApplyReportView, context: ApplyReportC
         ? `## ❌ Apply to AWS failed: ${failed} of ${plural(total, 'change')} failed`
         : `## ✅ Applied to AWS: ${plural(count('done'), 'change')} done`;
   const lines = [title, '', where(context).trimEnd()];
+  if (report.approval !== undefined) lines.push('', ...approvalLines(report.approval));
   if (total > 0) {
     lines.push('', '| | change | result |', '| --- | --- | --- |');
     for (const result of report.results) {
@@ -67,6 +69,20 @@ export function renderApplyReport(report: ApplyReportView, context: ApplyReportC
     lines.push('', 'Skipped changes are retried on the next run.');
   }
   return `${lines.filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n').trim()}\n`;
+}
+
+/**
+ * Who asked for and approved what this run applied: every change of one run comes from the same
+ * commit. Logins are code, not @mentions, so the report pings nobody.
+ */
+function approvalLines(record: ApprovalRecord): string[] {
+  const pr = record.pullRequest;
+  if (pr === null) {
+    return [`> [!WARNING]`, `> ⚠️ **No approval on record**: commit ${code(shortSha(record.commit))} was pushed to the default branch without a pull request.`];
+  }
+  const approvers = pr.approvers.map((login) => code(login)).join(', ');
+  const line = `Pull request [#${pr.number}](${pr.url}) by ${code(pr.author)}, merged by ${code(pr.mergedBy)}; approved by ${isApproved(record) ? approvers : 'nobody'}.`;
+  return isApproved(record) ? [line] : [`> [!WARNING]`, `> ⚠️ **No approval on record**: ${line}`];
 }
 
 /** When apply stopped before writing its report (invalid files, refused plan, crash). */

@@ -6,6 +6,7 @@
  * whole, every field checked. Error messages are deliberately dropped (see renderApplyReport).
  */
 import { DEFAULT_REVIEW_THRESHOLDS, FINDING_KINDS, FINDING_SEVERITY, type AccessReview, type Finding, type FindingKind, type FindingSubject } from '../core/access-review.ts';
+import { parseApprovalRecord, type ApprovalRecord } from '../core/approval.ts';
 import { AppError } from '../core/errors.ts';
 import type { Baseline } from '../core/model.ts';
 import { isRecord } from '../core/plan-helpers.ts';
@@ -33,6 +34,8 @@ export type ResultStatus = 'done' | 'failed' | 'skipped';
 
 export interface ApplyReportView {
   results: readonly { summary: string; status: ResultStatus; errorCode: string | undefined; warningCount: number }[];
+  /** The approval record apply was given (apply --approval), checked field by field. */
+  approval?: ApprovalRecord;
 }
 
 function invalid(file: string, what: string): AppError {
@@ -144,7 +147,8 @@ export function parseApplyReport(text: string, file: string): ApplyReportView {
     const warningCount = Array.isArray(entry['warnings']) ? entry['warnings'].length : 0;
     return { summary: entry['summary'], status: status as ResultStatus, errorCode, warningCount };
   });
-  return { results };
+  if (data['approval'] === undefined) return { results };
+  return { results, approval: parseApprovalRecord(JSON.stringify(data['approval']), `${file} (approval)`) };
 }
 
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;

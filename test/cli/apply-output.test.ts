@@ -2,7 +2,7 @@
  * What apply prints: each change once, as it completes, with its place in the run (n/N), then the
  * totals; and never a temporary password.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useRepoCopy } from './repo-copy.ts';
@@ -63,5 +63,31 @@ describe('apply output', () => {
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('| Result | Change | Details |');
     expect(applied.stdout).toContain('| ✅ done | create user amara.okafor@digital.cabinet-office.gov.uk');
+  });
+
+  it('--approval: the totals, the step summary and --report-json say which pull request, and who approved it', async () => {
+    const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+    const approval = {
+      version: 1,
+      commit: sha,
+      pullRequest: { number: 12, url: 'https://github.com/example-org/aws-access/pull/12', author: 'alice', mergedBy: 'bob', mergedAt: '2026-11-28T09:00:00Z', approvers: ['carol', 'dave'] },
+    };
+    await writeFile(join(copy.dir, 'approval.json'), JSON.stringify(approval));
+    const text = await copy.run('apply', '--approval', 'approval.json', '--report-json', 'report.json');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/ 0 skipped\.\npull request #12 by alice, merged by bob, approved by carol, dave\n$/);
+    expect(JSON.parse(await readFile(join(copy.dir, 'report.json'), 'utf8'))).toMatchObject({ version: 1, approval });
+
+    await writeFile(join(copy.dir, 'approval.json'), JSON.stringify({ version: 1, commit: sha, pullRequest: null, reason: 'direct push' }));
+    const markdown = await copy.run('apply', '--approval', 'approval.json', '--format', 'markdown');
+    expect(markdown.code, markdown.stderr).toBe(0);
+    expect(markdown.stdout).toContain('⚠️ no approval on record: commit a1b2c3d4e5f6 was pushed without a pull request');
+    expect(markdown.stderr).toContain('⚠️ no approval on record');
+  });
+
+  it('--approval: a missing file stops apply before it changes anything', async () => {
+    const applied = await copy.run('apply', '--approval', 'missing.json');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('--approval: cannot read missing.json');
   });
 });

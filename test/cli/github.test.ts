@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { accessReviewIssue, applyReport, driftReport, prComment, prFind } from '../../src/cli/commands/github.ts';
+import { accessReviewIssue, applyReport, driftReport, prComment, prFind, prRecord } from '../../src/cli/commands/github.ts';
 import { DEFAULT_REVIEW_THRESHOLDS, type AccessReview, type Finding } from '../../src/core/access-review.ts';
 import { ACCESS_REVIEW_ISSUE_MARKER, APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER } from '../../src/ports/github.ts';
 import { renderReviewJson } from '../../src/render/review-json.ts';
@@ -172,6 +172,64 @@ describe('pr-find', () => {
   });
 });
 
+describe('pr-record', () => {
+  const ALICE = { login: 'alice', type: 'User' } as const;
+  const BOB = { login: 'bob', type: 'User' } as const;
+  const review = (id: number, login: string, state: 'APPROVED' | 'CHANGES_REQUESTED' | 'DISMISSED', at: string) => ({
+    id,
+    user: { login, type: 'User' as const },
+    state,
+    submitted_at: at,
+    commit_id: SHA,
+  });
+
+  it('records the merged pull request, who opened and merged it, and who approved it at merge time', async () => {
+    server.pullsByCommit.set(SHA, [
+      { number: 1, merged_at: null, merge_commit_sha: null },
+      { number: 2, merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: SHA, user: ALICE, merged_by: BOB },
+    ]);
+    server.reviewsByPull.set(2, [
+      review(1, 'carol', 'APPROVED', '2026-11-28T08:00:00Z'),
+      review(2, 'dave', 'APPROVED', '2026-11-28T08:10:00Z'),
+      review(3, 'dave', 'CHANGES_REQUESTED', '2026-11-28T08:20:00Z'),
+      // After the merge: does not count.
+      review(4, 'erin', 'APPROVED', '2026-11-28T10:00:00Z'),
+    ]);
+    const run = cliContext(['--out', 'approval.json'], { cwd: dir, env });
+    expect(await prRecord(run.ctx)).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'approval.json'), 'utf8'))).toEqual({
+      version: 1,
+      commit: SHA,
+      pullRequest: {
+        number: 2,
+        url: `https://github.com/${OWNER}/${REPO}/pull/2`,
+        author: 'alice',
+        mergedBy: 'bob',
+        mergedAt: '2026-11-28T09:00:00Z',
+        approvers: ['carol'],
+      },
+    });
+    expect(run.stderr()).toContain('pull request #2 by alice, merged by bob, approved by carol');
+    expect(run.stderr()).not.toContain('::warning');
+  });
+
+  it('records a push without a pull request as a direct push, and warns', async () => {
+    const run = cliContext(['--out', 'approval.json', '--sha', SHA], { cwd: dir, env });
+    expect(await prRecord(run.ctx)).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'approval.json'), 'utf8'))).toEqual({ version: 1, commit: SHA, pullRequest: null, reason: 'direct push' });
+    expect(run.stderr()).toContain('::warning title=no approval on record::');
+  });
+
+  it('warns when the merged pull request had no approval', async () => {
+    server.pullsByCommit.set(SHA, [{ number: 2, merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: SHA, user: ALICE, merged_by: ALICE }]);
+    server.reviewsByPull.set(2, []);
+    const run = cliContext(['--out', 'approval.json'], { cwd: dir, env });
+    expect(await prRecord(run.ctx)).toBe(0);
+    expect(run.stderr()).toContain('approved by nobody');
+    expect(run.stderr()).toContain('::warning title=no approval on record::');
+  });
+});
+
 describe('apply-report', () => {
   beforeEach(() => {
     server.pullsByCommit.set(SHA, [{ number: 2, merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: SHA }]);
@@ -189,6 +247,28 @@ describe('apply-report', () => {
     expect(comment?.body).toContain('`create user bob@example.gov.uk`');
     expect(await summary()).toContain('✅ Applied to AWS');
     expect(run.stdout()).toContain('✅ Applied to AWS');
+  });
+
+  it('comments on the pull request the approval record names, with its approvers, without asking GitHub again', async () => {
+    const approval = {
+      version: 1,
+      commit: SHA,
+      pullRequest: { number: 1, url: `https://github.com/${OWNER}/${REPO}/pull/1`, author: 'alice', mergedBy: 'bob', mergedAt: '2026-11-28T09:00:00Z', approvers: ['carol'] },
+    };
+    await writeFile(join(dir, 'report.json'), JSON.stringify({ version: 1, results: [{ summary: 'create user bob@example.gov.uk', status: 'done' }], approval }));
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+    expect(await applyReport(run.ctx)).toBe(0);
+    expect(server.commentsOn(1)[0]?.body).toContain('by `alice`, merged by `bob`; approved by `carol`.');
+    expect(server.commentsOn(2)).toEqual([]);
+    expect(server.requests.some((r) => r.path.endsWith('/pulls'))).toBe(false);
+  });
+
+  it('a direct push: says so loudly in the job summary, and comments nowhere', async () => {
+    await writeFile(join(dir, 'report.json'), JSON.stringify({ version: 1, results: [], approval: { version: 1, commit: SHA, pullRequest: null, reason: 'direct push' } }));
+    const run = cliContext(['--report-json', 'report.json'], { cwd: dir, env });
+    expect(await applyReport(run.ctx)).toBe(0);
+    expect(await summary()).toContain('⚠️ **No approval on record**');
+    expect(server.comments.filter((c) => c.body.startsWith(APPLY_COMMENT_MARKER))).toEqual([]);
   });
 
   it('exits 1 and annotates when a change failed', async () => {

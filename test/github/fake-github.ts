@@ -38,6 +38,10 @@ export interface FakePull {
   number: number;
   merged_at: string | null;
   merge_commit_sha: string | null;
+  /** Who opened it (GitHub always sends one; optional here for the tests that do not care). */
+  user?: FakeUser;
+  /** Who merged it: only GET /pulls/{n} has it, not the commit's pull request list. */
+  merged_by?: FakeUser | null;
 }
 
 /** An open pull request as `GET /pulls` lists it (the fields the adapter reads). */
@@ -233,7 +237,16 @@ export class FakeGitHub {
         return send(200, this.commentJson(comment));
       }
       if (method === 'GET' && (m = path.match(/^\/commits\/([0-9a-f]+)\/pulls$/))) {
-        return send(200, (this.pullsByCommit.get(m[1] ?? '') ?? []).map((p) => ({ ...p, html_url: this.html(`pull/${p.number}`) })));
+        // As GitHub: this list has the author but not merged_by.
+        return send(
+          200,
+          (this.pullsByCommit.get(m[1] ?? '') ?? []).map(({ merged_by: _, ...p }) => ({ ...p, user: p.user ?? HUMAN, html_url: this.html(`pull/${p.number}`) })),
+        );
+      }
+      if (method === 'GET' && (m = path.match(/^\/pulls\/(\d+)$/))) {
+        const pull = [...this.pullsByCommit.values()].flat().find((p) => p.number === Number(m?.[1]));
+        if (pull === undefined) return send(404, { message: 'Not Found' });
+        return send(200, { ...pull, user: pull.user ?? HUMAN, merged_by: pull.merged_by ?? null, html_url: this.html(`pull/${pull.number}`) });
       }
       if (method === 'GET' && path === '/pulls') {
         // As GitHub: `head` is "owner:branch" and filters on both; `state` defaults to open.

@@ -16,6 +16,8 @@ const DIR = join(import.meta.dirname, '../../.github/workflows');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
 
 interface Step {
+  id?: string;
+  'continue-on-error'?: boolean | string;
   uses?: string;
   run?: string;
   if?: string;
@@ -426,6 +428,24 @@ describe('apply.yml', () => {
     expect(file(report?.run)).toBe(file(apply?.run));
     expect(report?.if).toMatch(/^always\(\)/);
     expect(report?.env?.['GITHUB_TOKEN']).toBe('${{ github.token }}');
+  });
+
+  it('records the pull request and its approvers before AWS credentials, and apply reads that record', () => {
+    const index = (match: (s: Step) => boolean) => job.steps.findIndex(match);
+    const record = job.steps.find((s) => s.run?.includes('dist/cli.js pr-record'));
+    const apply = job.steps.find((s) => s.run?.includes('dist/cli.js apply --target aws'));
+    const out = record?.run?.match(/--out (\S+)/)?.[1];
+    expect(out).toBeDefined();
+    expect(apply?.run?.match(/--approval (\S+)/)?.[1]).toBe(out);
+    expect(record?.run).toContain('--sha "$GITHUB_SHA"');
+    expect(record?.env?.['GITHUB_TOKEN']).toBe('${{ github.token }}');
+    // Skipped with apply, never allowed to fail quietly: without a record nothing is applied.
+    expect(record?.if).toBe("steps.newest.outputs.skip != 'true'");
+    expect(record?.['continue-on-error']).toBeUndefined();
+    const recordAt = index((s) => s === record);
+    expect(recordAt).toBeGreaterThan(index((s) => s.id === 'newest'));
+    expect(recordAt).toBeLessThan(index((s) => s.uses?.startsWith('aws-actions/') === true));
+    expect(recordAt).toBeLessThan(index((s) => s === apply));
   });
 });
 

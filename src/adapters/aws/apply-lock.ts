@@ -63,12 +63,14 @@ function partitionOf(region: string): string {
 export interface AwsLockOptions {
   /** A ready client (tests); otherwise the users account's, with the apply (write) role. */
   client?: IAMClient;
+  /** The STS SourceIdentity of the role assumed (apply with an approval record). */
+  sourceIdentity?: string | undefined;
 }
 
 export function awsLockStore(settings: SettingsFile, env: Env, options: AwsLockOptions = {}): ApplyLockStore {
   const { region, id: accountId } = settings.users_account;
   const client =
-    options.client ?? new IAMClient(awsClientConfig('IAM', { region, roleArn: roleToAssume(settings.users_account, 'write'), env }));
+    options.client ?? new IAMClient(awsClientConfig('IAM', { region, roleArn: roleToAssume(settings.users_account, 'write'), env, sourceIdentity: options.sourceIdentity }));
   const arn = applyLockArn(accountId, partitionOf(region));
   const context = (what: string): string => `IAM ${what} (the apply lock ${arn})`;
 

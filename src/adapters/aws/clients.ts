@@ -42,6 +42,8 @@ export interface AwsClientOptions {
    * when it holds access keys, else the SDK's standard chain.
    */
   masterCredentials?: AwsCredentials | undefined;
+  /** The STS SourceIdentity to assume `roleArn` with (apply passes its pull request's, core/approval.ts). */
+  sourceIdentity?: string | undefined;
 }
 
 export interface AwsClientConfig {
@@ -71,7 +73,7 @@ export function awsClientConfig(service: AwsService, options: AwsClientOptions):
   const { env, region } = options;
   const endpoint = endpointFromEnv(service, env);
   const base = options.masterCredentials ?? staticCredentialsFromEnv(env);
-  const credentials = options.roleArn === undefined ? base : assumeRole(options.roleArn, region, env, base);
+  const credentials = options.roleArn === undefined ? base : assumeRole(options.roleArn, region, env, base, options.sourceIdentity);
   return {
     region,
     ...RETRY,
@@ -84,17 +86,26 @@ export function awsClientConfig(service: AwsService, options: AwsClientOptions):
 /**
  * Credentials of `roleArn`, assumed with `masterCredentials` (or the standard chain). The inner STS
  * client does not inherit the outer client's endpoint (aws-sdk-js-v3 credential-providers), so it is
- * passed on.
+ * passed on. With `sourceIdentity`, the session carries it (and its name says it): AWS then records
+ * it in CloudTrail for everything the session does, and it cannot be changed further down a role
+ * chain (IAM User Guide, "Monitor and control actions taken with assumed roles"). The role's trust
+ * policy must allow sts:SetSourceIdentity.
  */
 export function assumeRole(
   roleArn: string,
   region: string,
   env: Env,
   masterCredentials?: AwsCredentials,
+  sourceIdentity?: string,
 ): AwsCredentialIdentityProvider {
   const endpoint = endpointFromEnv('STS', env);
   const provider = fromTemporaryCredentials({
-    params: { RoleArn: roleArn, RoleSessionName: 'aws-access-as-code', DurationSeconds: 3600 },
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: roleSessionName(sourceIdentity),
+      DurationSeconds: 3600,
+      ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
+    },
     ...(masterCredentials ? { masterCredentials } : {}),
     clientConfig: { region, ...RETRY, ...TIMEOUTS, ...(endpoint ? { endpoint } : {}) },
     clientPlugins: [endpointInErrors()],
@@ -107,6 +118,11 @@ export function assumeRole(
       throw translateAssumeRoleError(error, roleArn);
     }
   };
+}
+
+/** `aws-access-as-code`, or `aws-access-as-code-pr-1234`: STS allows 2 to 64 characters of `[\w+=,.@-]`. */
+export function roleSessionName(sourceIdentity?: string): string {
+  return sourceIdentity === undefined ? 'aws-access-as-code' : `aws-access-as-code-${sourceIdentity}`.slice(0, 64);
 }
 
 function endpointFromEnv(service: AwsService, env: Env): string | undefined {

@@ -98,11 +98,12 @@ export function createIamClient(
   extra: Partial<IAMClientConfig> = {},
   access: AwsAccess = 'write',
   pacers: Pacers = createPacers(),
+  sourceIdentity?: string,
 ): IAMClient {
   const roleArn = roleToAssume(settings.users_account, access);
   const client = withEndpointInErrors(
     new IAMClient({
-      ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env }),
+      ...awsClientConfig('IAM', { region: settings.users_account.region, roleArn, env, sourceIdentity }),
       ...extra,
     }),
   );
@@ -118,6 +119,8 @@ export interface AwsUsersAccountOptions {
   access?: AwsAccess;
   /** The target's pacers, shared with its other adapters (a fresh set by default). */
   pacers?: Pacers;
+  /** STS SourceIdentity for every role the built clients assume (apply with an approval record). */
+  sourceIdentity?: string | undefined;
 }
 
 /** Attempts for IAM's self-clearing 409s (see withRetry). */
@@ -219,7 +222,7 @@ export function createAwsUsersAccount(
   env: Env = process.env,
   options: AwsUsersAccountOptions = {},
 ): UsersAccountPort {
-  const client = options.client ?? createIamClient(settings, env, {}, options.access, options.pacers);
+  const client = options.client ?? createIamClient(settings, env, {}, options.access, options.pacers, options.sourceIdentity);
   const sleep = options.sleep ?? realSleep;
   const accountId = settings.users_account.id;
   const partition = partitionOf(settings.users_account.region);

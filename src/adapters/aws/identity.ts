@@ -36,8 +36,8 @@ interface Expected {
 }
 
 /** Asks STS who the credentials (after the role, if any) are; refuses another account. */
-async function verifyPrincipal(expected: Expected, env: Env): Promise<VerifiedPrincipal> {
-  const sts = new STSClient(awsClientConfig('STS', { region: expected.region, roleArn: expected.roleArn, env }));
+async function verifyPrincipal(expected: Expected, env: Env, sourceIdentity: string | undefined): Promise<VerifiedPrincipal> {
+  const sts = new STSClient(awsClientConfig('STS', { region: expected.region, roleArn: expected.roleArn, env, sourceIdentity }));
   const through = expected.roleArn === undefined ? '' : ` (assuming ${expected.roleArn}, ${expected.roleSetting})`;
   try {
     let answer;
@@ -68,7 +68,7 @@ async function verifyPrincipal(expected: Expected, env: Env): Promise<VerifiedPr
  * Verifies both principals (concurrently). `access` picks the roles as the target does:
  * read_role_to_assume for plans when named, role_to_assume otherwise.
  */
-export async function verifyIdentities(settings: SettingsFile, env: Env, access: AwsAccess): Promise<VerifiedIdentities> {
+export async function verifyIdentities(settings: SettingsFile, env: Env, access: AwsAccess, sourceIdentity?: string): Promise<VerifiedIdentities> {
   const [usersAccount, management] = await Promise.all([
     verifyPrincipal(
       {
@@ -80,6 +80,7 @@ export async function verifyIdentities(settings: SettingsFile, env: Env, access:
         roleSetting: access === 'read' && settings.users_account.read_role_to_assume ? 'users_account.read_role_to_assume' : 'users_account.role_to_assume',
       },
       env,
+      sourceIdentity,
     ),
     verifyPrincipal(
       {
@@ -92,6 +93,7 @@ export async function verifyIdentities(settings: SettingsFile, env: Env, access:
         roleSetting: access === 'read' && settings.organization.read_role_to_assume ? 'organization.read_role_to_assume' : 'organization.role_to_assume',
       },
       env,
+      sourceIdentity,
     ),
   ]);
   return { usersAccount, management };

@@ -80,6 +80,8 @@ export interface AwsOrganizationOptions {
   access?: AwsAccess;
   /** The target's pacers, shared with its other adapters (a fresh set by default). */
   pacers?: Pacers;
+  /** STS SourceIdentity for every role the built clients assume (apply with an approval record). */
+  sourceIdentity?: string | undefined;
 }
 
 /**
@@ -99,6 +101,7 @@ export function createAwsOrganization(
     region: REGION,
     roleArn: roleToAssume(settings.organization, options.access ?? 'write'),
     env,
+    sourceIdentity: options.sourceIdentity,
   });
   const pacers = options.pacers ?? createPacers();
   // Organizations throttles the whole Organization (TooManyRequestsException): its calls share the
@@ -119,6 +122,8 @@ export function createAwsOrganization(
               roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
               env,
               masterCredentials: orgConfig.credentials,
+              // Kept along the chain anyway (STS); passed so each session's name says it too.
+              sourceIdentity: options.sourceIdentity,
             }),
           ),
         ),
@@ -273,7 +278,7 @@ export function createAwsOrganization(
     ...createAwsMemberRoles({ iamForAccount, ownsIamClients, accessRoleName, access, protectedIds }),
     // Account settings (facets) act from the management account, as Organizations does.
     ...createAwsAccountFacets({
-      clientConfig: (service) => awsClientConfig(service, { region: REGION, roleArn: roleToAssume(settings.organization, access), env }),
+      clientConfig: (service) => awsClientConfig(service, { region: REGION, roleArn: roleToAssume(settings.organization, access), env, sourceIdentity: options.sourceIdentity }),
       protectedIds,
     }),
 

@@ -18,9 +18,14 @@ export interface AwsTargetOptions {
    * sends no email. `write` for apply: assumes role_to_assume.
    */
   access: AwsAccess;
+  /**
+   * apply with an approval record: the STS SourceIdentity (`pr-1234`) of every role assumed, so
+   * CloudTrail ties each call to the pull request (core/approval.ts).
+   */
+  sourceIdentity?: string | undefined;
 }
 
-export function createAwsTarget(settings: SettingsFile, env: Env, { access }: AwsTargetOptions): Target {
+export function createAwsTarget(settings: SettingsFile, env: Env, { access, sourceIdentity }: AwsTargetOptions): Target {
   const pacers = createPacers();
   return {
     baseline: {
@@ -28,8 +33,8 @@ export function createAwsTarget(settings: SettingsFile, env: Env, { access }: Aw
       usersAccountId: settings.users_account.id,
       managementAccountId: settings.organization.management_account_id,
     },
-    usersAccount: createAwsUsersAccount(settings, env, { access, pacers }),
-    organization: createAwsOrganization(settings, env, { access, pacers }),
+    usersAccount: createAwsUsersAccount(settings, env, { access, pacers, sourceIdentity }),
+    organization: createAwsOrganization(settings, env, { access, pacers, sourceIdentity }),
     mailer: createSesMailer(settings, env, { access }),
   };
 }
@@ -40,7 +45,7 @@ export function createAwsTarget(settings: SettingsFile, env: Env, { access }: Aw
  * then carries the verified account ids and principal ARNs, which plan and apply headers show.
  */
 export async function connectAwsTarget(settings: SettingsFile, env: Env, options: AwsTargetOptions): Promise<Target> {
-  const verified = await verifyIdentities(settings, env, options.access);
+  const verified = await verifyIdentities(settings, env, options.access, options.sourceIdentity);
   return {
     ...createAwsTarget(settings, env, options),
     baseline: {

@@ -491,7 +491,7 @@ function organizationStatements(settings: SetupSettings, stage: 'plan' | 'apply'
   const assumeAccessRoles: PolicyStatement = {
     Sid: 'AssumeMemberAccessRoles',
     Effect: 'Allow',
-    Action: 'sts:AssumeRole',
+    Action: assumeActions(stage),
     Resource: accessRoles,
   };
   const readerRoleName = settings.organization.reader_role_name;
@@ -588,7 +588,7 @@ function rolePermissions(input: SetupInput, stage: 'plan' | 'apply'): PolicyDocu
 
   if (stage === 'apply') statements.push(sesStatement(settings, account));
   if (hops.length > 0) {
-    statements.push({ Sid: 'AssumeConfiguredRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: hops });
+    statements.push({ Sid: 'AssumeConfiguredRoles', Effect: 'Allow', Action: assumeActions(stage), Resource: hops });
   }
   statements.push(assumeRoleDeny(settings, hops));
   return { Version: '2012-10-17', Statement: statements };
@@ -602,11 +602,21 @@ export function buildApplyRolePermissions(input: SetupInput): PolicyDocument {
   return rolePermissions(input, 'apply');
 }
 
+/**
+ * What a stage does when it assumes a role. Apply assumes every role with the SourceIdentity of its
+ * pull request (`pr-1234`, core/approval.ts), so that CloudTrail ties each call to it: STS allows that
+ * only when both the caller's policy and the assumed role's trust policy allow sts:SetSourceIdentity
+ * (IAM User Guide, "Monitor and control actions taken with assumed roles"). Plans set none.
+ */
+function assumeActions(stage: 'plan' | 'apply'): string | string[] {
+  return stage === 'apply' ? ['sts:AssumeRole', 'sts:SetSourceIdentity'] : 'sts:AssumeRole';
+}
+
 /** A trust policy for exactly one CI role, by ARN (never the whole account). */
-function trustedBy(sid: string, principal: string): PolicyDocument {
+function trustedBy(sid: string, principal: string, stage: 'plan' | 'apply'): PolicyDocument {
   return {
     Version: '2012-10-17',
-    Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+    Statement: [{ Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: assumeActions(stage) }],
   };
 }
 
@@ -614,28 +624,28 @@ function trustedBy(sid: string, principal: string): PolicyDocument {
 export function buildOrganizationRoleTrust(input: SetupInput): PolicyDocument | undefined {
   const arns = roleArns(input);
   if (arns.organization === undefined) return undefined;
-  return trustedBy('TheApplyRoleOnly', arns.apply);
+  return trustedBy('TheApplyRoleOnly', arns.apply, 'apply');
 }
 
 /** Trust of the organization read role, which only reads: the plan role only. */
 export function buildOrganizationReadRoleTrust(input: SetupInput): PolicyDocument | undefined {
   const arns = roleArns(input);
   if (arns.organizationRead === undefined) return undefined;
-  return trustedBy('ThePlanRoleOnly', arns.plan);
+  return trustedBy('ThePlanRoleOnly', arns.plan, 'plan');
 }
 
 /** Trust of users_account.role_to_assume, when settings name one: the apply role only. */
 export function buildUsersRoleTrust(input: SetupInput): PolicyDocument | undefined {
   const arns = roleArns(input);
   if (arns.users === undefined) return undefined;
-  return trustedBy('TheApplyRoleOnly', arns.apply);
+  return trustedBy('TheApplyRoleOnly', arns.apply, 'apply');
 }
 
 /** Trust of the users read role (users_account.read_role_to_assume): the plan role only. */
 export function buildUsersReadRoleTrust(input: SetupInput): PolicyDocument | undefined {
   const arns = roleArns(input);
   if (arns.usersRead === undefined) return undefined;
-  return trustedBy('ThePlanRoleOnly', arns.plan);
+  return trustedBy('ThePlanRoleOnly', arns.plan, 'plan');
 }
 
 export function buildUsersRolePermissions(input: SetupInput): PolicyDocument | undefined {
@@ -734,7 +744,8 @@ export const RATIONALE: Readonly<Record<string, string>> = {
   GitHubActionsPlanAndDriftCheck:
     'Read-only jobs only: the trusted pull request plan, the drift check and the access review, each pinned by workflow file on the default branch (job_workflow_ref), so no workflow a pull request brings matches.',
   GitHubActionsApplyEnvironment: 'Writes only from apply.yml and lifecycle.yml on the default branch, in the protected environment.',
-  TheApplyRoleOnly: 'A role that writes is reachable from the apply role only.',
+  TheApplyRoleOnly:
+    'A role that writes is reachable from the apply role only, which sets the SourceIdentity of the pull request it applies (sts:SetSourceIdentity) so CloudTrail records it.',
   ThePlanRoleOnly: 'A role that reads is reachable from the plan role only.',
   ReadUsersAccount: 'Account-level IAM reads for the plan, the import and the access review (no resource).',
   ReadUsers: 'Per-user reads before a deletion and for the plan.',
@@ -760,7 +771,8 @@ export const RATIONALE: Readonly<Record<string, string>> = {
   ReadAlternateContacts: "The plan reads member accounts' alternate contacts (Account Management API, from the management account); never the management account's own.",
   AlternateContacts:
     "Apply reads, sets and removes member accounts' alternate contacts; which ones it may change (only those the files or settings name) is the code's rule, as IAM cannot see a contact's type.",
-  AssumeMemberAccessRoles: 'The access role in member accounts, to write bootstrap, reader and team roles.',
+  AssumeMemberAccessRoles:
+    'The access role in member accounts, to write bootstrap, reader and team roles; apply passes on the SourceIdentity of its pull request (sts:SetSourceIdentity).',
   AssumeMemberReaderRoles: 'The read-only role the project keeps in member accounts.',
   CreateAccountsTaggedAsManaged: 'Accounts are created only carrying managed-by.',
   MoveAccounts: 'Accounts move to the OU their file names.',
@@ -770,7 +782,8 @@ export const RATIONALE: Readonly<Record<string, string>> = {
   NeverChangeTheProjectsOwnAccounts: 'The management account, the users account and protected_accounts are never moved, tagged or closed.',
   CloseOnlyManagedAccounts: 'Only accounts the project manages can be closed.',
   LetOrganizationsCreateItsServiceLinkedRole: 'CreateAccount needs it in an all-features organization.',
-  AssumeConfiguredRoles: 'The roles settings.yaml names for this stage (read roles for plans, write roles for apply).',
+  AssumeConfiguredRoles:
+    'The roles settings.yaml names for this stage (read roles for plans, write roles for apply, with the SourceIdentity of the pull request: sts:SetSourceIdentity).',
   NeverAssumeRolesInTheProjectsOwnAccounts:
     'No role in the management account, the users account or protected_accounts, except the exact roles settings.yaml names to reach them.',
 };
@@ -872,6 +885,11 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
     `Trade-off: IAM authorises AddUserToGroup and RemoveUserFromGroup against the group only, so the role that writes IAM ` +
       `can add any user of account ${settings.users_account.id} (unmanaged or protected ones too) to ${settings.users_account.group}, ` +
       'or remove them; its other user actions are limited to users tagged managed-by.',
+    `Apply assumes every role with the SourceIdentity of its pull request (pr-<number>, push-<commit> without one), which CloudTrail records ` +
+      `for everything the session does, along the whole role chain. The trust policies above allow sts:SetSourceIdentity; so must the trust policy ` +
+      `of ${settings.organization.access_role_name} in each member account (the one Organizations creates allows sts:AssumeRole only): add ` +
+      `"sts:SetSourceIdentity" to its Action for arn:aws:iam::${settings.organization.management_account_id}:root. The apply role's own trust (GitHub's OIDC) ` +
+      'does not set one: GitHub cannot pass a SourceIdentity claim, so the first hop is named by its session name (the run id) instead.',
     `Subjects are exact. If the repository uses immutable subject claims, pass --subject-prefix with the prefix GitHub shows (e.g. repo:owner-123/name-456).`,
   );
   const role = (arn: string | undefined, trust: (i: typeof input) => unknown, permissions: (i: typeof input) => unknown) =>

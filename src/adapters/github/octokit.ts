@@ -4,7 +4,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { AppError } from '../../core/errors.ts';
-import type { CommentRef, GitHubPort, PullRequestReview, UpsertResult, WorkflowRun } from '../../ports/github.ts';
+import type { CommentRef, GitHubPort, MergedPullRequest, PullRequestReview, UpsertResult, WorkflowRun } from '../../ports/github.ts';
 import { fitBody } from './body.ts';
 
 export interface OctokitGitHubOptions {
@@ -176,6 +176,14 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
     return undefined;
   }
 
+  async function mergedPullOf(sha: string) {
+    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
+    // An open pull request can also contain the commit (a branch made from main); only the one
+    // that was merged as this commit (merge or squash), or failing that any merged one, is "its" PR.
+    const merged = data.filter((pr) => pr.merged_at !== null && pr.merged_at !== undefined);
+    return merged.find((pr) => pr.merge_commit_sha === sha) ?? merged[0];
+  }
+
   return {
     upsertMarkedComment: (prNumber, marker, body) =>
       translated(`update the comment on pull request #${prNumber}`, async (): Promise<UpsertResult> => {
@@ -221,17 +229,22 @@ export function createOctokitGitHub(options: OctokitGitHubOptions): GitHubPort {
       }),
 
     findPullRequestForCommit: (sha) =>
-      translated(`find the pull request of commit ${sha}`, async () => {
-        const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-          ...where,
-          commit_sha: sha,
-          per_page: 100,
-        });
-        // An open pull request can also contain the commit (a branch made from main); only the one
-        // that was merged as this commit (merge or squash), or failing that any merged one, is "its" PR.
-        const merged = data.filter((pr) => pr.merged_at !== null && pr.merged_at !== undefined);
-        const exact = merged.find((pr) => pr.merge_commit_sha === sha);
-        return (exact ?? merged[0])?.number;
+      translated(`find the pull request of commit ${sha}`, async () => (await mergedPullOf(sha))?.number),
+
+    findMergedPullRequest: (sha) =>
+      translated(`find the merged pull request of commit ${sha}`, async (): Promise<MergedPullRequest | undefined> => {
+        const listed = await mergedPullOf(sha);
+        if (listed === undefined) return undefined;
+        // The commit's pull request list has no merged_by: only the pull request itself says who merged.
+        const { data: pr } = await octokit.rest.pulls.get({ ...where, pull_number: listed.number });
+        return {
+          number: pr.number,
+          url: pr.html_url,
+          // A deleted account shows as "ghost", as GitHub does.
+          author: pr.user?.login ?? 'ghost',
+          mergedBy: pr.merged_by?.login ?? 'ghost',
+          mergedAt: pr.merged_at ?? listed.merged_at ?? '',
+        };
       }),
 
     listPullRequestReviews: (prNumber) =>

@@ -7,6 +7,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { createGitHubFromEnv } from '../../adapters/github/octokit.ts';
+import { buildApprovalRecord, describeApproval, isApproved } from '../../core/approval.ts';
 import { AppError } from '../../core/errors.ts';
 import { ACCESS_REVIEW_ISSUE_MARKER, APPLY_COMMENT_MARKER, DRIFT_ISSUE_MARKER, PLAN_COMMENT_MARKER, type GitHubPort } from '../../ports/github.ts';
 import {
@@ -23,6 +24,7 @@ import { escapeData, escapeProperty } from '../../render/problems.ts';
 import { renderPlanComment } from '../../render/github-pr-comment.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliContext, Command } from '../context.ts';
+import { checkOutputFile, userPath, writeOutputFile } from '../paths.ts';
 
 type Env = CliContext['env'];
 
@@ -54,6 +56,16 @@ Exits 1 when a change failed or the report is missing (apply stopped early).
   --sha          the applied commit (default: GITHUB_SHA)
   --pr           comment on this pull request instead of looking it up
 Comments only when GITHUB_TOKEN and GITHUB_REPOSITORY are set; prints the report either way.
+`;
+
+const PR_RECORD_USAGE = `usage: npm run cli -- pr-record --out <file> [--sha <commit>]
+
+For the apply workflow, before apply: writes the approval record of the commit, for
+apply --approval: its merged pull request (number, author, who merged it, who approved it at
+merge time) or, when it has none, { "pullRequest": null, "reason": "direct push" }.
+  --out  where to write the record (JSON, version 1)
+  --sha  the commit (default: GITHUB_SHA)
+Needs GITHUB_TOKEN (pull-requests: read, contents: read) and GITHUB_REPOSITORY.
 `;
 
 const DRIFT_REPORT_USAGE = `usage: npm run cli -- drift-report --plan-json <file>
@@ -302,7 +314,9 @@ export const applyReport: Command = async (ctx) => {
     return failed ? 1 : 0;
   }
   const gh = github(ctx);
-  const prNumber = explicitPr ?? (sha ? await gh.findPullRequestForCommit(sha) : undefined);
+  // The record apply was given already names the pull request (or says there is none).
+  const recorded = report?.approval;
+  const prNumber = explicitPr ?? (recorded !== undefined ? recorded.pullRequest?.number : sha ? await gh.findPullRequestForCommit(sha) : undefined);
   if (prNumber === undefined) {
     ctx.stderr.write(`no merged pull request for ${sha ?? 'this run'}: the report is in the job summary only\n`);
   } else {
@@ -310,6 +324,28 @@ export const applyReport: Command = async (ctx) => {
     ctx.stderr.write(`reported on pull request #${prNumber}: ${comment.url}\n`);
   }
   return failed ? 1 : 0;
+};
+
+export const prRecord: Command = async (ctx) => {
+  const values = parseFlags(ctx, { out: { type: 'string' }, sha: { type: 'string' } }, PR_RECORD_USAGE);
+  if (!values) return 0;
+  const out = userPath(ctx, requireString(values, 'out', PR_RECORD_USAGE));
+  const given = typeof values['sha'] === 'string' && values['sha'] !== '' ? values['sha'] : ctx.env['GITHUB_SHA'];
+  if (given === undefined || given === '') {
+    throw new AppError('usage', 'no commit: pass --sha, or run in GitHub Actions (GITHUB_SHA)', { fault: 'user', hint: PR_RECORD_USAGE.split('\n')[0] ?? '' });
+  }
+  const sha = parseSha(given);
+  await checkOutputFile('--out', out);
+  const gh = github(ctx);
+  const merged = await gh.findMergedPullRequest(sha);
+  const reviews = merged === undefined ? [] : await gh.listPullRequestReviews(merged.number);
+  const record = buildApprovalRecord(sha, merged, reviews);
+  await writeOutputFile('--out', out, `${JSON.stringify(record, null, 2)}\n`);
+  ctx.stderr.write(`${describeApproval(record)}\n`);
+  if (!isApproved(record) && inActions(ctx.env)) {
+    ctx.stderr.write(annotation('warning', 'no approval on record', describeApproval(record)));
+  }
+  return 0;
 };
 
 /** One issue per concern, found by its marker: what it is called and how its lines read. */

@@ -19,8 +19,8 @@ import { renderProblemsText } from '../../render/problems.ts';
 import type { CliContext, Command } from '../context.ts';
 import { sandboxDirOf } from '../paths.ts';
 
-export function lockStoreFor(kind: 'sandbox' | 'aws', settings: SettingsFile, ctx: CliContext, sandboxDir: unknown): ApplyLockStore {
-  if (kind === 'aws') return awsLockStore(settings, ctx.env);
+export function lockStoreFor(kind: 'sandbox' | 'aws', settings: SettingsFile, ctx: CliContext, sandboxDir: unknown, sourceIdentity?: string): ApplyLockStore {
+  if (kind === 'aws') return awsLockStore(settings, ctx.env, { sourceIdentity });
   return sandboxLockStore(sandboxDirOf(ctx, sandboxDir));
 }
 

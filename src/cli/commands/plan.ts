@@ -2,7 +2,9 @@
  * `plan` and `apply`: load and validate the files, read the baseline, compute the plan (a value),
  * render it; `apply` then executes that same plan.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { creationTagsOf, describeApproval, parseApprovalRecord, sourceIdentityOf, type ApprovalRecord } from '../../core/approval.ts';
 import { applyPlan, DEFAULT_CONCURRENCY, type ApplyReport } from '../../apply/apply-plan.ts';
 import { renderApplyReportMarkdown } from '../../render/apply-report.ts';
 import { generatePassword } from '../../apply/password.ts';
@@ -67,6 +69,10 @@ options:
                            than settings.yaml's limits
   --format text|markdown   the outcome report on stdout (default text)
   --report-json <file>     write the outcome as JSON (version 1) for the workflow's report step
+  --approval <file>        the approval record pr-record wrote (the merged pull request and its
+                           approvers, or a direct push): the report shows it, and on AWS every role
+                           is assumed with SourceIdentity pr-<number> (push-<commit> for a direct push)
+                           so CloudTrail ties each call to it
   --concurrency <n>        changes in flight at once (default ${DEFAULT_CONCURRENCY}); requests to each AWS
                            account are paced whatever the number, slowing down when AWS throttles
   --only lifecycle         apply only what falls due with the date: expiry warnings and suspensions
@@ -95,6 +101,7 @@ const APPLY_OPTIONS = {
   'allow-mass-deletion': { type: 'boolean' },
   format: { type: 'string' },
   'report-json': { type: 'string' },
+  approval: { type: 'string' },
   concurrency: { type: 'string' },
   only: { type: 'string' },
   'sandbox-dir': { type: 'string' },
@@ -130,8 +137,9 @@ export async function makeTarget(
   ctx: CliContext,
   sandboxDir: unknown,
   access: 'read' | 'write',
+  sourceIdentity?: string,
 ): Promise<Target> {
-  if (kind === 'aws') return (await import('../../adapters/aws/target.ts')).connectAwsTarget(desired.settings, ctx.env, { access });
+  if (kind === 'aws') return (await import('../../adapters/aws/target.ts')).connectAwsTarget(desired.settings, ctx.env, { access, sourceIdentity });
   const dir = sandboxDirOf(ctx, sandboxDir);
   // The sandbox plays the administrator who created the OUs by hand: the ones the files name exist.
   const ouPaths = [...desired.accounts.values()].map((a) => a.data.organizational_unit);
@@ -237,16 +245,19 @@ export const apply: Command = async (ctx) => {
   // Checked before anything is applied: a report that cannot be written must not wait until after.
   const reportJson = typeof values['report-json'] === 'string' ? userPath(ctx, values['report-json']) : undefined;
   if (reportJson !== undefined) await checkOutputFile('--report-json', reportJson);
+  const approval = typeof values['approval'] === 'string' ? await readApproval(ctx, values['approval']) : undefined;
+  if (approval !== undefined) ctx.stderr.write(`${describeApproval(approval)}\n`);
+  const sourceIdentity = approval === undefined ? undefined : sourceIdentityOf(approval);
   const loaded = await loadValidated(ctx);
   if (!loaded) return 1;
   const { desired } = loaded;
-  const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write');
+  const target = await makeTarget(kind, desired, ctx, values['sandbox-dir'], 'write', sourceIdentity);
   // One apply at a time: held from before the first read until this command returns.
-  const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir']), ctx);
+  const lock = await takeApplyLock(lockStoreFor(kind, desired.settings, ctx, values['sandbox-dir'], sourceIdentity), ctx);
   // A lock held or nothing: losing it, like a cancel, stops the run before its next change.
   const stop = ctx.cancel === undefined ? lock.lost : AbortSignal.any([lock.lost, ctx.cancel]);
   try {
-    return await applyLocked(ctx, desired, target, { ...values, reportJson }, format, concurrency, { signal: stop, beforeChange: lock.check });
+    return await applyLocked(ctx, desired, target, { ...values, reportJson, approval }, format, concurrency, { signal: stop, beforeChange: lock.check });
   } finally {
     await lock.release();
   }
@@ -256,7 +267,7 @@ async function applyLocked(
   ctx: CliContext,
   desired: DesiredState,
   target: Target,
-  values: { 'allow-mass-deletion'?: boolean | undefined; reportJson: string | undefined; only?: string | undefined },
+  values: { 'allow-mass-deletion'?: boolean | undefined; reportJson: string | undefined; only?: string | undefined; approval: ApprovalRecord | undefined },
   format: string,
   concurrency: number,
   stop: { signal: AbortSignal; beforeChange: () => void },
@@ -273,7 +284,7 @@ async function applyLocked(
   for (const note of computed.notes) ctx.stderr.write(`note: ${note}\n`);
   const inActions = ctx.env['GITHUB_ACTIONS'] === 'true';
   const policy = desiredPasswordPolicy(desired.settings);
-  const report: ApplyReport = await applyPlan(computed, {
+  const applied: ApplyReport = await applyPlan(computed, {
     target,
     settings: desired.settings,
     generatePassword: () => generatePassword(policy),
@@ -290,12 +301,15 @@ async function applyLocked(
     concurrency,
     closureQuota: live.organization,
     ...stop,
+    ...(values.approval === undefined ? {} : { creationTags: creationTagsOf(values.approval) }),
   });
+  // Every change of one run comes from the same commit, so the record is the run's.
+  const report: ApplyReport = values.approval === undefined ? applied : { ...applied, approval: values.approval };
   // Markdown is a document of its own (a step summary): every change in a table. Text follows the
   // progress lines, which listed every change already: the totals alone.
   ctx.stdout.write(format === 'markdown' ? renderApplyReportMarkdown(report) : `${describeApplyTotals(report)}\n`);
   if (values.reportJson !== undefined) {
-    const json = JSON.stringify({ version: 1, results: report.results }, null, 2);
+    const json = JSON.stringify({ version: 1, results: report.results, ...(report.approval === undefined ? {} : { approval: report.approval }) }, null, 2);
     await writeOutputFile('--report-json', values.reportJson, `${json}\n`);
   }
   if (report.stopped !== undefined) {
@@ -305,8 +319,38 @@ async function applyLocked(
   return report.results.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
-/** `Applied to <target>: 11 done, 1 failed, 0 skipped.`, or that there was nothing to apply. */
+/** The approval record given with --approval, read and checked before anything is read from a target. */
+async function readApproval(ctx: CliContext, file: string): Promise<ApprovalRecord> {
+  const path = userPath(ctx, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new AppError('file-not-found', `--approval: cannot read ${file}: ${(error as Error).message}`, {
+      fault: 'user',
+      hint: 'Pass the file `npm run cli -- pr-record --out <file>` wrote.',
+      cause: error,
+    });
+  }
+  const record = parseApprovalRecord(text, file);
+  // In Actions the run applies GITHUB_SHA: a record left from another commit would name the wrong pull request.
+  const applying = ctx.env['GITHUB_SHA'];
+  if (applying !== undefined && applying !== '' && applying !== record.commit) {
+    throw new AppError('usage', `--approval: ${file} is the record of commit ${record.commit}, but this run applies ${applying}`, {
+      fault: 'user',
+      hint: 'Write it for this commit first: npm run cli -- pr-record --sha "$GITHUB_SHA" --out <file>.',
+    });
+  }
+  return record;
+}
+
+/** `Applied to <target>: 11 done, 1 failed, 0 skipped.`, or that there was nothing to apply; then the approval. */
 function describeApplyTotals(report: ApplyReport): string {
+  const totals = describeApplyOutcome(report);
+  return report.approval === undefined ? totals : `${totals}\n${describeApproval(report.approval)}`;
+}
+
+function describeApplyOutcome(report: ApplyReport): string {
   const target = describeBaseline(report.baseline);
   if (report.results.length === 0) return `Nothing to apply: ${target} already matches the files.`;
   const count = (status: ApplyReport['results'][number]['status']): number => report.results.filter((r) => r.status === status).length;

@@ -261,8 +261,9 @@ describe('rationale and size', () => {
     const layouts = [
       // The management account elsewhere (this repository's layout): 10 protected, 30 accounts and 30 users adopted at once.
       { management: MANAGEMENT, protectedCount: 10, accounts: 30, adopt: 30 },
-      // Everything in one account: one role holds both IAM and Organizations statements.
-      { management: USERS, protectedCount: 10, accounts: 10, adopt: 10 },
+      // Everything in one account: one role holds both IAM and Organizations statements (and
+      // sts:SetSourceIdentity, which costs about one adopted user's ARN).
+      { management: USERS, protectedCount: 10, accounts: 10, adopt: 9 },
     ];
     for (const layout of layouts) {
       const settings = { ...aSettings({ organization: { management_account_id: layout.management } }), protected_accounts: many(layout.protectedCount, 900000000000), limits };
@@ -302,6 +303,19 @@ describe('permissions, management account elsewhere', () => {
     expect(all.notes[0]).toMatch(/^PROBLEM: the management account/);
     expect(all.notes[1]).toMatch(/^PROBLEM: settings.yaml names no organization.read_role_to_assume, so plans would assume organization.role_to_assume/);
     expect(all.notes.join('\n')).toMatch(/the plan role may assume it\)|organization read role may assume it\)/);
+  });
+
+  it('apply may set the SourceIdentity of its pull request on every role it assumes; plans set none', () => {
+    const input = anInput();
+    const setsIdentity = (action: unknown) => ([] as unknown[]).concat(action).includes('sts:SetSourceIdentity');
+    expect(setsIdentity(statement(buildApplyRolePermissions(input), 'AssumeConfiguredRoles')?.Action)).toBe(true);
+    expect(setsIdentity(buildOrganizationRoleTrust(input)?.Statement[0]?.Action)).toBe(true);
+    expect(setsIdentity(statement(buildOrganizationRolePermissions(input), 'AssumeMemberAccessRoles')?.Action)).toBe(true);
+    expect(setsIdentity(statement(buildPlanRolePermissions(input), 'AssumeConfiguredRoles')?.Action)).toBe(false);
+    expect(setsIdentity(buildOrganizationReadRoleTrust(input)?.Statement[0]?.Action)).toBe(false);
+    expect(setsIdentity(statement(buildOrganizationReadRolePermissions(input), 'AssumeMemberAccessRoles')?.Action)).toBe(false);
+    // The member accounts' access role is not the project's: the notes say what to add to its trust.
+    expect(buildSetupPolicies(input).notes.join('\n')).toContain(`"sts:SetSourceIdentity" to its Action for arn:aws:iam::${MANAGEMENT}:root`);
   });
 
   it('configured read roles: no PROBLEM, and the plan role reaches no role that writes', () => {

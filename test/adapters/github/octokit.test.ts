@@ -124,6 +124,28 @@ describe('findPullRequestForCommit', () => {
   });
 });
 
+describe('findMergedPullRequest', () => {
+  it('the pull request merged as this commit, with who opened it and who merged it (only the pull request itself says)', async () => {
+    server.pullsByCommit.set('abc123', [
+      { number: 7, merged_at: null, merge_commit_sha: 'fff' },
+      { number: 3, merged_at: '2026-11-01T09:00:00Z', merge_commit_sha: 'abc123', user: { login: 'alice', type: 'User' }, merged_by: { login: 'bob', type: 'User' } },
+    ]);
+    expect(await github.findMergedPullRequest('abc123')).toEqual({
+      number: 3,
+      url: `https://github.com/${OWNER}/${REPO}/pull/3`,
+      author: 'alice',
+      mergedBy: 'bob',
+      mergedAt: '2026-11-01T09:00:00Z',
+    });
+    expect(server.requests.map((r) => r.path)).toEqual([`/repos/${OWNER}/${REPO}/commits/abc123/pulls`, `/repos/${OWNER}/${REPO}/pulls/3`]);
+  });
+
+  it('is undefined for a direct push, without asking for any pull request', async () => {
+    expect(await github.findMergedPullRequest('def456')).toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('findOpenPullRequests', () => {
   const pull = (number: number, over: { sha?: string; owner?: string; branch?: string; base?: string; baseRepo?: string; state?: 'open' | 'closed' } = {}): FakeOpenPull => ({
     number,
