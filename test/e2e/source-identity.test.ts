@@ -1,8 +1,11 @@
 /**
  * End to end against moto: an apply given an approval record (apply --approval, from pr-record)
- * assumes every role with SourceIdentity pr-<number> and a session name that carries it: the
- * users account's role, the organization role, and the member-account roles reached from it. moto
- * accepts and ignores the parameter, so a loopback proxy records each AssumeRole's form parameters.
+ * assumes the project's own roles (the users account's and the organization's, whose trust allows
+ * sts:SetSourceIdentity) with SourceIdentity pr-<number>, and every role, member-account roles
+ * included, with a session name that carries it. Member-account roles are reached from a session
+ * without the SourceIdentity: the access role Organizations creates trusts sts:AssumeRole alone, and
+ * AWS refuses to chain a SourceIdentity into it. moto accepts and ignores the parameter (and checks
+ * no trust), so a loopback proxy records each AssumeRole's form parameters.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,7 +53,7 @@ async function applyWith(record: unknown, extraEnv: Record<string, string> = {})
 }
 
 describe('apply with an approval record: AWS records the pull request', () => {
-  it('assumes every role, member accounts included, with SourceIdentity pr-<number>', async () => {
+  it("assumes the project's roles with SourceIdentity pr-<number>, and every role with a session name carrying it", async () => {
     const record = {
       version: 1,
       commit: SHA,
@@ -62,7 +65,13 @@ describe('apply with an approval record: AWS records the pull request', () => {
     expect(roles).toContain(RECONCILER_ROLE);
     expect(roles).toContain(WRITER);
     expect([...roles].some((arn) => /^arn:aws:iam::\d{12}:role\/OrganizationAccountAccessRole$/.test(arn ?? ''))).toBe(true);
-    expect(assumed.every((a) => a.sourceIdentity === 'pr-1234' && a.sessionName === 'aws-access-as-code-pr-1234'), JSON.stringify(assumed, null, 1)).toBe(true);
+    const isMemberRole = (a: { roleArn: string | null }) => /:role\/OrganizationAccountAccessRole$/.test(a.roleArn ?? '');
+    expect(assumed.every((a) => a.sessionName === 'aws-access-as-code-pr-1234'), JSON.stringify(assumed, null, 1)).toBe(true);
+    expect(assumed.filter((a) => a.roleArn === RECONCILER_ROLE).every((a) => a.sourceIdentity === 'pr-1234'), JSON.stringify(assumed, null, 1)).toBe(true);
+    // The organization role: with it for the Organizations calls, and without it for the session that
+    // member-account hops start from; the hops themselves carry none.
+    expect(new Set(assumed.filter((a) => a.roleArn === WRITER).map((a) => a.sourceIdentity))).toEqual(new Set(['pr-1234', null]));
+    expect(assumed.filter(isMemberRole).every((a) => a.sourceIdentity === null), JSON.stringify(assumed, null, 1)).toBe(true);
     expect(result.stdout).toContain('pull request #1234 by alice, merged by bob, approved by carol');
     const report = JSON.parse(await readFile(join(e2e.repo, 'report.json'), 'utf8')) as { approval: unknown };
     expect(report.approval).toEqual(record);
@@ -94,7 +103,8 @@ describe('apply with an approval record: AWS records the pull request', () => {
     const { result, assumed } = await applyWith({ version: 1, commit: SHA, pullRequest: null, reason: 'direct push' });
     expect(result.code, result.combined).toBe(0);
     expect(assumed.length).toBeGreaterThan(0);
-    expect(assumed.every((a) => a.sourceIdentity === `push-${SHA.slice(0, 12)}` && a.sessionName === `aws-access-as-code-push-${SHA.slice(0, 12)}`)).toBe(true);
+    expect(assumed.every((a) => a.sessionName === `aws-access-as-code-push-${SHA.slice(0, 12)}`)).toBe(true);
+    expect(assumed.filter((a) => a.roleArn === RECONCILER_ROLE).every((a) => a.sourceIdentity === `push-${SHA.slice(0, 12)}`)).toBe(true);
     expect(result.combined).toContain('⚠️ no approval on record: commit a1b2c3d4e5f6 was pushed without a pull request');
   }, 120_000);
 

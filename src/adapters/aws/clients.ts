@@ -44,6 +44,8 @@ export interface AwsClientOptions {
   masterCredentials?: AwsCredentials | undefined;
   /** The STS SourceIdentity to assume `roleArn` with (apply passes its pull request's, core/approval.ts). */
   sourceIdentity?: string | undefined;
+  /** The role session's name, when it should say more than `sourceIdentity` does (see roleSessionName). */
+  sessionName?: string | undefined;
 }
 
 export interface AwsClientConfig {
@@ -73,7 +75,7 @@ export function awsClientConfig(service: AwsService, options: AwsClientOptions):
   const { env, region } = options;
   const endpoint = endpointFromEnv(service, env);
   const base = options.masterCredentials ?? staticCredentialsFromEnv(env);
-  const credentials = options.roleArn === undefined ? base : assumeRole(options.roleArn, region, env, base, options.sourceIdentity);
+  const credentials = options.roleArn === undefined ? base : assumeRole(options.roleArn, region, env, base, options.sourceIdentity, options.sessionName);
   return {
     region,
     ...RETRY,
@@ -97,12 +99,13 @@ export function assumeRole(
   env: Env,
   masterCredentials?: AwsCredentials,
   sourceIdentity?: string,
+  sessionName: string = roleSessionName(sourceIdentity),
 ): AwsCredentialIdentityProvider {
   const endpoint = endpointFromEnv('STS', env);
   const provider = fromTemporaryCredentials({
     params: {
       RoleArn: roleArn,
-      RoleSessionName: roleSessionName(sourceIdentity),
+      RoleSessionName: sessionName,
       DurationSeconds: 3600,
       ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
     },

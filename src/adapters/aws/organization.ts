@@ -39,7 +39,7 @@ import { protectedAccounts, refuseProtectedAccount } from '../../core/protected-
 import type { OrganizationPort } from '../../ports/organization.ts';
 import { createAwsAccountCreation } from './account-creation.ts';
 import { createAwsAccountFacets } from './account-facets.ts';
-import { awsClientConfig, roleToAssume, type AwsAccess, type Env } from './clients.ts';
+import { awsClientConfig, roleSessionName, roleToAssume, type AwsAccess, type Env } from './clients.ts';
 import { withEndpointInErrors } from './errors.ts';
 import { createAwsMemberRoles } from './member-roles.ts';
 import { errorName, translateOrganizationsError } from './organization-errors.ts';
@@ -103,6 +103,20 @@ export function createAwsOrganization(
     env,
     sourceIdentity: options.sourceIdentity,
   });
+  // A session that carries a SourceIdentity can assume only roles whose trust allows
+  // sts:SetSourceIdentity (IAM User Guide, "Monitor and control actions taken with assumed roles"),
+  // and the access role Organizations creates in every new account allows sts:AssumeRole alone. So
+  // member accounts are reached from a session of the same role without one, named after the pull
+  // request: CloudTrail still ties each call in a member account to it by the session name.
+  const memberHops =
+    options.sourceIdentity === undefined
+      ? orgConfig.credentials
+      : awsClientConfig('ORGANIZATIONS', {
+          region: REGION,
+          roleArn: roleToAssume(settings.organization, options.access ?? 'write'),
+          env,
+          sessionName: roleSessionName(options.sourceIdentity),
+        }).credentials;
   const pacers = options.pacers ?? createPacers();
   // Organizations throttles the whole Organization (TooManyRequestsException): its calls share the
   // management account's pacer, like IAM's per-account one.
@@ -121,9 +135,8 @@ export function createAwsOrganization(
               region: REGION,
               roleArn: `arn:aws:iam::${accountId}:role/${roleName}`,
               env,
-              masterCredentials: orgConfig.credentials,
-              // Kept along the chain anyway (STS); passed so each session's name says it too.
-              sourceIdentity: options.sourceIdentity,
+              masterCredentials: memberHops,
+              sessionName: roleSessionName(options.sourceIdentity),
             }),
           ),
         ),

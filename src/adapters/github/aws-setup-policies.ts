@@ -772,7 +772,7 @@ export const RATIONALE: Readonly<Record<string, string>> = {
   AlternateContacts:
     "Apply reads, sets and removes member accounts' alternate contacts; which ones it may change (only those the files or settings name) is the code's rule, as IAM cannot see a contact's type.",
   AssumeMemberAccessRoles:
-    'The access role in member accounts, to write bootstrap, reader and team roles; apply passes on the SourceIdentity of its pull request (sts:SetSourceIdentity).',
+    'The access role in member accounts, to write bootstrap, reader and team roles (reached from a session named after the pull request).',
   AssumeMemberReaderRoles: 'The read-only role the project keeps in member accounts.',
   CreateAccountsTaggedAsManaged: 'Accounts are created only carrying managed-by.',
   MoveAccounts: 'Accounts move to the OU their file names.',
@@ -885,11 +885,11 @@ export function buildSetupPolicies(input: SetupInput): SetupPolicies {
     `Trade-off: IAM authorises AddUserToGroup and RemoveUserFromGroup against the group only, so the role that writes IAM ` +
       `can add any user of account ${settings.users_account.id} (unmanaged or protected ones too) to ${settings.users_account.group}, ` +
       'or remove them; its other user actions are limited to users tagged managed-by.',
-    `Apply assumes every role with the SourceIdentity of its pull request (pr-<number>, push-<commit> without one), which CloudTrail records ` +
-      `for everything the session does, along the whole role chain. The trust policies above allow sts:SetSourceIdentity; so must the trust policy ` +
-      `of ${settings.organization.access_role_name} in each member account (the one Organizations creates allows sts:AssumeRole only): add ` +
-      `"sts:SetSourceIdentity" to its Action for arn:aws:iam::${settings.organization.management_account_id}:root. The apply role's own trust (GitHub's OIDC) ` +
-      'does not set one: GitHub cannot pass a SourceIdentity claim, so the first hop is named by its session name (the run id) instead.',
+    `Apply assumes the project's own roles with the SourceIdentity of its pull request (pr-<number>, push-<commit> without one), which ` +
+      `CloudTrail records for everything the session does; the trust policies above allow sts:SetSourceIdentity. Member accounts are reached ` +
+      `from a session without it, named after the pull request, because ${settings.organization.access_role_name} (created by Organizations) ` +
+      'trusts sts:AssumeRole alone and STS refuses to carry a SourceIdentity into it. The apply role itself (GitHub\'s OIDC) sets none: ' +
+      'GitHub cannot pass a SourceIdentity claim, so the first hop is named by its session name (the run id) instead.',
     `Subjects are exact. If the repository uses immutable subject claims, pass --subject-prefix with the prefix GitHub shows (e.g. repo:owner-123/name-456).`,
   );
   const role = (arn: string | undefined, trust: (i: typeof input) => unknown, permissions: (i: typeof input) => unknown) =>
