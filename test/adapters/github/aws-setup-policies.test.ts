@@ -314,9 +314,8 @@ describe('permissions, management account elsewhere', () => {
     expect(setsIdentity(statement(buildPlanRolePermissions(input), 'AssumeConfiguredRoles')?.Action)).toBe(false);
     expect(setsIdentity(buildOrganizationReadRoleTrust(input)?.Statement[0]?.Action)).toBe(false);
     expect(setsIdentity(statement(buildOrganizationReadRolePermissions(input), 'AssumeMemberAccessRoles')?.Action)).toBe(false);
-    // The member accounts' access role is not the project's: the notes say what to add to its trust.
     // Member accounts are reached from a session without it: the access role Organizations creates trusts sts:AssumeRole alone.
-    expect(buildSetupPolicies(input).notes.join("\n")).toContain("Member accounts are reached from a session without it, named after the pull request");
+    expect(buildSetupPolicies(input).notes.join('\n')).toContain('Member accounts are reached from a session without it, named after the pull request');
   });
 
   it('configured read roles: no PROBLEM, and the plan role reaches no role that writes', () => {
