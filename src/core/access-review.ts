@@ -318,7 +318,7 @@ export function everyUserIsManaged(user: UserUnderReview): Finding[] {
         : `IAM user without the managed-by tag; ${user.file.source.file} names it but does not adopt it`,
       user.file === undefined
         ? 'If it should stay, add a file for it under users/ (npm run import writes one) and adopt it; otherwise remove it by hand in IAM.'
-        : `Set adopt: true in ${user.file.source.file} (see the README on migrating), or remove the user by hand.`,
+        : `Set adopt: true in ${user.file.source.file} (see docs/migration.md), or remove the user by hand.`,
     ),
   ];
 }

@@ -146,7 +146,7 @@ function whyNotWritten(user: LiveUser, credentials: LiveUserCredentials | undefi
     return 'a protected user (settings.protected_users): never managed by the project';
   }
   if (!EMAIL.test(name)) {
-    return "its name is not an email, so it is not a person's user (a service or shared user): see the README on users that are not people";
+    return "its name is not an email, so it is not a person's user (a service or shared user): see docs/migration.md on users that are not people";
   }
   const domain = name.split('@')[1] ?? '';
   if (![...settings.email_domains.staff, ...settings.email_domains.contractor].includes(domain)) {
@@ -293,7 +293,7 @@ function importAccount(account: LiveAccount, name: string, input: ImportInput, t
       `A role named ${settings.organization.bootstrap_role_name} exists in it${managed ? '' : ' without the managed-by tag'}, trusting ${trusted}.`,
       managed
         ? 'It is managed: add a bootstrap block naming its users, or it is deleted.'
-        : 'The project leaves it alone; see the README migration guide before adding a bootstrap block.',
+        : 'The project leaves it alone; see docs/migration.md before adding a bootstrap block.',
     );
   }
   return { path, schema: 'account.schema.json', header, data, comments };

@@ -56,6 +56,6 @@ export function renderImportSummary(result: ImportResult, options: { dryRun: boo
       lines.push(`  ${key} (${why}) in ${paths.length} file${paths.length === 1 ? '' : 's'}: ${shown}${more}`);
     }
   }
-  lines.push('', 'Next: npm run validate, then npm run plan -- --target aws, then one pull request with the files (README: migrating an estate).');
+  lines.push('', 'Next: npm run validate, then npm run plan -- --target aws, then one pull request with the files (docs/migration.md).');
   return `${lines.join('\n')}\n`;
 }

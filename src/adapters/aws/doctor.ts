@@ -141,7 +141,7 @@ async function checkPrincipal(findings: Finding[], env: Env, p: Principal): Prom
           check,
           status: bad,
           detail: `role ${roleName} does not exist in account ${account}.`,
-          todo: `Create it from \`npm run policies\` (see the README, "Setting it up in AWS and GitHub"), or fix ${p.roleSetting}.`,
+          todo: `Create it from \`npm run policies\` (see docs/setup.md), or fix ${p.roleSetting}.`,
         });
         return false;
       }

@@ -680,7 +680,7 @@ export function createAwsUsersAccount(
         if (arn === undefined || !isAwsError(error, 'AccessDenied')) throw translated;
         throw new AppError('group-policy-not-set-up', `The managed policy ${arn} does not exist, and this role may not write the group's policies itself.`, {
           fault: 'user',
-          hint: `An administrator creates it once from \`npm run policies -- group-policies\` (see the README, "Setting it up in AWS and GitHub"); apply then attaches it.`,
+          hint: `An administrator creates it once from \`npm run policies -- group-policies\` (see docs/setup.md); apply then attaches it.`,
           cause: translated,
         });
       }

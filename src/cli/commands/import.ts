@@ -25,7 +25,7 @@ import { sandboxDirOf } from '../paths.ts';
 const HELP = `usage: npm run import -- [options]
 
 Writes users/<email>.yaml and accounts/<name>.yaml for every IAM user and member account that no
-file names yet, so an existing estate can be adopted (README: migrating an estate). Never
+file names yet, so an existing estate can be adopted (docs/migration.md). Never
 overwrites a file and changes nothing in AWS. Prints what it wrote, what it did not and why, and
 the stand-in values a person should check.
 
