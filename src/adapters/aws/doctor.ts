@@ -20,6 +20,7 @@ import type { SettingsFile } from '../../core/model.ts';
 import { readAccountAliases } from './account-alias.ts';
 import { awsClientConfig, type Env } from './clients.ts';
 import { awsErrorName, translateAwsError } from './errors.ts';
+import type { ExpectedPrincipal } from './identity.ts';
 
 /** The Organizations API lives in us-east-1. */
 const ORGANIZATIONS_REGION = 'us-east-1';
@@ -86,13 +87,7 @@ export async function diagnoseAws(settings: SettingsFile, env: Env, options: Doc
   return findings;
 }
 
-interface Principal {
-  what: string;
-  setting: string;
-  accountId: string;
-  region: string;
-  roleArn: string | undefined;
-  roleSetting: string;
+interface Principal extends ExpectedPrincipal {
   /** How bad a failure is: `problem` for what apply uses (the default). */
   severity?: 'problem' | 'warning';
 }

@@ -23,7 +23,8 @@ export interface VerifiedIdentities {
   management: VerifiedPrincipal;
 }
 
-interface Expected {
+/** A principal settings.yaml expects: which account, reached through which role. */
+export interface ExpectedPrincipal {
   /** What the principal is for, as the error names it. */
   what: string;
   /** The settings field that names the account. */
@@ -36,7 +37,7 @@ interface Expected {
 }
 
 /** Asks STS who the credentials (after the role, if any) are; refuses another account. */
-async function verifyPrincipal(expected: Expected, env: Env, sourceIdentity: string | undefined): Promise<VerifiedPrincipal> {
+async function verifyPrincipal(expected: ExpectedPrincipal, env: Env, sourceIdentity: string | undefined): Promise<VerifiedPrincipal> {
   const sts = new STSClient(awsClientConfig('STS', { region: expected.region, roleArn: expected.roleArn, env, sourceIdentity }));
   const through = expected.roleArn === undefined ? '' : ` (assuming ${expected.roleArn}, ${expected.roleSetting})`;
   try {
