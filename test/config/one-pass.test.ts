@@ -83,38 +83,13 @@ describe('a refused field is reported once, by the schema, and never read as abs
   it('a root_email the schema refused is not replaced by the generated one', async () => {
     const name = `team-${'x'.repeat(45)}`;
     const file = `accounts/${name}.yaml`;
-    const content = lines(
-      ACCOUNT_SCHEMA_LINE,
-      `name: ${name}`,
-      'description: A test account.',
-      'organizational_unit: /Workloads',
-      'team:',
-      '  name: Platform',
-      '  email: platform@example.gov.uk',
-      'requested_by: ann@example.gov.uk',
-      'billing:',
-      '  cost_centre: "1"',
-      '  business_unit: Test',
-      'state: active',
-      'root_email: not an address',
-    );
+    const content = accountYaml(name, 'root_email: not an address');
     expect((await problemsIn({ [file]: content })).map((p) => `${p.line} ${p.rule}`)).toEqual(['13 fileMatchesSchema']);
   });
 
   it('an id the schema refused is not "no id yet"', async () => {
-    const content = lines(
-      ACCOUNT_SCHEMA_LINE,
-      'name: team-prod',
-      'description: A test account.',
-      'organizational_unit: /Workloads',
-      'team:',
-      '  name: Platform',
-      '  email: platform@example.gov.uk',
-      'requested_by: ann@example.gov.uk',
-      'billing:',
-      '  cost_centre: "1"',
-      '  business_unit: Test',
-      'state: active',
+    const content = accountYaml(
+      'team-prod',
       'id: 123456789012',
       'adopt: true',
       'roles:',
