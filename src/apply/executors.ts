@@ -204,11 +204,7 @@ export class Executors {
     const { usersAccount } = this.run.deps.target;
     if (Object.keys(change.setTags).length > 0) await usersAccount.tagUser(change.userName, change.setTags);
     if (change.removeTags.length > 0) await usersAccount.untagUser(change.userName, change.removeTags);
-    for (const group of change.addGroups) await usersAccount.addUserToGroup(change.userName, group);
-    // Access the user has outside the configured group goes after it has joined that group.
-    for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
-    for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
-    for (const name of change.deletePolicies) await usersAccount.deleteUserPolicy(change.userName, name);
+    await this.setAccess(change);
   }
 
   /**
@@ -218,6 +214,12 @@ export class Executors {
   async adoptUser(change: AdoptUser): Promise<void> {
     const { usersAccount } = this.run.deps.target;
     await usersAccount.tagUser(change.userName, change.tags);
+    await this.setAccess(change);
+  }
+
+  /** Groups joined first: access the user has outside the configured group goes after it has joined that group. */
+  private async setAccess(change: UpdateUser | AdoptUser): Promise<void> {
+    const { usersAccount } = this.run.deps.target;
     for (const group of change.addGroups) await usersAccount.addUserToGroup(change.userName, group);
     for (const group of change.removeGroups) await usersAccount.removeUserFromGroup(change.userName, group);
     for (const arn of change.detachPolicies) await usersAccount.detachUserPolicy(change.userName, arn);
